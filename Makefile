@@ -1,0 +1,45 @@
+# Stockline: `make demo` runs the app with demo data, `make test` runs every check and test.
+# Both need only Python 3.11 and make: the rest (virtualenv, packages, embedded PostgreSQL
+# and Redis when DATABASE_URL / REDIS_URL are unset, Chromium for browser tests) is set up here.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PORT ?= 8000
+
+.PHONY: demo test install stop status lint format bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+demo: install
+	PORT=$(PORT) $(PY) -m erp.run demo
+
+test: install
+	$(PY) -m erp.run test $(ARGS)
+
+stop:
+	$(PY) -m erp.embedded stop
+
+status:
+	$(PY) -m erp.embedded status
+
+lint: install
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: install
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+bench: install
+	$(PY) bench/import_bins.py
+
+clean: stop
+	rm -rf .data staticfiles

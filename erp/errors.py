@@ -1,0 +1,35 @@
+"""The base of every error a service raises on purpose (STYLE.md, "Errors").
+
+A `DomainError` keeps its facts as attributes and renders a translated message naming them,
+so views can show `str(exc)` as is and tests can assert on the facts.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+class DomainError(Exception):
+    message: str = _("The request could not be carried out.")
+
+    def __init__(self, message: str | None = None, **facts):
+        self.facts = facts
+        for key, value in facts.items():
+            setattr(self, key, value)
+        text = message if message is not None else str(self.message)
+        try:
+            text = text.format(**facts)
+        except (KeyError, IndexError):
+            pass
+        super().__init__(text)
+
+
+class RoleRequired(DomainError):
+    message = _("This action needs one of these roles: {roles}.")
+
+    def __init__(self, *, roles: list[str]):
+        super().__init__(roles=", ".join(roles))
+
+
+class InvalidTransition(DomainError):
+    message = _("{document} cannot go from {current} to {target}.")

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import gettext_lazy as _
+
+from erp import throttle
+from erp.roles import Role
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Sign-in by e-mail address, refused for a while after repeated failures."""
+
+    username = forms.EmailField(
+        label=_("E-mail address"),
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+    error_messages = {
+        **AuthenticationForm.error_messages,
+        "invalid_login": _("That e-mail address and password do not match an active account."),
+        "throttled": _(
+            "Too many failed sign-in attempts. Wait %(minutes)s minutes, or reset your password."
+        ),
+    }
+
+    def clean(self):
+        email = self.cleaned_data.get("username") or ""
+        ip = throttle.client_ip(self.request) if self.request else ""
+        if throttle.is_locked(email=email, ip=ip):
+            raise forms.ValidationError(
+                self.error_messages["throttled"],
+                code="throttled",
+                params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
+            )
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError:
+            throttle.record_failure(email=email, ip=ip)
+            raise
+        throttle.clear(email=email)
+        return cleaned
+
+
+class SwitchTenantForm(forms.Form):
+    tenant = forms.IntegerField()
+
+
+class AddMemberForm(forms.Form):
+    email = forms.EmailField(label=_("E-mail address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
+    role = forms.ChoiceField(choices=Role.choices)
+
+
+class MembershipForm(forms.Form):
+    role = forms.ChoiceField(choices=Role.choices)
+    is_active = forms.BooleanField(label=_("Active"), required=False)

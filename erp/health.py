@@ -1,0 +1,75 @@
+"""Checks behind the admin health page: database, Redis, Celery worker and beat."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from erp.tasks import BEAT_KEY, WORKER_KEY
+
+STALE_AFTER = timedelta(seconds=90)  # three missed 30-second heartbeats
+
+
+@dataclass
+class Check:
+    name: str
+    ok: bool
+    detail: str
+    last_seen: datetime | None = None
+
+
+def check_database() -> Check:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('server_version'), current_user")
+            version, role = cursor.fetchone()
+    except Exception as exc:  # the page reports every failure instead of failing itself
+        return Check("Database", False, f"unreachable: {exc}")
+    return Check("Database", True, f"PostgreSQL {version}, connected as {role}")
+
+
+def check_redis() -> Check:
+    try:
+        client = cache._cache.get_client()  # the redis-py client behind Django's cache
+        info = client.info("server")
+    except Exception as exc:
+        return Check("Redis", False, f"unreachable: {exc}")
+    return Check("Redis", True, f"Redis {info.get('redis_version')}")
+
+
+def _heartbeat(name: str, key: str, ping: bool = False) -> Check:
+    try:
+        beat = cache.get(key)
+    except Exception as exc:
+        return Check(name, False, f"unknown (Redis unreachable: {exc})")
+    seen = parse_datetime(beat["at"]) if beat else None
+    if ping:
+        from erp.celery import app
+
+        try:
+            replies = app.control.ping(timeout=1.0)
+        except Exception as exc:
+            return Check(name, False, f"no answer: {exc}", seen)
+        if replies:
+            workers = ", ".join(sorted(name for reply in replies for name in reply))
+            return Check(name, True, f"answering: {workers}", seen)
+        return Check(name, False, "no worker answered a ping within 1 second", seen)
+    if seen is None:
+        return Check(name, False, "no heartbeat recorded yet")
+    fresh = timezone.now() - seen <= STALE_AFTER
+    detail = "last scheduled heartbeat ran on time" if fresh else "last scheduled heartbeat is stale"
+    return Check(name, fresh, detail, seen)
+
+
+def run_checks() -> list[Check]:
+    return [
+        check_database(),
+        check_redis(),
+        _heartbeat("Celery worker", WORKER_KEY, ping=True),
+        _heartbeat("Celery beat", BEAT_KEY),
+    ]

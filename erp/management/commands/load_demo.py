@@ -1,0 +1,19 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from erp import demo
+from erp.tenancy import tenant_context
+
+
+class Command(BaseCommand):
+    help = "Load the demo tenants, users, sites, zones and bins (idempotent)."
+
+    def handle(self, *args, **options):
+        from inventory import demo as inventory_demo
+
+        with transaction.atomic(durable=True):
+            tenants = demo.load()
+            for tenant in tenants:
+                with tenant_context(tenant):
+                    inventory_demo.load(tenant)
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready for {', '.join(t.slug for t in tenants)}."))

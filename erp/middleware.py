@@ -1,0 +1,53 @@
+"""Puts the signed-in user's active tenant on the request and in the database transaction."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from erp.tenancy import switch, tenant_context
+
+SESSION_KEY = "active_tenant_id"
+
+
+class TenantMiddleware:
+    """Wrap each signed-in request in one transaction carrying its tenant.
+
+    `ATOMIC_REQUESTS` would open its transaction after middleware ran, so the setting made
+    here would not reach the view; this middleware opens the transaction itself. A response
+    of 500 or more rolls back: by then Django has turned the view's exception into a response,
+    and committing would keep half a failed view's writes. Streaming bodies run after the
+    commit, with no tenant, so views must not query from inside them.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.tenant = None
+        request.membership = None
+        request.memberships = []
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+
+        # With only app.user_id set, the membership policy shows the user's own rows.
+        with tenant_context(None, user=user):
+            memberships = list(
+                user.memberships.filter(is_active=True)
+                .select_related("tenant")
+                .order_by("tenant__name")
+            )
+            request.memberships = memberships
+            wanted = request.session.get(SESSION_KEY)
+            active = next((m for m in memberships if m.tenant_id == wanted), None)
+            if active is None and memberships:
+                active = memberships[0]
+            if active is not None:
+                request.membership = active
+                request.tenant = active.tenant
+                user._stockline_memberships = {active.tenant_id: active}
+                switch(active.tenant, user=user)
+            response = self.get_response(request)
+            if response.status_code >= 500:
+                transaction.set_rollback(True)
+        return response

@@ -1,0 +1,47 @@
+"""The navigation menu: which sections each role sees (views enforce the same roles)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from erp.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    section: str
+    label: str
+    url_name: str
+    roles: frozenset[Role]
+
+
+A = Role.ADMIN
+
+NAV: list[NavItem] = [
+    NavItem(_("Home"), _("Dashboard"), "home", frozenset(Role)),
+    NavItem(_("Settings"), _("Sites"), "inventory:site_list", frozenset({A})),
+    NavItem(_("Settings"), _("Zones"), "inventory:zone_list", frozenset({A})),
+    NavItem(_("Settings"), _("Bins"), "inventory:bin_list", frozenset({A})),
+    NavItem(_("Settings"), _("Bin import"), "inventory:bin_import", frozenset({A})),
+    NavItem(_("Settings"), _("Users"), "users:list", frozenset({A})),
+    NavItem(_("Settings"), _("System health"), "health", frozenset({A})),
+]
+
+
+def menu_for(role: str | None, current_path: str) -> list[dict]:
+    """Sections with their links for `role`, marking the link of the current page."""
+    sections: dict[str, list[dict]] = {}
+    if role is None:
+        return []
+    for item in NAV:
+        if role not in item.roles:
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url or (url != "/" and current_path.startswith(url))
+        sections.setdefault(str(item.section), []).append(
+            {"label": item.label, "url": url, "active": active}
+        )
+    return [{"title": title, "links": links} for title, links in sections.items()]

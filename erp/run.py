@@ -1,0 +1,183 @@
+"""`make demo` and `make test`: set up everything a fresh machine lacks, then run.
+
+    python -m erp.run demo   # servers, migrations, demo data, web + worker + beat; Ctrl-C stops all
+    python -m erp.run test [pytest args]   # servers, lint and checks, the whole suite
+
+Embedded PostgreSQL/Redis are started only where `DATABASE_URL`/`REDIS_URL` are unset, and
+stopped at the end only if this run started them.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from erp import embedded
+
+BASE_DIR = embedded.BASE_DIR
+PY = sys.executable
+BIN = Path(PY).parent
+
+
+def _step(title: str) -> float:
+    print(f"\n==> {title}", flush=True)
+    return time.monotonic()
+
+
+def _run(args: list[str], env: dict, **kwargs) -> None:
+    subprocess.run(args, env=env, cwd=BASE_DIR, check=True, **kwargs)
+
+
+def _secret_key() -> str:
+    path = embedded.DATA_DIR / "secret_key"
+    if not path.exists():
+        embedded.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def ensure_chromium() -> None:
+    """Browser tests drive Debian's chromium; install it when missing (never a downloaded one)."""
+    if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
+        return
+    apt = shutil.which("apt-get")
+    if apt is None:
+        raise SystemExit("chromium is missing and apt-get is not available: install Chromium first")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    result = subprocess.run([*sudo, apt, "install", "-y", "-q", "chromium"], env=env)
+    if result.returncode != 0:
+        subprocess.run([*sudo, apt, "update", "-q"], env=env, check=True)
+        subprocess.run([*sudo, apt, "install", "-y", "-q", "chromium"], env=env, check=True)
+
+
+def _interrupt(*_):
+    raise KeyboardInterrupt
+
+
+def demo(port: str) -> int:
+    started = embedded.start()
+    env = {
+        **os.environ,
+        **started.env,
+        "DJANGO_SETTINGS_MODULE": "erp.settings",
+        "DEBUG": os.environ.get("DEBUG", "false"),
+        "STOCKLINE_HTTPS": "false",  # plain HTTP on localhost
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or _secret_key(),
+        "ALLOWED_HOSTS": os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]"),
+        "BASE_URL": f"http://127.0.0.1:{port}",
+    }
+    children: list[subprocess.Popen] = []
+    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the demo as cleanly as Ctrl-C
+
+    def shutdown(*_):
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                child.kill()
+        embedded.stop(started)
+        print("\nStopped web, worker, beat" + (" and the embedded servers." if started.postgres or started.redis else "."))
+
+    try:
+        t = _step("Migrating the database")
+        _run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env)
+        _run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+        print(f"    {time.monotonic() - t:.1f}s")
+        t = _step("Loading demo data")
+        _run([PY, "manage.py", "load_demo"], env)
+        print(f"    {time.monotonic() - t:.1f}s")
+        _step("Starting web server, Celery worker and Celery beat")
+        children.append(subprocess.Popen(
+            [str(BIN / "gunicorn"), "erp.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3",
+             "--access-logfile", "-", "--graceful-timeout", "5"],
+            env=env, cwd=BASE_DIR, start_new_session=True,
+        ))  # fmt: skip
+        children.append(subprocess.Popen(
+            [str(BIN / "celery"), "-A", "erp", "worker", "--loglevel", "INFO", "--concurrency", "2",
+             "--hostname", "demo@%h"],
+            env=env, cwd=BASE_DIR, start_new_session=True,
+        ))  # fmt: skip
+        children.append(subprocess.Popen(
+            [str(BIN / "celery"), "-A", "erp", "beat", "--loglevel", "INFO",
+             "--schedule", str(embedded.DATA_DIR / "celerybeat-schedule")],
+            env=env, cwd=BASE_DIR, start_new_session=True,
+        ))  # fmt: skip
+        from erp.demo_accounts import logins
+
+        print(f"\nStockline is running at http://127.0.0.1:{port}/  (Ctrl-C stops everything)")
+        print("Demo sign-ins:\n" + "\n".join(logins()), flush=True)
+        while all(child.poll() is None for child in children):
+            time.sleep(0.5)
+        print("A process exited; stopping the others.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        # Children run in their own sessions so Ctrl-C reaches only this process, which stops
+        # them in order (web first, the servers last).
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        shutdown()
+
+
+def test(pytest_args: list[str]) -> int:
+    began = time.monotonic()
+    started = embedded.start()
+    env = {
+        **os.environ,
+        **started.env,
+        "DJANGO_SETTINGS_MODULE": "erp.settings",
+        "STOCKLINE_TESTING": "true",
+        "DJANGO_ALLOW_ASYNC_UNSAFE": "true",  # ORM beside Playwright's sync API
+    }
+    env.pop("DEBUG", None)
+    try:
+        t = _step("Lint: ruff check, ruff format --check")
+        _run([PY, "-m", "ruff", "check", "."], env)
+        _run([PY, "-m", "ruff", "format", "--check", "."], env)
+        t = _step("Django checks: check, makemigrations --check, check --deploy")
+        _run([PY, "manage.py", "check"], env)
+        _run([PY, "manage.py", "makemigrations", "--check", "--dry-run"], env)
+        deploy_env = {
+            **env,
+            "DEBUG": "false",
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "ALLOWED_HOSTS": "stockline.example.com",
+        }
+        deploy_env.pop("STOCKLINE_TESTING")
+        _run([PY, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], deploy_env)
+        print(f"    {time.monotonic() - t:.1f}s")
+        ensure_chromium()
+        t = _step("Tests")
+        workers = os.environ.get("TEST_WORKERS", "2")
+        _run([PY, "-m", "pytest", "-n", workers, "--dist", "loadfile", *pytest_args], env)
+        print(f"    tests {time.monotonic() - t:.1f}s, whole run {time.monotonic() - began:.1f}s")
+        return 0
+    except subprocess.CalledProcessError as exc:
+        print(f"\nFAILED: {' '.join(map(str, exc.cmd))}", file=sys.stderr)
+        return exc.returncode or 1
+    finally:
+        embedded.stop(started)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) < 2 or argv[1] not in {"demo", "test"}:
+        print("usage: python -m erp.run demo | test [pytest args]", file=sys.stderr)
+        return 2
+    if argv[1] == "demo":
+        return demo(os.environ.get("PORT", "8000"))
+    return test(argv[2:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,92 @@
+"""The one server-side table: filtered by a django-filter FilterSet, sorted, paged.
+
+A page builds a `Table` from a selector's queryset and renders `components/_table.html`;
+htmx requests aimed at the table's results get only `components/_table_results.html`, so
+filtering and paging swap the rows without reloading the page (and the URL keeps the query,
+so a filtered page can be bookmarked and works without JavaScript).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+@dataclass(frozen=True)
+class Column:
+    label: str
+    sort: str | None = None  # an order_by expression, when the column sorts
+    css: str = ""
+
+
+@dataclass
+class Table:
+    name: str
+    columns: list[Column]
+    row_template: str
+    page: Page
+    filter_form: object | None
+    sort: str
+    query: str  # the current query string without page and sort
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def results_id(self) -> str:
+        return f"{self.name}-results"
+
+    @property
+    def column_count(self) -> int:
+        return len(self.columns)
+
+
+def build_table(
+    request: HttpRequest,
+    *,
+    name: str,
+    queryset: QuerySet,
+    columns: list[Column],
+    row_template: str,
+    filterset_class=None,
+    per_page: int = 25,
+    default_sort: str | None = None,
+    extra: dict | None = None,
+) -> Table:
+    form = None
+    if filterset_class is not None:
+        filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+        form = filterset.form
+        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
+        if filterset.is_bound and not filterset.is_valid():
+            queryset = queryset.none()
+    allowed = {c.sort for c in columns if c.sort}
+    sort = request.GET.get("sort") or default_sort or ""
+    if sort.lstrip("-") in allowed:
+        queryset = queryset.order_by(sort, "pk")
+    else:
+        sort = default_sort or ""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("sort", None)
+    return Table(
+        name=name,
+        columns=columns,
+        row_template=row_template,
+        page=page,
+        filter_form=form,
+        sort=sort,
+        query=params.urlencode(),
+        extra=extra or {},
+    )
+
+
+def table_response(
+    request: HttpRequest, *, template: str, table: Table, context: dict | None = None
+) -> HttpResponse:
+    if getattr(request, "htmx", False) and request.htmx.target == table.results_id:
+        return render(request, "components/_table_results.html", {"table": table})
+    return render(request, template, {**(context or {}), "table": table})

@@ -1,0 +1,19 @@
+"""Platform tasks: the heartbeat that shows on the health page that worker and beat are alive."""
+
+from __future__ import annotations
+
+import socket
+
+from celery import shared_task
+from django.core.cache import cache
+from django.utils import timezone
+
+WORKER_KEY = "heartbeat:worker"
+BEAT_KEY = "heartbeat:beat"
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def heartbeat_task() -> None:
+    """Scheduled by beat, run by a worker: each run proves both are alive at that moment."""
+    now = timezone.now().isoformat()
+    cache.set_many({WORKER_KEY: {"at": now, "host": socket.gethostname()}, BEAT_KEY: {"at": now}}, timeout=None)

@@ -1,0 +1,16 @@
+from django.urls import include, path
+
+from erp.views import home, system
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("accounts/", include("erp.views.accounts")),
+    path("tenant/switch/", home.switch_tenant, name="switch_tenant"),
+    path("settings/users/", include("erp.views.users")),
+    path("settings/health/", system.health, name="health"),
+    path("settings/", include("inventory.urls")),
+]
+
+handler404 = "erp.views.system.page_not_found"
+handler403 = "erp.views.system.permission_denied"
+handler500 = "erp.views.system.server_error"

@@ -1,0 +1,91 @@
+"""Admin pages for the people in a tenant and their roles."""
+
+from __future__ import annotations
+
+import django_filters
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+
+from erp import selectors, services
+from erp.errors import DomainError
+from erp.forms import AddMemberForm, MembershipForm
+from erp.history import changes
+from erp.models import Membership
+from erp.roles import Role, roles_required
+from erp.tables import Column, build_table, table_response
+
+app_name = "users"
+
+
+class MembershipFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Search", method="search", widget=django_filters.widgets.forms.TextInput(attrs={"type": "search", "placeholder": "name or e-mail"}))
+    role = django_filters.ChoiceFilter(choices=Role.choices, empty_label="All roles")
+    is_active = django_filters.BooleanFilter(label="Active")
+
+    class Meta:
+        model = Membership
+        fields = ["q", "role", "is_active"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(user__email__icontains=value) | queryset.filter(user__full_name__icontains=value)
+
+
+@roles_required(Role.ADMIN)
+def user_list(request: HttpRequest) -> HttpResponse:
+    table = build_table(
+        request,
+        name="members",
+        queryset=selectors.memberships(tenant=request.tenant),
+        filterset_class=MembershipFilter,
+        columns=[Column("E-mail", "user__email"), Column("Name", "user__full_name"), Column("Role", "role"), Column("Active")],
+        row_template="erp/users/_row.html",
+        default_sort="user__email",
+    )
+    return table_response(request, template="erp/users/list.html", table=table)
+
+
+@roles_required(Role.ADMIN)
+def user_add(request: HttpRequest) -> HttpResponse:
+    form = AddMemberForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.add_member(tenant=request.tenant, user=request.user, **form.cleaned_data)
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"{membership.user.email} added as {membership.get_role_display()}.")
+            return redirect("users:detail", membership.pk)
+    return render(request, "erp/users/add.html", {"form": form}, status=422 if form.errors else 200)
+
+
+@roles_required(Role.ADMIN)
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    membership = get_object_or_404(selectors.memberships(tenant=request.tenant), pk=pk)
+    form = MembershipForm(
+        request.POST or None, initial={"role": membership.role, "is_active": membership.is_active}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.change_membership(
+                tenant=request.tenant, user=request.user, membership=membership, **form.cleaned_data
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Membership saved.")
+            return redirect("users:detail", membership.pk)
+    return render(
+        request,
+        "erp/users/detail.html",
+        {"membership": membership, "form": form, "history": changes(membership)},
+        status=422 if form.errors else 200,
+    )
+
+
+urlpatterns = [
+    path("", user_list, name="list"),
+    path("add/", user_add, name="add"),
+    path("<int:pk>/", user_detail, name="detail"),
+]

@@ -1,0 +1,87 @@
+from __future__ import annotations
+
+import zoneinfo
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from inventory import selectors
+from inventory.models import Bin, Site, Zone
+
+TIME_ZONES = sorted(zoneinfo.available_timezones())
+
+
+class SiteForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(choices=[(tz, tz) for tz in TIME_ZONES], initial="UTC")
+
+    class Meta:
+        model = Site
+        fields = ["code", "name", "address_line1", "address_line2", "city", "region", "postal_code", "country", "time_zone", "is_active"]
+
+    def clean_code(self):
+        return _clean_code(self.cleaned_data["code"])
+
+    def clean_country(self):
+        country = self.cleaned_data["country"].strip().upper()
+        if country and (len(country) != 2 or not country.isalpha()):
+            raise forms.ValidationError(_("Use the two-letter ISO country code, e.g. US or DE."))
+        return country
+
+
+class ZoneForm(forms.ModelForm):
+    class Meta:
+        model = Zone
+        fields = ["site", "code", "name", "zone_type"]
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = selectors.sites(tenant=tenant)
+        if self.instance.pk:
+            # Moving a zone would silently move its bins to another site.
+            self.fields["site"].disabled = True
+
+    def clean_code(self):
+        return _clean_code(self.cleaned_data["code"])
+
+
+class BinForm(forms.ModelForm):
+    class Meta:
+        model = Bin
+        fields = ["zone", "code", "bin_type", "walk_sequence", "capacity_volume", "capacity_weight", "capacity_units", "is_active"]
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["zone"].queryset = selectors.zones(tenant=tenant)
+        if self.instance.pk:
+            self.fields["zone"].queryset = selectors.zones(tenant=tenant).filter(site=self.instance.site_id)
+            self.fields["zone"].help_text = _("A bin stays in its site; choose among that site's zones.")
+
+    def clean_code(self):
+        return _clean_code(self.cleaned_data["code"])
+
+
+def _clean_code(value: str) -> str:
+    value = value.strip()
+    if not value or any(ch.isspace() for ch in value):
+        raise forms.ValidationError(_("A code cannot be empty or contain spaces."))
+    return value
+
+
+class BinImportForm(forms.Form):
+    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8 CSV with a header row; see the columns below."))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(mb)s MB."), params={"mb": settings.IMPORT_MAX_BYTES // 1_048_576})
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(_("The file is not UTF-8 text (byte %(pos)s). Save it as 'CSV UTF-8' and try again."), params={"pos": exc.start}) from exc
+        if "\x00" in text:
+            raise forms.ValidationError(_("The file is not a CSV text file."))
+        if not text.strip():
+            raise forms.ValidationError(_("The file is empty."))
+        return {"name": upload.name, "text": text}

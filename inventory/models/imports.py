@@ -1,0 +1,50 @@
+"""Bulk imports: the uploaded file, its validation report and its progress."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from erp.fields import TenantModel
+
+
+class ImportStatus(models.TextChoices):
+    VALIDATING = "validating", _("Checking")
+    INVALID = "invalid", _("Has errors")
+    READY = "ready", _("Ready to import")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Failed")
+
+
+class BinImport(TenantModel):
+    """One uploaded bins CSV. Nothing is imported unless every line validated."""
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    filename = models.CharField(max_length=255)
+    content = models.TextField()
+    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.VALIDATING)
+    row_count = models.PositiveIntegerField(default=0)
+    imported_count = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(status__in=ImportStatus.values), name="inventory_binimport_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors)
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (ImportStatus.VALIDATING, ImportStatus.IMPORTING)

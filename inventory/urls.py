@@ -1,0 +1,22 @@
+from django.urls import path
+
+from inventory.views import bin_import, locations
+
+app_name = "inventory"
+
+urlpatterns = [
+    path("sites/", locations.site_list, name="site_list"),
+    path("sites/new/", locations.site_create, name="site_create"),
+    path("sites/<int:pk>/", locations.site_detail, name="site_detail"),
+    path("zones/", locations.zone_list, name="zone_list"),
+    path("zones/new/", locations.zone_create, name="zone_create"),
+    path("zones/<int:pk>/", locations.zone_detail, name="zone_detail"),
+    path("bins/", locations.bin_list, name="bin_list"),
+    path("bins/new/", locations.bin_create, name="bin_create"),
+    path("bins/labels.pdf", locations.bin_labels, name="bin_labels"),
+    path("bins/<int:pk>/", locations.bin_detail, name="bin_detail"),
+    path("bins/<int:pk>/label.pdf", locations.bin_label, name="bin_label"),
+    path("bins/import/", bin_import.upload, name="bin_import"),
+    path("bins/import/<int:pk>/", bin_import.detail, name="bin_import_detail"),
+    path("bins/import/<int:pk>/start/", bin_import.start, name="bin_import_start"),
+]
