@@ -234,7 +234,9 @@ def main(argv: list[str]) -> int:
     elif command == "stop":
         stop()
     elif command == "status":
-        print(f"postgres: {'running pid ' + str(_postmaster_pid()) if _postmaster_pid() else 'stopped'}")
+        print(
+            f"postgres: {'running pid ' + str(_postmaster_pid()) if _postmaster_pid() else 'stopped'}"
+        )
         print(f"redis: {'running pid ' + str(_redis_pid()) if _redis_pid() else 'stopped'}")
     else:
         print("usage: python -m erp.embedded start|stop|status|env", file=sys.stderr)

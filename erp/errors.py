@@ -6,6 +6,8 @@ so views can show `str(exc)` as is and tests can assert on the facts.
 
 from __future__ import annotations
 
+import contextlib
+
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,10 +19,8 @@ class DomainError(Exception):
         for key, value in facts.items():
             setattr(self, key, value)
         text = message if message is not None else str(self.message)
-        try:
+        with contextlib.suppress(KeyError, IndexError):  # a message without those facts
             text = text.format(**facts)
-        except (KeyError, IndexError):
-            pass
         super().__init__(text)
 
 

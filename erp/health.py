@@ -62,7 +62,9 @@ def _heartbeat(name: str, key: str, ping: bool = False) -> Check:
     if seen is None:
         return Check(name, False, "no heartbeat recorded yet")
     fresh = timezone.now() - seen <= STALE_AFTER
-    detail = "last scheduled heartbeat ran on time" if fresh else "last scheduled heartbeat is stale"
+    detail = (
+        "last scheduled heartbeat ran on time" if fresh else "last scheduled heartbeat is stale"
+    )
     return Check(name, fresh, detail, seen)
 
 

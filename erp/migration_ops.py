@@ -34,9 +34,7 @@ def _tenant_keys(model) -> list[models.Field]:
     from erp.fields import TenantForeignKey, TenantOneToOneField
 
     return [
-        f
-        for f in model._meta.local_fields
-        if isinstance(f, TenantForeignKey | TenantOneToOneField)
+        f for f in model._meta.local_fields if isinstance(f, TenantForeignKey | TenantOneToOneField)
     ]
 
 
@@ -102,13 +100,19 @@ class TenantTable(Operation):
         ]
         if not self.history:
             unique = constraint_name(table, "tenant_id_id_key")
-            forward.insert(0, f'ALTER TABLE {quoted} ADD CONSTRAINT "{unique}" UNIQUE (tenant_id, id)')
+            forward.insert(
+                0, f'ALTER TABLE {quoted} ADD CONSTRAINT "{unique}" UNIQUE (tenant_id, id)'
+            )
             fk_backward = []
             for field in _tenant_keys(model):
                 add, drop = _fk_sql(model, field)
                 forward.append(add)
                 fk_backward.insert(0, drop)
-            backward = fk_backward + backward + [f'ALTER TABLE {quoted} DROP CONSTRAINT IF EXISTS "{unique}"']
+            backward = (
+                fk_backward
+                + backward
+                + [f'ALTER TABLE {quoted} DROP CONSTRAINT IF EXISTS "{unique}"']
+            )
         return forward, backward
 
     def database_forwards(self, app_label, schema_editor, from_state, to_state):

@@ -88,7 +88,9 @@ class Membership(TenantModel):
     class Meta:
         ordering = ["user__email"]
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "user"], name="erp_membership_tenant_user_uniq"),
+            models.UniqueConstraint(
+                fields=["tenant", "user"], name="erp_membership_tenant_user_uniq"
+            ),
             models.CheckConstraint(
                 condition=models.Q(role__in=[r.value for r in Role]),
                 name="erp_membership_role_valid",

@@ -71,9 +71,9 @@ def membership_for(*, tenant: Tenant, user: User) -> Membership | None:
     if tenant.pk not in cache:
         from erp.models import Membership
 
-        cache[tenant.pk] = (
-            Membership.objects.filter(tenant=tenant, user=user, is_active=True).first()
-        )
+        cache[tenant.pk] = Membership.objects.filter(
+            tenant=tenant, user=user, is_active=True
+        ).first()
     return cache[tenant.pk]
 
 

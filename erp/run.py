@@ -87,7 +87,10 @@ def demo(port: str) -> int:
             except subprocess.TimeoutExpired:
                 child.kill()
         embedded.stop(started)
-        print("\nStopped web, worker, beat" + (" and the embedded servers." if started.postgres or started.redis else "."))
+        print(
+            "\nStopped web, worker, beat"
+            + (" and the embedded servers." if started.postgres or started.redis else ".")
+        )
 
     try:
         t = _step("Migrating the database")
@@ -155,6 +158,7 @@ def test(pytest_args: list[str]) -> int:
             "ALLOWED_HOSTS": "stockline.example.com",
         }
         deploy_env.pop("STOCKLINE_TESTING")
+        deploy_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE")
         _run([PY, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], deploy_env)
         print(f"    {time.monotonic() - t:.1f}s")
         ensure_chromium()

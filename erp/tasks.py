@@ -16,4 +16,6 @@ BEAT_KEY = "heartbeat:beat"
 def heartbeat_task() -> None:
     """Scheduled by beat, run by a worker: each run proves both are alive at that moment."""
     now = timezone.now().isoformat()
-    cache.set_many({WORKER_KEY: {"at": now, "host": socket.gethostname()}, BEAT_KEY: {"at": now}}, timeout=None)
+    cache.set_many(
+        {WORKER_KEY: {"at": now, "host": socket.gethostname()}, BEAT_KEY: {"at": now}}, timeout=None
+    )

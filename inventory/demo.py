@@ -9,12 +9,48 @@ from inventory.models import Bin, BinType, Site, Zone, ZoneType
 
 SITES = {
     "northwind": [
-        ("CHI", "Chicago DC", "1200 W Fulton Market", "Chicago", "IL", "60607", "US", "America/Chicago"),
-        ("ATL", "Atlanta DC", "400 Northside Dr NW", "Atlanta", "GA", "30318", "US", "America/New_York"),
+        (
+            "CHI",
+            "Chicago DC",
+            "1200 W Fulton Market",
+            "Chicago",
+            "IL",
+            "60607",
+            "US",
+            "America/Chicago",
+        ),
+        (
+            "ATL",
+            "Atlanta DC",
+            "400 Northside Dr NW",
+            "Atlanta",
+            "GA",
+            "30318",
+            "US",
+            "America/New_York",
+        ),
     ],
     "harbor": [
-        ("SEA", "Seattle Harbor Warehouse", "3200 Alaskan Way", "Seattle", "WA", "98121", "US", "America/Los_Angeles"),
-        ("POR", "Portland Branch", "2100 NW Front Ave", "Portland", "OR", "97209", "US", "America/Los_Angeles"),
+        (
+            "SEA",
+            "Seattle Harbor Warehouse",
+            "3200 Alaskan Way",
+            "Seattle",
+            "WA",
+            "98121",
+            "US",
+            "America/Los_Angeles",
+        ),
+        (
+            "POR",
+            "Portland Branch",
+            "2100 NW Front Ave",
+            "Portland",
+            "OR",
+            "97209",
+            "US",
+            "America/Los_Angeles",
+        ),
     ],
 }
 ZONES = [
@@ -63,7 +99,10 @@ def load(tenant: Tenant) -> None:
         zones = {}
         for zone_code, zone_name, zone_type in ZONES:
             zones[zone_code], _ = Zone.objects.get_or_create(
-                tenant=tenant, site=site, code=zone_code, defaults={"name": zone_name, "zone_type": zone_type}
+                tenant=tenant,
+                site=site,
+                code=zone_code,
+                defaults={"name": zone_name, "zone_type": zone_type},
             )
         existing = set(Bin.objects.filter(tenant=tenant, site=site).values_list("code", flat=True))
         new = [

@@ -12,7 +12,9 @@ def _search_widget(placeholder: str) -> forms.TextInput:
 
 
 class SiteFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search", widget=_search_widget("code or name"))
+    q = django_filters.CharFilter(
+        label="Search", method="search", widget=_search_widget("code or name")
+    )
     is_active = django_filters.BooleanFilter(label="Active")
 
     class Meta:
@@ -24,9 +26,15 @@ class SiteFilter(django_filters.FilterSet):
 
 
 class ZoneFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search", widget=_search_widget("code or name"))
-    site = django_filters.ModelChoiceFilter(queryset=lambda request: selectors.sites(tenant=request.tenant), empty_label="All sites")
-    zone_type = django_filters.ChoiceFilter(choices=ZoneType.choices, empty_label="All types", label="Type")
+    q = django_filters.CharFilter(
+        label="Search", method="search", widget=_search_widget("code or name")
+    )
+    site = django_filters.ModelChoiceFilter(
+        queryset=lambda request: selectors.sites(tenant=request.tenant), empty_label="All sites"
+    )
+    zone_type = django_filters.ChoiceFilter(
+        choices=ZoneType.choices, empty_label="All types", label="Type"
+    )
 
     class Meta:
         model = Zone
@@ -37,10 +45,18 @@ class ZoneFilter(django_filters.FilterSet):
 
 
 class BinFilter(django_filters.FilterSet):
-    code = django_filters.CharFilter(label="Code", lookup_expr="icontains", widget=_search_widget("bin code"))
-    site = django_filters.ModelChoiceFilter(queryset=lambda request: selectors.sites(tenant=request.tenant), empty_label="All sites")
-    zone = django_filters.ModelChoiceFilter(queryset=lambda request: selectors.zones(tenant=request.tenant), empty_label="All zones")
-    bin_type = django_filters.ChoiceFilter(choices=BinType.choices, empty_label="All types", label="Type")
+    code = django_filters.CharFilter(
+        label="Code", lookup_expr="icontains", widget=_search_widget("bin code")
+    )
+    site = django_filters.ModelChoiceFilter(
+        queryset=lambda request: selectors.sites(tenant=request.tenant), empty_label="All sites"
+    )
+    zone = django_filters.ModelChoiceFilter(
+        queryset=lambda request: selectors.zones(tenant=request.tenant), empty_label="All zones"
+    )
+    bin_type = django_filters.ChoiceFilter(
+        choices=BinType.choices, empty_label="All types", label="Type"
+    )
     is_active = django_filters.BooleanFilter(label="Active")
 
     class Meta:

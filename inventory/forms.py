@@ -14,10 +14,25 @@ TIME_ZONES = sorted(zoneinfo.available_timezones())
 
 class SiteForm(forms.ModelForm):
     time_zone = forms.ChoiceField(choices=[(tz, tz) for tz in TIME_ZONES], initial="UTC")
+    # Longer than the column so that "Germany" gets the helpful message, not a length error.
+    country = forms.CharField(
+        max_length=60, required=False, help_text=_("Two-letter ISO code, e.g. US")
+    )
 
     class Meta:
         model = Site
-        fields = ["code", "name", "address_line1", "address_line2", "city", "region", "postal_code", "country", "time_zone", "is_active"]
+        fields = [
+            "code",
+            "name",
+            "address_line1",
+            "address_line2",
+            "city",
+            "region",
+            "postal_code",
+            "country",
+            "time_zone",
+            "is_active",
+        ]
 
     def clean_code(self):
         return _clean_code(self.cleaned_data["code"])
@@ -48,14 +63,27 @@ class ZoneForm(forms.ModelForm):
 class BinForm(forms.ModelForm):
     class Meta:
         model = Bin
-        fields = ["zone", "code", "bin_type", "walk_sequence", "capacity_volume", "capacity_weight", "capacity_units", "is_active"]
+        fields = [
+            "zone",
+            "code",
+            "bin_type",
+            "walk_sequence",
+            "capacity_volume",
+            "capacity_weight",
+            "capacity_units",
+            "is_active",
+        ]
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["zone"].queryset = selectors.zones(tenant=tenant)
         if self.instance.pk:
-            self.fields["zone"].queryset = selectors.zones(tenant=tenant).filter(site=self.instance.site_id)
-            self.fields["zone"].help_text = _("A bin stays in its site; choose among that site's zones.")
+            self.fields["zone"].queryset = selectors.zones(tenant=tenant).filter(
+                site=self.instance.site_id
+            )
+            self.fields["zone"].help_text = _(
+                "A bin stays in its site; choose among that site's zones."
+            )
 
     def clean_code(self):
         return _clean_code(self.cleaned_data["code"])
@@ -69,17 +97,27 @@ def _clean_code(value: str) -> str:
 
 
 class BinImportForm(forms.Form):
-    file = forms.FileField(label=_("CSV file"), help_text=_("UTF-8 CSV with a header row; see the columns below."))
+    file = forms.FileField(
+        label=_("CSV file"), help_text=_("UTF-8 CSV with a header row; see the columns below.")
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than %(mb)s MB."), params={"mb": settings.IMPORT_MAX_BYTES // 1_048_576})
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB."),
+                params={"mb": settings.IMPORT_MAX_BYTES // 1_048_576},
+            )
         raw = upload.read()
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise forms.ValidationError(_("The file is not UTF-8 text (byte %(pos)s). Save it as 'CSV UTF-8' and try again."), params={"pos": exc.start}) from exc
+            raise forms.ValidationError(
+                _(
+                    "The file is not UTF-8 text (byte %(pos)s). Save it as 'CSV UTF-8' and try again."
+                ),
+                params={"pos": exc.start},
+            ) from exc
         if "\x00" in text:
             raise forms.ValidationError(_("The file is not a CSV text file."))
         if not text.strip():

@@ -22,11 +22,20 @@ def bin_labels_pdf(bins: Iterable[Bin]) -> bytes:
     width, height = LABEL_SIZE
     for bin in bins:
         canvas.setFont("Helvetica", 8)
-        canvas.drawString(5 * mm, height - 7 * mm, f"{bin.site.code} · {bin.zone.code} · {bin.get_bin_type_display()}")
+        canvas.drawString(
+            5 * mm,
+            height - 7 * mm,
+            f"{bin.site.code} · {bin.zone.code} · {bin.get_bin_type_display()}",
+        )
         barcode = Code128(bin.code, barHeight=20 * mm, barWidth=0.33 * mm, quiet=True)
         if barcode.width > width - 10 * mm:
             # Long codes: narrow the bars so the whole code stays on the label.
-            barcode = Code128(bin.code, barHeight=20 * mm, barWidth=0.33 * mm * (width - 10 * mm) / barcode.width, quiet=True)
+            barcode = Code128(
+                bin.code,
+                barHeight=20 * mm,
+                barWidth=0.33 * mm * (width - 10 * mm) / barcode.width,
+                quiet=True,
+            )
         barcode.drawOn(canvas, (width - barcode.width) / 2, 15 * mm)
         canvas.setFont("Helvetica-Bold", 16)
         canvas.drawCentredString(width / 2, 6 * mm, bin.code)

@@ -22,7 +22,9 @@ urlpatterns = [
     path(
         "password/change/",
         any_member(
-            auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("accounts:password_change_done"))
+            auth_views.PasswordChangeView.as_view(
+                success_url=reverse_lazy("accounts:password_change_done")
+            )
         ),
         name="password_change",
     ),
@@ -34,7 +36,9 @@ urlpatterns = [
     path(
         "password/reset/",
         public(
-            auth_views.PasswordResetView.as_view(success_url=reverse_lazy("accounts:password_reset_done"))
+            auth_views.PasswordResetView.as_view(
+                success_url=reverse_lazy("accounts:password_reset_done")
+            )
         ),
         name="password_reset",
     ),

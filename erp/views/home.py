@@ -25,7 +25,9 @@ def switch_tenant(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and form.cleaned_data["tenant"] in memberships:
         membership = memberships[form.cleaned_data["tenant"]]
         request.session[SESSION_KEY] = membership.tenant_id
-        messages.success(request, f"Now working in {membership.tenant.name} as {membership.get_role_display()}.")
+        messages.success(
+            request, f"Now working in {membership.tenant.name} as {membership.get_role_display()}."
+        )
     else:
         messages.error(request, "You are not a member of that organisation.")
     return redirect("home")

@@ -20,7 +20,13 @@ app_name = "users"
 
 
 class MembershipFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Search", method="search", widget=django_filters.widgets.forms.TextInput(attrs={"type": "search", "placeholder": "name or e-mail"}))
+    q = django_filters.CharFilter(
+        label="Search",
+        method="search",
+        widget=django_filters.widgets.forms.TextInput(
+            attrs={"type": "search", "placeholder": "name or e-mail"}
+        ),
+    )
     role = django_filters.ChoiceFilter(choices=Role.choices, empty_label="All roles")
     is_active = django_filters.BooleanFilter(label="Active")
 
@@ -29,7 +35,9 @@ class MembershipFilter(django_filters.FilterSet):
         fields = ["q", "role", "is_active"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(user__email__icontains=value) | queryset.filter(user__full_name__icontains=value)
+        return queryset.filter(user__email__icontains=value) | queryset.filter(
+            user__full_name__icontains=value
+        )
 
 
 @roles_required(Role.ADMIN)
@@ -39,7 +47,12 @@ def user_list(request: HttpRequest) -> HttpResponse:
         name="members",
         queryset=selectors.memberships(tenant=request.tenant),
         filterset_class=MembershipFilter,
-        columns=[Column("E-mail", "user__email"), Column("Name", "user__full_name"), Column("Role", "role"), Column("Active")],
+        columns=[
+            Column("E-mail", "user__email"),
+            Column("Name", "user__full_name"),
+            Column("Role", "role"),
+            Column("Active"),
+        ],
         row_template="erp/users/_row.html",
         default_sort="user__email",
     )
@@ -51,11 +64,15 @@ def user_add(request: HttpRequest) -> HttpResponse:
     form = AddMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.add_member(tenant=request.tenant, user=request.user, **form.cleaned_data)
+            membership = services.add_member(
+                tenant=request.tenant, user=request.user, **form.cleaned_data
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, f"{membership.user.email} added as {membership.get_role_display()}.")
+            messages.success(
+                request, f"{membership.user.email} added as {membership.get_role_display()}."
+            )
             return redirect("users:detail", membership.pk)
     return render(request, "erp/users/add.html", {"form": form}, status=422 if form.errors else 200)
 

@@ -21,12 +21,16 @@ class ImportStatus(models.TextChoices):
 class BinImport(TenantModel):
     """One uploaded bins CSV. Nothing is imported unless every line validated."""
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
     filename = models.CharField(max_length=255)
     content = models.TextField()
-    status = models.CharField(max_length=20, choices=ImportStatus.choices, default=ImportStatus.VALIDATING)
+    status = models.CharField(
+        max_length=20, choices=ImportStatus.choices, default=ImportStatus.VALIDATING
+    )
     row_count = models.PositiveIntegerField(default=0)
     imported_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
@@ -35,7 +39,10 @@ class BinImport(TenantModel):
     class Meta:
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(status__in=ImportStatus.values), name="inventory_binimport_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status__in=ImportStatus.values),
+                name="inventory_binimport_status_valid",
+            ),
         ]
 
     def __str__(self) -> str:

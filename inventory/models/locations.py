@@ -5,6 +5,7 @@ from __future__ import annotations
 import zoneinfo
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -39,8 +40,12 @@ class Site(TenantModel):
     class Meta:
         ordering = ["code"]
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "code"], name="inventory_site_tenant_code_uniq"),
-            models.CheckConstraint(condition=models.Q(code__regex=r"^\S+$"), name="inventory_site_code_not_blank"),
+            models.UniqueConstraint(
+                fields=["tenant", "code"], name="inventory_site_tenant_code_uniq"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^\S+$"), name="inventory_site_code_not_blank"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -70,9 +75,15 @@ class Zone(TenantModel):
     class Meta:
         ordering = ["site__code", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "site", "code"], name="inventory_zone_site_code_uniq"),
-            models.CheckConstraint(condition=models.Q(zone_type__in=ZoneType.values), name="inventory_zone_type_valid"),
-            models.CheckConstraint(condition=models.Q(code__regex=r"^\S+$"), name="inventory_zone_code_not_blank"),
+            models.UniqueConstraint(
+                fields=["tenant", "site", "code"], name="inventory_zone_site_code_uniq"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(zone_type__in=ZoneType.values), name="inventory_zone_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^\S+$"), name="inventory_zone_code_not_blank"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -98,8 +109,22 @@ class Bin(TenantModel):
     code = models.CharField(max_length=40)
     bin_type = models.CharField(_("type"), max_length=20, choices=BinType.choices)
     walk_sequence = models.PositiveIntegerField(default=0, help_text=_("Order in a picker's walk"))
-    capacity_volume = models.DecimalField(_("capacity (m³)"), max_digits=12, decimal_places=4, null=True, blank=True)
-    capacity_weight = models.DecimalField(_("capacity (kg)"), max_digits=12, decimal_places=3, null=True, blank=True)
+    capacity_volume = models.DecimalField(
+        _("capacity (m³)"),
+        max_digits=12,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    capacity_weight = models.DecimalField(
+        _("capacity (kg)"),
+        max_digits=12,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     capacity_units = models.PositiveIntegerField(_("capacity (units)"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()
@@ -107,13 +132,29 @@ class Bin(TenantModel):
     class Meta:
         ordering = ["site__code", "walk_sequence", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["tenant", "site", "code"], name="inventory_bin_site_code_uniq"),
-            models.CheckConstraint(condition=models.Q(bin_type__in=BinType.values), name="inventory_bin_type_valid"),
-            models.CheckConstraint(condition=models.Q(capacity_volume__gte=0) | models.Q(capacity_volume__isnull=True), name="inventory_bin_volume_not_negative"),
-            models.CheckConstraint(condition=models.Q(capacity_weight__gte=0) | models.Q(capacity_weight__isnull=True), name="inventory_bin_weight_not_negative"),
-            models.CheckConstraint(condition=models.Q(code__regex=r"^\S+$"), name="inventory_bin_code_not_blank"),
+            models.UniqueConstraint(
+                fields=["tenant", "site", "code"], name="inventory_bin_site_code_uniq"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(bin_type__in=BinType.values), name="inventory_bin_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity_volume__gte=0) | models.Q(capacity_volume__isnull=True),
+                name="inventory_bin_volume_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity_weight__gte=0) | models.Q(capacity_weight__isnull=True),
+                name="inventory_bin_weight_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^\S+$"), name="inventory_bin_code_not_blank"
+            ),
         ]
-        indexes = [models.Index(fields=["tenant", "zone", "walk_sequence"], name="inventory_bin_zone_walk_idx")]
+        indexes = [
+            models.Index(
+                fields=["tenant", "zone", "walk_sequence"], name="inventory_bin_zone_walk_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.code

@@ -53,7 +53,11 @@ def _progress(job_id: int, phase: str, done: int, total: int) -> None:
 
 
 def progress(job: BinImport) -> dict:
-    return cache.get(progress_key(job.pk)) or {"phase": job.status, "done": 0, "total": job.row_count}
+    return cache.get(progress_key(job.pk)) or {
+        "phase": job.status,
+        "done": 0,
+        "total": job.row_count,
+    }
 
 
 def _decimal(value: str, column: str, errors: list[str], places: int) -> Decimal | None:
@@ -69,7 +73,9 @@ def _decimal(value: str, column: str, errors: list[str], places: int) -> Decimal
     elif number < 0:
         errors.append(f"{column} {value} must not be negative")
     elif number.as_tuple().exponent < -places or abs(number) >= 10 ** (12 - places):
-        errors.append(f"{column} {value} has too many digits (at most {12 - places} before and {places} after the point)")
+        errors.append(
+            f"{column} {value} has too many digits (at most {12 - places} before and {places} after the point)"
+        )
     else:
         return number
     return None
@@ -110,7 +116,9 @@ def check_rows(*, tenant: Tenant, text: str, job_id: int | None = None) -> Check
         if len(set(header)) != len(header):
             parts.append("a column appears twice")
         expected = ", ".join(COLUMNS)
-        return Checked([], [{"line": 1, "message": f"Header: {'; '.join(parts)}. Expected: {expected}."}], 0)
+        return Checked(
+            [], [{"line": 1, "message": f"Header: {'; '.join(parts)}. Expected: {expected}."}], 0
+        )
 
     sites = {s.code.lower(): s for s in Site.objects.filter(tenant=tenant)}
     zones = {(z.site_id, z.code.lower()): z for z in Zone.objects.filter(tenant=tenant)}
@@ -129,7 +137,12 @@ def check_rows(*, tenant: Tenant, text: str, job_id: int | None = None) -> Check
                 _progress(job_id, "validating", total, total)
             problems: list[str] = []
             if len(record) != len(header):
-                errors.append({"line": line, "message": f"has {len(record)} fields; the header has {len(header)}"})
+                errors.append(
+                    {
+                        "line": line,
+                        "message": f"has {len(record)} fields; the header has {len(header)}",
+                    }
+                )
                 continue
             cells = {name: value.strip() for name, value in zip(header, record, strict=True)}
             site = zone = None
@@ -148,10 +161,16 @@ def check_rows(*, tenant: Tenant, text: str, job_id: int | None = None) -> Check
                 zone_code = cells.get("zone", "")
                 zone = zones.get((site.pk, zone_code.lower()))
                 if zone is None:
-                    problems.append(f"unknown zone '{zone_code}' at site {site.code}" if zone_code else "zone is empty")
+                    problems.append(
+                        f"unknown zone '{zone_code}' at site {site.code}"
+                        if zone_code
+                        else "zone is empty"
+                    )
             bin_type = TYPES.get(cells.get("type", "").lower())
             if bin_type is None:
-                problems.append(f"type '{cells.get('type', '')}' is not one of {', '.join(BinType.values)}")
+                problems.append(
+                    f"type '{cells.get('type', '')}' is not one of {', '.join(BinType.values)}"
+                )
             walk = _integer(cells.get("walk_sequence", ""), "walk_sequence", problems)
             volume = _decimal(cells.get("capacity_volume", ""), "capacity_volume", problems, 4)
             weight = _decimal(cells.get("capacity_weight", ""), "capacity_weight", problems, 3)
@@ -163,7 +182,9 @@ def check_rows(*, tenant: Tenant, text: str, job_id: int | None = None) -> Check
                 if (site.pk, code) in existing:
                     problems.append(f"bin {code} already exists at site {site.code}")
                 elif (site.pk, code) in seen:
-                    problems.append(f"duplicate code {code} at site {site.code} (also on line {seen[(site.pk, code)]})")
+                    problems.append(
+                        f"duplicate code {code} at site {site.code} (also on line {seen[(site.pk, code)]})"
+                    )
                 else:
                     seen[(site.pk, code)] = line
             if problems:
@@ -188,7 +209,9 @@ def check_rows(*, tenant: Tenant, text: str, job_id: int | None = None) -> Check
 def create_bin_import(*, tenant: Tenant, user: User, filename: str, text: str) -> BinImport:
     """Store an upload and queue its check (after commit)."""
     require_role(tenant=tenant, user=user, roles=[Role.ADMIN])
-    job = BinImport.objects.create(tenant=tenant, created_by=user, filename=filename[:255], content=text)
+    job = BinImport.objects.create(
+        tenant=tenant, created_by=user, filename=filename[:255], content=text
+    )
     from inventory.tasks import check_bin_import_task
 
     check_bin_import_task.delay_on_commit(tenant.pk, job.pk)
@@ -247,7 +270,11 @@ def run_bin_import(*, tenant: Tenant, job: BinImport) -> BinImport:
 
     Locks the job row so a redelivered task waits and then finds the job done.
     """
-    job = BinImport.objects.select_for_update().select_related("created_by").get(tenant=tenant, pk=job.pk)
+    job = (
+        BinImport.objects.select_for_update()
+        .select_related("created_by")
+        .get(tenant=tenant, pk=job.pk)
+    )
     if job.status != ImportStatus.IMPORTING:
         return job
     checked = check_rows(tenant=tenant, text=job.content, job_id=job.pk)
@@ -261,10 +288,22 @@ def run_bin_import(*, tenant: Tenant, job: BinImport) -> BinImport:
     total = len(checked.rows)
     for start in range(0, total, BATCH):
         batch = [
-            Bin(tenant=tenant, site_id=row["site"].pk, zone_id=row["zone"].pk, **{k: v for k, v in row.items() if k not in ("site", "zone")})
+            Bin(
+                tenant=tenant,
+                site_id=row["site"].pk,
+                zone_id=row["zone"].pk,
+                **{k: v for k, v in row.items() if k not in ("site", "zone")},
+            )
             for row in checked.rows[start : start + BATCH]
         ]
-        bulk_create_with_history(batch, Bin, batch_size=BATCH, default_user=job.created_by, default_date=now, default_change_reason=f"import {job.filename}")
+        bulk_create_with_history(
+            batch,
+            Bin,
+            batch_size=BATCH,
+            default_user=job.created_by,
+            default_date=now,
+            default_change_reason=f"import {job.filename}",
+        )
         _progress(job.pk, "importing", min(start + BATCH, total), total)
     job.status = ImportStatus.DONE
     job.imported_count = total
@@ -277,5 +316,7 @@ def run_bin_import(*, tenant: Tenant, job: BinImport) -> BinImport:
 def mark_failed(*, tenant: Tenant, job_id: int, reason: str) -> None:
     with transaction.atomic():
         BinImport.objects.filter(tenant=tenant, pk=job_id).exclude(status=ImportStatus.DONE).update(
-            status=ImportStatus.FAILED, message=f"The import stopped: {reason}", finished_at=timezone.now()
+            status=ImportStatus.FAILED,
+            message=f"The import stopped: {reason}",
+            finished_at=timezone.now(),
         )

@@ -21,7 +21,10 @@ def upload(request: HttpRequest) -> HttpResponse:
     form = BinImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = bin_import.create_bin_import(
-            tenant=request.tenant, user=request.user, filename=form.cleaned_data["file"]["name"], text=form.cleaned_data["file"]["text"]
+            tenant=request.tenant,
+            user=request.user,
+            filename=form.cleaned_data["file"]["name"],
+            text=form.cleaned_data["file"]["text"],
         )
         return redirect("inventory:bin_import_detail", job.pk)
     recent = selectors.bin_imports(tenant=request.tenant).defer("content")[:10]
@@ -38,7 +41,9 @@ def _context(request, job) -> dict:
     total = context["progress"].get("total") or 0
     context["percent"] = int(100 * context["progress"].get("done", 0) / total) if total else 0
     if job.status == "ready":
-        preview = bin_import.check_rows(tenant=request.tenant, text="\n".join(job.content.splitlines()[: PREVIEW_ROWS + 1]))
+        preview = bin_import.check_rows(
+            tenant=request.tenant, text="\n".join(job.content.splitlines()[: PREVIEW_ROWS + 1])
+        )
         context["preview"] = preview.rows
     return context
 

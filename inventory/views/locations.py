@@ -24,7 +24,11 @@ def _edit(request, *, form, save, template, context, success):
     """Validate `form`, call the service `save`, and redirect or re-render with errors."""
     if request.method == "POST" and form.is_valid():
         try:
-            obj = save(tenant=request.tenant, user=request.user, **{context["kind"]: form.save(commit=False)})
+            obj = save(
+                tenant=request.tenant,
+                user=request.user,
+                **{context["kind"]: form.save(commit=False)},
+            )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
@@ -43,7 +47,15 @@ def site_list(request: HttpRequest) -> HttpResponse:
         name="sites",
         queryset=selectors.sites_with_counts(tenant=request.tenant),
         filterset_class=SiteFilter,
-        columns=[Column("Code", "code"), Column("Name", "name"), Column("City", "city"), Column("Time zone", "time_zone"), Column("Zones", css="num"), Column("Bins", css="num"), Column("Active")],
+        columns=[
+            Column("Code", "code"),
+            Column("Name", "name"),
+            Column("City", "city"),
+            Column("Time zone", "time_zone"),
+            Column("Zones", css="num"),
+            Column("Bins", css="num"),
+            Column("Active"),
+        ],
         row_template="inventory/site/_row.html",
         default_sort="code",
     )
@@ -53,17 +65,28 @@ def site_list(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.ADMIN)
 def site_create(request: HttpRequest) -> HttpResponse:
     form = SiteForm(request.POST or None)
-    return _edit(request, form=form, save=locations.save_site, template="inventory/site/form.html",
-                 context={"kind": "site"}, success="Site {obj.code} saved.")
+    return _edit(
+        request,
+        form=form,
+        save=locations.save_site,
+        template="inventory/site/form.html",
+        context={"kind": "site"},
+        success="Site {obj.code} saved.",
+    )
 
 
 @roles_required(Role.ADMIN)
 def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
     site = get_object_or_404(selectors.sites_with_counts(tenant=request.tenant), pk=pk)
     form = SiteForm(request.POST or None, instance=site)
-    return _edit(request, form=form, save=locations.save_site, template="inventory/site/detail.html",
-                 context={"kind": "site", "object": site, "history": changes(site)},
-                 success="Site {obj.code} saved.")
+    return _edit(
+        request,
+        form=form,
+        save=locations.save_site,
+        template="inventory/site/detail.html",
+        context={"kind": "site", "object": site, "history": changes(site)},
+        success="Site {obj.code} saved.",
+    )
 
 
 # Zones -----------------------------------------------------------------------------------
@@ -76,7 +99,13 @@ def zone_list(request: HttpRequest) -> HttpResponse:
         name="zones",
         queryset=selectors.zones_with_counts(tenant=request.tenant),
         filterset_class=ZoneFilter,
-        columns=[Column("Site", "site__code"), Column("Code", "code"), Column("Name", "name"), Column("Type", "zone_type"), Column("Bins", css="num")],
+        columns=[
+            Column("Site", "site__code"),
+            Column("Code", "code"),
+            Column("Name", "name"),
+            Column("Type", "zone_type"),
+            Column("Bins", css="num"),
+        ],
         row_template="inventory/zone/_row.html",
         default_sort="site__code",
     )
@@ -87,17 +116,28 @@ def zone_list(request: HttpRequest) -> HttpResponse:
 def zone_create(request: HttpRequest) -> HttpResponse:
     initial = {"site": request.GET.get("site")} if request.GET.get("site", "").isdigit() else None
     form = ZoneForm(request.POST or None, tenant=request.tenant, initial=initial)
-    return _edit(request, form=form, save=locations.save_zone, template="inventory/zone/form.html",
-                 context={"kind": "zone"}, success="Zone {obj} saved.")
+    return _edit(
+        request,
+        form=form,
+        save=locations.save_zone,
+        template="inventory/zone/form.html",
+        context={"kind": "zone"},
+        success="Zone {obj} saved.",
+    )
 
 
 @roles_required(Role.ADMIN)
 def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
     zone = get_object_or_404(selectors.zones_with_counts(tenant=request.tenant), pk=pk)
     form = ZoneForm(request.POST or None, instance=zone, tenant=request.tenant)
-    return _edit(request, form=form, save=locations.save_zone, template="inventory/zone/detail.html",
-                 context={"kind": "zone", "object": zone, "history": changes(zone)},
-                 success="Zone {obj} saved.")
+    return _edit(
+        request,
+        form=form,
+        save=locations.save_zone,
+        template="inventory/zone/detail.html",
+        context={"kind": "zone", "object": zone, "history": changes(zone)},
+        success="Zone {obj} saved.",
+    )
 
 
 # Bins ------------------------------------------------------------------------------------
@@ -109,7 +149,16 @@ def _bin_table(request: HttpRequest):
         name="bins",
         queryset=selectors.bins(tenant=request.tenant),
         filterset_class=BinFilter,
-        columns=[Column(""), Column("Code", "code"), Column("Site", "site__code"), Column("Zone", "zone__code"), Column("Type", "bin_type"), Column("Walk", "walk_sequence", css="num"), Column("Capacity"), Column("Active")],
+        columns=[
+            Column(""),
+            Column("Code", "code"),
+            Column("Site", "site__code"),
+            Column("Zone", "zone__code"),
+            Column("Type", "bin_type"),
+            Column("Walk", "walk_sequence", css="num"),
+            Column("Capacity"),
+            Column("Active"),
+        ],
         row_template="inventory/bin/_row.html",
         default_sort="code",
         per_page=50,
@@ -124,17 +173,28 @@ def bin_list(request: HttpRequest) -> HttpResponse:
 @roles_required(Role.ADMIN)
 def bin_create(request: HttpRequest) -> HttpResponse:
     form = BinForm(request.POST or None, tenant=request.tenant)
-    return _edit(request, form=form, save=locations.save_bin, template="inventory/bin/form.html",
-                 context={"kind": "bin"}, success="Bin {obj.code} saved.")
+    return _edit(
+        request,
+        form=form,
+        save=locations.save_bin,
+        template="inventory/bin/form.html",
+        context={"kind": "bin"},
+        success="Bin {obj.code} saved.",
+    )
 
 
 @roles_required(Role.ADMIN)
 def bin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     bin = get_object_or_404(selectors.bins(tenant=request.tenant), pk=pk)
     form = BinForm(request.POST or None, instance=bin, tenant=request.tenant)
-    return _edit(request, form=form, save=locations.save_bin, template="inventory/bin/detail.html",
-                 context={"kind": "bin", "object": bin, "history": changes(bin)},
-                 success="Bin {obj.code} saved.")
+    return _edit(
+        request,
+        form=form,
+        save=locations.save_bin,
+        template="inventory/bin/detail.html",
+        context={"kind": "bin", "object": bin, "history": changes(bin)},
+        success="Bin {obj.code} saved.",
+    )
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -155,9 +215,15 @@ def bin_labels(request: HttpRequest) -> HttpResponse:
     """Labels for the ticked bins, or for every bin the current filter shows."""
     ids = [i for i in request.POST.getlist("bin") if i.isdigit()]
     if ids:
-        chosen = selectors.bins(tenant=request.tenant).filter(pk__in=ids).order_by("site__code", "walk_sequence", "code")
+        chosen = (
+            selectors.bins(tenant=request.tenant)
+            .filter(pk__in=ids)
+            .order_by("site__code", "walk_sequence", "code")
+        )
     else:
-        filterset = BinFilter(request.POST, queryset=selectors.bins(tenant=request.tenant), request=request)
+        filterset = BinFilter(
+            request.POST, queryset=selectors.bins(tenant=request.tenant), request=request
+        )
         if not filterset.is_valid():
             messages.error(request, "The filter is not valid; no labels were made.")
             return redirect("inventory:bin_list")
@@ -167,6 +233,8 @@ def bin_labels(request: HttpRequest) -> HttpResponse:
         messages.error(request, "No bins selected; tick some bins or filter the list first.")
         return redirect("inventory:bin_list")
     if len(chosen) > MAX_LABELS:
-        messages.error(request, f"More than {MAX_LABELS} bins selected; narrow the filter and print in parts.")
+        messages.error(
+            request, f"More than {MAX_LABELS} bins selected; narrow the filter and print in parts."
+        )
         return redirect("inventory:bin_list")
     return _pdf(bin_labels_pdf(chosen), "bin-labels.pdf")

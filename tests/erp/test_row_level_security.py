@@ -28,8 +28,10 @@ def test_application_role_is_subject_to_row_level_security(db):
         assert cursor.fetchone() == (False, False)
 
 
-def test_select_without_filter_under_tenant_a_returns_none_of_b(two_tenants_bins, tenant_a, tenant_b):
-    a_bins, b_bins = two_tenants_bins
+def test_select_without_filter_under_tenant_a_returns_none_of_b(
+    two_tenants_bins, tenant_a, tenant_b
+):
+    _, b_bins = two_tenants_bins
     with tenant_context(tenant_a):
         assert _count("SELECT count(*) FROM inventory_bin") == 3
         assert _count("SELECT count(*) FROM inventory_bin WHERE tenant_id = %s", [tenant_b.pk]) == 0
@@ -137,5 +139,8 @@ def test_memberships_visible_to_their_user_across_tenants(tenant_a, tenant_b):
         assert Membership.objects.count() == 2
     with tenant_context(tenant_a, user=shared):
         # B's other member stays hidden; the user's own B membership shows.
-        assert set(Membership.objects.values_list("tenant_id", flat=True)) == {tenant_a.pk, tenant_b.pk}
+        assert set(Membership.objects.values_list("tenant_id", flat=True)) == {
+            tenant_a.pk,
+            tenant_b.pk,
+        }
         assert Membership.objects.filter(tenant=tenant_b).count() == 1

@@ -33,11 +33,15 @@ def test_every_table_with_tenant_id_forces_row_level_security_with_the_policy():
         )
         rows = cursor.fetchall()
     missing = [name for name, rls, force, policies in rows if not (rls and force and policies == 1)]
-    assert missing == [], f"tables without forced RLS: {missing} (add TenantTable to their migration)"
+    assert missing == [], (
+        f"tables without forced RLS: {missing} (add TenantTable to their migration)"
+    )
 
 
 def test_every_key_between_tenant_tables_is_a_composite_constraint():
-    tenant_models = [m for m in apps.get_models() if any(f.name == "tenant" for f in m._meta.fields)]
+    tenant_models = [
+        m for m in apps.get_models() if any(f.name == "tenant" for f in m._meta.fields)
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT conrelid::regclass::text, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f'"

@@ -16,4 +16,6 @@ class Command(BaseCommand):
             for tenant in tenants:
                 with tenant_context(tenant):
                     inventory_demo.load(tenant)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready for {', '.join(t.slug for t in tenants)}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready for {', '.join(t.slug for t in tenants)}.")
+        )

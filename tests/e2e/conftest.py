@@ -1,0 +1,39 @@
+"""Browser tests: Debian's Chromium driven by Playwright (never a downloaded browser), and a
+real Celery worker in a thread consuming this test process's own queue."""
+
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+    }
+
+
+@pytest.fixture
+def celery_worker_thread(transactional_db, settings):
+    """A real worker on a queue of its own, so parallel test processes never take each other's tasks."""
+    from celery.contrib.testing.worker import start_worker
+
+    from erp.celery import app
+
+    queue = f"test-{uuid.uuid4().hex[:8]}"
+    previous = app.conf.task_default_queue
+    app.conf.task_default_queue = queue
+    try:
+        with start_worker(
+            app, pool="solo", perform_ping_check=False, queues=[queue], loglevel="WARNING"
+        ):
+            yield
+    finally:
+        app.conf.task_default_queue = previous
