@@ -1,0 +1,18 @@
+"""Shared start of every benchmark: Django set up against the real (non-test) database."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def django_setup() -> None:
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "erp.settings")
+    os.environ.setdefault("DEBUG", "true")  # benchmarks need no SECRET_KEY
+    import django
+
+    django.setup()
