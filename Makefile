@@ -19,10 +19,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
-	PORT=$(PORT) $(PY) -m erp.run demo
+	PORT=$(PORT) exec $(PY) -m erp.run demo
 
 test: install
-	$(PY) -m erp.run test $(ARGS)
+	exec $(PY) -m erp.run test $(ARGS)
 
 stop:
 	$(PY) -m erp.embedded stop

@@ -75,7 +75,11 @@ def demo(port: str) -> int:
         "BASE_URL": f"http://127.0.0.1:{port}",
     }
     children: list[subprocess.Popen] = []
-    signal.signal(signal.SIGTERM, _interrupt)  # `kill` stops the demo as cleanly as Ctrl-C
+    # Ctrl-C, `kill`, or the parent (make) going away all stop the demo the same way; SIGINT
+    # is set explicitly because a shell starting this in the background ignores it.
+    signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
+    parent = os.getppid()
 
     def shutdown(*_):
         for child in children:
@@ -121,6 +125,8 @@ def demo(port: str) -> int:
         print(f"\nStockline is running at http://127.0.0.1:{port}/  (Ctrl-C stops everything)")
         print("Demo sign-ins:\n" + "\n".join(logins()), flush=True)
         while all(child.poll() is None for child in children):
+            if os.getppid() != parent:
+                return 0
             time.sleep(0.5)
         print("A process exited; stopping the others.", file=sys.stderr)
         return 1
