@@ -56,3 +56,11 @@ class AddMemberForm(forms.Form):
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(choices=Role.choices)
     is_active = forms.BooleanField(label=_("Active"), required=False)
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        from erp.models import Tenant
+
+        model = Tenant
+        fields = ["name"]

@@ -22,6 +22,7 @@ A = Role.ADMIN
 
 NAV: list[NavItem] = [
     NavItem(_("Home"), _("Dashboard"), "home", frozenset(Role)),
+    NavItem(_("Settings"), _("Organisation"), "organisation", frozenset({A})),
     NavItem(_("Settings"), _("Sites"), "inventory:site_list", frozenset({A})),
     NavItem(_("Settings"), _("Zones"), "inventory:zone_list", frozenset({A})),
     NavItem(_("Settings"), _("Bins"), "inventory:bin_list", frozenset({A})),

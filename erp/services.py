@@ -86,3 +86,12 @@ def change_membership(
     membership.is_active = is_active
     membership.save(update_fields=["role", "is_active"])
     return membership
+
+
+@transaction.atomic
+def rename_tenant(*, tenant: Tenant, user: User, name: str) -> Tenant:
+    """Change the organisation's display name (admins only; the slug stays)."""
+    require_role(tenant=tenant, user=user, roles=[Role.ADMIN])
+    tenant.name = name.strip()
+    tenant.save(update_fields=["name"])
+    return tenant

@@ -1,11 +1,12 @@
 from django.urls import include, path
 
-from erp.views import home, system
+from erp.views import home, organisation, system
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/", include("erp.views.accounts")),
     path("tenant/switch/", home.switch_tenant, name="switch_tenant"),
+    path("settings/organisation/", organisation.organisation, name="organisation"),
     path("settings/users/", include("erp.views.users")),
     path("settings/health/", system.health, name="health"),
     path("settings/", include("inventory.urls")),

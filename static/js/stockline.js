@@ -13,3 +13,8 @@ document.addEventListener("change", (event) => {
   const scope = document.querySelector(all.dataset.selectAll);
   if (scope) scope.querySelectorAll("input[type=checkbox][name]").forEach((box) => { box.checked = all.checked; });
 });
+// The side menu starts open on wide screens and folded on phones.
+document.addEventListener("DOMContentLoaded", () => {
+  const toggle = document.querySelector(".nav-toggle");
+  if (toggle) toggle.open = window.matchMedia("(min-width: 900px)").matches;
+});

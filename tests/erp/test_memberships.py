@@ -81,3 +81,12 @@ def test_users_list_filters_on_the_server(admin_client, tenant_a):
     )
     assert b"cfo@example.test" in response.content
     assert b"<html" not in response.content  # only the results partial
+
+
+def test_admin_renames_the_organisation_with_history(admin_client, tenant_a):
+    response = admin_client.post(reverse("organisation"), {"name": "Alpha Wholesale Group"})
+    assert response.status_code == 302
+    page = admin_client.get(reverse("organisation"))
+    assert b"Alpha Wholesale Group" in page.content and b"Alpha Wholesale" in page.content
+    empty = admin_client.post(reverse("organisation"), {"name": ""})
+    assert empty.status_code == 422

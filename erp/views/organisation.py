@@ -1,0 +1,33 @@
+"""Admin page for the organisation (tenant) itself."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from erp import services
+from erp.errors import DomainError
+from erp.forms import OrganisationForm
+from erp.history import changes
+from erp.roles import Role, roles_required
+
+
+@roles_required(Role.ADMIN)
+def organisation(request: HttpRequest) -> HttpResponse:
+    tenant = request.tenant
+    form = OrganisationForm(request.POST or None, instance=tenant)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rename_tenant(tenant=tenant, user=request.user, name=form.cleaned_data["name"])
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Organisation saved.")
+            return redirect("organisation")
+    return render(
+        request,
+        "erp/organisation.html",
+        {"form": form, "history": changes(tenant)},
+        status=422 if form.errors else 200,
+    )

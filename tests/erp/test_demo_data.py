@@ -1,0 +1,36 @@
+"""Demo data loads, and loading it again changes nothing."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import call_command
+
+from erp.models import Membership, Tenant, User
+from erp.tenancy import tenant_context
+from inventory.models import Bin, Site, Zone
+
+pytestmark = pytest.mark.django_db
+
+
+def _snapshot():
+    counts = {"tenants": Tenant.objects.count(), "users": User.objects.count()}
+    for tenant in Tenant.objects.all():
+        with tenant_context(tenant):
+            for model in (Membership, Site, Zone, Bin):
+                counts[(tenant.slug, model.__name__)] = model.objects.count()
+                counts[(tenant.slug, model.__name__, "history")] = model.history.count()
+    return counts
+
+
+def test_demo_data_is_complete_and_idempotent():
+    call_command("load_demo")
+    first = _snapshot()
+    call_command("load_demo")
+    assert _snapshot() == first
+    assert first["tenants"] == 2 and first["users"] == 11
+    for slug in ("northwind", "harbor"):
+        assert first[(slug, "Site")] == 2
+        assert first[(slug, "Membership")] == 6
+        assert 200 <= first[(slug, "Bin")] <= 400
+    consultant = User.objects.get(email="consultant@example.com")
+    assert consultant.check_password("stockline-demo")
