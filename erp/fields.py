@@ -36,14 +36,3 @@ class TenantForeignKey(models.ForeignKey):
         name, path, args, kwargs = super().deconstruct()
         kwargs.pop("db_constraint", None)
         return name, path, args, kwargs
-
-
-class TenantOneToOneField(models.OneToOneField):
-    def __init__(self, to, on_delete, **kwargs):
-        kwargs["db_constraint"] = False
-        super().__init__(to, on_delete, **kwargs)
-
-    def deconstruct(self):
-        name, path, args, kwargs = super().deconstruct()
-        kwargs.pop("db_constraint", None)
-        return name, path, args, kwargs

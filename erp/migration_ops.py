@@ -31,11 +31,9 @@ def constraint_name(table: str, suffix: str) -> str:
 
 
 def _tenant_keys(model) -> list[models.Field]:
-    from erp.fields import TenantForeignKey, TenantOneToOneField
+    from erp.fields import TenantForeignKey
 
-    return [
-        f for f in model._meta.local_fields if isinstance(f, TenantForeignKey | TenantOneToOneField)
-    ]
+    return [f for f in model._meta.local_fields if isinstance(f, TenantForeignKey)]
 
 
 def _fk_sql(model, field) -> tuple[str, str]:

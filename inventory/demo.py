@@ -5,6 +5,7 @@ from __future__ import annotations
 from simple_history.utils import bulk_create_with_history
 
 from erp.models import Tenant
+from inventory.ledger import ensure_bin_locations
 from inventory.models import Bin, BinType, Site, Zone, ZoneType
 
 SITES = {
@@ -113,3 +114,4 @@ def load(tenant: Tenant) -> None:
         ]  # fmt: skip
         if new:
             bulk_create_with_history(new, Bin, batch_size=1000)
+    ensure_bin_locations(tenant=tenant)

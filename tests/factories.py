@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 import factory
 from factory.django import DjangoModelFactory
 
 from erp.models import Membership, Tenant, User
 from erp.roles import Role
 from erp.tenancy import tenant_context
-from inventory.models import Bin, BinType, Site, Zone, ZoneType
+from inventory.models import Bin, BinType, Item, ItemUnit, Lot, SerialNumber, Site, Zone, ZoneType
 
 PASSWORD = "test-password-123"
 
@@ -80,6 +83,7 @@ class ZoneFactory(TenantOwnedFactory):
 class BinFactory(TenantOwnedFactory):
     class Meta:
         model = Bin
+        skip_postgeneration_save = True
 
     zone = factory.SubFactory(ZoneFactory)
     site = factory.SelfAttribute("zone.site")
@@ -88,7 +92,62 @@ class BinFactory(TenantOwnedFactory):
     bin_type = BinType.RESERVE
     walk_sequence = factory.Sequence(lambda n: n * 10)
 
+    @factory.post_generation
+    def ledger_location(obj, create, extracted, **kwargs):
+        if create:
+            from inventory.ledger import ensure_bin_locations
+
+            with tenant_context(obj.tenant):
+                ensure_bin_locations(tenant=obj.tenant, bins=[obj])
+
 
 def member(tenant: Tenant, role: Role = Role.ADMIN, **kwargs) -> User:
     """A user holding `role` in `tenant`."""
     return MembershipFactory(tenant=tenant, role=role, **kwargs).user
+
+
+class ItemFactory(TenantOwnedFactory):
+    class Meta:
+        model = Item
+
+    tenant = factory.SubFactory(TenantFactory)
+    sku = factory.Sequence(lambda n: f"SKU-{n:05}")
+    description = factory.LazyAttribute(lambda o: f"Item {o.sku}")
+    category = "general"
+    standard_cost = Decimal("2.50")
+
+
+class ItemUnitFactory(TenantOwnedFactory):
+    class Meta:
+        model = ItemUnit
+
+    item = factory.SubFactory(ItemFactory)
+    tenant = factory.SelfAttribute("item.tenant")
+    code = "case"
+    factor = Decimal("12")
+
+
+class LotFactory(TenantOwnedFactory):
+    class Meta:
+        model = Lot
+
+    item = factory.SubFactory(ItemFactory, tracking="lot")
+    tenant = factory.SelfAttribute("item.tenant")
+    code = factory.Sequence(lambda n: f"LOT{n:04}")
+    expiry_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=180))
+
+
+class SerialFactory(TenantOwnedFactory):
+    class Meta:
+        model = SerialNumber
+
+    item = factory.SubFactory(ItemFactory, tracking="serial")
+    tenant = factory.SelfAttribute("item.tenant")
+    serial = factory.Sequence(lambda n: f"SN{n:06}")
+
+
+def bin_in(tenant: Tenant, **kwargs) -> Bin:
+    """A bin (with its site and zone) in `tenant`."""
+    site = kwargs.pop("site", None) or SiteFactory(tenant=tenant)
+    zone = kwargs.pop("zone", None) or ZoneFactory(site=site)
+    return BinFactory(zone=zone, **kwargs)

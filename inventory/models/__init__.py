@@ -1,4 +1,34 @@
+from inventory.models.adjustments import Adjustment, AdjustmentState, InventorySettings, ReasonCode
 from inventory.models.imports import BinImport
+from inventory.models.items import (
+    AbcClass,
+    CostingMethod,
+    Item,
+    ItemUnit,
+    Lot,
+    SerialNumber,
+    Tracking,
+    Velocity,
+)
+from inventory.models.ledger import (
+    CostLayer,
+    Location,
+    LocationKind,
+    Projection,
+    ProjectionKind,
+    Reservation,
+    StockBalance,
+    StockEntry,
+    StockStatus,
+    StockTransaction,
+    TransactionKind,
+)
 from inventory.models.locations import Bin, BinType, Site, Zone, ZoneType
 
-__all__ = ["Bin", "BinImport", "BinType", "Site", "Zone", "ZoneType"]
+__all__ = [
+    "AbcClass", "Adjustment", "AdjustmentState", "Bin", "BinImport", "BinType", "CostLayer",
+    "CostingMethod", "InventorySettings", "Item", "ItemUnit", "Location", "LocationKind", "Lot",
+    "Projection", "ProjectionKind", "ReasonCode", "Reservation", "SerialNumber", "Site",
+    "StockBalance", "StockEntry", "StockStatus", "StockTransaction", "Tracking",
+    "TransactionKind", "Velocity", "Zone", "ZoneType",
+]  # fmt: skip

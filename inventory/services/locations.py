@@ -46,4 +46,10 @@ def save_bin(*, tenant: Tenant, user: User, bin: Bin) -> Bin:
     bin.tenant = tenant
     bin.site_id = bin.zone.site_id
     _save(bin, kind="Bin", where=f" at site {bin.zone.site.code}")
+    # Every bin is a ledger location; its code follows the bin's.
+    from inventory.ledger import ensure_bin_locations
+    from inventory.models import Location
+
+    ensure_bin_locations(tenant=tenant, bins=[bin])
+    Location.objects.filter(tenant=tenant, bin=bin).exclude(code=bin.code).update(code=bin.code)
     return bin

@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.db import connection, models
 
-from erp.fields import TenantForeignKey, TenantOneToOneField
+from erp.fields import TenantForeignKey
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +58,7 @@ def test_every_key_between_tenant_tables_is_a_composite_constraint():
             target = field.related_model
             if not any(f.name == "tenant" for f in target._meta.fields):
                 continue
-            if not isinstance(field, TenantForeignKey | TenantOneToOneField):
+            if not isinstance(field, TenantForeignKey):
                 problems.append(f"{table}.{field.name} must be a TenantForeignKey")
                 continue
             expected = f"FOREIGN KEY (tenant_id, {field.column}) REFERENCES {target._meta.db_table}(tenant_id, id)"

@@ -1,0 +1,481 @@
+"""`post`: the one entry point that changes stock.
+
+A posting is a list of `Move`s (quantity from one balance key to another); each becomes two
+entries, so every transaction sums to zero per item, lot and serial by construction. In one
+database transaction `post` inserts the header, updates every balance touched with a single
+ordered upsert (row locks in one global order: item, location, lot, serial, status), values
+the flows that cross a site's boundary (`inventory.ledger.valuation`), inserts the entries
+and consumes the reservations named in `consume`. The statement count does not grow with the
+number of lines.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from erp.models import Tenant, User
+from inventory.errors import (
+    InsufficientStock,
+    InvalidPosting,
+    SerialConflict,
+    UnitConversionError,
+)
+from inventory.ledger import valuation
+from inventory.models import (
+    Item,
+    ItemUnit,
+    Location,
+    Lot,
+    Reservation,
+    SerialNumber,
+    StockBalance,
+    StockStatus,
+    StockTransaction,
+    TransactionKind,
+)
+
+QUANTUM = Decimal("0.0001")
+STATUSES = frozenset(StockStatus.values)
+
+
+@dataclass(frozen=True)
+class Move:
+    """`quantity` (> 0, in `unit` or the base unit) of `item` from `source` to `destination`."""
+
+    item: Item
+    quantity: Decimal
+    source: Location
+    destination: Location
+    lot: Lot | None = None
+    serial: SerialNumber | None = None
+    source_status: str = StockStatus.AVAILABLE
+    destination_status: str | None = None  # None: same as source_status
+    unit: str | None = None
+    unit_cost: Decimal | None = None  # per base unit, for stock entering a site
+    layer_entry: int | None = None  # a reversal takes from the FIFO layer this entry made
+
+
+@dataclass(frozen=True)
+class Consume:
+    """Use `quantity` (base unit) of `reservation` in this posting: its balance is a source."""
+
+    reservation: Reservation
+    quantity: Decimal
+
+
+@dataclass
+class Leg:
+    item: Item
+    location: Location
+    lot: Lot | None
+    serial: SerialNumber | None
+    status: str
+    quantity: Decimal  # signed, base unit
+    value: Decimal = Decimal(0)
+    unit_cost: Decimal = Decimal(0)
+
+    @property
+    def key(self) -> tuple:
+        return (
+            self.item.pk,
+            self.location.pk,
+            self.lot.pk if self.lot else 0,
+            self.serial.pk if self.serial else 0,
+            self.status,
+        )
+
+
+def _base_quantity(move: Move, factors: dict[tuple[int, str], Decimal]) -> Decimal:
+    item = move.item
+    try:
+        quantity = Decimal(move.quantity)
+    except (TypeError, ArithmeticError) as exc:
+        raise InvalidPosting(f"Quantity {move.quantity!r} is not a number.") from exc
+    if not quantity.is_finite() or quantity <= 0:
+        raise InvalidPosting(
+            f"Quantity of {item.sku} must be more than zero, not {quantity}.", sku=item.sku
+        )
+    unit = move.unit or item.base_unit
+    if unit != item.base_unit:
+        factor = factors.get((item.pk, unit))
+        if factor is None:
+            raise UnitConversionError(
+                f"{item.sku} has no unit '{unit}'; use {item.base_unit} or one of its units.",
+                sku=item.sku,
+                unit=unit,
+            )
+        quantity *= factor
+    if not item.divisible and quantity != quantity.to_integral_value():
+        raise UnitConversionError(
+            f"{move.quantity} {unit} of {item.sku} is {quantity.normalize()} {item.base_unit}; "
+            f"a {item.base_unit} cannot be split.",
+            sku=item.sku,
+        )
+    if quantity != quantity.quantize(QUANTUM):
+        raise UnitConversionError(
+            f"{quantity} {item.base_unit} of {item.sku} has more than 4 decimal places.",
+            sku=item.sku,
+        )
+    return quantity.quantize(QUANTUM)
+
+
+def _check_move(tenant: Tenant, move: Move, quantity: Decimal, today: datetime.date) -> None:
+    item, lot, serial = move.item, move.lot, move.serial
+    for obj in (item, move.source, move.destination, lot, serial):
+        if obj is not None and (obj.pk is None or obj.tenant_id != tenant.pk):
+            raise InvalidPosting(f"Unknown {type(obj).__name__.lower()} {obj}.")
+    destination_status = move.destination_status or move.source_status
+    for status in (move.source_status, destination_status):
+        if status not in STATUSES:
+            raise InvalidPosting(f"Unknown stock status '{status}'.")
+    if (move.source.pk, move.source_status) == (move.destination.pk, destination_status):
+        raise InvalidPosting(f"{item.sku}: source and destination are the same.")
+    if lot is not None and lot.item_id != item.pk:
+        raise InvalidPosting(f"Lot {lot.code} belongs to another item, not {item.sku}.")
+    if serial is not None and serial.item_id != item.pk:
+        raise InvalidPosting(f"Serial {serial.serial} belongs to another item, not {item.sku}.")
+    if item.is_lot_tracked and lot is None:
+        raise InvalidPosting(f"{item.sku} is lot-tracked: give the lot.", sku=item.sku)
+    if item.is_serial_tracked:
+        if serial is None:
+            raise InvalidPosting(f"{item.sku} is serial-tracked: give the serial.", sku=item.sku)
+        if quantity != 1:
+            raise InvalidPosting(
+                f"A serial number is one unit; {quantity.normalize()} of {item.sku} were asked "
+                f"for serial {serial.serial}.",
+                sku=item.sku,
+            )
+    elif serial is not None:
+        raise InvalidPosting(f"{item.sku} is not serial-tracked.", sku=item.sku)
+    if not item.is_lot_tracked and lot is not None and not item.is_serial_tracked:
+        raise InvalidPosting(f"{item.sku} is not lot-tracked.", sku=item.sku)
+    if (
+        lot is not None
+        and lot.expiry_date is not None
+        and lot.expiry_date < today
+        and destination_status == StockStatus.AVAILABLE
+        and move.destination.is_real
+    ):
+        raise InvalidPosting(
+            f"Lot {lot.code} of {item.sku} expired on {lot.expiry_date:%Y-%m-%d}; it cannot be "
+            "available stock (post it as expired or quarantine).",
+            sku=item.sku,
+            lot=lot.code,
+        )
+
+
+def _factors(moves: Sequence[Move]) -> dict[tuple[int, str], Decimal]:
+    wanted = {(m.item.pk, m.unit) for m in moves if m.unit and m.unit != m.item.base_unit}
+    if not wanted:
+        return {}
+    rows = ItemUnit.objects.filter(
+        item_id__in={i for i, _ in wanted}, code__in={u for _, u in wanted}
+    ).values_list("item_id", "code", "factor")
+    return {(item_id, code): factor for item_id, code, factor in rows}
+
+
+def _insert_header(
+    tenant: Tenant,
+    user: User | None,
+    kind: str,
+    reference: str,
+    idempotency_key: str | None,
+    reason: str,
+    posted_at: datetime.datetime,
+    reverses_id: int | None,
+) -> tuple[StockTransaction, bool]:
+    """Insert the header; on a repeated idempotency key return the existing one instead.
+
+    ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit, so two
+    racing retries end with one posting and the other returning it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO inventory_stocktransaction "
+            "(tenant_id, kind, reference, idempotency_key, posted_by_id, posted_at, reason, reverses_id) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
+            "ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id",
+            [tenant.pk, kind, reference[:100], idempotency_key, user.pk if user else None,
+             posted_at, reason[:200], reverses_id],
+        )  # fmt: skip
+        row = cursor.fetchone()
+    if row is None:
+        return StockTransaction.objects.get(tenant=tenant, idempotency_key=idempotency_key), False
+    header = StockTransaction(
+        id=row[0], tenant=tenant, kind=kind, reference=reference[:100],
+        idempotency_key=idempotency_key, posted_by=user, posted_at=posted_at,
+        reason=reason[:200], reverses_id=reverses_id,
+    )  # fmt: skip
+    header._state.adding = False
+    return header, True
+
+
+def _apply_balances(tenant: Tenant, legs: list[Leg], consumed: dict[tuple, Decimal]) -> None:
+    """One ordered upsert of every balance touched; refuse (and roll back) any shortfall."""
+    deltas: dict[tuple, Decimal] = defaultdict(Decimal)
+    sample: dict[tuple, Leg] = {}
+    for leg in legs:
+        deltas[leg.key] += leg.quantity
+        sample.setdefault(leg.key, leg)
+    keys = sorted(k for k in deltas if deltas[k] != 0 or consumed.get(k))
+    if not keys:
+        return
+    columns: list[list] = [[] for _ in range(9)]
+    for key in keys:
+        leg = sample[key]
+        for column, value in zip(
+            columns,
+            (key[0], key[1], leg.lot.pk if leg.lot else None, leg.serial.pk if leg.serial else None,
+             key[4], deltas[key], consumed.get(key, Decimal(0)), leg.location.is_real,
+             leg.location.site_id),
+            strict=True,
+        ):  # fmt: skip
+            column.append(value)
+    # The WHERE on DO UPDATE skips (but locks) a row that would go short; RETURNING then
+    # lacks its key. A real decrement without a row is left out of the insert for the same
+    # reason (nothing on hand there). PostgreSQL checks CHECK constraints on the proposed
+    # row before it finds the conflict, so a decrement proposes is_real = false (the
+    # update keeps the row's own is_real) and carries consumption in `reserved`.
+    sql = """
+        INSERT INTO inventory_stockbalance AS b
+            (tenant_id, item_id, location_id, lot_id, serial_id, status, on_hand, reserved, is_real, site_id)
+        SELECT %s, k.item, k.loc, k.lot, k.serial, k.status, k.dq, k.dr,
+               k.real AND k.dq >= 0 AND k.dr = 0, k.site
+        FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[],
+                    %s::numeric[], %s::numeric[], %s::bool[], %s::bigint[])
+             WITH ORDINALITY AS k(item, loc, lot, serial, status, dq, dr, real, site, ord)
+        WHERE NOT (k.real AND k.dq < 0) OR EXISTS (
+            SELECT 1 FROM inventory_stockbalance x
+            WHERE x.tenant_id = %s AND x.item_id = k.item AND x.location_id = k.loc
+              AND x.lot_id IS NOT DISTINCT FROM k.lot AND x.serial_id IS NOT DISTINCT FROM k.serial
+              AND x.status = k.status)
+        ORDER BY k.ord
+        ON CONFLICT (tenant_id, item_id, location_id, lot_id, serial_id, status) DO UPDATE
+        SET on_hand = b.on_hand + EXCLUDED.on_hand, reserved = b.reserved - EXCLUDED.reserved
+        WHERE NOT b.is_real OR (
+            b.on_hand + EXCLUDED.on_hand >= 0
+            AND b.reserved - EXCLUDED.reserved >= 0
+            AND b.reserved - EXCLUDED.reserved <= b.on_hand + EXCLUDED.on_hand
+            AND (b.serial_id IS NULL OR b.on_hand + EXCLUDED.on_hand <= 1))
+        RETURNING item_id, location_id, COALESCE(lot_id, 0), COALESCE(serial_id, 0), status
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [tenant.pk, *columns, tenant.pk])
+        done = {tuple(row) for row in cursor.fetchall()}
+    if len(done) != len(keys):
+        short = next(key for key in keys if key not in done)
+        _raise_shortfall(tenant, sample[short], deltas[short], consumed.get(short, Decimal(0)))
+
+
+def _check_serials(tenant: Tenant, legs: list[Leg]) -> None:
+    """Lock the serial numbers moved (sorted, before any balance) and refuse a posting that
+    would leave one in two places or twice in one. The deferred trigger is the backstop."""
+    serial_legs = [leg for leg in legs if leg.serial is not None]
+    if not serial_legs:
+        return
+    ids = sorted({leg.serial.pk for leg in serial_legs})
+    list(
+        SerialNumber.objects.select_for_update()
+        .filter(tenant=tenant, pk__in=ids)
+        .order_by("pk")
+        .values_list("pk")
+    )
+    after: dict[int, dict[tuple, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    names = {}
+    for balance in StockBalance.objects.filter(
+        tenant=tenant, serial_id__in=ids, on_hand__gt=0
+    ).select_related("location"):
+        key = (
+            balance.item_id,
+            balance.location_id,
+            balance.lot_id or 0,
+            balance.serial_id,
+            balance.status,
+        )
+        after[balance.serial_id][key] += balance.on_hand
+        names[key] = balance.location.code
+    for leg in serial_legs:
+        after[leg.serial.pk][leg.key] += leg.quantity
+        names.setdefault(leg.key, leg.location.code)
+    for leg in serial_legs:
+        holding = {key: q for key, q in after[leg.serial.pk].items() if q > 0}
+        if len(holding) > 1 or any(q > 1 for q in holding.values()):
+            elsewhere = sorted(names[key] for key in holding if key != leg.key) or [
+                leg.location.code
+            ]
+            raise SerialConflict(
+                serial=leg.serial.serial, sku=leg.item.sku, where=", ".join(elsewhere)
+            )
+
+
+def _raise_shortfall(tenant: Tenant, leg: Leg, delta: Decimal, consumed: Decimal) -> None:
+    balance = StockBalance.objects.filter(
+        tenant=tenant,
+        item=leg.item,
+        location=leg.location,
+        lot=leg.lot,
+        serial=leg.serial,
+        status=leg.status,
+    ).first()
+    on_hand = balance.on_hand if balance else Decimal(0)
+    reserved = balance.reserved if balance else Decimal(0)
+    # Stock reserved for others is not available to this posting; its own consumption is.
+    available = on_hand - reserved + consumed
+    raise InsufficientStock(
+        sku=leg.item.sku,
+        location=leg.location.code,
+        lot=leg.lot.code if leg.lot else "",
+        available=max(available, Decimal(0)),
+        requested=-delta,
+        status=leg.status,
+    )
+
+
+def _insert_entries(tenant: Tenant, header: StockTransaction, legs: list[Leg]) -> list[int]:
+    columns: list[list] = [[] for _ in range(9)]
+    for leg in legs:
+        for column, value in zip(
+            columns,
+            (leg.item.pk, leg.location.pk, leg.lot.pk if leg.lot else None,
+             leg.serial.pk if leg.serial else None, leg.status, leg.quantity, leg.unit_cost,
+             leg.value, leg.location.site_id),
+            strict=True,
+        ):  # fmt: skip
+            column.append(value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            INSERT INTO inventory_stockentry
+                (tenant_id, transaction_id, item_id, location_id, lot_id, serial_id, status,
+                 quantity, unit_cost, value, site_id)
+            SELECT %s, %s, e.item, e.loc, e.lot, e.serial, e.status, e.q, e.cost, e.value, e.site
+            FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[],
+                        %s::numeric[], %s::numeric[], %s::numeric[], %s::bigint[])
+                 WITH ORDINALITY AS e(item, loc, lot, serial, status, q, cost, value, site, ord)
+            ORDER BY e.ord
+            RETURNING id
+            """,
+            [tenant.pk, header.pk, *columns],
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def _consume(tenant: Tenant, consume: Sequence[Consume], legs: list[Leg]) -> dict[tuple, Decimal]:
+    sources = {leg.key for leg in legs if leg.quantity < 0}
+    consumed: dict[tuple, Decimal] = defaultdict(Decimal)
+    for use in consume:
+        reservation = use.reservation
+        balance = reservation.balance
+        key = (
+            balance.item_id,
+            balance.location_id,
+            balance.lot_id or 0,
+            balance.serial_id or 0,
+            balance.status,
+        )
+        if reservation.tenant_id != tenant.pk or key not in sources:
+            raise InvalidPosting(
+                f"Reservation #{reservation.pk} is not for stock this posting takes."
+            )
+        quantity = Decimal(use.quantity)
+        if quantity <= 0 or quantity > reservation.quantity:
+            raise InvalidPosting(
+                f"Reservation #{reservation.pk} holds {reservation.quantity.normalize()}; "
+                f"cannot use {quantity}."
+            )
+        consumed[key] += quantity
+    return consumed
+
+
+def _update_reservations(tenant: Tenant, consume: Sequence[Consume]) -> None:
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for use in consume:
+        totals[use.reservation.pk] += Decimal(use.quantity)
+    ids = sorted(totals)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            WITH u AS (SELECT * FROM unnest(%s::bigint[], %s::numeric[]) AS u(id, q)),
+            gone AS (
+                DELETE FROM inventory_reservation r USING u
+                WHERE r.tenant_id = %s AND r.id = u.id AND r.quantity = u.q RETURNING r.id),
+            kept AS (
+                UPDATE inventory_reservation r SET quantity = r.quantity - u.q FROM u
+                WHERE r.tenant_id = %s AND r.id = u.id AND r.quantity > u.q RETURNING r.id)
+            SELECT (SELECT count(*) FROM gone) + (SELECT count(*) FROM kept)
+            """,
+            [ids, [totals[i] for i in ids], tenant.pk, tenant.pk],
+        )
+        if cursor.fetchone()[0] != len(ids):
+            raise InvalidPosting("A reservation changed while it was being used; try again.")
+
+
+def _legs(moves: Sequence[Move], quantities: list[Decimal]) -> list[Leg]:
+    legs = []
+    for move, quantity in zip(moves, quantities, strict=True):
+        destination_status = move.destination_status or move.source_status
+        legs.append(
+            Leg(move.item, move.source, move.lot, move.serial, move.source_status, -quantity)
+        )
+        legs.append(
+            Leg(move.item, move.destination, move.lot, move.serial, destination_status, quantity)
+        )
+    return legs
+
+
+@transaction.atomic
+def post(
+    *,
+    tenant: Tenant,
+    user: User | None,
+    kind: str,
+    moves: Sequence[Move],
+    reference: str = "",
+    idempotency_key: str | None = None,
+    reason: str = "",
+    consume: Sequence[Consume] = (),
+    posted_at: datetime.datetime | None = None,
+    reverses_id: int | None = None,
+) -> StockTransaction:
+    """Post `moves` as one transaction and return it (or the earlier one for a repeated key).
+
+    Guarantees: all or nothing; balances change in the same database transaction as the
+    entries; real locations never go below zero nor below what is reserved; serial numbers
+    are one unit in one place. Lock order: balance rows sorted by (item, location, lot,
+    serial, status) after the serial numbers moved, then reservations, then cost layers
+    sorted by (item, site).
+    Raises `InvalidPosting`/`UnitConversionError` for bad input, `InsufficientStock` when a
+    source lacks stock, `SerialConflict` when a serial would be in two places.
+    """
+    if kind not in TransactionKind.values:
+        raise InvalidPosting(f"Unknown transaction kind '{kind}'.")
+    if not moves:
+        raise InvalidPosting("A posting needs at least one line.")
+    today = timezone.localdate()
+    factors = _factors(moves)
+    quantities = [_base_quantity(m, factors) for m in moves]
+    for move, quantity in zip(moves, quantities, strict=True):
+        _check_move(tenant, move, quantity, today)
+    posted_at = posted_at or timezone.now()
+    header, created = _insert_header(
+        tenant, user, kind, reference, idempotency_key, reason, posted_at, reverses_id
+    )
+    if not created:
+        return header
+    legs = _legs(moves, quantities)
+    consumed = _consume(tenant, consume, legs) if consume else {}
+    _check_serials(tenant, legs)
+    _apply_balances(tenant, legs, consumed)
+    plan = valuation.value_moves(tenant, moves, quantities, legs, posted_at)
+    entry_ids = _insert_entries(tenant, header, legs)
+    plan.finish(entry_ids)
+    if consume:
+        _update_reservations(tenant, consume)
+    return header

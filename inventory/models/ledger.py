@@ -1,0 +1,344 @@
+"""The stock ledger: locations, transactions, immutable entries, balances, reservations,
+cost layers and supply/demand projections (DESIGN.md, "The inventory ledger").
+
+Only `inventory.ledger` writes these tables.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from erp.fields import TenantForeignKey, TenantModel
+from inventory.models.items import Item, Lot, SerialNumber
+from inventory.models.locations import Bin, Site
+
+
+class LocationKind(models.TextChoices):
+    BIN = "bin", _("Bin")
+    SUPPLIER = "supplier", _("Supplier")
+    CUSTOMER = "customer", _("Customer")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    SCRAP = "scrap", _("Scrap")
+    IN_TRANSIT = "in_transit", _("In transit")
+
+
+VIRTUAL_KINDS = [k for k in LocationKind if k != LocationKind.BIN]
+
+
+class Location(TenantModel):
+    """Where stock is: a real bin, or one of the tenant's virtual counterparts."""
+
+    kind = models.CharField(max_length=20, choices=LocationKind.choices)
+    bin = TenantForeignKey(
+        Bin, on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_locations"
+    )
+    site = TenantForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    code = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["kind", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "bin"], name="inventory_location_one_per_bin"
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "kind"],
+                condition=~models.Q(kind="bin"),
+                name="inventory_location_one_virtual_per_kind",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="bin", bin__isnull=False, site__isnull=False)
+                    | (~models.Q(kind="bin") & models.Q(bin__isnull=True, site__isnull=True))
+                ),
+                name="inventory_location_bin_iff_real",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=LocationKind.values),
+                name="inventory_location_kind_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_real(self) -> bool:
+        return self.kind == LocationKind.BIN
+
+
+class StockStatus(models.TextChoices):
+    AVAILABLE = "available", _("Available")
+    QC_HOLD = "qc_hold", _("QC hold")
+    DAMAGED = "damaged", _("Damaged")
+    QUARANTINE = "quarantine", _("Quarantine")
+    EXPIRED = "expired", _("Expired")
+
+
+class TransactionKind(models.TextChoices):
+    RECEIPT = "receipt", _("Receipt")
+    PUTAWAY = "putaway", _("Putaway")
+    MOVE = "move", _("Move")
+    REPLENISHMENT = "replenishment", _("Replenishment")
+    PICK = "pick", _("Pick")
+    SHIPMENT = "shipment", _("Shipment")
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    STATUS_CHANGE = "status_change", _("Status change")
+    COUNT = "count", _("Count")
+    TRANSFER = "transfer", _("Transfer")
+    RETURN = "return", _("Return")
+    SCRAP = "scrap", _("Scrap")
+    REVERSAL = "reversal", _("Reversal")
+
+
+class StockTransaction(TenantModel):
+    """The header of one atomic posting. Immutable once posted (database trigger)."""
+
+    kind = models.CharField(max_length=20, choices=TransactionKind.choices)
+    reference = models.CharField(
+        max_length=100, blank=True, help_text=_("Source document, e.g. PO-1042/3")
+    )
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    posted_at = models.DateTimeField(db_index=True)
+    reason = models.CharField(max_length=200, blank=True)
+    reverses = TenantForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals"
+    )
+
+    class Meta:
+        ordering = ["-posted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "idempotency_key"],
+                name="inventory_stocktransaction_idempotency_uniq",
+            ),
+            # A transaction is reversed at most once.
+            models.UniqueConstraint(
+                fields=["tenant", "reverses"], name="inventory_stocktransaction_reversed_once"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=TransactionKind.values),
+                name="inventory_stocktransaction_kind_valid",
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "reference"], name="inv_txn_reference_idx")]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_kind_display()} {self.reference}".strip()
+
+
+class StockEntry(TenantModel):
+    """One leg of a transaction: a signed quantity (base unit) and value at one balance key."""
+
+    transaction = TenantForeignKey(
+        StockTransaction, on_delete=models.PROTECT, related_name="entries"
+    )
+    item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    location = TenantForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+    lot = TenantForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    serial = TenantForeignKey(
+        SerialNumber, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=20, choices=StockStatus.choices)
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    unit_cost = models.DecimalField(max_digits=18, decimal_places=6, default=0)
+    value = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    # Denormalized from the location so valuation sums by site without a join.
+    site = TenantForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["transaction", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(quantity=0), name="inventory_stockentry_quantity_not_zero"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=StockStatus.values),
+                name="inventory_stockentry_status_valid",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "item", "transaction"], name="inv_entry_item_idx"),
+            models.Index(fields=["tenant", "location"], name="inv_entry_location_idx"),
+        ]
+
+
+class StockBalance(TenantModel):
+    """On hand and reserved per (item, location, lot, serial, status), kept by the ledger."""
+
+    item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="balances")
+    location = TenantForeignKey(Location, on_delete=models.PROTECT, related_name="balances")
+    lot = TenantForeignKey(
+        Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="balances"
+    )
+    serial = TenantForeignKey(
+        SerialNumber, on_delete=models.PROTECT, null=True, blank=True, related_name="balances"
+    )
+    status = models.CharField(max_length=20, choices=StockStatus.choices)
+    on_hand = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    reserved = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    # Copied from the location: the checks below apply to real stock only.
+    is_real = models.BooleanField()
+    site = TenantForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["item", "location", "lot", "status"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "item", "location", "lot", "serial", "status"],
+                name="inventory_stockbalance_key_uniq",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_real=False) | models.Q(on_hand__gte=0),
+                name="inventory_stockbalance_on_hand_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(reserved__gte=0),
+                name="inventory_stockbalance_reserved_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(is_real=False) | models.Q(reserved__lte=models.F("on_hand")),
+                name="inventory_stockbalance_reserved_within_on_hand",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(serial__isnull=True) | models.Q(on_hand__lte=1, on_hand__gte=-1),
+                name="inventory_stockbalance_serial_is_one_unit",
+            ),
+            # "A serial is in one place at a time" is a deferred constraint trigger (migration
+            # 0002): a unique index would reject a serial's move whose arrival row is updated
+            # before its departure row in the same ordered statement.
+        ]
+        indexes = [
+            models.Index(
+                fields=["tenant", "site", "item", "status"], name="inv_balance_site_item_idx"
+            ),
+            models.Index(fields=["tenant", "location"], name="inv_balance_location_idx"),
+        ]
+
+
+class Reservation(TenantModel):
+    """Stock promised to a document line: moves `reserved` on its balance, never `on_hand`."""
+
+    balance = TenantForeignKey(StockBalance, on_delete=models.PROTECT, related_name="reservations")
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    source_type = models.CharField(max_length=40, help_text=_("e.g. sales_order_line, pick_task"))
+    source_id = models.BigIntegerField()
+    reference = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "source_type", "source_id", "balance"],
+                name="inventory_reservation_source_balance_uniq",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="inventory_reservation_quantity_positive"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tenant", "source_type", "source_id"], name="inv_reservation_src_idx"
+            )
+        ]
+
+
+class CostLayer(TenantModel):
+    """Valued stock of an item at a site: one layer per receipt (FIFO) or one pool (average)."""
+
+    item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="cost_layers")
+    site = TenantForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    entry = TenantForeignKey(
+        StockEntry,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The inflow that created a FIFO layer"),
+    )
+    is_pool = models.BooleanField(default=False)
+    received_at = models.DateTimeField()
+    original_quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    unit_cost = models.DecimalField(max_digits=18, decimal_places=6)
+    remaining_quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    remaining_value = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        ordering = ["item", "site", "received_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(remaining_quantity__gte=0),
+                name="inventory_costlayer_remaining_not_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "item", "site"],
+                condition=models.Q(is_pool=True),
+                name="inventory_costlayer_one_pool",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tenant", "item", "site", "received_at"],
+                condition=models.Q(remaining_quantity__gt=0),
+                name="inv_costlayer_open_idx",
+            ),
+        ]
+
+
+class ProjectionKind(models.TextChoices):
+    SCHEDULED_RECEIPT = "scheduled_receipt", _("Scheduled receipt")
+    TRANSFER_IN = "transfer_in", _("Transfer in")
+    DEMAND = "demand", _("Sales demand")
+    TRANSFER_OUT = "transfer_out", _("Transfer out")
+
+
+SUPPLY_KINDS = [ProjectionKind.SCHEDULED_RECEIPT, ProjectionKind.TRANSFER_IN]
+
+
+class Projection(TenantModel):
+    """Supply or demand that is not stock yet, published by the app owning the document line.
+
+    `quantity` is positive for supply and negative for demand (base unit).
+    """
+
+    item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="projections")
+    site = TenantForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    date = models.DateField()
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    kind = models.CharField(max_length=20, choices=ProjectionKind.choices)
+    source_type = models.CharField(max_length=40)
+    source_id = models.BigIntegerField()
+    reference = models.CharField(max_length=100, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "source_type", "source_id"],
+                name="inventory_projection_source_uniq",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(quantity=0), name="inventory_projection_quantity_not_zero"
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind__in=SUPPLY_KINDS, quantity__gt=0)
+                    | (~models.Q(kind__in=SUPPLY_KINDS) & models.Q(quantity__lt=0))
+                ),
+                name="inventory_projection_sign_matches_kind",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "item", "site", "date"], name="inv_projection_item_idx")
+        ]
