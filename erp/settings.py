@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -199,6 +200,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "erp.tasks.heartbeat_task", "schedule": 30.0},
+    "verify-ledger-nightly": {
+        "task": "inventory.tasks.verify_ledger_all_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 LOGGING = {
