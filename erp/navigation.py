@@ -22,7 +22,20 @@ A = Role.ADMIN
 
 NAV: list[NavItem] = [
     NavItem(_("Home"), _("Dashboard"), "home", frozenset(Role)),
+    NavItem(
+        _("Scanner"),
+        _("Move stock"),
+        "inventory:scan_move",
+        frozenset({Role.OPERATOR, Role.SUPERVISOR, A}),
+    ),
+    NavItem(
+        _("Inventory"),
+        _("Adjustments"),
+        "inventory:adjustment_list",
+        frozenset({Role.SUPERVISOR, A}),
+    ),
     NavItem(_("Settings"), _("Organisation"), "organisation", frozenset({A})),
+    NavItem(_("Settings"), _("Inventory settings"), "inventory:inventory_settings", frozenset({A})),
     NavItem(_("Settings"), _("Sites"), "inventory:site_list", frozenset({A})),
     NavItem(_("Settings"), _("Zones"), "inventory:zone_list", frozenset({A})),
     NavItem(_("Settings"), _("Bins"), "inventory:bin_list", frozenset({A})),

@@ -1,22 +1,34 @@
 from django.urls import path
 
-from inventory.views import bin_import, locations
+from inventory.views import adjustments, bin_import, locations, scanner
 
 app_name = "inventory"
 
 urlpatterns = [
-    path("sites/", locations.site_list, name="site_list"),
-    path("sites/new/", locations.site_create, name="site_create"),
-    path("sites/<int:pk>/", locations.site_detail, name="site_detail"),
-    path("zones/", locations.zone_list, name="zone_list"),
-    path("zones/new/", locations.zone_create, name="zone_create"),
-    path("zones/<int:pk>/", locations.zone_detail, name="zone_detail"),
-    path("bins/", locations.bin_list, name="bin_list"),
-    path("bins/new/", locations.bin_create, name="bin_create"),
-    path("bins/labels.pdf", locations.bin_labels, name="bin_labels"),
-    path("bins/<int:pk>/", locations.bin_detail, name="bin_detail"),
-    path("bins/<int:pk>/label.pdf", locations.bin_label, name="bin_label"),
-    path("bins/import/", bin_import.upload, name="bin_import"),
-    path("bins/import/<int:pk>/", bin_import.detail, name="bin_import_detail"),
-    path("bins/import/<int:pk>/start/", bin_import.start, name="bin_import_start"),
+    path("settings/sites/", locations.site_list, name="site_list"),
+    path("settings/sites/new/", locations.site_create, name="site_create"),
+    path("settings/sites/<int:pk>/", locations.site_detail, name="site_detail"),
+    path("settings/zones/", locations.zone_list, name="zone_list"),
+    path("settings/zones/new/", locations.zone_create, name="zone_create"),
+    path("settings/zones/<int:pk>/", locations.zone_detail, name="zone_detail"),
+    path("settings/bins/", locations.bin_list, name="bin_list"),
+    path("settings/bins/new/", locations.bin_create, name="bin_create"),
+    path("settings/bins/labels.pdf", locations.bin_labels, name="bin_labels"),
+    path("settings/bins/<int:pk>/", locations.bin_detail, name="bin_detail"),
+    path("settings/bins/<int:pk>/label.pdf", locations.bin_label, name="bin_label"),
+    path("settings/bins/import/", bin_import.upload, name="bin_import"),
+    path("settings/bins/import/<int:pk>/", bin_import.detail, name="bin_import_detail"),
+    path("settings/bins/import/<int:pk>/start/", bin_import.start, name="bin_import_start"),
+    path("settings/inventory/", adjustments.inventory_settings, name="inventory_settings"),
+    path("inventory/adjustments/", adjustments.adjustment_list, name="adjustment_list"),
+    path("inventory/adjustments/new/", adjustments.adjustment_create, name="adjustment_create"),
+    path(
+        "inventory/adjustments/<int:pk>/", adjustments.adjustment_detail, name="adjustment_detail"
+    ),
+    path(
+        "inventory/adjustments/<int:pk>/decide/",
+        adjustments.adjustment_decide,
+        name="adjustment_decide",
+    ),
+    path("scan/move/", scanner.move, name="scan_move"),
 ]

@@ -1,6 +1,7 @@
 """Reads of inventory's tables for views, tasks and reports (no writes). One module per area;
 the names are re-exported here so callers write `selectors.bins(tenant=...)`."""
 
+from inventory.selectors.adjustments import adjustments
 from inventory.selectors.atp import atp
 from inventory.selectors.locations import (
     bin_imports,
@@ -11,4 +12,13 @@ from inventory.selectors.locations import (
     zones_with_counts,
 )
 
-__all__ = ["atp", "bin_imports", "bins", "sites", "sites_with_counts", "zones", "zones_with_counts"]
+__all__ = [
+    "adjustments",
+    "atp",
+    "bin_imports",
+    "bins",
+    "sites",
+    "sites_with_counts",
+    "zones",
+    "zones_with_counts",
+]

@@ -1,0 +1,110 @@
+"""What a scanner sends, understood: GS1 barcodes (parsed with biip, never by hand), GTINs,
+SKUs and bin codes, resolved to the tenant's rows."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+import biip
+from biip.gs1_messages import GS1Message
+
+from erp.models import Tenant
+from inventory.errors import InvalidPosting
+from inventory.models import Bin, Item, ItemUnit, Location
+
+
+@dataclass
+class Scan:
+    raw: str
+    gtin: str | None = None
+    lot: str | None = None
+    expiry: datetime.date | None = None
+    serial: str | None = None
+    count: Decimal | None = None
+    sscc: str | None = None
+
+    @property
+    def is_gs1(self) -> bool:
+        return any((self.lot, self.expiry, self.serial, self.count, self.sscc))
+
+
+def parse_scan(text: str) -> Scan:
+    """Read a GS1-128 string (raw with FNC1/GS separators, or with AIs in parentheses), a bare
+    GTIN, or anything else (kept as raw text, e.g. a SKU or a bin code)."""
+    raw = text.strip()
+    scan = Scan(raw=raw)
+    if not raw:
+        return scan
+    if raw.isdigit() and len(raw) in (8, 12, 13, 14):
+        result = biip.parse(raw)
+        if result.gtin is not None:
+            scan.gtin = result.gtin.as_gtin_14()
+        return scan
+    try:
+        message = GS1Message.parse_hri(raw) if raw.startswith("(") else biip.parse(raw).gs1_message
+    except Exception:  # biip raises its own ParseError family for text that is not GS1
+        message = None
+    if message is None:
+        return scan
+    for element in message.element_strings:
+        ai = element.ai.ai
+        if ai in ("01", "02") and element.gtin is not None:
+            scan.gtin = element.gtin.as_gtin_14()
+        elif ai == "10":
+            scan.lot = element.value
+        elif ai == "17":
+            scan.expiry = element.date
+        elif ai == "21":
+            scan.serial = element.value
+        elif ai in ("30", "37"):
+            scan.count = Decimal(element.value)
+        elif ai == "00":
+            scan.sscc = element.value
+    return scan
+
+
+def _gtin_variants(gtin14: str) -> list[str]:
+    # Units store the GTIN as printed (8, 12, 13 or 14 digits); scans give GTIN-14.
+    return [gtin14, gtin14[1:], gtin14[2:], gtin14[6:]]
+
+
+def resolve_item(*, tenant: Tenant, text: str) -> tuple[Item, str | None, Scan]:
+    """The item a scan or typed text names, the unit its GTIN stands for (None: base unit),
+    and the parsed scan. Raises `InvalidPosting` naming what was not found."""
+    scan = parse_scan(text)
+    if scan.gtin:
+        unit = (
+            ItemUnit.objects.filter(tenant=tenant, gtin__in=_gtin_variants(scan.gtin))
+            .select_related("item")
+            .first()
+        )
+        if unit is None:
+            raise InvalidPosting(f"No item has GTIN {scan.gtin}.")
+        code = None if unit.code == unit.item.base_unit else unit.code
+        return unit.item, code, scan
+    item = Item.objects.filter(tenant=tenant, sku__iexact=scan.raw).first()
+    if item is None:
+        raise InvalidPosting(f"No item with SKU or GTIN '{scan.raw}'.")
+    return item, None, scan
+
+
+def resolve_bin(*, tenant: Tenant, code: str, site=None) -> Location:
+    """The ledger location of the bin with this code (in `site` when given)."""
+    bins = Bin.objects.filter(tenant=tenant, code__iexact=code.strip(), is_active=True)
+    if site is not None:
+        bins = bins.filter(site=site)
+    found = list(bins.select_related("site")[:2])
+    if not found:
+        raise InvalidPosting(f"No active bin '{code.strip()}'.")
+    if len(found) > 1:
+        raise InvalidPosting(
+            f"Bin code '{code.strip()}' exists at several sites; choose the site first."
+        )
+    location = (
+        Location.objects.filter(tenant=tenant, bin=found[0]).select_related("bin", "site").first()
+    )
+    if location is None:
+        raise InvalidPosting(f"Bin '{found[0].code}' has no ledger location yet.")
+    return location

@@ -1,0 +1,267 @@
+"""Stock adjustments: requested with a reason code, posted at once when small, otherwise
+approved (or rejected) by a second supervisor; and operators' bin-to-bin moves."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from erp.errors import DomainError, InvalidTransition
+from erp.models import Tenant, User
+from erp.roles import Role, require_role
+from inventory import ledger
+from inventory.errors import InvalidPosting
+from inventory.ledger.posting import Move
+from inventory.models import (
+    Adjustment,
+    AdjustmentState,
+    CostLayer,
+    InventorySettings,
+    Item,
+    ItemUnit,
+    Location,
+    LocationKind,
+    Lot,
+    SerialNumber,
+    StockTransaction,
+    TransactionKind,
+)
+
+ADJUSTERS = [Role.SUPERVISOR, Role.ADMIN]
+MOVERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+
+
+class OwnRequest(DomainError):
+    message = _("You requested adjustment #{id}; another supervisor must approve it.")
+
+
+def settings_for(tenant: Tenant) -> InventorySettings:
+    settings, _ = InventorySettings.objects.get_or_create(tenant=tenant)
+    return settings
+
+
+def _unit_cost(tenant: Tenant, item: Item, location: Location) -> Decimal:
+    layers = CostLayer.objects.filter(
+        tenant=tenant, item=item, site_id=location.site_id, remaining_quantity__gt=0
+    )
+    quantity = sum((layer.remaining_quantity for layer in layers), Decimal(0))
+    if quantity:
+        return sum((layer.remaining_value for layer in layers), Decimal(0)) / quantity
+    return item.standard_cost
+
+
+def _lot(
+    tenant: Tenant, item: Item, code: str, expiry: datetime.date | None, create: bool
+) -> Lot | None:
+    code = (code or "").strip()
+    if not code:
+        return None
+    lot = Lot.objects.filter(tenant=tenant, item=item, code=code).first()
+    if lot is None:
+        if not create:
+            raise InvalidPosting(f"{item.sku} has no lot {code}.")
+        if item.expiry_required and expiry is None:
+            raise InvalidPosting(f"{item.sku} needs an expiry date for a new lot.")
+        lot = Lot.objects.create(tenant=tenant, item=item, code=code[:20], expiry_date=expiry)
+    return lot
+
+
+def _serial(
+    tenant: Tenant, item: Item, serial: str, lot: Lot | None, create: bool
+) -> SerialNumber | None:
+    serial = (serial or "").strip()
+    if not serial:
+        return None
+    found = SerialNumber.objects.filter(tenant=tenant, item=item, serial=serial).first()
+    if found is None:
+        if not create:
+            raise InvalidPosting(f"{item.sku} has no serial {serial}.")
+        found = SerialNumber.objects.create(tenant=tenant, item=item, serial=serial[:40], lot=lot)
+    return found
+
+
+@transaction.atomic
+def request_adjustment(
+    *,
+    tenant: Tenant,
+    user: User,
+    item: Item,
+    location: Location,
+    quantity: Decimal,
+    reason_code: str,
+    unit: str | None = None,
+    note: str = "",
+    status: str = "available",
+    lot_code: str = "",
+    expiry: datetime.date | None = None,
+    serial: str = "",
+) -> Adjustment:
+    """Record an adjustment of `quantity` (signed, in `unit` or the base unit) in a bin and post it at once
+    when its estimated value is within the tenant's threshold; otherwise it waits for
+    approval. Raises `InvalidPosting` for bad input and what `ledger.post` raises."""
+    require_role(tenant=tenant, user=user, roles=ADJUSTERS)
+    quantity = Decimal(quantity)
+    if quantity == 0:
+        raise InvalidPosting("An adjustment needs a quantity other than zero.")
+    if unit and unit != item.base_unit:
+        factor = (
+            ItemUnit.objects.filter(tenant=tenant, item=item, code=unit)
+            .values_list("factor", flat=True)
+            .first()
+        )
+        if factor is None:
+            raise InvalidPosting(f"{item.sku} has no unit '{unit}'.")
+        quantity *= factor
+    if not location.is_real:
+        raise InvalidPosting("Adjust stock in a bin.")
+    adding = quantity > 0
+    lot = _lot(tenant, item, lot_code, expiry, create=adding)
+    serial_number = _serial(tenant, item, serial, lot, create=adding)
+    if reason_code == "other" and not note.strip():
+        raise InvalidPosting("Say what happened in the note when the reason is 'Other'.")
+    value = (abs(quantity) * _unit_cost(tenant, item, location)).quantize(Decimal("0.0001"))
+    adjustment = Adjustment.objects.create(
+        tenant=tenant, item=item, location=location, lot=lot, serial=serial_number, status=status,
+        quantity=quantity, estimated_value=value, reason_code=reason_code, note=note.strip()[:300],
+        requested_by=user,
+    )  # fmt: skip
+    if value <= settings_for(tenant).adjustment_approval_threshold:
+        _post(tenant, user, adjustment)
+    return adjustment
+
+
+def _post(tenant: Tenant, user: User, adjustment: Adjustment) -> StockTransaction:
+    virtual = ledger.virtual_location(tenant=tenant, kind=LocationKind.ADJUSTMENT)
+    quantity = abs(adjustment.quantity)
+    common = {
+        "item": adjustment.item,
+        "quantity": quantity,
+        "lot": adjustment.lot,
+        "serial": adjustment.serial,
+    }
+    if adjustment.quantity > 0:
+        move = Move(
+            source=virtual,
+            destination=adjustment.location,
+            destination_status=adjustment.status,
+            **common,
+        )
+    else:
+        move = Move(
+            source=adjustment.location,
+            destination=virtual,
+            source_status=adjustment.status,
+            **common,
+        )
+    txn = ledger.post(
+        tenant=tenant,
+        user=user,
+        kind=TransactionKind.ADJUSTMENT,
+        moves=[move],
+        reference=f"ADJ-{adjustment.pk}",
+        reason=f"{adjustment.get_reason_code_display()}: {adjustment.note}".strip(": "),
+        idempotency_key=f"adjustment:{adjustment.pk}",
+    )
+    adjustment.state = AdjustmentState.POSTED
+    adjustment.transaction = txn
+    adjustment.decided_by = user
+    adjustment.decided_at = timezone.now()
+    adjustment.save(update_fields=["state", "transaction", "decided_by", "decided_at"])
+    return txn
+
+
+def _pending(tenant: Tenant, adjustment: Adjustment, target: str) -> Adjustment:
+    locked = (
+        Adjustment.objects.select_for_update(of=("self",))
+        .select_related("item", "location", "lot", "serial")
+        .get(tenant=tenant, pk=adjustment.pk)
+    )
+    if locked.state != AdjustmentState.PENDING:
+        raise InvalidTransition(
+            document=f"Adjustment #{locked.pk}",
+            current=locked.get_state_display().lower(),
+            target=target,
+        )
+    return locked
+
+
+@transaction.atomic
+def approve_adjustment(*, tenant: Tenant, user: User, adjustment: Adjustment) -> Adjustment:
+    """Post a pending adjustment. The requester cannot approve their own; a repeat is refused."""
+    require_role(tenant=tenant, user=user, roles=ADJUSTERS)
+    locked = _pending(tenant, adjustment, "approved")
+    if locked.requested_by_id == user.pk:
+        raise OwnRequest(id=locked.pk)
+    _post(tenant, user, locked)
+    return locked
+
+
+@transaction.atomic
+def reject_adjustment(
+    *, tenant: Tenant, user: User, adjustment: Adjustment, note: str = ""
+) -> Adjustment:
+    require_role(tenant=tenant, user=user, roles=ADJUSTERS)
+    locked = _pending(tenant, adjustment, "rejected")
+    locked.state = AdjustmentState.REJECTED
+    locked.decided_by = user
+    locked.decided_at = timezone.now()
+    if note.strip():
+        locked.note = f"{locked.note} — rejected: {note.strip()}"[:300]
+    locked.save(update_fields=["state", "decided_by", "decided_at", "note"])
+    return locked
+
+
+@transaction.atomic
+def move_stock(
+    *,
+    tenant: Tenant,
+    user: User,
+    item: Item,
+    source: Location,
+    destination: Location,
+    quantity: Decimal,
+    unit: str | None = None,
+    lot_code: str = "",
+    serial: str = "",
+    idempotency_key: str,
+) -> StockTransaction:
+    """An operator's bin-to-bin move (available stock). A rescan with the same key posts once."""
+    require_role(tenant=tenant, user=user, roles=MOVERS)
+    if not (source.is_real and destination.is_real):
+        raise InvalidPosting("Move between bins.")
+    if source.site_id != destination.site_id:
+        raise InvalidPosting(
+            f"{source.code} and {destination.code} are at different sites; use a transfer."
+        )
+    lot = _lot(tenant, item, lot_code, None, create=False)
+    serial_number = _serial(tenant, item, serial, lot, create=False)
+    return ledger.post(
+        tenant=tenant,
+        user=user,
+        kind=TransactionKind.MOVE,
+        moves=[
+            Move(
+                item=item,
+                quantity=Decimal(quantity),
+                unit=unit,
+                source=source,
+                destination=destination,
+                lot=lot,
+                serial=serial_number,
+            )
+        ],
+        reference=f"{source.code}→{destination.code}",
+        idempotency_key=f"move:{idempotency_key}",
+    )
+
+
+@transaction.atomic
+def save_settings(*, tenant: Tenant, user: User, settings: InventorySettings) -> InventorySettings:
+    require_role(tenant=tenant, user=user, roles=[Role.ADMIN])
+    settings.tenant = tenant
+    settings.save()
+    return settings

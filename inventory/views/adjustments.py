@@ -1,0 +1,167 @@
+"""Supervisor pages for stock adjustments and their approval; admin inventory settings."""
+
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from erp.errors import DomainError
+from erp.history import changes
+from erp.roles import Role, roles_required
+from erp.tables import Column, build_table, table_response
+from inventory import scanning, selectors
+from inventory.forms_stock import AdjustmentForm, DecideForm, InventorySettingsForm
+from inventory.models import Adjustment, AdjustmentState, ReasonCode
+from inventory.services import adjustments as service
+
+
+class AdjustmentFilter(django_filters.FilterSet):
+    state = django_filters.ChoiceFilter(choices=AdjustmentState.choices, empty_label="Any state")
+    reason_code = django_filters.ChoiceFilter(
+        label="Reason", choices=ReasonCode.choices, empty_label="Any reason"
+    )
+    item = django_filters.CharFilter(
+        label="Item",
+        field_name="item__sku",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "SKU"}),
+    )
+
+    class Meta:
+        model = Adjustment
+        fields = ["state", "reason_code", "item"]
+
+
+@roles_required(Role.SUPERVISOR, Role.ADMIN)
+def adjustment_list(request: HttpRequest) -> HttpResponse:
+    table = build_table(
+        request,
+        name="adjustments",
+        queryset=selectors.adjustments(tenant=request.tenant),
+        filterset_class=AdjustmentFilter,
+        columns=[
+            Column("#", "id"),
+            Column("Requested", "requested_at"),
+            Column("Item", "item__sku"),
+            Column("Bin"),
+            Column("Quantity", css="num"),
+            Column("Value", "estimated_value", css="num"),
+            Column("Reason"),
+            Column("State", "state"),
+            Column(""),
+        ],
+        row_template="inventory/adjustment/_row.html",
+        default_sort="-requested_at",
+        extra={"user_id": request.user.pk},
+    )
+    threshold = service.settings_for(request.tenant).adjustment_approval_threshold
+    return table_response(
+        request,
+        template="inventory/adjustment/list.html",
+        table=table,
+        context={"threshold": threshold},
+    )
+
+
+@roles_required(Role.SUPERVISOR, Role.ADMIN)
+def adjustment_create(request: HttpRequest) -> HttpResponse:
+    form = AdjustmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            location = scanning.resolve_bin(tenant=request.tenant, code=data["bin"])
+            item, unit, scan = scanning.resolve_item(tenant=request.tenant, text=data["item"])
+            adjustment = service.request_adjustment(
+                tenant=request.tenant, user=request.user, item=item, location=location,
+                quantity=data["quantity"], unit=unit, status=data["status"], reason_code=data["reason_code"],
+                note=data["note"], lot_code=data["lot"] or (scan.lot or ""),
+                expiry=data["expiry"] or scan.expiry, serial=data["serial"] or (scan.serial or ""),
+            )  # fmt: skip
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if adjustment.state == AdjustmentState.POSTED:
+                messages.success(request, f"Adjustment #{adjustment.pk} posted.")
+            else:
+                messages.warning(
+                    request,
+                    f"Adjustment #{adjustment.pk} is worth {adjustment.estimated_value:.2f}, above the threshold: it waits for another supervisor's approval.",
+                )
+            return redirect("inventory:adjustment_detail", adjustment.pk)
+    return render(
+        request,
+        "inventory/adjustment/form.html",
+        {"form": form},
+        status=422 if form.errors else 200,
+    )
+
+
+@roles_required(Role.SUPERVISOR, Role.ADMIN)
+def adjustment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    adjustment = get_object_or_404(selectors.adjustments(tenant=request.tenant), pk=pk)
+    return render(
+        request,
+        "inventory/adjustment/detail.html",
+        {"adjustment": adjustment, "form": DecideForm(), "history": changes(adjustment)},
+    )
+
+
+@require_POST
+@roles_required(Role.SUPERVISOR, Role.ADMIN)
+def adjustment_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    adjustment = get_object_or_404(selectors.adjustments(tenant=request.tenant), pk=pk)
+    form = DecideForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                service.approve_adjustment(
+                    tenant=request.tenant, user=request.user, adjustment=adjustment
+                )
+            else:
+                service.reject_adjustment(
+                    tenant=request.tenant,
+                    user=request.user,
+                    adjustment=adjustment,
+                    note=form.cleaned_data["note"],
+                )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+    if form.errors:
+        adjustment.refresh_from_db()
+        return render(
+            request,
+            "inventory/adjustment/detail.html",
+            {"adjustment": adjustment, "form": form, "history": changes(adjustment)},
+            status=422,
+        )
+    messages.success(
+        request,
+        f"Adjustment #{adjustment.pk} {'approved and posted' if form.cleaned_data['decision'] == 'approve' else 'rejected'}.",
+    )
+    return redirect("inventory:adjustment_detail", adjustment.pk)
+
+
+@roles_required(Role.ADMIN)
+def inventory_settings(request: HttpRequest) -> HttpResponse:
+    settings = service.settings_for(request.tenant)
+    form = InventorySettingsForm(request.POST or None, instance=settings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service.save_settings(
+                tenant=request.tenant, user=request.user, settings=form.save(commit=False)
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Inventory settings saved.")
+            return redirect("inventory:inventory_settings")
+    return render(
+        request,
+        "inventory/settings.html",
+        {"form": form, "history": changes(settings)},
+        status=422 if form.errors else 200,
+    )

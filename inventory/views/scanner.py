@@ -1,0 +1,51 @@
+"""Operator scanner pages (phone width): move stock from bin to bin."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from erp.errors import DomainError
+from erp.roles import Role, roles_required
+from inventory import scanning
+from inventory.forms_stock import MoveForm
+from inventory.services import adjustments as service
+
+
+@roles_required(Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+def move(request: HttpRequest) -> HttpResponse:
+    """Scan source bin, item (GTIN/GS1/SKU), lot or serial, quantity, destination bin.
+
+    The form carries a key made when it was shown, so a double tap or a retried request
+    posts the move once.
+    """
+    form = MoveForm(request.POST or None, initial={"key": uuid.uuid4().hex})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            source = scanning.resolve_bin(tenant=request.tenant, code=data["source"])
+            destination = scanning.resolve_bin(
+                tenant=request.tenant, code=data["destination"], site=source.site
+            )
+            item, unit, scan = scanning.resolve_item(tenant=request.tenant, text=data["item"])
+            service.move_stock(
+                tenant=request.tenant, user=request.user, item=item, source=source,
+                destination=destination, quantity=data["quantity"], unit=unit,
+                lot_code=data["lot"] or (scan.lot or ""), serial=data["serial"] or (scan.serial or ""),
+                idempotency_key=data["key"],
+            )  # fmt: skip
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            unit_text = unit or item.base_unit
+            messages.success(
+                request,
+                f"Moved {data['quantity'].normalize()} {unit_text} of {item.sku} from {source.code} to {destination.code}.",
+            )
+            return redirect("inventory:scan_move")
+    return render(
+        request, "inventory/scan/move.html", {"form": form}, status=422 if form.errors else 200
+    )
