@@ -40,18 +40,21 @@ def publish(
         withdraw(tenant=tenant, source_type=source_type, source_id=source_id)
         return None
     signed = quantity if kind in SUPPLY_KINDS else -quantity
+    wanted = {
+        "item": item,
+        "site": site,
+        "date": date,
+        "quantity": signed,
+        "kind": kind,
+        "reference": reference[:100],
+    }
+    current = Projection.objects.filter(
+        tenant=tenant, source_type=source_type, source_id=source_id
+    ).first()
+    if current is not None and all(getattr(current, k) == v for k, v in wanted.items()):
+        return current  # unchanged: no write
     projection, _ = Projection.objects.update_or_create(
-        tenant=tenant,
-        source_type=source_type,
-        source_id=source_id,
-        defaults={
-            "item": item,
-            "site": site,
-            "date": date,
-            "quantity": signed,
-            "kind": kind,
-            "reference": reference[:100],
-        },
+        tenant=tenant, source_type=source_type, source_id=source_id, defaults=wanted
     )
     return projection
 

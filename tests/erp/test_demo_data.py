@@ -7,7 +7,8 @@ from django.core.management import call_command
 
 from erp.models import Membership, Tenant, User
 from erp.tenancy import tenant_context
-from inventory.models import Bin, Site, Zone
+from inventory import ledger
+from inventory.models import Adjustment, Bin, Item, Lot, Projection, Site, StockEntry, Zone
 
 pytestmark = pytest.mark.django_db
 
@@ -16,9 +17,15 @@ def _snapshot():
     counts = {"tenants": Tenant.objects.count(), "users": User.objects.count()}
     for tenant in Tenant.objects.all():
         with tenant_context(tenant):
-            for model in (Membership, Site, Zone, Bin):
+            for model in (Membership, Site, Zone, Bin, Item):
                 counts[(tenant.slug, model.__name__)] = model.objects.count()
                 counts[(tenant.slug, model.__name__, "history")] = model.history.count()
+            for model in (Lot, StockEntry, Adjustment, Projection):
+                counts[(tenant.slug, model.__name__)] = model.objects.count()
+            counts[(tenant.slug, "projection-times")] = sorted(
+                Projection.objects.values_list("updated_at", flat=True)
+            )
+            counts[(tenant.slug, "verify")] = ledger.verify(tenant.pk)
     return counts
 
 
@@ -32,5 +39,8 @@ def test_demo_data_is_complete_and_idempotent():
         assert first[(slug, "Site")] == 2
         assert first[(slug, "Membership")] == 6
         assert 200 <= first[(slug, "Bin")] <= 400
+        assert first[(slug, "Item")] == 6 and first[(slug, "Lot")] >= 4
+        assert first[(slug, "StockEntry")] > 0 and first[(slug, "verify")] == []
+        assert first[(slug, "Adjustment")] == 2
     consultant = User.objects.get(email="consultant@example.com")
     assert consultant.check_password("stockline-demo")

@@ -6,16 +6,18 @@ from erp.tenancy import tenant_context
 
 
 class Command(BaseCommand):
-    help = "Load the demo tenants, users, sites, zones and bins (idempotent)."
+    help = "Load the demo tenants, users, sites, zones, bins, items and stock (idempotent)."
 
     def handle(self, *args, **options):
         from inventory import demo as inventory_demo
+        from inventory import demo_stock
 
         with transaction.atomic(durable=True):
             tenants = demo.load()
             for tenant in tenants:
                 with tenant_context(tenant):
                     inventory_demo.load(tenant)
+                    demo_stock.load(tenant)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready for {', '.join(t.slug for t in tenants)}.")
         )
