@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+import redis
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
@@ -35,7 +37,9 @@ def check_database() -> Check:
 
 def check_redis() -> Check:
     try:
-        client = cache._cache.get_client()  # the redis-py client behind Django's cache
+        client = redis.Redis.from_url(
+            settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1
+        )
         info = client.info("server")
     except Exception as exc:
         return Check("Redis", False, f"unreachable: {exc}")
