@@ -151,3 +151,27 @@ def bin_in(tenant: Tenant, **kwargs) -> Bin:
     site = kwargs.pop("site", None) or SiteFactory(tenant=tenant)
     zone = kwargs.pop("zone", None) or ZoneFactory(site=site)
     return BinFactory(zone=zone, **kwargs)
+
+
+class SupplierFactory(TenantOwnedFactory):
+    class Meta:
+        model = "purchasing.Supplier"
+
+    tenant = factory.SubFactory(TenantFactory)
+    code = factory.Sequence(lambda n: f"SUP{n:03}")
+    name = factory.LazyAttribute(lambda o: f"Supplier {o.code}")
+    default_lead_time_days = 5
+    over_receipt_tolerance_pct = Decimal("5")
+
+
+class PurchaseOrderFactory(TenantOwnedFactory):
+    class Meta:
+        model = "purchasing.PurchaseOrder"
+
+    supplier = factory.SubFactory(SupplierFactory)
+    tenant = factory.SelfAttribute("supplier.tenant")
+    site = factory.SubFactory(SiteFactory, tenant=factory.SelfAttribute("..tenant"))
+    number = factory.Sequence(lambda n: f"PO-T{n:05}")
+    expected_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=7))
+    currency = "USD"
+    created_by = factory.LazyAttribute(lambda o: member(o.tenant, "planner"))

@@ -158,7 +158,9 @@ def test_labels_for_ticked_bins_or_the_filtered_list(admin_client, tenant_a):
 
 def test_junk_filter_values_show_an_error_and_no_rows(admin_client, tenant_a):
     BinFactory(zone=ZoneFactory(site=SiteFactory(tenant=tenant_a)), code="KEEP-1")
-    response = admin_client.get(reverse("inventory:bin_list"), {"site": "abc", "page": "999", "sort": "nonsense"})
+    response = admin_client.get(
+        reverse("inventory:bin_list"), {"site": "abc", "page": "999", "sort": "nonsense"}
+    )
     assert response.status_code == 200
     assert b"Select a valid choice" in response.content
     assert b"KEEP-1" not in response.content

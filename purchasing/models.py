@@ -1,0 +1,261 @@
+"""Suppliers, what they sell us, and purchase orders."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from erp.fields import TenantForeignKey, TenantModel
+from inventory.models import Item, Site
+
+currency_validator = RegexValidator(
+    r"^[A-Z]{3}$", _("Use the three-letter ISO 4217 code, e.g. USD.")
+)
+
+
+class Supplier(TenantModel):
+    code = models.CharField(max_length=20)
+    name = models.CharField(max_length=200)
+    contact_name = models.CharField(max_length=120, blank=True)
+    email = models.EmailField(blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    address = models.TextField(blank=True)
+    default_lead_time_days = models.PositiveIntegerField(_("default lead time (days)"), default=7)
+    over_receipt_tolerance_pct = models.DecimalField(
+        _("over-receipt tolerance (%)"), max_digits=5, decimal_places=2, default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )  # fmt: skip
+    currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
+    is_active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "code"], name="purchasing_supplier_tenant_code_uniq"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=r"^\S+$"), name="purchasing_supplier_code_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    over_receipt_tolerance_pct__gte=0, over_receipt_tolerance_pct__lte=100
+                ),
+                name="purchasing_supplier_tolerance_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("purchasing:supplier_detail", args=[self.pk])
+
+
+class SupplierItem(TenantModel):
+    """An item as a supplier sells it: their SKU, pack, minimum, price and lead time."""
+
+    supplier = TenantForeignKey(Supplier, on_delete=models.CASCADE, related_name="items")
+    item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="supplier_items")
+    supplier_sku = models.CharField(_("supplier SKU"), max_length=60, blank=True)
+    pack_size = models.DecimalField(
+        max_digits=14, decimal_places=4, default=Decimal("1"), validators=[MinValueValidator(Decimal("0.0001"))],
+        help_text=_("Base units per order pack; orders are rounded up to whole packs"),
+    )  # fmt: skip
+    minimum_order_quantity = models.DecimalField(
+        max_digits=14, decimal_places=4, default=Decimal("0"), validators=[MinValueValidator(0)],
+        help_text=_("In base units"),
+    )  # fmt: skip
+    price = models.DecimalField(
+        _("price per base unit"), max_digits=18, decimal_places=6, validators=[MinValueValidator(0)]
+    )
+    lead_time_days = models.PositiveIntegerField(
+        null=True, blank=True, help_text=_("Overrides the supplier's default")
+    )
+    preferred = models.BooleanField(default=False)
+    inspection_required = models.BooleanField(default=False, help_text=_("Receive into QC hold"))
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["supplier", "item"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "supplier", "item"], name="purchasing_supplieritem_uniq"
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "item"],
+                condition=models.Q(preferred=True),
+                name="purchasing_supplieritem_one_preferred",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(pack_size__gt=0), name="purchasing_supplieritem_pack_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.supplier.code}: {self.item.sku}"
+
+    @property
+    def effective_lead_time_days(self) -> int:
+        return (
+            self.lead_time_days
+            if self.lead_time_days is not None
+            else self.supplier.default_lead_time_days
+        )
+
+    def price_for(self, quantity: Decimal) -> Decimal:
+        """The unit price for an order of `quantity` base units (the best break reached)."""
+        best = self.price
+        for price_break in self.price_breaks.all():
+            if quantity >= price_break.min_quantity and price_break.price < best:
+                best = price_break.price
+        return best
+
+
+class PriceBreak(TenantModel):
+    supplier_item = TenantForeignKey(
+        SupplierItem, on_delete=models.CASCADE, related_name="price_breaks"
+    )
+    min_quantity = models.DecimalField(
+        max_digits=14, decimal_places=4, validators=[MinValueValidator(Decimal("0.0001"))]
+    )
+    price = models.DecimalField(max_digits=18, decimal_places=6, validators=[MinValueValidator(0)])
+
+    class Meta:
+        ordering = ["supplier_item", "min_quantity"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "supplier_item", "min_quantity"],
+                name="purchasing_pricebreak_uniq",
+            ),
+        ]
+
+
+class PurchasingSettings(TenantModel):
+    approval_threshold = models.DecimalField(
+        _("approval threshold"), max_digits=18, decimal_places=2, default=Decimal("5000.00"),
+        help_text=_("Orders worth more need approval by someone other than their creator."),
+    )  # fmt: skip
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "purchasing settings"
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="purchasing_settings_one_per_tenant")
+        ]
+
+
+class OrderStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    APPROVED = "approved", _("Approved")
+    SENT = "sent", _("Sent")
+    PARTIALLY_RECEIVED = "partially_received", _("Partially received")
+    RECEIVED = "received", _("Received")
+    CLOSED = "closed", _("Closed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+OPEN_STATUSES = [OrderStatus.APPROVED, OrderStatus.SENT, OrderStatus.PARTIALLY_RECEIVED]
+
+
+class PurchaseOrder(TenantModel):
+    number = models.CharField(max_length=20)
+    supplier = TenantForeignKey(Supplier, on_delete=models.PROTECT, related_name="orders")
+    site = TenantForeignKey(
+        Site, on_delete=models.PROTECT, related_name="+", help_text=_("Destination")
+    )
+    expected_date = models.DateField()
+    status = models.CharField(max_length=20, choices=OrderStatus.choices, default=OrderStatus.DRAFT)
+    currency = models.CharField(max_length=3, validators=[currency_validator])
+    supplier_reference = models.CharField(_("supplier reference / ASN"), max_length=60, blank=True)
+    notes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "number"], name="purchasing_order_tenant_number_uniq"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=OrderStatus.values),
+                name="purchasing_order_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("purchasing:order_detail", args=[self.pk])
+
+
+class PurchaseOrderLine(TenantModel):
+    order = TenantForeignKey(PurchaseOrder, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveIntegerField()
+    item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    unit = models.CharField(max_length=20, help_text=_("The unit ordered in (each, case, ...)"))
+    quantity = models.DecimalField(
+        max_digits=14, decimal_places=4, validators=[MinValueValidator(Decimal("0.0001"))]
+    )
+    quantity_base = models.DecimalField(max_digits=18, decimal_places=4)
+    unit_cost = models.DecimalField(
+        _("cost per unit ordered"),
+        max_digits=18,
+        decimal_places=6,
+        validators=[MinValueValidator(0)],
+    )
+    expected_date = models.DateField()
+    received_base = models.DecimalField(max_digits=18, decimal_places=4, default=Decimal("0"))
+    short_closed = models.BooleanField(default=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["order", "line_no"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "order", "line_no"], name="purchasing_orderline_no_uniq"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity_base__gt=0),
+                name="purchasing_orderline_quantity_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(received_base__gte=0),
+                name="purchasing_orderline_received_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}/{self.line_no}"
+
+    @property
+    def open_base(self) -> Decimal:
+        if self.short_closed:
+            return Decimal(0)
+        return max(self.quantity_base - self.received_base, Decimal(0))
+
+    @property
+    def cost_per_base(self) -> Decimal:
+        return self.unit_cost * self.quantity / self.quantity_base
+
+    @property
+    def value(self) -> Decimal:
+        return self.quantity * self.unit_cost

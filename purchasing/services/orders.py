@@ -1,0 +1,223 @@
+"""Purchase orders: lines, the status machine, and the scheduled receipts they publish.
+
+draft -> approved -> sent -> partially received -> received -> closed; cancelled from draft
+or approved. Open lines publish their open quantity as a scheduled receipt on the line's
+expected date (inventory projections), in the same transaction that changes the line.
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+
+from erp.errors import InvalidTransition
+from erp.models import Tenant, User
+from erp.roles import Role, require_role
+from inventory.ledger import projections
+from inventory.models import Item, ItemUnit, ProjectionKind, Site
+from purchasing.errors import ApprovalRequired, EmptyOrder, InvalidLine, OrderNotEditable
+from purchasing.models import (
+    OPEN_STATUSES,
+    OrderStatus,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchasingSettings,
+    Supplier,
+)
+
+BUYERS = [Role.PLANNER, Role.ADMIN]
+APPROVERS = [Role.PLANNER, Role.ADMIN, Role.FINANCE]
+SOURCE = "purchase_order_line"
+
+TRANSITIONS = {
+    OrderStatus.DRAFT: {OrderStatus.APPROVED, OrderStatus.CANCELLED},
+    OrderStatus.APPROVED: {OrderStatus.SENT, OrderStatus.CANCELLED, OrderStatus.DRAFT},
+    OrderStatus.SENT: {OrderStatus.PARTIALLY_RECEIVED, OrderStatus.RECEIVED, OrderStatus.CLOSED},
+    OrderStatus.PARTIALLY_RECEIVED: {OrderStatus.RECEIVED, OrderStatus.CLOSED},
+    OrderStatus.RECEIVED: {OrderStatus.CLOSED},
+    OrderStatus.CLOSED: set(),
+    OrderStatus.CANCELLED: set(),
+}
+
+
+def settings_for(tenant: Tenant) -> PurchasingSettings:
+    settings, _ = PurchasingSettings.objects.get_or_create(tenant=tenant)
+    return settings
+
+
+def _lock(tenant: Tenant, order: PurchaseOrder) -> PurchaseOrder:
+    return (
+        PurchaseOrder.objects.select_for_update(of=("self",))
+        .select_related("supplier", "site")
+        .get(tenant=tenant, pk=order.pk)
+    )
+
+
+def _move(order: PurchaseOrder, target: OrderStatus) -> None:
+    if target not in TRANSITIONS[OrderStatus(order.status)]:
+        raise InvalidTransition(
+            document=order.number,
+            current=order.get_status_display().lower(),
+            target=OrderStatus(target).label.lower(),
+        )
+    order.status = target
+
+
+def publish_line(*, tenant: Tenant, line: PurchaseOrderLine, order: PurchaseOrder) -> None:
+    """Keep the line's scheduled receipt equal to what is still to come (none unless open)."""
+    remaining = line.open_base if order.status in OPEN_STATUSES else Decimal(0)
+    projections.publish(
+        tenant=tenant, source_type=SOURCE, source_id=line.pk, item=line.item, site=order.site,
+        date=line.expected_date, quantity=remaining, kind=ProjectionKind.SCHEDULED_RECEIPT,
+        reference=f"{order.number}/{line.line_no}",
+    )  # fmt: skip
+
+
+def _publish_all(tenant: Tenant, order: PurchaseOrder) -> None:
+    for line in order.lines.select_related("item"):
+        publish_line(tenant=tenant, line=line, order=order)
+
+
+def next_number(tenant: Tenant) -> str:
+    last = PurchaseOrder.objects.filter(tenant=tenant, number__startswith="PO-").aggregate(
+        n=Max("number")
+    )["n"]
+    sequence = int(last.split("-")[1]) + 1 if last and last.split("-")[1].isdigit() else 1001
+    return f"PO-{sequence:06d}"
+
+
+@transaction.atomic
+def create_order(
+    *, tenant: Tenant, user: User, supplier: Supplier, site: Site, expected_date: datetime.date,
+    supplier_reference: str = "", notes: str = "",
+) -> PurchaseOrder:  # fmt: skip
+    require_role(tenant=tenant, user=user, roles=BUYERS)
+    if not supplier.is_active:
+        raise InvalidLine(detail=f"Supplier {supplier.code} is inactive.")
+    # Numbers come from the highest so far; the unique constraint settles a rare race.
+    return PurchaseOrder.objects.create(
+        tenant=tenant, number=next_number(tenant), supplier=supplier, site=site,
+        expected_date=expected_date, currency=supplier.currency, created_by=user,
+        supplier_reference=supplier_reference, notes=notes,
+    )  # fmt: skip
+
+
+def _base_quantity(tenant: Tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
+    if quantity <= 0:
+        raise InvalidLine(detail=f"Order a quantity above zero of {item.sku}.")
+    factor = Decimal(1)
+    if unit != item.base_unit:
+        factor = (
+            ItemUnit.objects.filter(tenant=tenant, item=item, code=unit)
+            .values_list("factor", flat=True)
+            .first()
+        )
+        if factor is None:
+            raise InvalidLine(detail=f"{item.sku} has no unit '{unit}'.")
+    base = quantity * factor
+    if not item.divisible and base != base.to_integral_value():
+        raise InvalidLine(
+            detail=f"{quantity} {unit} of {item.sku} is {base.normalize()} {item.base_unit}; a {item.base_unit} cannot be split."
+        )
+    return base
+
+
+@transaction.atomic
+def add_line(
+    *, tenant: Tenant, user: User, order: PurchaseOrder, item: Item, quantity: Decimal, unit: str | None = None,
+    unit_cost: Decimal, expected_date: datetime.date | None = None,
+) -> PurchaseOrderLine:  # fmt: skip
+    """Add a line to a draft order (quantity and cost in `unit`, the base unit by default)."""
+    require_role(tenant=tenant, user=user, roles=BUYERS)
+    order = _lock(tenant, order)
+    if order.status != OrderStatus.DRAFT:
+        raise OrderNotEditable(number=order.number, status=order.get_status_display().lower())
+    if not item.is_active:
+        raise InvalidLine(detail=f"{item.sku} is inactive.")
+    if unit_cost < 0:
+        raise InvalidLine(detail="A cost cannot be negative.")
+    unit = unit or item.base_unit
+    base = _base_quantity(tenant, item, unit, Decimal(quantity))
+    line_no = (order.lines.aggregate(n=Max("line_no"))["n"] or 0) + 1
+    line = PurchaseOrderLine.objects.create(
+        tenant=tenant, order=order, line_no=line_no, item=item, unit=unit, quantity=quantity,
+        quantity_base=base, unit_cost=unit_cost, expected_date=expected_date or order.expected_date,
+    )  # fmt: skip
+    return line
+
+
+@transaction.atomic
+def remove_line(*, tenant: Tenant, user: User, line: PurchaseOrderLine) -> None:
+    require_role(tenant=tenant, user=user, roles=BUYERS)
+    order = _lock(tenant, line.order)
+    if order.status != OrderStatus.DRAFT:
+        raise OrderNotEditable(number=order.number, status=order.get_status_display().lower())
+    line.delete()
+
+
+def order_value(order: PurchaseOrder) -> Decimal:
+    return sum((line.value for line in order.lines.all()), Decimal(0))
+
+
+@transaction.atomic
+def approve(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
+    """Approve a draft. Above the tenant's threshold the creator cannot approve it; its lines
+    start publishing scheduled receipts."""
+    require_role(tenant=tenant, user=user, roles=APPROVERS)
+    order = _lock(tenant, order)
+    if not order.lines.exists():
+        raise EmptyOrder(number=order.number)
+    value = order_value(order)
+    threshold = settings_for(tenant).approval_threshold
+    _move(order, OrderStatus.APPROVED)
+    if value > threshold and order.created_by_id == user.pk:
+        raise ApprovalRequired(
+            number=order.number,
+            value=f"{value:.2f}",
+            currency=order.currency,
+            threshold=f"{threshold:.2f}",
+        )
+    order.approved_by, order.approved_at = user, timezone.now()
+    order.save(update_fields=["status", "approved_by", "approved_at"])
+    _publish_all(tenant, order)
+    return order
+
+
+@transaction.atomic
+def send(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
+    require_role(tenant=tenant, user=user, roles=BUYERS)
+    order = _lock(tenant, order)
+    _move(order, OrderStatus.SENT)
+    order.sent_at = timezone.now()
+    order.save(update_fields=["status", "sent_at"])
+    return order
+
+
+@transaction.atomic
+def cancel(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
+    require_role(tenant=tenant, user=user, roles=BUYERS)
+    order = _lock(tenant, order)
+    _move(order, OrderStatus.CANCELLED)
+    order.closed_at = timezone.now()
+    order.save(update_fields=["status", "closed_at"])
+    _publish_all(tenant, order)
+    return order
+
+
+@transaction.atomic
+def close(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
+    """Close an order; lines still open are short-closed (nothing more is expected)."""
+    require_role(tenant=tenant, user=user, roles=[Role.SUPERVISOR, *BUYERS])
+    order = _lock(tenant, order)
+    _move(order, OrderStatus.CLOSED)
+    order.closed_at = timezone.now()
+    order.save(update_fields=["status", "closed_at"])
+    for line in order.lines.filter(received_base__lt=F("quantity_base"), short_closed=False):
+        line.short_closed = True
+        line.save(update_fields=["short_closed"])  # saved one by one so history records it
+    _publish_all(tenant, order)
+    return order
