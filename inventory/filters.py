@@ -1,14 +1,39 @@
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 
 from inventory import selectors
-from inventory.models import Bin, BinType, Site, Zone, ZoneType
+from inventory.models import (
+    Bin,
+    BinType,
+    Site,
+    StockBalance,
+    StockStatus,
+    Zone,
+    ZoneType,
+)
 
 
 def _search_widget(placeholder: str) -> forms.TextInput:
     return forms.TextInput(attrs={"type": "search", "placeholder": placeholder})
+
+
+def _date_widget() -> forms.DateInput:
+    # type=date inputs only accept ISO dates.
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class DaysFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def _item_search(value: str) -> Q:
+    return Q(item__sku__icontains=value) | Q(item__description__icontains=value)
 
 
 class SiteFilter(django_filters.FilterSet):
@@ -62,3 +87,71 @@ class BinFilter(django_filters.FilterSet):
     class Meta:
         model = Bin
         fields = ["code", "site", "zone", "bin_type", "is_active"]
+
+
+# Stock, ledger and valuation pages -----------------------------------------------------------
+
+
+class StockFilter(django_filters.FilterSet):
+    EXPIRY_CHOICES = [
+        ("expired", "Expired"),
+        ("not_expired", "Not expired"),
+        ("none", "No expiry date"),
+    ]
+
+    item = django_filters.CharFilter(
+        label="Item", method="search_item", widget=_search_widget("SKU or description")
+    )
+    site = django_filters.ModelChoiceFilter(
+        queryset=lambda request: selectors.sites(tenant=request.tenant), empty_label="All sites"
+    )
+    zone = django_filters.ModelChoiceFilter(
+        label="Zone",
+        field_name="location__bin__zone",
+        queryset=lambda request: selectors.zones(tenant=request.tenant),
+        empty_label="All zones",
+    )
+    bin = django_filters.CharFilter(
+        label="Bin",
+        field_name="location__bin__code",
+        lookup_expr="icontains",
+        widget=_search_widget("bin code"),
+    )
+    lot = django_filters.CharFilter(
+        label="Lot", field_name="lot__code", lookup_expr="icontains", widget=_search_widget("lot")
+    )
+    status = django_filters.ChoiceFilter(choices=StockStatus.choices, empty_label="All statuses")
+    expiry = django_filters.ChoiceFilter(
+        label="Expiry", choices=EXPIRY_CHOICES, method="filter_expiry", empty_label="Any expiry"
+    )
+    expires_within = DaysFilter(
+        label="Expires within (days)", method="filter_expires_within", min_value=0
+    )
+    expiry_from = django_filters.DateFilter(
+        label="Expiry from", field_name="lot__expiry_date", lookup_expr="gte", widget=_date_widget()
+    )
+    expiry_to = django_filters.DateFilter(
+        label="Expiry to", field_name="lot__expiry_date", lookup_expr="lte", widget=_date_widget()
+    )
+
+    class Meta:
+        model = StockBalance
+        fields = ["item", "site", "zone", "bin", "lot", "status"]
+
+    def search_item(self, queryset, name, value):
+        return queryset.filter(_item_search(value))
+
+    def filter_expiry(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "expired":
+            return queryset.filter(lot__expiry_date__lt=today)
+        if value == "not_expired":
+            return queryset.filter(lot__expiry_date__gte=today)
+        return queryset.filter(lot__expiry_date__isnull=True)
+
+    def filter_expires_within(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.filter(
+            lot__expiry_date__gte=today,
+            lot__expiry_date__lte=today + datetime.timedelta(days=value),
+        )

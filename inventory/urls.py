@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inventory.views import adjustments, bin_import, locations, scanner
+from inventory.views import adjustments, bin_import, locations, scanner, stock
 
 app_name = "inventory"
 
@@ -30,5 +30,6 @@ urlpatterns = [
         adjustments.adjustment_decide,
         name="adjustment_decide",
     ),
+    path("inventory/stock/", stock.stock_list, name="stock_list"),
     path("scan/move/", scanner.move, name="scan_move"),
 ]

@@ -11,6 +11,7 @@ from inventory.selectors.locations import (
     zones,
     zones_with_counts,
 )
+from inventory.selectors.stock import stock_on_hand, stock_totals
 
 __all__ = [
     "adjustments",
@@ -19,6 +20,8 @@ __all__ = [
     "bins",
     "sites",
     "sites_with_counts",
+    "stock_on_hand",
+    "stock_totals",
     "zones",
     "zones_with_counts",
 ]
