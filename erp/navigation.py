@@ -36,6 +36,12 @@ NAV: list[NavItem] = [
     ),
     NavItem(
         _("Inventory"),
+        _("Ledger"),
+        "inventory:transaction_list",
+        frozenset({Role.SUPERVISOR, Role.FINANCE, A}),
+    ),
+    NavItem(
+        _("Inventory"),
         _("Adjustments"),
         "inventory:adjustment_list",
         frozenset({Role.SUPERVISOR, A}),

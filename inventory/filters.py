@@ -13,7 +13,10 @@ from inventory.models import (
     BinType,
     Site,
     StockBalance,
+    StockEntry,
     StockStatus,
+    StockTransaction,
+    TransactionKind,
     Zone,
     ZoneType,
 )
@@ -30,6 +33,10 @@ def _date_widget() -> forms.DateInput:
 
 class DaysFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
+
+
+def _utc_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
 
 
 def _item_search(value: str) -> Q:
@@ -155,3 +162,50 @@ class StockFilter(django_filters.FilterSet):
             lot__expiry_date__gte=today,
             lot__expiry_date__lte=today + datetime.timedelta(days=value),
         )
+
+
+class TransactionFilter(django_filters.FilterSet):
+    # Days in UTC (the page says so), compared as a range of instants so the posted_at index
+    # serves them, which a cast to date would not.
+    date_from = django_filters.DateFilter(label="From", method="posted_from", widget=_date_widget())
+    date_to = django_filters.DateFilter(label="To", method="posted_to", widget=_date_widget())
+    kind = django_filters.ChoiceFilter(choices=TransactionKind.choices, empty_label="All kinds")
+    user = django_filters.ModelChoiceFilter(
+        label="Posted by",
+        field_name="posted_by",
+        queryset=lambda request: selectors.posting_users(tenant=request.tenant),
+        empty_label="Anyone",
+    )
+    item = django_filters.CharFilter(
+        label="Item", method="having_item", widget=_search_widget("SKU or description")
+    )
+    reference = django_filters.CharFilter(
+        label="Reference", lookup_expr="icontains", widget=_search_widget("document")
+    )
+
+    class Meta:
+        model = StockTransaction
+        fields = ["date_from", "date_to", "kind", "user", "item", "reference"]
+
+    def posted_from(self, queryset, name, value):
+        return queryset.filter(posted_at__gte=_utc_midnight(value))
+
+    def posted_to(self, queryset, name, value):
+        return queryset.filter(posted_at__lt=_utc_midnight(value + datetime.timedelta(days=1)))
+
+    def having_item(self, queryset, name, value):
+        return selectors.with_entry_for_item(queryset, tenant=self.request.tenant, search=value)
+
+
+class EntryFilter(django_filters.FilterSet):
+    item = django_filters.CharFilter(
+        label="Item", method="search_item", widget=_search_widget("SKU or description")
+    )
+    status = django_filters.ChoiceFilter(choices=StockStatus.choices, empty_label="All statuses")
+
+    class Meta:
+        model = StockEntry
+        fields = ["item", "status"]
+
+    def search_item(self, queryset, name, value):
+        return queryset.filter(_item_search(value))

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inventory.views import adjustments, bin_import, locations, scanner, stock
+from inventory.views import adjustments, bin_import, ledger, locations, scanner, stock
 
 app_name = "inventory"
 
@@ -31,5 +31,7 @@ urlpatterns = [
         name="adjustment_decide",
     ),
     path("inventory/stock/", stock.stock_list, name="stock_list"),
+    path("inventory/ledger/", ledger.transaction_list, name="transaction_list"),
+    path("inventory/ledger/<int:pk>/", ledger.transaction_detail, name="transaction_detail"),
     path("scan/move/", scanner.move, name="scan_move"),
 ]
