@@ -40,6 +40,7 @@ NAV: list[NavItem] = [
         "inventory:transaction_list",
         frozenset({Role.SUPERVISOR, Role.FINANCE, A}),
     ),
+    NavItem(_("Inventory"), _("Valuation"), "inventory:valuation", frozenset({Role.FINANCE, A})),
     NavItem(
         _("Inventory"),
         _("Adjustments"),

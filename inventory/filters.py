@@ -5,12 +5,14 @@ import datetime
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.http import QueryDict
 from django.utils import timezone
 
 from inventory import selectors
 from inventory.models import (
     Bin,
     BinType,
+    CostLayer,
     Site,
     StockBalance,
     StockEntry,
@@ -209,3 +211,99 @@ class EntryFilter(django_filters.FilterSet):
 
     def search_item(self, queryset, name, value):
         return queryset.filter(_item_search(value))
+
+
+class DefaultsFilterSet(django_filters.FilterSet):
+    """A FilterSet whose `defaults()` fill the filters the query string leaves out or empty,
+    so a page opened without a query already shows (and applies) them."""
+
+    def defaults(self) -> dict[str, str]:
+        return {}
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        for key, value in self.defaults().items():
+            if not data.get(key):
+                data[key] = value
+        super().__init__(data, *args, **kwargs)
+
+
+class ValuationFilter(DefaultsFilterSet):
+    """The as-of date (today unless given) applies to the entries before they are summed."""
+
+    as_of = django_filters.DateFilter(
+        label="As of (end of day)", method="filter_as_of", widget=_date_widget()
+    )
+    site = django_filters.ModelChoiceFilter(
+        queryset=lambda request: selectors.sites(tenant=request.tenant), empty_label="All sites"
+    )
+    category = django_filters.ChoiceFilter(
+        label="Category", choices=[], method="filter_category", empty_label="All categories"
+    )
+
+    class Meta:
+        model = StockEntry
+        fields = ["as_of", "site", "category"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The tenant's categories; items without one get a choice of their own.
+        self.filters["category"].extra["choices"] = [
+            (c or selectors.BLANK_CATEGORY, c or "(no category)")
+            for c in selectors.item_categories(tenant=self.request.tenant)
+        ]
+
+    def defaults(self) -> dict[str, str]:
+        return {"as_of": timezone.localdate().isoformat()}
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset.filter(selectors.posted_by_end_of(value))
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(item__category="" if value == selectors.BLANK_CATEGORY else value)
+
+
+class ValuationItemFilter(ValuationFilter):
+    """Items of one site (from the URL): as of a date, by category and SKU or description."""
+
+    site = None
+    item = django_filters.CharFilter(
+        label="Item", method="search_item", widget=_search_widget("SKU or description")
+    )
+
+    class Meta:
+        model = StockEntry
+        fields = ["as_of", "category", "item"]
+
+    def search_item(self, queryset, name, value):
+        return queryset.filter(_item_search(value))
+
+
+class CostLayerFilter(DefaultsFilterSet):
+    STATE_CHOICES = [("open", "With stock left"), ("used", "Used up"), ("all", "All")]
+
+    as_of = django_filters.DateFilter(
+        label="Figures as of (end of day)", method="keep_all", widget=_date_widget()
+    )
+    state = django_filters.ChoiceFilter(
+        label="Layers", choices=STATE_CHOICES, method="filter_state", empty_label=None
+    )
+
+    class Meta:
+        model = CostLayer
+        fields = ["as_of", "state"]
+
+    def defaults(self) -> dict[str, str]:
+        return {"as_of": timezone.localdate().isoformat(), "state": "open"}
+
+    def keep_all(self, queryset, name, value):
+        # Layers are the present state; the date only chooses the as-of figures shown beside them.
+        return queryset
+
+    def filter_state(self, queryset, name, value):
+        # A moving-average pool is the item's one layer: shown even when empty.
+        if value == "open":
+            return queryset.filter(Q(remaining_quantity__gt=0) | Q(is_pool=True))
+        if value == "used":
+            return queryset.filter(remaining_quantity=0, is_pool=False)
+        return queryset

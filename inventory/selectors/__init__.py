@@ -18,12 +18,30 @@ from inventory.selectors.locations import (
     zones_with_counts,
 )
 from inventory.selectors.stock import stock_on_hand, stock_totals
+from inventory.selectors.valuation import (
+    BLANK_CATEGORY,
+    cost_layers,
+    item_categories,
+    item_value_as_of,
+    layer_totals,
+    posted_by_end_of,
+    valuation_totals,
+    value_by_item,
+    value_by_site_and_category,
+    valued_items,
+)
 
 __all__ = [
+    "BLANK_CATEGORY",
     "adjustments",
     "atp",
     "bin_imports",
     "bins",
+    "cost_layers",
+    "item_categories",
+    "item_value_as_of",
+    "layer_totals",
+    "posted_by_end_of",
     "posting_users",
     "sites",
     "sites_with_counts",
@@ -31,6 +49,10 @@ __all__ = [
     "stock_totals",
     "transaction_entries",
     "transactions",
+    "valuation_totals",
+    "value_by_item",
+    "value_by_site_and_category",
+    "valued_items",
     "with_entry_for_item",
     "zones",
     "zones_with_counts",

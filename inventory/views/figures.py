@@ -30,3 +30,9 @@ def table_and_figures_response(
     if getattr(request, "htmx", False) and request.htmx.target == table.results_id:
         return render(request, "inventory/_results_and_figures.html", context)
     return render(request, template, context)
+
+
+def as_of_date(table: Table):
+    """The as-of date the table's filter form applied, or None when the form is invalid."""
+    form = table.filter_form
+    return form.cleaned_data.get("as_of") if form is not None and form.is_valid() else None

@@ -72,6 +72,11 @@ OBJECT_URLS: dict[str, Callable] = {
     "inventory:transaction_detail": lambda t: {
         "pk": receive(t, ItemFactory(tenant=t), bin_in(t), 5).pk
     },
+    "inventory:valuation_items": lambda t: {"site_pk": SiteFactory(tenant=t).pk},
+    "inventory:valuation_layers": lambda t: {
+        "site_pk": SiteFactory(tenant=t).pk,
+        "item_pk": ItemFactory(tenant=t).pk,
+    },
 }
 # Public pages that need arguments, and what to pass.
 PUBLIC_WITH_ARGS = {"accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"}}
