@@ -30,6 +30,19 @@ NAV: list[NavItem] = [
     ),
     NavItem(
         _("Inventory"),
+        _("Stock on hand"),
+        "inventory:stock_list",
+        frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A}),
+    ),
+    NavItem(
+        _("Inventory"),
+        _("Ledger"),
+        "inventory:transaction_list",
+        frozenset({Role.SUPERVISOR, Role.FINANCE, A}),
+    ),
+    NavItem(_("Inventory"), _("Valuation"), "inventory:valuation", frozenset({Role.FINANCE, A})),
+    NavItem(
+        _("Inventory"),
         _("Adjustments"),
         "inventory:adjustment_list",
         frozenset({Role.SUPERVISOR, A}),

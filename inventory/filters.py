@@ -1,14 +1,48 @@
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django import forms
+from django.db.models import Q
+from django.http import QueryDict
+from django.utils import timezone
 
 from inventory import selectors
-from inventory.models import Bin, BinType, Site, Zone, ZoneType
+from inventory.models import (
+    Bin,
+    BinType,
+    CostLayer,
+    Site,
+    StockBalance,
+    StockEntry,
+    StockStatus,
+    StockTransaction,
+    TransactionKind,
+    Zone,
+    ZoneType,
+)
 
 
 def _search_widget(placeholder: str) -> forms.TextInput:
     return forms.TextInput(attrs={"type": "search", "placeholder": placeholder})
+
+
+def _date_widget() -> forms.DateInput:
+    # type=date inputs only accept ISO dates.
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class DaysFilter(django_filters.NumberFilter):
+    field_class = forms.IntegerField
+
+
+def _utc_midnight(day: datetime.date) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time.min, tzinfo=datetime.UTC)
+
+
+def _item_search(value: str) -> Q:
+    return Q(item__sku__icontains=value) | Q(item__description__icontains=value)
 
 
 class SiteFilter(django_filters.FilterSet):
@@ -62,3 +96,214 @@ class BinFilter(django_filters.FilterSet):
     class Meta:
         model = Bin
         fields = ["code", "site", "zone", "bin_type", "is_active"]
+
+
+# Stock, ledger and valuation pages -----------------------------------------------------------
+
+
+class StockFilter(django_filters.FilterSet):
+    EXPIRY_CHOICES = [
+        ("expired", "Expired"),
+        ("not_expired", "Not expired"),
+        ("none", "No expiry date"),
+    ]
+
+    item = django_filters.CharFilter(
+        label="Item", method="search_item", widget=_search_widget("SKU or description")
+    )
+    site = django_filters.ModelChoiceFilter(
+        queryset=lambda request: selectors.sites(tenant=request.tenant), empty_label="All sites"
+    )
+    zone = django_filters.ModelChoiceFilter(
+        label="Zone",
+        field_name="location__bin__zone",
+        queryset=lambda request: selectors.zones(tenant=request.tenant),
+        empty_label="All zones",
+    )
+    bin = django_filters.CharFilter(
+        label="Bin",
+        field_name="location__bin__code",
+        lookup_expr="icontains",
+        widget=_search_widget("bin code"),
+    )
+    lot = django_filters.CharFilter(
+        label="Lot", field_name="lot__code", lookup_expr="icontains", widget=_search_widget("lot")
+    )
+    status = django_filters.ChoiceFilter(choices=StockStatus.choices, empty_label="All statuses")
+    expiry = django_filters.ChoiceFilter(
+        label="Expiry", choices=EXPIRY_CHOICES, method="filter_expiry", empty_label="Any expiry"
+    )
+    expires_within = DaysFilter(
+        label="Expires within (days)", method="filter_expires_within", min_value=0
+    )
+    expiry_from = django_filters.DateFilter(
+        label="Expiry from", field_name="lot__expiry_date", lookup_expr="gte", widget=_date_widget()
+    )
+    expiry_to = django_filters.DateFilter(
+        label="Expiry to", field_name="lot__expiry_date", lookup_expr="lte", widget=_date_widget()
+    )
+
+    class Meta:
+        model = StockBalance
+        fields = ["item", "site", "zone", "bin", "lot", "status"]
+
+    def search_item(self, queryset, name, value):
+        return queryset.filter(_item_search(value))
+
+    def filter_expiry(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "expired":
+            return queryset.filter(lot__expiry_date__lt=today)
+        if value == "not_expired":
+            return queryset.filter(lot__expiry_date__gte=today)
+        return queryset.filter(lot__expiry_date__isnull=True)
+
+    def filter_expires_within(self, queryset, name, value):
+        today = timezone.localdate()
+        return queryset.filter(
+            lot__expiry_date__gte=today,
+            lot__expiry_date__lte=today + datetime.timedelta(days=value),
+        )
+
+
+class TransactionFilter(django_filters.FilterSet):
+    # Days in UTC (the page says so), compared as a range of instants so the posted_at index
+    # serves them, which a cast to date would not.
+    date_from = django_filters.DateFilter(label="From", method="posted_from", widget=_date_widget())
+    date_to = django_filters.DateFilter(label="To", method="posted_to", widget=_date_widget())
+    kind = django_filters.ChoiceFilter(choices=TransactionKind.choices, empty_label="All kinds")
+    user = django_filters.ModelChoiceFilter(
+        label="Posted by",
+        field_name="posted_by",
+        queryset=lambda request: selectors.posting_users(tenant=request.tenant),
+        empty_label="Anyone",
+    )
+    item = django_filters.CharFilter(
+        label="Item", method="having_item", widget=_search_widget("SKU or description")
+    )
+    reference = django_filters.CharFilter(
+        label="Reference", lookup_expr="icontains", widget=_search_widget("document")
+    )
+
+    class Meta:
+        model = StockTransaction
+        fields = ["date_from", "date_to", "kind", "user", "item", "reference"]
+
+    def posted_from(self, queryset, name, value):
+        return queryset.filter(posted_at__gte=_utc_midnight(value))
+
+    def posted_to(self, queryset, name, value):
+        return queryset.filter(posted_at__lt=_utc_midnight(value + datetime.timedelta(days=1)))
+
+    def having_item(self, queryset, name, value):
+        return selectors.with_entry_for_item(queryset, tenant=self.request.tenant, search=value)
+
+
+class EntryFilter(django_filters.FilterSet):
+    item = django_filters.CharFilter(
+        label="Item", method="search_item", widget=_search_widget("SKU or description")
+    )
+    status = django_filters.ChoiceFilter(choices=StockStatus.choices, empty_label="All statuses")
+
+    class Meta:
+        model = StockEntry
+        fields = ["item", "status"]
+
+    def search_item(self, queryset, name, value):
+        return queryset.filter(_item_search(value))
+
+
+class DefaultsFilterSet(django_filters.FilterSet):
+    """A FilterSet whose `defaults()` fill the filters the query string leaves out or empty,
+    so a page opened without a query already shows (and applies) them."""
+
+    def defaults(self) -> dict[str, str]:
+        return {}
+
+    def __init__(self, data=None, *args, **kwargs):
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        for key, value in self.defaults().items():
+            if not data.get(key):
+                data[key] = value
+        super().__init__(data, *args, **kwargs)
+
+
+class ValuationFilter(DefaultsFilterSet):
+    """The as-of date (today unless given) applies to the entries before they are summed."""
+
+    as_of = django_filters.DateFilter(
+        label="As of (end of day)", method="filter_as_of", widget=_date_widget()
+    )
+    site = django_filters.ModelChoiceFilter(
+        queryset=lambda request: selectors.sites(tenant=request.tenant), empty_label="All sites"
+    )
+    category = django_filters.ChoiceFilter(
+        label="Category", choices=[], method="filter_category", empty_label="All categories"
+    )
+
+    class Meta:
+        model = StockEntry
+        fields = ["as_of", "site", "category"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The tenant's categories; items without one get a choice of their own.
+        self.filters["category"].extra["choices"] = [
+            (c or selectors.BLANK_CATEGORY, c or "(no category)")
+            for c in selectors.item_categories(tenant=self.request.tenant)
+        ]
+
+    def defaults(self) -> dict[str, str]:
+        return {"as_of": timezone.localdate().isoformat()}
+
+    def filter_as_of(self, queryset, name, value):
+        return queryset.filter(selectors.posted_by_end_of(value))
+
+    def filter_category(self, queryset, name, value):
+        return queryset.filter(item__category="" if value == selectors.BLANK_CATEGORY else value)
+
+
+class ValuationItemFilter(ValuationFilter):
+    """Items of one site (from the URL): as of a date, by category and SKU or description."""
+
+    site = None
+    item = django_filters.CharFilter(
+        label="Item", method="search_item", widget=_search_widget("SKU or description")
+    )
+
+    class Meta:
+        model = StockEntry
+        fields = ["as_of", "category", "item"]
+
+    def search_item(self, queryset, name, value):
+        return queryset.filter(_item_search(value))
+
+
+class CostLayerFilter(DefaultsFilterSet):
+    STATE_CHOICES = [("open", "With stock left"), ("used", "Used up"), ("all", "All")]
+
+    as_of = django_filters.DateFilter(
+        label="Figures as of (end of day)", method="keep_all", widget=_date_widget()
+    )
+    state = django_filters.ChoiceFilter(
+        label="Layers", choices=STATE_CHOICES, method="filter_state", empty_label=None
+    )
+
+    class Meta:
+        model = CostLayer
+        fields = ["as_of", "state"]
+
+    def defaults(self) -> dict[str, str]:
+        return {"as_of": timezone.localdate().isoformat(), "state": "open"}
+
+    def keep_all(self, queryset, name, value):
+        # Layers are the present state; the date only chooses the as-of figures shown beside them.
+        return queryset
+
+    def filter_state(self, queryset, name, value):
+        # A moving-average pool is the item's one layer: shown even when empty.
+        if value == "open":
+            return queryset.filter(Q(remaining_quantity__gt=0) | Q(is_pool=True))
+        if value == "used":
+            return queryset.filter(remaining_quantity=0, is_pool=False)
+        return queryset

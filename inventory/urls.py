@@ -1,6 +1,6 @@
 from django.urls import path
 
-from inventory.views import adjustments, bin_import, locations, scanner
+from inventory.views import adjustments, bin_import, ledger, locations, scanner, stock, valuation
 
 app_name = "inventory"
 
@@ -29,6 +29,20 @@ urlpatterns = [
         "inventory/adjustments/<int:pk>/decide/",
         adjustments.adjustment_decide,
         name="adjustment_decide",
+    ),
+    path("inventory/stock/", stock.stock_list, name="stock_list"),
+    path("inventory/ledger/", ledger.transaction_list, name="transaction_list"),
+    path("inventory/ledger/<int:pk>/", ledger.transaction_detail, name="transaction_detail"),
+    path("inventory/valuation/", valuation.valuation, name="valuation"),
+    path(
+        "inventory/valuation/sites/<int:site_pk>/",
+        valuation.valuation_items,
+        name="valuation_items",
+    ),
+    path(
+        "inventory/valuation/sites/<int:site_pk>/items/<int:item_pk>/",
+        valuation.valuation_layers,
+        name="valuation_layers",
     ),
     path("scan/move/", scanner.move, name="scan_move"),
 ]

@@ -10,7 +10,16 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from erp.roles import Role
 from erp.tenancy import tenant_context
-from tests.factories import BinFactory, MembershipFactory, SiteFactory, ZoneFactory, member
+from tests.factories import (
+    BinFactory,
+    ItemFactory,
+    MembershipFactory,
+    SiteFactory,
+    ZoneFactory,
+    bin_in,
+    member,
+)
+from tests.inventory.stock import receive
 
 pytestmark = pytest.mark.django_db
 
@@ -60,6 +69,14 @@ OBJECT_URLS: dict[str, Callable] = {
     "inventory:bin_import_start": lambda t: {"pk": _bin_import(t).pk},
     "inventory:adjustment_detail": lambda t: {"pk": _adjustment(t).pk},
     "inventory:adjustment_decide": lambda t: {"pk": _adjustment(t).pk},
+    "inventory:transaction_detail": lambda t: {
+        "pk": receive(t, ItemFactory(tenant=t), bin_in(t), 5).pk
+    },
+    "inventory:valuation_items": lambda t: {"site_pk": SiteFactory(tenant=t).pk},
+    "inventory:valuation_layers": lambda t: {
+        "site_pk": SiteFactory(tenant=t).pk,
+        "item_pk": ItemFactory(tenant=t).pk,
+    },
 }
 # Public pages that need arguments, and what to pass.
 PUBLIC_WITH_ARGS = {"accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"}}

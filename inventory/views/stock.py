@@ -1,0 +1,56 @@
+"""Stock on hand: what sits in the bins, filtered and totalled on the server."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from erp.roles import Role, roles_required
+from erp.tables import Column, build_table
+from inventory import selectors
+from inventory.filters import StockFilter
+from inventory.views.figures import table_and_figures_response
+
+EXPIRY_WARNING_DAYS = 30
+
+
+@roles_required(Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN)
+def stock_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    table = build_table(
+        request,
+        name="stock",
+        queryset=selectors.stock_on_hand(tenant=request.tenant),
+        filterset_class=StockFilter,
+        columns=[
+            Column("SKU", "item__sku"),
+            Column("Description", "item__description"),
+            Column("Site", "site__code"),
+            Column("Zone", "location__bin__zone__code"),
+            Column("Bin", "location__bin__code"),
+            Column("Lot", "lot__code"),
+            Column("Expiry", "lot__expiry_date"),
+            Column("Serial", "serial__serial"),
+            Column("Status", "status"),
+            Column("On hand", "on_hand", css="num"),
+            Column("Reserved", "reserved", css="num"),
+            Column("Available", "available", css="num"),
+        ],
+        row_template="inventory/stock/_row.html",
+        default_sort="item__sku",
+        per_page=50,
+        extra={
+            "today": today,
+            "expiry_warning": today + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+        },
+    )
+    return table_and_figures_response(
+        request,
+        template="inventory/stock/list.html",
+        figures_template="inventory/stock/_totals.html",
+        table=table,
+        figures=selectors.stock_totals(table.page.paginator.object_list),
+        context={"expiry_warning_days": EXPIRY_WARNING_DAYS},
+    )
