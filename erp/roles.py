@@ -64,6 +64,12 @@ def public(view: Callable) -> Callable:
     return view
 
 
+def has_role(request, roles: Iterable[Role]) -> bool:
+    """Whether the request's active membership holds one of `roles` (for showing actions)."""
+    membership = getattr(request, "membership", None)
+    return membership is not None and membership.role in set(roles)
+
+
 def membership_for(*, tenant: Tenant, user: User) -> Membership | None:
     cache = getattr(user, "_stockline_memberships", None)
     if cache is None:

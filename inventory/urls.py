@@ -33,6 +33,9 @@ urlpatterns = [
     path("inventory/stock/", stock.stock_list, name="stock_list"),
     path("inventory/ledger/", ledger.transaction_list, name="transaction_list"),
     path("inventory/ledger/<int:pk>/", ledger.transaction_detail, name="transaction_detail"),
+    path(
+        "inventory/ledger/<int:pk>/reverse/", ledger.transaction_reverse, name="transaction_reverse"
+    ),
     path("inventory/valuation/", valuation.valuation, name="valuation"),
     path(
         "inventory/valuation/sites/<int:site_pk>/",

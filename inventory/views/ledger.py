@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.decorators.http import require_POST
 
-from erp.roles import Role, roles_required
+from erp.errors import DomainError
+from erp.roles import Role, has_role, roles_required
 from erp.tables import Column, build_table, table_response
-from inventory import selectors
+from inventory import ledger, selectors
 from inventory.filters import EntryFilter, TransactionFilter
 
 LEDGER_ROLES = (Role.SUPERVISOR, Role.FINANCE, Role.ADMIN)
+REVERSERS = (Role.SUPERVISOR, Role.ADMIN)
+
+
+class ReverseForm(forms.Form):
+    reason = forms.CharField(max_length=200, help_text="Why this transaction is being undone")
 
 
 @roles_required(*LEDGER_ROLES)
@@ -63,5 +72,32 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         template="inventory/ledger/detail.html",
         table=table,
-        context={"transaction": transaction},
+        context={
+            "transaction": transaction,
+            "reverse_form": ReverseForm() if has_role(request, REVERSERS) else None,
+        },
     )
+
+
+@require_POST
+@roles_required(*REVERSERS)
+def transaction_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Post the mirror image of a transaction; the ledger refuses a second reversal."""
+    transaction = get_object_or_404(selectors.transactions(tenant=request.tenant), pk=pk)
+    form = ReverseForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Give a reason to reverse a transaction.")
+        return redirect("inventory:transaction_detail", transaction.pk)
+    try:
+        reversal = ledger.reverse(
+            tenant=request.tenant,
+            user=request.user,
+            original=transaction,
+            reason=form.cleaned_data["reason"],
+            idempotency_key=f"reverse:{transaction.pk}",
+        )
+    except DomainError as exc:
+        messages.error(request, str(exc))
+        return redirect("inventory:transaction_detail", transaction.pk)
+    messages.success(request, f"Transaction #{transaction.pk} reversed by #{reversal.pk}.")
+    return redirect("inventory:transaction_detail", reversal.pk)

@@ -72,6 +72,9 @@ OBJECT_URLS: dict[str, Callable] = {
     "inventory:transaction_detail": lambda t: {
         "pk": receive(t, ItemFactory(tenant=t), bin_in(t), 5).pk
     },
+    "inventory:transaction_reverse": lambda t: {
+        "pk": receive(t, ItemFactory(tenant=t), bin_in(t), 5).pk
+    },
     "inventory:valuation_items": lambda t: {"site_pk": SiteFactory(tenant=t).pk},
     "inventory:valuation_layers": lambda t: {
         "site_pk": SiteFactory(tenant=t).pk,
@@ -87,6 +90,7 @@ POST_ONLY = {
     "inventory:bin_labels",
     "inventory:bin_import_start",
     "inventory:adjustment_decide",
+    "inventory:transaction_reverse",
 }
 
 

@@ -195,3 +195,22 @@ def test_date_filters_take_whole_utc_days(finance_client, tenant_a):
     early = receive_at(tenant_a, item, bin, 1, "1", utc("2025-03-03 00:00"))
     assert _ids(finance_client.get(URL, {"date_to": "2025-03-02"})) == [late.pk]
     assert _ids(finance_client.get(URL, {"date_from": "2025-03-03"})) == [early.pk]
+
+
+def test_supervisor_reverses_a_transaction_from_its_page(client, tenant_a):
+    from tests.inventory.stock import assert_ledger_clean, on_hand, receive
+
+    item = ItemFactory(tenant=tenant_a)
+    bin = bin_in(tenant_a)
+    txn = receive(tenant_a, item, bin, 5)
+    client.force_login(member(tenant_a, Role.SUPERVISOR))
+    url = reverse("inventory:transaction_reverse", args=[txn.pk])
+    assert b"Give a reason" in client.post(url, {"reason": ""}, follow=True).content
+    page = client.post(url, {"reason": "received on the wrong PO"}, follow=True)
+    assert f"Transaction #{txn.pk} reversed by".encode() in page.content
+    assert on_hand(tenant_a, item, bin) == 0
+    again = client.post(url, {"reason": "again"}, follow=True)
+    assert on_hand(tenant_a, item, bin) == 0 and again.status_code == 200
+    assert_ledger_clean(tenant_a)
+    client.force_login(member(tenant_a, Role.FINANCE))
+    assert client.post(url, {"reason": "x"}).status_code == 403
