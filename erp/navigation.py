@@ -47,6 +47,18 @@ NAV: list[NavItem] = [
         "inventory:adjustment_list",
         frozenset({Role.SUPERVISOR, A}),
     ),
+    NavItem(
+        _("Purchasing"),
+        _("Purchase orders"),
+        "purchasing:order_list",
+        frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A}),
+    ),
+    NavItem(
+        _("Purchasing"),
+        _("Suppliers"),
+        "purchasing:supplier_list",
+        frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A}),
+    ),
     NavItem(_("Settings"), _("Organisation"), "organisation", frozenset({A})),
     NavItem(_("Settings"), _("Inventory settings"), "inventory:inventory_settings", frozenset({A})),
     NavItem(_("Settings"), _("Sites"), "inventory:site_list", frozenset({A})),

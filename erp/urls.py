@@ -10,6 +10,7 @@ urlpatterns = [
     path("settings/users/", include("erp.views.users")),
     path("settings/health/", system.health, name="health"),
     path("", include("inventory.urls")),
+    path("purchasing/", include("purchasing.urls")),
 ]
 
 handler404 = "erp.views.system.page_not_found"

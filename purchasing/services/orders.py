@@ -221,3 +221,34 @@ def close(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
         line.save(update_fields=["short_closed"])  # saved one by one so history records it
     _publish_all(tenant, order)
     return order
+
+
+@transaction.atomic
+def reopen(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
+    """Take an approved (not yet sent) order back to draft to change it; it needs approval again."""
+    require_role(tenant=tenant, user=user, roles=BUYERS)
+    order = _lock(tenant, order)
+    _move(order, OrderStatus.DRAFT)
+    order.approved_by, order.approved_at = None, None
+    order.save(update_fields=["status", "approved_by", "approved_at"])
+    _publish_all(tenant, order)
+    return order
+
+
+def default_unit_cost(
+    *, tenant: Tenant, order: PurchaseOrder, item: Item, unit: str, quantity: Decimal
+) -> Decimal:
+    """The supplier's price for this quantity, per `unit` (its price is per base unit)."""
+    from purchasing.models import SupplierItem
+
+    supplier_item = (
+        SupplierItem.objects.filter(tenant=tenant, supplier=order.supplier, item=item)
+        .prefetch_related("price_breaks")
+        .first()
+    )
+    if supplier_item is None:
+        return item.standard_cost * (
+            _base_quantity(tenant, item, unit, Decimal(quantity)) / Decimal(quantity)
+        )
+    base = _base_quantity(tenant, item, unit, Decimal(quantity))
+    return supplier_item.price_for(base) * base / Decimal(quantity)

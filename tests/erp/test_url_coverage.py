@@ -14,7 +14,9 @@ from tests.factories import (
     BinFactory,
     ItemFactory,
     MembershipFactory,
+    PurchaseOrderFactory,
     SiteFactory,
+    SupplierFactory,
     ZoneFactory,
     bin_in,
     member,
@@ -54,6 +56,25 @@ def _adjustment(tenant):
         )  # fmt: skip
 
 
+def _order_line(tenant):
+    from decimal import Decimal
+
+    from purchasing.services import orders
+    from tests.factories import ItemFactory
+
+    order = PurchaseOrderFactory(supplier__tenant=tenant)
+    with tenant_context(tenant):
+        line = orders.add_line(
+            tenant=tenant,
+            user=order.created_by,
+            order=order,
+            item=ItemFactory(tenant=tenant),
+            quantity=Decimal(1),
+            unit_cost=Decimal(1),
+        )
+    return {"pk": order.pk, "line_pk": line.pk}
+
+
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
 OBJECT_URLS: dict[str, Callable] = {
     "users:detail": lambda t: {"pk": MembershipFactory(tenant=t).pk},
@@ -75,6 +96,13 @@ OBJECT_URLS: dict[str, Callable] = {
     "inventory:transaction_reverse": lambda t: {
         "pk": receive(t, ItemFactory(tenant=t), bin_in(t), 5).pk
     },
+    "purchasing:supplier_detail": lambda t: {"pk": SupplierFactory(tenant=t).pk},
+    "purchasing:supplier_item_add": lambda t: {"pk": SupplierFactory(tenant=t).pk},
+    "purchasing:order_detail": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
+    "purchasing:order_add_line": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
+    "purchasing:order_action": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
+    "purchasing:order_pdf": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
+    "purchasing:order_remove_line": lambda t: _order_line(t),
     "inventory:valuation_items": lambda t: {"site_pk": SiteFactory(tenant=t).pk},
     "inventory:valuation_layers": lambda t: {
         "site_pk": SiteFactory(tenant=t).pk,
@@ -91,6 +119,9 @@ POST_ONLY = {
     "inventory:bin_import_start",
     "inventory:adjustment_decide",
     "inventory:transaction_reverse",
+    "purchasing:order_add_line",
+    "purchasing:order_action",
+    "purchasing:order_remove_line",
 }
 
 
@@ -124,11 +155,15 @@ def test_url_renders_for_its_roles_and_refuses_the_others(name, pattern, client,
         response = client.post(url) if name in POST_ONLY else client.get(url)
         assert response.status_code in (200, 302), response.status_code
         return
-    kwargs = OBJECT_URLS[name](tenant_a) if name in OBJECT_URLS else None
-    url = reverse(name, kwargs=kwargs)
-    anonymous = client.get(url)
+
+    def url_for_a_fresh_object():
+        # Each role gets its own object: a POST by the previous role may have consumed it.
+        return reverse(name, kwargs=OBJECT_URLS[name](tenant_a) if name in OBJECT_URLS else None)
+
+    anonymous = client.get(url_for_a_fresh_object())
     assert anonymous.status_code in (302, 405)
     for role in Role:
+        url = url_for_a_fresh_object()
         client.force_login(member(tenant_a, role))
         response = client.post(url) if name in POST_ONLY else client.get(url)
         if role in allowed:

@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from inventory import selectors as inventory_selectors
+from inventory.models import Item
+from purchasing import selectors
+from purchasing.models import PurchaseOrder, Supplier, SupplierItem, currency_validator
+
+
+class SupplierForm(forms.ModelForm):
+    # Longer than the column so that "EURO" gets the helpful message, not a length error.
+    currency = forms.CharField(max_length=10, initial="USD", help_text=_("ISO 4217, e.g. USD"))
+
+    class Meta:
+        model = Supplier
+        fields = [
+            "code",
+            "name",
+            "contact_name",
+            "email",
+            "phone",
+            "address",
+            "default_lead_time_days",
+            "over_receipt_tolerance_pct",
+            "currency",
+            "is_active",
+        ]
+        widgets = {"address": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip()
+        if not code or any(ch.isspace() for ch in code):
+            raise forms.ValidationError(_("A code cannot be empty or contain spaces."))
+        return code
+
+    def clean_currency(self):
+        currency = self.cleaned_data["currency"].strip().upper()
+        currency_validator(currency)
+        return currency
+
+
+class SupplierItemForm(forms.ModelForm):
+    item = forms.ModelChoiceField(queryset=None)
+
+    class Meta:
+        model = SupplierItem
+        fields = [
+            "item",
+            "supplier_sku",
+            "pack_size",
+            "minimum_order_quantity",
+            "price",
+            "lead_time_days",
+            "preferred",
+            "inspection_required",
+        ]
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = Item.objects.filter(tenant=tenant, is_active=True)
+
+
+class OrderForm(forms.ModelForm):
+    class Meta:
+        model = PurchaseOrder
+        fields = ["supplier", "site", "expected_date", "supplier_reference", "notes"]
+        widgets = {
+            "expected_date": forms.DateInput(attrs={"type": "date"}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["supplier"].queryset = selectors.suppliers(tenant=tenant).filter(is_active=True)
+        self.fields["site"].queryset = inventory_selectors.sites(tenant=tenant).filter(
+            is_active=True
+        )
+
+
+class OrderLineForm(forms.Form):
+    item = forms.CharField(label=_("Item"), max_length=120, help_text=_("SKU or GTIN"))
+    quantity = forms.DecimalField(max_digits=14, decimal_places=4, min_value=0)
+    unit = forms.CharField(
+        max_length=20, required=False, help_text=_("Empty: the item's base unit")
+    )
+    unit_cost = forms.DecimalField(
+        label=_("Cost per unit"),
+        max_digits=18,
+        decimal_places=6,
+        min_value=0,
+        required=False,
+        help_text=_("Empty: the supplier's price"),
+    )
+    expected_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class OrderActionForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("approve", _("Approve")),
+            ("send", _("Mark as sent")),
+            ("cancel", _("Cancel")),
+            ("close", _("Close")),
+            ("reopen", _("Back to draft")),
+        ]
+    )

@@ -1,0 +1,40 @@
+"""Reads of purchasing's tables for views, tasks and reports."""
+
+from __future__ import annotations
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+
+from purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierItem
+
+
+def suppliers(*, tenant) -> QuerySet[Supplier]:
+    return Supplier.objects.filter(tenant=tenant)
+
+
+def supplier_items(*, tenant, supplier: Supplier | None = None) -> QuerySet[SupplierItem]:
+    queryset = (
+        SupplierItem.objects.filter(tenant=tenant)
+        .select_related("item", "supplier")
+        .prefetch_related("price_breaks")
+    )
+    return queryset.filter(supplier=supplier) if supplier is not None else queryset
+
+
+def orders(*, tenant) -> QuerySet[PurchaseOrder]:
+    value = ExpressionWrapper(
+        F("lines__quantity") * F("lines__unit_cost"),
+        output_field=DecimalField(max_digits=24, decimal_places=6),
+    )
+    return (
+        PurchaseOrder.objects.filter(tenant=tenant)
+        .select_related("supplier", "site", "created_by", "approved_by")
+        .annotate(line_count=Count("lines"), total=Sum(value))
+    )
+
+
+def order_lines(*, tenant, order: PurchaseOrder) -> QuerySet[PurchaseOrderLine]:
+    return (
+        PurchaseOrderLine.objects.filter(tenant=tenant, order=order)
+        .select_related("item")
+        .order_by("line_no")
+    )

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from purchasing.views import orders, suppliers
+
+app_name = "purchasing"
+
+urlpatterns = [
+    path("suppliers/", suppliers.supplier_list, name="supplier_list"),
+    path("suppliers/new/", suppliers.supplier_create, name="supplier_create"),
+    path("suppliers/<int:pk>/", suppliers.supplier_detail, name="supplier_detail"),
+    path("suppliers/<int:pk>/items/new/", suppliers.supplier_item_add, name="supplier_item_add"),
+    path("orders/", orders.order_list, name="order_list"),
+    path("orders/new/", orders.order_create, name="order_create"),
+    path("orders/<int:pk>/", orders.order_detail, name="order_detail"),
+    path("orders/<int:pk>/lines/", orders.order_add_line, name="order_add_line"),
+    path(
+        "orders/<int:pk>/lines/<int:line_pk>/remove/",
+        orders.order_remove_line,
+        name="order_remove_line",
+    ),
+    path("orders/<int:pk>/action/", orders.order_action, name="order_action"),
+    path("orders/<int:pk>/pdf/", orders.order_pdf, name="order_pdf"),
+]
