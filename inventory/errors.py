@@ -7,10 +7,6 @@ class DuplicateCode(DomainError):
     message = _("{kind} {code} already exists{where}.")
 
 
-class ImportNotReady(DomainError):
-    message = _("This import is {status}; only a checked file without errors can be imported.")
-
-
 class InsufficientStock(DomainError):
     """Facts: sku, location, lot, available, requested."""
 

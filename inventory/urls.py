@@ -1,6 +1,7 @@
 from django.urls import path
 
-from inventory.views import bin_import, locations
+from erp.imports.urls import import_urls
+from inventory.views import locations
 
 app_name = "inventory"
 
@@ -16,7 +17,5 @@ urlpatterns = [
     path("bins/labels.pdf", locations.bin_labels, name="bin_labels"),
     path("bins/<int:pk>/", locations.bin_detail, name="bin_detail"),
     path("bins/<int:pk>/label.pdf", locations.bin_label, name="bin_label"),
-    path("bins/import/", bin_import.upload, name="bin_import"),
-    path("bins/import/<int:pk>/", bin_import.detail, name="bin_import_detail"),
-    path("bins/import/<int:pk>/start/", bin_import.start, name="bin_import_start"),
+    *import_urls("inventory.bins", prefix="bins/import/"),
 ]

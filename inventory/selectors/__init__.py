@@ -3,7 +3,6 @@ the names are re-exported here so callers write `selectors.bins(tenant=...)`."""
 
 from inventory.selectors.atp import atp
 from inventory.selectors.locations import (
-    bin_imports,
     bins,
     sites,
     sites_with_counts,
@@ -11,4 +10,4 @@ from inventory.selectors.locations import (
     zones_with_counts,
 )
 
-__all__ = ["atp", "bin_imports", "bins", "sites", "sites_with_counts", "zones", "zones_with_counts"]
+__all__ = ["atp", "bins", "sites", "sites_with_counts", "zones", "zones_with_counts"]

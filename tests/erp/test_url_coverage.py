@@ -15,12 +15,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _bin_import(tenant):
+    from erp.models import ImportJob
     from erp.tenancy import tenant_context
-    from inventory.models import BinImport
 
     with tenant_context(tenant):
-        return BinImport.objects.create(
+        return ImportJob.objects.create(
             tenant=tenant,
+            kind="inventory.bins",
             created_by=member(tenant),
             filename="x.csv",
             content="site\n",
