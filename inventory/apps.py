@@ -8,6 +8,7 @@ class InventoryConfig(AppConfig):
     def ready(self) -> None:
         # erp's import framework knows inventory's importers only through its registry.
         from erp.imports import register
-        from inventory.services import bin_import
+        from inventory.services import bin_import, item_import
 
         register(bin_import.IMPORTER)
+        register(item_import.IMPORTER)

@@ -18,4 +18,5 @@ urlpatterns = [
     path("bins/<int:pk>/", locations.bin_detail, name="bin_detail"),
     path("bins/<int:pk>/label.pdf", locations.bin_label, name="bin_label"),
     *import_urls("inventory.bins", prefix="bins/import/"),
+    *import_urls("inventory.items", prefix="items/import/"),
 ]

@@ -14,14 +14,14 @@ from tests.factories import BinFactory, MembershipFactory, SiteFactory, ZoneFact
 pytestmark = pytest.mark.django_db
 
 
-def _bin_import(tenant):
+def _import_job(tenant, kind="inventory.bins"):
     from erp.models import ImportJob
     from erp.tenancy import tenant_context
 
     with tenant_context(tenant):
         return ImportJob.objects.create(
             tenant=tenant,
-            kind="inventory.bins",
+            kind=kind,
             created_by=member(tenant),
             filename="x.csv",
             content="site\n",
@@ -40,8 +40,10 @@ OBJECT_URLS: dict[str, Callable] = {
     "inventory:bin_label": lambda t: {
         "pk": BinFactory(zone=ZoneFactory(site=SiteFactory(tenant=t))).pk
     },
-    "inventory:bin_import_detail": lambda t: {"pk": _bin_import(t).pk},
-    "inventory:bin_import_start": lambda t: {"pk": _bin_import(t).pk},
+    "inventory:bin_import_detail": lambda t: {"pk": _import_job(t).pk},
+    "inventory:bin_import_start": lambda t: {"pk": _import_job(t).pk},
+    "inventory:item_import_detail": lambda t: {"pk": _import_job(t, "inventory.items").pk},
+    "inventory:item_import_start": lambda t: {"pk": _import_job(t, "inventory.items").pk},
 }
 # Public pages that need arguments, and what to pass.
 PUBLIC_WITH_ARGS = {"accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"}}
@@ -51,6 +53,7 @@ POST_ONLY = {
     "switch_tenant",
     "inventory:bin_labels",
     "inventory:bin_import_start",
+    "inventory:item_import_start",
 }
 
 
