@@ -19,9 +19,13 @@ class NavItem:
 
 
 A = Role.ADMIN
+ITEM_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A})
+ITEM_EDITORS = frozenset({Role.PLANNER, A})
 
 NAV: list[NavItem] = [
     NavItem(_("Home"), _("Dashboard"), "home", frozenset(Role)),
+    NavItem(_("Inventory"), _("Items"), "inventory:item_list", ITEM_READERS),
+    NavItem(_("Inventory"), _("Item import"), "inventory:item_import", ITEM_EDITORS),
     NavItem(_("Settings"), _("Organisation"), "organisation", frozenset({A})),
     NavItem(_("Settings"), _("Sites"), "inventory:site_list", frozenset({A})),
     NavItem(_("Settings"), _("Zones"), "inventory:zone_list", frozenset({A})),

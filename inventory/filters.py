@@ -2,9 +2,20 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
+from django.db.models import Q
 
 from inventory import selectors
-from inventory.models import Bin, BinType, Site, Zone, ZoneType
+from inventory.models import (
+    AbcClass,
+    Bin,
+    BinType,
+    Item,
+    Site,
+    Tracking,
+    Velocity,
+    Zone,
+    ZoneType,
+)
 
 
 def _search_widget(placeholder: str) -> forms.TextInput:
@@ -62,3 +73,31 @@ class BinFilter(django_filters.FilterSet):
     class Meta:
         model = Bin
         fields = ["code", "site", "zone", "bin_type", "is_active"]
+
+
+class ItemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search", method="search", widget=_search_widget("SKU or description")
+    )
+    category = django_filters.ChoiceFilter(choices=[], empty_label="All categories")
+    tracking = django_filters.ChoiceFilter(choices=Tracking.choices, empty_label="Any tracking")
+    abc_class = django_filters.ChoiceFilter(
+        choices=AbcClass.choices, empty_label="Any ABC", label="ABC"
+    )
+    velocity_class = django_filters.ChoiceFilter(
+        choices=Velocity.choices, empty_label="Any velocity", label="Velocity"
+    )
+    is_active = django_filters.BooleanFilter(label="Active")
+
+    class Meta:
+        model = Item
+        fields = ["q", "category", "tracking", "abc_class", "velocity_class", "is_active"]
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # The tenant's own categories, read when the form is built.
+        categories = selectors.item_categories(tenant=request.tenant)
+        self.filters["category"].extra["choices"] = [(c, c) for c in categories]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(sku__icontains=value) | Q(description__icontains=value))

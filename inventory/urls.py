@@ -1,7 +1,7 @@
 from django.urls import path
 
 from erp.imports.urls import import_urls
-from inventory.views import locations
+from inventory.views import items, locations
 
 app_name = "inventory"
 
@@ -18,5 +18,12 @@ urlpatterns = [
     path("bins/<int:pk>/", locations.bin_detail, name="bin_detail"),
     path("bins/<int:pk>/label.pdf", locations.bin_label, name="bin_label"),
     *import_urls("inventory.bins", prefix="bins/import/"),
+    path("items/", items.item_list, name="item_list"),
+    path("items/new/", items.item_create, name="item_create"),
+    path("items/<int:pk>/", items.item_detail, name="item_detail"),
+    path("items/<int:pk>/edit/", items.item_edit, name="item_edit"),
+    path("items/<int:pk>/units/new/", items.unit_create, name="unit_create"),
+    path("items/units/<int:pk>/", items.unit_edit, name="unit_edit"),
+    path("items/units/<int:pk>/remove/", items.unit_remove, name="unit_remove"),
     *import_urls("inventory.items", prefix="items/import/"),
 ]

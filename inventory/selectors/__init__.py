@@ -2,6 +2,18 @@
 the names are re-exported here so callers write `selectors.bins(tenant=...)`."""
 
 from inventory.selectors.atp import atp
+from inventory.selectors.items import (
+    item_atp,
+    item_balances,
+    item_categories,
+    item_entries,
+    item_projections,
+    item_units,
+    items,
+    items_with_on_hand,
+    unit_for_gtin,
+    units_of,
+)
 from inventory.selectors.locations import (
     bins,
     sites,
@@ -10,4 +22,8 @@ from inventory.selectors.locations import (
     zones_with_counts,
 )
 
-__all__ = ["atp", "bins", "sites", "sites_with_counts", "zones", "zones_with_counts"]
+__all__ = [
+    "atp", "bins", "item_atp", "item_balances", "item_categories", "item_entries",
+    "item_projections", "item_units", "items", "items_with_on_hand", "sites",
+    "sites_with_counts", "unit_for_gtin", "units_of", "zones", "zones_with_counts",
+]  # fmt: skip

@@ -9,7 +9,15 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from erp.roles import Role
-from tests.factories import BinFactory, MembershipFactory, SiteFactory, ZoneFactory, member
+from tests.factories import (
+    BinFactory,
+    ItemFactory,
+    ItemUnitFactory,
+    MembershipFactory,
+    SiteFactory,
+    ZoneFactory,
+    member,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +50,11 @@ OBJECT_URLS: dict[str, Callable] = {
     },
     "inventory:bin_import_detail": lambda t: {"pk": _import_job(t).pk},
     "inventory:bin_import_start": lambda t: {"pk": _import_job(t).pk},
+    "inventory:item_detail": lambda t: {"pk": ItemFactory(tenant=t).pk},
+    "inventory:item_edit": lambda t: {"pk": ItemFactory(tenant=t).pk},
+    "inventory:unit_create": lambda t: {"pk": ItemFactory(tenant=t).pk},
+    "inventory:unit_edit": lambda t: {"pk": ItemUnitFactory(item=ItemFactory(tenant=t)).pk},
+    "inventory:unit_remove": lambda t: {"pk": ItemUnitFactory(item=ItemFactory(tenant=t)).pk},
     "inventory:item_import_detail": lambda t: {"pk": _import_job(t, "inventory.items").pk},
     "inventory:item_import_start": lambda t: {"pk": _import_job(t, "inventory.items").pk},
 }
