@@ -41,12 +41,21 @@ def menu_for(role: str | None, current_path: str) -> list[dict]:
     sections: dict[str, list[dict]] = {}
     if role is None:
         return []
+    links = []
     for item in NAV:
         if role not in item.roles:
             continue
         url = reverse(item.url_name)
-        active = current_path == url or (url != "/" and current_path.startswith(url))
-        sections.setdefault(str(item.section), []).append(
-            {"label": item.label, "url": url, "active": active}
-        )
+        link = {"label": item.label, "url": url, "active": False}
+        sections.setdefault(str(item.section), []).append(link)
+        links.append(link)
+    # The longest matching link wins, so /items/import/ marks "Item import", not "Items" too.
+    matching = [
+        link
+        for link in links
+        if current_path == link["url"]
+        or (link["url"] != "/" and current_path.startswith(link["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda link: len(link["url"]))["active"] = True
     return [{"title": title, "links": links} for title, links in sections.items()]
