@@ -96,7 +96,7 @@ class ItemFilter(django_filters.FilterSet):
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         # The tenant's own categories, read when the form is built.
-        categories = selectors.item_categories(tenant=request.tenant)
+        categories = selectors.used_item_categories(tenant=request.tenant)
         self.filters["category"].extra["choices"] = [(c, c) for c in categories]
 
     def search(self, queryset, name, value):

@@ -24,3 +24,13 @@ def normalize_gtin(value: str) -> str:
         return Gtin.parse(text).as_gtin_14()
     except ParseError as exc:
         raise InvalidGtin(gtin=text, reason=str(exc)) from exc
+
+
+def gtin_forms(gtin14: str) -> list[str]:
+    """The ways a GTIN-14 may have been stored: itself and, where its leading digits are
+    zeros, its 13-, 12- and 8-digit forms (rows written as printed on the label)."""
+    forms = [gtin14]
+    for zeros in (1, 2, 6):
+        if gtin14.startswith("0" * zeros):
+            forms.append(gtin14[zeros:])
+    return forms

@@ -5,7 +5,6 @@ from inventory.selectors.atp import atp
 from inventory.selectors.items import (
     item_atp,
     item_balances,
-    item_categories,
     item_entries,
     item_projections,
     item_units,
@@ -13,6 +12,7 @@ from inventory.selectors.items import (
     items_with_on_hand,
     unit_for_gtin,
     units_of,
+    used_item_categories,
 )
 from inventory.selectors.locations import (
     bins,
@@ -23,7 +23,20 @@ from inventory.selectors.locations import (
 )
 
 __all__ = [
-    "atp", "bins", "item_atp", "item_balances", "item_categories", "item_entries",
-    "item_projections", "item_units", "items", "items_with_on_hand", "sites",
-    "sites_with_counts", "unit_for_gtin", "units_of", "zones", "zones_with_counts",
-]  # fmt: skip
+    "atp",
+    "bins",
+    "item_atp",
+    "item_balances",
+    "item_entries",
+    "item_projections",
+    "item_units",
+    "items",
+    "items_with_on_hand",
+    "sites",
+    "sites_with_counts",
+    "unit_for_gtin",
+    "units_of",
+    "used_item_categories",
+    "zones",
+    "zones_with_counts",
+]

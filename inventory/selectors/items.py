@@ -7,7 +7,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
-from inventory.gtin import normalize_gtin
+from inventory.gtin import gtin_forms, normalize_gtin
 from inventory.models import (
     Item,
     ItemUnit,
@@ -40,7 +40,8 @@ def items_with_on_hand(*, tenant) -> QuerySet[Item]:
     )
 
 
-def item_categories(*, tenant) -> list[str]:
+def used_item_categories(*, tenant) -> list[str]:
+    """The tenant's non-blank item categories, for filter choices."""
     return list(
         items(tenant=tenant)
         .exclude(category="")
@@ -63,7 +64,7 @@ def unit_for_gtin(*, tenant, gtin: str) -> ItemUnit | None:
     normalized = normalize_gtin(gtin)
     if not normalized:
         return None
-    return item_units(tenant=tenant).filter(gtin=normalized).first()
+    return item_units(tenant=tenant).filter(gtin__in=gtin_forms(normalized)).first()
 
 
 def item_balances(*, tenant, item: Item) -> QuerySet[StockBalance]:

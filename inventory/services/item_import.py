@@ -44,12 +44,20 @@ def _code(c: dict, column: str, problems: list[str], *, default: str = "") -> st
     return value
 
 
+def _stored_form(gtin: str) -> str:
+    """A stored GTIN as 14 digits, whether it was saved that way or as printed."""
+    try:
+        return normalize_gtin(gtin)
+    except InvalidGtin:
+        return gtin
+
+
 class _Gtins:
     """GTINs met so far: the tenant's, and this file's with their line numbers."""
 
     def __init__(self, tenant: Tenant):
         self.existing = {
-            gtin: (sku, code)
+            _stored_form(gtin): (sku, code)
             for gtin, sku, code in ItemUnit.objects.filter(tenant=tenant)
             .exclude(gtin="")
             .values_list("gtin", "item__sku", "code")

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from erp.models import Tenant, User
 from erp.roles import Role, require_role
 from inventory.errors import DuplicateCode, DuplicateGtin, InvalidItem, ItemLocked
-from inventory.gtin import normalize_gtin
+from inventory.gtin import gtin_forms, normalize_gtin
 from inventory.models import Item, ItemUnit, Lot, StockBalance, Tracking
 
 EDITORS = (Role.ADMIN, Role.PLANNER)
@@ -177,7 +177,7 @@ def _check_unit(tenant: Tenant, item: Item, unit: ItemUnit) -> None:
         raise InvalidItem(problem, sku=item.sku, unit=unit.code)
     if unit.gtin:
         other = (
-            ItemUnit.objects.filter(tenant=tenant, gtin=unit.gtin)
+            ItemUnit.objects.filter(tenant=tenant, gtin__in=gtin_forms(unit.gtin))
             .exclude(pk=unit.pk)
             .select_related("item")
             .first()

@@ -104,6 +104,14 @@ def test_gtin_already_used_or_repeated_in_the_file_is_reported(tenant_a):
     ]
 
 
+def test_gtin_stored_with_fewer_digits_is_still_taken(tenant_a):
+    ItemUnitFactory(item=ItemFactory(tenant=tenant_a, sku="HAS-1"), gtin="012345678905")
+    checked = _check(tenant_a, HEADER + "A-1,Taken,,each,,,,,,,,,,00012345678905,,\n")
+    assert checked.errors == [
+        {"line": 2, "message": "gtin 00012345678905 already belongs to HAS-1 (unit case)"}
+    ]
+
+
 def test_another_tenants_skus_and_gtins_do_not_clash(tenant_a, tenant_b):
     ItemUnitFactory(item=ItemFactory(tenant=tenant_b, sku="OK-1"), gtin="04006381333931")
     checked = _check(tenant_a, HEADER + GOOD.replace(",,,\n", ",4006381333931,,\n"))

@@ -9,6 +9,7 @@ import pytest
 from erp.errors import RoleRequired
 from erp.roles import Role
 from erp.tenancy import tenant_context
+from inventory import selectors
 from inventory.errors import DuplicateCode, DuplicateGtin, InvalidGtin, InvalidItem, ItemLocked
 from inventory.models import Item, ItemUnit
 from inventory.services import items
@@ -213,3 +214,14 @@ def test_removing_a_unit_records_who_did_it(tenant_a, planner):
         items.remove_unit(tenant=tenant_a, user=planner, unit=unit)
         assert not ItemUnit.objects.filter(code="case").exists()
         assert ItemUnit.history.filter(history_type="-").get().history_user == planner
+
+
+def test_gtin_stored_as_printed_elsewhere_still_counts_as_taken(tenant_a, planner):
+    """Rows written with the label's 13 digits (demo data, older code) clash with the same
+    GTIN entered as 14."""
+    ItemUnitFactory(item=ItemFactory(tenant=tenant_a, sku="OLD-1"), gtin="4006381333931")
+    item = _create(tenant_a, planner)
+    with pytest.raises(DuplicateGtin, match="already belongs to OLD-1"):
+        _save_unit(tenant_a, planner, item, gtin="04006381333931")
+    with tenant_context(tenant_a):
+        assert selectors.unit_for_gtin(tenant=tenant_a, gtin="04006381333931").item.sku == "OLD-1"
