@@ -9,7 +9,7 @@ urlpatterns = [
     path("settings/organisation/", organisation.organisation, name="organisation"),
     path("settings/users/", include("erp.views.users")),
     path("settings/health/", system.health, name="health"),
-    path("settings/", include("inventory.urls")),
+    path("", include("inventory.urls")),
 ]
 
 handler404 = "erp.views.system.page_not_found"

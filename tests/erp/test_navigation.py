@@ -29,7 +29,7 @@ def test_operators_see_no_items():
 def test_only_the_longest_matching_link_is_current():
     links = [
         link
-        for section in menu_for(Role.ADMIN, "/settings/items/import/3/")
+        for section in menu_for(Role.ADMIN, "/inventory/items/import/3/")
         for link in section["links"]
     ]
     assert [str(link["label"]) for link in links if link["active"]] == ["Item import"]
