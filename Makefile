@@ -40,6 +40,7 @@ format: install
 
 bench: install
 	$(PY) bench/import_bins.py
+	$(PY) bench/import_items.py
 
 clean: stop
 	rm -rf .data staticfiles

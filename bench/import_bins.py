@@ -1,6 +1,7 @@
-"""Bins CSV import: 50,000 rows checked and imported through the same service code the Celery
-tasks run, against a raw-SQL reference in the same process (one INSERT of the same rows from
-arrays: no checks, no history; COPY is refused on tables under row-level security).
+"""Bins CSV import: 50,000 rows checked and imported through the import framework's services
+(the code the Celery tasks run), against a raw-SQL reference in the same process (one INSERT
+of the same rows from arrays: no checks, no history; COPY is refused on tables under
+row-level security).
 
     .venv/bin/python bench/import_bins.py [rows]
 
@@ -19,10 +20,10 @@ django_setup()
 
 from django.db import connection, transaction  # noqa: E402
 
-from erp.models import Tenant  # noqa: E402
+from erp.imports import services  # noqa: E402
+from erp.models import ImportJob, Tenant  # noqa: E402
 from erp.tenancy import tenant_context  # noqa: E402
-from inventory.models import Bin, BinImport, Site, Zone  # noqa: E402
-from inventory.services import bin_import  # noqa: E402
+from inventory.models import Bin, Site, Zone  # noqa: E402
 from tests.factories import UserFactory  # noqa: E402
 
 ROWS = int(sys.argv[1]) if len(sys.argv) > 1 else 50_000
@@ -53,7 +54,7 @@ def cleanup(tenant: Tenant) -> None:
         Zone.objects.filter(tenant=tenant).delete()
         Site.history.model.objects.filter(tenant=tenant).delete()
         Site.objects.filter(tenant=tenant).delete()
-        BinImport.objects.filter(tenant=tenant).delete()
+        ImportJob.objects.filter(tenant=tenant).delete()
         from erp.models import Membership
 
         Membership.history.model.objects.filter(tenant=tenant).delete()
@@ -76,19 +77,23 @@ def main() -> None:
             Zone.objects.create(
                 tenant=tenant, site=site, code="STO", name="Storage", zone_type="storage"
             )
-            job = BinImport.objects.create(
-                tenant=tenant, created_by=user, filename="bench.csv", content=text
+            job = ImportJob.objects.create(
+                tenant=tenant,
+                kind="inventory.bins",
+                created_by=user,
+                filename="bench.csv",
+                content=text,
             )
 
         started = time.perf_counter()
         with tenant_context(tenant):
-            job = bin_import.check_bin_import(tenant=tenant, job=job)
+            job = services.check_import(tenant=tenant, job=job)
         checked = time.perf_counter()
         assert job.status == "ready", job.message
         with tenant_context(tenant):
-            bin_import.start_bin_import(tenant=tenant, user=user, job=job)
+            services.start_import(tenant=tenant, user=user, job=job)
         with tenant_context(tenant):
-            job = bin_import.run_bin_import(tenant=tenant, job=job)
+            job = services.run_import(tenant=tenant, job=job)
         done = time.perf_counter()
         assert job.status == "done" and job.imported_count == ROWS, job.message
         with tenant_context(tenant):

@@ -33,3 +33,7 @@ class RoleRequired(DomainError):
 
 class InvalidTransition(DomainError):
     message = _("{document} cannot go from {current} to {target}.")
+
+
+class ImportNotReady(DomainError):
+    message = _("This import is {status}; only a checked file without errors can be imported.")

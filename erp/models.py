@@ -8,7 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from erp.fields import TenantModel
+from erp.imports.models import ImportJob, ImportStatus  # the import framework's own package
 from erp.roles import Role
+
+__all__ = ["ImportJob", "ImportStatus", "Membership", "Tenant", "User", "UserManager"]
 
 
 class UserManager(BaseUserManager):

@@ -19,6 +19,8 @@ class NavItem:
 
 
 A = Role.ADMIN
+ITEM_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A})
+ITEM_EDITORS = frozenset({Role.PLANNER, A})
 
 NAV: list[NavItem] = [
     NavItem(_("Home"), _("Dashboard"), "home", frozenset(Role)),
@@ -28,6 +30,8 @@ NAV: list[NavItem] = [
         "inventory:scan_move",
         frozenset({Role.OPERATOR, Role.SUPERVISOR, A}),
     ),
+    NavItem(_("Inventory"), _("Items"), "inventory:item_list", ITEM_READERS),
+    NavItem(_("Inventory"), _("Item import"), "inventory:item_import", ITEM_EDITORS),
     NavItem(
         _("Inventory"),
         _("Stock on hand"),
@@ -75,12 +79,21 @@ def menu_for(role: str | None, current_path: str) -> list[dict]:
     sections: dict[str, list[dict]] = {}
     if role is None:
         return []
+    links = []
     for item in NAV:
         if role not in item.roles:
             continue
         url = reverse(item.url_name)
-        active = current_path == url or (url != "/" and current_path.startswith(url))
-        sections.setdefault(str(item.section), []).append(
-            {"label": item.label, "url": url, "active": active}
-        )
+        link = {"label": item.label, "url": url, "active": False}
+        sections.setdefault(str(item.section), []).append(link)
+        links.append(link)
+    # The longest matching link wins, so /items/import/ marks "Item import", not "Items" too.
+    matching = [
+        link
+        for link in links
+        if current_path == link["url"]
+        or (link["url"] != "/" and current_path.startswith(link["url"]))
+    ]
+    if matching:
+        max(matching, key=lambda link: len(link["url"]))["active"] = True
     return [{"title": title, "links": links} for title, links in sections.items()]

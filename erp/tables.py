@@ -3,7 +3,8 @@
 A page builds a `Table` from a selector's queryset and renders `components/_table.html`;
 htmx requests aimed at the table's results get only `components/_table_results.html`, so
 filtering and paging swap the rows without reloading the page (and the URL keeps the query,
-so a filtered page can be bookmarked and works without JavaScript).
+so a filtered page can be bookmarked and works without JavaScript). Several tables on one
+page each take a `prefix`, which names their own `page` and `sort` parameters.
 """
 
 from __future__ import annotations
@@ -31,8 +32,18 @@ class Table:
     page: Page
     filter_form: object | None
     sort: str
-    query: str  # the current query string without page and sort
+    query: str  # the current query string without this table's page and sort
     extra: dict = field(default_factory=dict)
+    prefix: str = ""
+    empty: str = "Nothing matches these filters."
+
+    @property
+    def page_param(self) -> str:
+        return _param(self.prefix, "page")
+
+    @property
+    def sort_param(self) -> str:
+        return _param(self.prefix, "sort")
 
     @property
     def results_id(self) -> str:
@@ -41,6 +52,10 @@ class Table:
     @property
     def column_count(self) -> int:
         return len(self.columns)
+
+
+def _param(prefix: str, name: str) -> str:
+    return f"{prefix}-{name}" if prefix else name
 
 
 def build_table(
@@ -54,7 +69,10 @@ def build_table(
     per_page: int = 25,
     default_sort: str | None = None,
     extra: dict | None = None,
+    prefix: str = "",
+    empty: str | None = None,
 ) -> Table:
+    page_param, sort_param = _param(prefix, "page"), _param(prefix, "sort")
     form = None
     if filterset_class is not None:
         filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
@@ -63,15 +81,15 @@ def build_table(
         if filterset.is_bound and not filterset.is_valid():
             queryset = queryset.none()
     allowed = {c.sort for c in columns if c.sort}
-    sort = request.GET.get("sort") or default_sort or ""
+    sort = request.GET.get(sort_param) or default_sort or ""
     if sort.lstrip("-") in allowed:
         queryset = queryset.order_by(sort, "pk")
     else:
         sort = default_sort or ""
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    page = Paginator(queryset, per_page).get_page(request.GET.get(page_param))
     params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("sort", None)
+    params.pop(page_param, None)
+    params.pop(sort_param, None)
     return Table(
         name=name,
         columns=columns,
@@ -81,6 +99,8 @@ def build_table(
         sort=sort,
         query=params.urlencode(),
         extra=extra or {},
+        prefix=prefix,
+        empty=empty or Table.empty,
     )
 
 
@@ -90,3 +110,13 @@ def table_response(
     if getattr(request, "htmx", False) and request.htmx.target == table.results_id:
         return render(request, "components/_table_results.html", {"table": table})
     return render(request, template, {**(context or {}), "table": table})
+
+
+def table_partial(request: HttpRequest, *tables: Table) -> HttpResponse | None:
+    """The results of whichever of a page's tables an htmx request aims at; None otherwise."""
+    if not getattr(request, "htmx", False):
+        return None
+    for table in tables:
+        if request.htmx.target == table.results_id:
+            return render(request, "components/_table_results.html", {"table": table})
+    return None

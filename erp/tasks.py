@@ -8,6 +8,12 @@ from celery import shared_task
 from django.core.cache import cache
 from django.utils import timezone
 
+# Celery's autodiscovery imports each app's `tasks` module only; the import framework's
+# tasks live in their package and register through this import.
+from erp.imports.tasks import check_import_task, run_import_task
+
+__all__ = ["check_import_task", "heartbeat_task", "run_import_task"]
+
 WORKER_KEY = "heartbeat:worker"
 BEAT_KEY = "heartbeat:beat"
 

@@ -7,10 +7,6 @@ class DuplicateCode(DomainError):
     message = _("{kind} {code} already exists{where}.")
 
 
-class ImportNotReady(DomainError):
-    message = _("This import is {status}; only a checked file without errors can be imported.")
-
-
 class InsufficientStock(DomainError):
     """Facts: sku, location, lot, available, requested."""
 
@@ -58,3 +54,39 @@ class LedgerInconsistent(DomainError):
 def _number(value) -> str:
     text = format(value, "f")
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+class InvalidGtin(DomainError):
+    """Facts: gtin, reason (biip's explanation: length, digits or check digit)."""
+
+    message = _("{reason}")
+
+
+class DuplicateGtin(DomainError):
+    message = _("GTIN {gtin} already belongs to {sku} (unit {unit}).")
+
+
+class InvalidItem(DomainError):
+    """An item or unit breaking a rule of the item master; `detail` names the facts."""
+
+    message = _("{detail}")
+
+    def __init__(self, detail: str, **facts):
+        super().__init__(detail=detail, **facts)
+
+
+class ItemLocked(DomainError):
+    """Facts: sku, field, old, new, balances (not at zero), lots."""
+
+    message = _("The {field} of {sku} cannot change from {old} to {new}: it has {held}.")
+
+    def __init__(self, *, sku, field, old, new, balances: int, lots: int):
+        parts = []
+        if balances:
+            parts.append(f"{balances} stock balance(s) not at zero")
+        if lots:
+            parts.append(f"{lots} lot(s)")
+        super().__init__(
+            sku=sku, field=field, old=old, new=new, balances=balances, lots=lots,
+            held=" and ".join(parts),
+        )  # fmt: skip

@@ -10,15 +10,19 @@ from django.utils import timezone
 
 from inventory import selectors
 from inventory.models import (
+    AbcClass,
     Bin,
     BinType,
     CostLayer,
+    Item,
     Site,
     StockBalance,
     StockEntry,
     StockStatus,
     StockTransaction,
+    Tracking,
     TransactionKind,
+    Velocity,
     Zone,
     ZoneType,
 )
@@ -307,3 +311,31 @@ class CostLayerFilter(DefaultsFilterSet):
         if value == "used":
             return queryset.filter(remaining_quantity=0, is_pool=False)
         return queryset
+
+
+class ItemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search", method="search", widget=_search_widget("SKU or description")
+    )
+    category = django_filters.ChoiceFilter(choices=[], empty_label="All categories")
+    tracking = django_filters.ChoiceFilter(choices=Tracking.choices, empty_label="Any tracking")
+    abc_class = django_filters.ChoiceFilter(
+        choices=AbcClass.choices, empty_label="Any ABC", label="ABC"
+    )
+    velocity_class = django_filters.ChoiceFilter(
+        choices=Velocity.choices, empty_label="Any velocity", label="Velocity"
+    )
+    is_active = django_filters.BooleanFilter(label="Active")
+
+    class Meta:
+        model = Item
+        fields = ["q", "category", "tracking", "abc_class", "velocity_class", "is_active"]
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        # The tenant's own categories, read when the form is built.
+        categories = selectors.used_item_categories(tenant=request.tenant)
+        self.filters["category"].extra["choices"] = [(c, c) for c in categories]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(sku__icontains=value) | Q(description__icontains=value))

@@ -3,11 +3,13 @@ from __future__ import annotations
 import zoneinfo
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from inventory import selectors
-from inventory.models import Bin, Site, Zone
+from inventory.errors import InvalidGtin
+from inventory.gtin import normalize_gtin
+from inventory.models import Bin, Item, ItemUnit, Site, Zone
+from inventory.services.items import rule_problems
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
 
@@ -96,30 +98,72 @@ def _clean_code(value: str) -> str:
     return value
 
 
-class BinImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("CSV file"), help_text=_("UTF-8 CSV with a header row; see the columns below.")
-    )
+class ItemForm(forms.ModelForm):
+    class Meta:
+        model = Item
+        fields = [
+            "sku",
+            "description",
+            "category",
+            "base_unit",
+            "divisible",
+            "tracking",
+            "shelf_life_days",
+            "expiry_required",
+            "abc_class",
+            "velocity_class",
+            "hazardous",
+            "costing_method",
+            "standard_cost",
+            "is_active",
+        ]
+        help_texts = {
+            "tracking": _("Cannot change once the item has stock or lots."),
+            "costing_method": _("Cannot change once the item has stock or lots."),
+            "base_unit": _("Stock is counted in it (each, kg, m …); fixed once there is stock."),
+        }
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > settings.IMPORT_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file is larger than %(mb)s MB."),
-                params={"mb": settings.IMPORT_MAX_BYTES // 1_048_576},
-            )
-        raw = upload.read()
+    def clean_sku(self):
+        return _clean_code(self.cleaned_data["sku"])
+
+    def clean_base_unit(self):
+        return _clean_code(self.cleaned_data["base_unit"])
+
+    def clean(self):
+        cleaned = super().clean()
+        problems = rule_problems(
+            tracking=cleaned.get("tracking"),
+            divisible=cleaned.get("divisible", False),
+            expiry_required=cleaned.get("expiry_required", False),
+        )
+        for field, message in problems.items():
+            self.add_error(field, message)
+        return cleaned
+
+
+class ItemUnitForm(forms.ModelForm):
+    class Meta:
+        model = ItemUnit
+        fields = ["code", "factor", "gtin", "length_cm", "width_cm", "height_cm", "weight_kg"]
+        labels = {
+            "length_cm": _("length (cm)"),
+            "width_cm": _("width (cm)"),
+            "height_cm": _("height (cm)"),
+            "weight_kg": _("weight (kg)"),
+        }
+        help_texts = {"gtin": _("8, 12, 13 or 14 digits with a valid check digit; optional.")}
+
+    def clean_code(self):
+        return _clean_code(self.cleaned_data["code"])
+
+    def clean_factor(self):
+        factor = self.cleaned_data["factor"]
+        if factor is not None and factor <= 0:
+            raise forms.ValidationError(_("The factor must be more than 0."))
+        return factor
+
+    def clean_gtin(self):
         try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise forms.ValidationError(
-                _(
-                    "The file is not UTF-8 text (byte %(pos)s). Save it as 'CSV UTF-8' and try again."
-                ),
-                params={"pos": exc.start},
-            ) from exc
-        if "\x00" in text:
-            raise forms.ValidationError(_("The file is not a CSV text file."))
-        if not text.strip():
-            raise forms.ValidationError(_("The file is empty."))
-        return {"name": upload.name, "text": text}
+            return normalize_gtin(self.cleaned_data["gtin"])
+        except InvalidGtin as exc:
+            raise forms.ValidationError(str(exc)) from exc

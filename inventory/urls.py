@@ -1,6 +1,7 @@
 from django.urls import path
 
-from inventory.views import adjustments, bin_import, ledger, locations, scanner, stock, valuation
+from erp.imports.urls import import_urls
+from inventory.views import adjustments, items, ledger, locations, scanner, stock, valuation
 
 app_name = "inventory"
 
@@ -16,9 +17,7 @@ urlpatterns = [
     path("settings/bins/labels.pdf", locations.bin_labels, name="bin_labels"),
     path("settings/bins/<int:pk>/", locations.bin_detail, name="bin_detail"),
     path("settings/bins/<int:pk>/label.pdf", locations.bin_label, name="bin_label"),
-    path("settings/bins/import/", bin_import.upload, name="bin_import"),
-    path("settings/bins/import/<int:pk>/", bin_import.detail, name="bin_import_detail"),
-    path("settings/bins/import/<int:pk>/start/", bin_import.start, name="bin_import_start"),
+    *import_urls("inventory.bins", prefix="settings/bins/import/"),
     path("settings/inventory/", adjustments.inventory_settings, name="inventory_settings"),
     path("inventory/adjustments/", adjustments.adjustment_list, name="adjustment_list"),
     path("inventory/adjustments/new/", adjustments.adjustment_create, name="adjustment_create"),
@@ -48,4 +47,12 @@ urlpatterns = [
         name="valuation_layers",
     ),
     path("scan/move/", scanner.move, name="scan_move"),
+    path("inventory/items/", items.item_list, name="item_list"),
+    path("inventory/items/new/", items.item_create, name="item_create"),
+    path("inventory/items/<int:pk>/", items.item_detail, name="item_detail"),
+    path("inventory/items/<int:pk>/edit/", items.item_edit, name="item_edit"),
+    path("inventory/items/<int:pk>/units/new/", items.unit_create, name="unit_create"),
+    path("inventory/items/units/<int:pk>/", items.unit_edit, name="unit_edit"),
+    path("inventory/items/units/<int:pk>/remove/", items.unit_remove, name="unit_remove"),
+    *import_urls("inventory.items", prefix="inventory/items/import/"),
 ]

@@ -1,5 +1,4 @@
 from inventory.models.adjustments import Adjustment, AdjustmentState, InventorySettings, ReasonCode
-from inventory.models.imports import BinImport
 from inventory.models.items import (
     AbcClass,
     CostingMethod,
@@ -26,7 +25,7 @@ from inventory.models.ledger import (
 from inventory.models.locations import Bin, BinType, Site, Zone, ZoneType
 
 __all__ = [
-    "AbcClass", "Adjustment", "AdjustmentState", "Bin", "BinImport", "BinType", "CostLayer",
+    "AbcClass", "Adjustment", "AdjustmentState", "Bin", "BinType", "CostLayer",
     "CostingMethod", "InventorySettings", "Item", "ItemUnit", "Location", "LocationKind", "Lot",
     "Projection", "ProjectionKind", "ReasonCode", "Reservation", "SerialNumber", "Site",
     "StockBalance", "StockEntry", "StockStatus", "StockTransaction", "Tracking",

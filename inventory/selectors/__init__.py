@@ -3,6 +3,18 @@ the names are re-exported here so callers write `selectors.bins(tenant=...)`."""
 
 from inventory.selectors.adjustments import adjustments
 from inventory.selectors.atp import atp
+from inventory.selectors.items import (
+    item_atp,
+    item_balances,
+    item_entries,
+    item_projections,
+    item_units,
+    items,
+    items_with_on_hand,
+    unit_for_gtin,
+    units_of,
+    used_item_categories,
+)
 from inventory.selectors.ledger import (
     posting_users,
     transaction_entries,
@@ -10,7 +22,6 @@ from inventory.selectors.ledger import (
     with_entry_for_item,
 )
 from inventory.selectors.locations import (
-    bin_imports,
     bins,
     sites,
     sites_with_counts,
@@ -35,11 +46,17 @@ __all__ = [
     "BLANK_CATEGORY",
     "adjustments",
     "atp",
-    "bin_imports",
     "bins",
     "cost_layers",
+    "item_atp",
+    "item_balances",
     "item_categories",
+    "item_entries",
+    "item_projections",
+    "item_units",
     "item_value_as_of",
+    "items",
+    "items_with_on_hand",
     "layer_totals",
     "posted_by_end_of",
     "posting_users",
@@ -49,6 +66,9 @@ __all__ = [
     "stock_totals",
     "transaction_entries",
     "transactions",
+    "unit_for_gtin",
+    "units_of",
+    "used_item_categories",
     "valuation_totals",
     "value_by_item",
     "value_by_site_and_category",

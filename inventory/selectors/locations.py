@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from inventory.models import Bin, BinImport, Site, Zone
+from inventory.models import Bin, Site, Zone
 
 
 def sites(*, tenant) -> QuerySet[Site]:
@@ -27,7 +27,3 @@ def zones_with_counts(*, tenant) -> QuerySet[Zone]:
 
 def bins(*, tenant) -> QuerySet[Bin]:
     return Bin.objects.filter(tenant=tenant).select_related("site", "zone")
-
-
-def bin_imports(*, tenant) -> QuerySet[BinImport]:
-    return BinImport.objects.filter(tenant=tenant).select_related("created_by")

@@ -13,6 +13,7 @@ from erp.tenancy import tenant_context
 from tests.factories import (
     BinFactory,
     ItemFactory,
+    ItemUnitFactory,
     MembershipFactory,
     PurchaseOrderFactory,
     SiteFactory,
@@ -26,13 +27,14 @@ from tests.inventory.stock import receive
 pytestmark = pytest.mark.django_db
 
 
-def _bin_import(tenant):
+def _import_job(tenant, kind="inventory.bins"):
+    from erp.models import ImportJob
     from erp.tenancy import tenant_context
-    from inventory.models import BinImport
 
     with tenant_context(tenant):
-        return BinImport.objects.create(
+        return ImportJob.objects.create(
             tenant=tenant,
+            kind=kind,
             created_by=member(tenant),
             filename="x.csv",
             content="site\n",
@@ -86,8 +88,15 @@ OBJECT_URLS: dict[str, Callable] = {
     "inventory:bin_label": lambda t: {
         "pk": BinFactory(zone=ZoneFactory(site=SiteFactory(tenant=t))).pk
     },
-    "inventory:bin_import_detail": lambda t: {"pk": _bin_import(t).pk},
-    "inventory:bin_import_start": lambda t: {"pk": _bin_import(t).pk},
+    "inventory:bin_import_detail": lambda t: {"pk": _import_job(t).pk},
+    "inventory:bin_import_start": lambda t: {"pk": _import_job(t).pk},
+    "inventory:item_detail": lambda t: {"pk": ItemFactory(tenant=t).pk},
+    "inventory:item_edit": lambda t: {"pk": ItemFactory(tenant=t).pk},
+    "inventory:unit_create": lambda t: {"pk": ItemFactory(tenant=t).pk},
+    "inventory:unit_edit": lambda t: {"pk": ItemUnitFactory(item=ItemFactory(tenant=t)).pk},
+    "inventory:unit_remove": lambda t: {"pk": ItemUnitFactory(item=ItemFactory(tenant=t)).pk},
+    "inventory:item_import_detail": lambda t: {"pk": _import_job(t, "inventory.items").pk},
+    "inventory:item_import_start": lambda t: {"pk": _import_job(t, "inventory.items").pk},
     "inventory:adjustment_detail": lambda t: {"pk": _adjustment(t).pk},
     "inventory:adjustment_decide": lambda t: {"pk": _adjustment(t).pk},
     "inventory:transaction_detail": lambda t: {
@@ -122,6 +131,7 @@ POST_ONLY = {
     "purchasing:order_add_line",
     "purchasing:order_action",
     "purchasing:order_remove_line",
+    "inventory:item_import_start",
 }
 
 

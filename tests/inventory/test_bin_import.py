@@ -7,10 +7,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from erp.errors import ImportNotReady
+from erp.imports import importer_for, services
+from erp.imports.reading import check_text
+from erp.imports.tasks import check_import_task, run_import_task
+from erp.models import ImportJob
 from erp.tenancy import tenant_context
-from inventory.models import Bin, BinImport
-from inventory.services import bin_import
-from inventory.tasks import check_bin_import_task, run_bin_import_task
+from inventory.models import Bin
 from tests.factories import BinFactory, SiteFactory, ZoneFactory
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +31,7 @@ def layout(tenant_a):
 
 def _check(tenant, text):
     with tenant_context(tenant):
-        return bin_import.check_rows(tenant=tenant, text=text)
+        return check_text(importer=importer_for("inventory.bins"), tenant=tenant, text=text)
 
 
 @pytest.mark.parametrize(
@@ -91,8 +94,8 @@ def test_another_tenants_sites_are_unknown(layout, tenant_b):
 
 def _upload(tenant, user, text):
     with tenant_context(tenant):
-        return bin_import.create_bin_import(
-            tenant=tenant, user=user, filename="bins.csv", text=text
+        return services.create_import(
+            tenant=tenant, user=user, kind="inventory.bins", filename="bins.csv", text=text
         )
 
 
@@ -103,15 +106,15 @@ def test_one_bad_line_imports_nothing(layout, tenant_a, admin_a):
         + "MAIN,NOPE,BAD,dock,1,,,,\n"
     )
     job = _upload(tenant_a, admin_a, text)
-    check_bin_import_task(tenant_a.pk, job.pk)
+    check_import_task(tenant_a.pk, job.pk)
     with tenant_context(tenant_a):
         job.refresh_from_db()
         assert job.status == "invalid"
         assert job.errors == [{"line": 12, "message": "unknown zone 'NOPE' at site MAIN"}]
         assert "Nothing was imported" in job.message
         assert not Bin.objects.exists()
-        with pytest.raises(bin_import.ImportNotReady):
-            bin_import.start_bin_import(tenant=tenant_a, user=admin_a, job=job)
+        with pytest.raises(ImportNotReady):
+            services.start_import(tenant=tenant_a, user=admin_a, job=job)
 
 
 def test_good_file_imports_every_line_with_history(
@@ -119,15 +122,15 @@ def test_good_file_imports_every_line_with_history(
 ):
     text = HEADER + "MAIN,PICK,A-1,Pick face,10,0.5,100,50,yes\nMAIN,bulk,R-1,reserve,20,,,,no\n"
     job = _upload(tenant_a, admin_a, text)
-    check_bin_import_task(tenant_a.pk, job.pk)
+    check_import_task(tenant_a.pk, job.pk)
     with tenant_context(tenant_a):
         job.refresh_from_db()
         assert job.status == "ready" and job.row_count == 2
         with django_capture_on_commit_callbacks() as callbacks:
-            bin_import.start_bin_import(tenant=tenant_a, user=admin_a, job=job)
+            services.start_import(tenant=tenant_a, user=admin_a, job=job)
     assert len(callbacks) == 1  # the import task, enqueued on commit
-    run_bin_import_task(tenant_a.pk, job.pk)
-    run_bin_import_task(tenant_a.pk, job.pk)  # a redelivered task changes nothing
+    run_import_task(tenant_a.pk, job.pk)
+    run_import_task(tenant_a.pk, job.pk)  # a redelivered task changes nothing
     with tenant_context(tenant_a):
         job.refresh_from_db()
         assert job.status == "done" and job.imported_count == 2
@@ -142,13 +145,11 @@ def test_bin_created_after_the_check_turns_the_import_back_to_invalid(layout, te
     job = _upload(
         tenant_a, admin_a, HEADER + "MAIN,PICK,A-1,pick_face,1,,,,\nMAIN,PICK,A-2,pick_face,2,,,,\n"
     )
-    check_bin_import_task(tenant_a.pk, job.pk)
+    check_import_task(tenant_a.pk, job.pk)
     with tenant_context(tenant_a):
-        bin_import.start_bin_import(
-            tenant=tenant_a, user=admin_a, job=BinImport.objects.get(pk=job.pk)
-        )
+        services.start_import(tenant=tenant_a, user=admin_a, job=ImportJob.objects.get(pk=job.pk))
     BinFactory(zone=ZoneFactory(site=layout), code="A-2")
-    run_bin_import_task(tenant_a.pk, job.pk)
+    run_import_task(tenant_a.pk, job.pk)
     with tenant_context(tenant_a):
         job.refresh_from_db()
         assert job.status == "invalid"
@@ -172,8 +173,8 @@ def test_upload_page_shows_the_error_report(admin_client, layout, tenant_a):
     response = admin_client.post(reverse("inventory:bin_import"), {"file": upload})
     assert response.status_code == 302
     with tenant_context(tenant_a):
-        job = BinImport.objects.get()
-    check_bin_import_task(tenant_a.pk, job.pk)
+        job = ImportJob.objects.get()
+    check_import_task(tenant_a.pk, job.pk)
     page = admin_client.get(response.url)
     assert b"Lines with errors" in page.content and b"type &#x27;shelf&#x27;" in page.content
     partial = admin_client.get(response.url, HTTP_HX_REQUEST="true", HTTP_HX_TARGET="import-status")

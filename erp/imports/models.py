@@ -1,4 +1,4 @@
-"""Bulk imports: the uploaded file, its validation report and its progress."""
+"""An uploaded CSV file, its check report and its progress, for any registered importer."""
 
 from __future__ import annotations
 
@@ -18,9 +18,11 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Failed")
 
 
-class BinImport(TenantModel):
-    """One uploaded bins CSV. Nothing is imported unless every line validated."""
+class ImportJob(TenantModel):
+    """One uploaded CSV of one `kind`. Nothing is imported unless every line checked clean."""
 
+    # No choices: the kinds are whatever apps register (erp.imports.registry).
+    kind = models.CharField(max_length=60)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -34,15 +36,20 @@ class BinImport(TenantModel):
     row_count = models.PositiveIntegerField(default=0)
     imported_count = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # The first checked rows as display strings, so the page shows them without re-checking.
+    preview = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
+        ordering = ["-created_at", "-id"]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=ImportStatus.values),
-                name="inventory_binimport_status_valid",
+                name="erp_importjob_status_valid",
             ),
+        ]
+        indexes = [
+            models.Index(fields=["tenant", "kind", "-created_at"], name="erp_importjob_kind_idx")
         ]
 
     def __str__(self) -> str:

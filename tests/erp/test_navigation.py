@@ -1,0 +1,35 @@
+"""The side menu: which links each role sees, and which one is the current page."""
+
+from __future__ import annotations
+
+import pytest
+
+from erp.navigation import menu_for
+from erp.roles import Role
+
+
+def _labels(role) -> dict[str, list[str]]:
+    return {s["title"]: [str(link["label"]) for link in s["links"]] for s in menu_for(role, "/")}
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.FINANCE])
+def test_readers_see_items_but_not_the_import(role):
+    assert _labels(role)["Inventory"] == ["Items"]
+
+
+@pytest.mark.parametrize("role", [Role.PLANNER, Role.ADMIN])
+def test_editors_see_items_and_the_import(role):
+    assert _labels(role)["Inventory"] == ["Items", "Item import"]
+
+
+def test_operators_see_no_items():
+    assert "Inventory" not in _labels(Role.OPERATOR)
+
+
+def test_only_the_longest_matching_link_is_current():
+    links = [
+        link
+        for section in menu_for(Role.ADMIN, "/inventory/items/import/3/")
+        for link in section["links"]
+    ]
+    assert [str(link["label"]) for link in links if link["active"]] == ["Item import"]
