@@ -274,6 +274,30 @@ def _apply_balances(tenant: Tenant, legs: list[Leg], consumed: dict[tuple, Decim
         _raise_shortfall(tenant, sample[short], deltas[short], consumed.get(short, Decimal(0)))
 
 
+def _lock_items(tenant: Tenant, moves: Sequence[Move]) -> None:
+    """Share-lock the items (before any balance) so that their tracking, unit or costing
+    cannot change while this posting relies on them, and refuse a posting made from a copy
+    of an item that has changed since it was read."""
+    items = {move.item.pk: move.item for move in moves}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, tracking, divisible, base_unit, costing_method FROM inventory_item "
+            "WHERE tenant_id = %s AND id = ANY(%s) ORDER BY id FOR KEY SHARE",
+            [tenant.pk, sorted(items)],
+        )
+        for item_id, tracking, divisible, base_unit, costing in cursor.fetchall():
+            item = items[item_id]
+            if (item.tracking, item.divisible, item.base_unit, item.costing_method) != (
+                tracking,
+                divisible,
+                base_unit,
+                costing,
+            ):
+                raise InvalidPosting(
+                    f"{item.sku} was changed while this was being posted; try again.", sku=item.sku
+                )
+
+
 def _check_serials(tenant: Tenant, legs: list[Leg]) -> None:
     """Lock the serial numbers moved (sorted, before any balance) and refuse a posting that
     would leave one in two places or twice in one. The deferred trigger is the backstop."""
@@ -449,8 +473,8 @@ def post(
     Guarantees: all or nothing; balances change in the same database transaction as the
     entries; real locations never go below zero nor below what is reserved; serial numbers
     are one unit in one place. Lock order: balance rows sorted by (item, location, lot,
-    serial, status) after the serial numbers moved, then reservations, then cost layers
-    sorted by (item, site).
+    serial, status) after the items (share lock) and the serial numbers moved, then
+    reservations, then cost layers sorted by (item, site).
     Raises `InvalidPosting`/`UnitConversionError` for bad input, `InsufficientStock` when a
     source lacks stock, `SerialConflict` when a serial would be in two places.
     """
@@ -469,6 +493,7 @@ def post(
     )
     if not created:
         return header
+    _lock_items(tenant, moves)
     legs = _legs(moves, quantities)
     consumed = _consume(tenant, consume, legs) if consume else {}
     _check_serials(tenant, legs)

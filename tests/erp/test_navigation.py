@@ -14,12 +14,13 @@ def _labels(role) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.FINANCE])
 def test_readers_see_items_but_not_the_import(role):
-    assert _labels(role)["Inventory"] == ["Items"]
+    labels = _labels(role)["Inventory"]
+    assert "Items" in labels and "Item import" not in labels
 
 
 @pytest.mark.parametrize("role", [Role.PLANNER, Role.ADMIN])
 def test_editors_see_items_and_the_import(role):
-    assert _labels(role)["Inventory"] == ["Items", "Item import"]
+    assert _labels(role)["Inventory"][:2] == ["Items", "Item import"]
 
 
 def test_operators_see_no_items():

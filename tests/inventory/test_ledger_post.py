@@ -260,3 +260,13 @@ def test_two_line_posting_takes_a_constant_number_of_statements(tenant_a, item, 
     print([q["sql"][:50] for q in one.captured_queries])
     assert len(one) <= 8, [q["sql"][:60] for q in one.captured_queries]
     assert len(many) == len(one)
+
+
+def test_posting_with_a_stale_copy_of_a_changed_item_is_refused(tenant_a, item, bins):
+    from inventory.models import Item
+
+    with tenant_context(tenant_a):
+        Item.objects.filter(pk=item.pk).update(tracking="lot")
+    with pytest.raises(InvalidPosting, match="was changed while this was being posted"):
+        receive(tenant_a, item, bins[0], 1)
+    assert on_hand(tenant_a, item, bins[0]) == 0

@@ -209,10 +209,13 @@ def test_operators_are_refused(client, tenant_a):
     "role,expected",
     [
         (Role.OPERATOR, []),
-        (Role.PLANNER, ["Stock on hand"]),
-        (Role.SUPERVISOR, ["Stock on hand", "Ledger", "Adjustments"]),
-        (Role.FINANCE, ["Stock on hand", "Ledger", "Valuation"]),
-        (Role.ADMIN, ["Stock on hand", "Ledger", "Valuation", "Adjustments"]),
+        (Role.PLANNER, ["Items", "Item import", "Stock on hand"]),
+        (Role.SUPERVISOR, ["Items", "Stock on hand", "Ledger", "Adjustments"]),
+        (Role.FINANCE, ["Items", "Stock on hand", "Ledger", "Valuation"]),
+        (
+            Role.ADMIN,
+            ["Items", "Item import", "Stock on hand", "Ledger", "Valuation", "Adjustments"],
+        ),
     ],
 )
 def test_menu_offers_each_role_the_inventory_pages_it_may_open(role, expected):
