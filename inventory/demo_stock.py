@@ -168,12 +168,13 @@ CATALOGUES = {
         ),
     ],
 }
-COMPANY_PREFIX = {"northwind": "0950110", "harbor": "0950220"}
+COMPANY_PREFIX = {"northwind": "9501101", "harbor": "9501102"}
 
 
 def _gtin(tenant: Tenant, index: int, level: int) -> str:
-    """A valid GTIN-13 for the demo: company prefix + item reference + check digit."""
-    body = f"{COMPANY_PREFIX[tenant.slug][1:]}{level}{index:04d}"[:12]
+    """A valid GTIN-13 for the demo: 7-digit company prefix, packaging level and item
+    reference (12 digits), then the check digit."""
+    body = f"{COMPANY_PREFIX[tenant.slug]}{level}{index:04d}"
     return body + str(gs1_standard_check_digit(body))
 
 
@@ -252,7 +253,7 @@ def load(tenant: Tenant) -> None:
             key = f"demo:{site.code}:{item.sku}"
             if item.tracking == "lot":
                 for lot_index, (days, quantity) in enumerate([(45, 24), (200, 60)]):
-                    code = f"{item.sku[-4:]}-{site.code}-{lot_index + 1}"
+                    code = f"L{site_index + 1}{index + 1:02d}{lot_index + 1}"
                     lot, _ = Lot.objects.get_or_create(
                         tenant=tenant, item=item, code=code,
                         defaults={"expiry_date": today + datetime.timedelta(days=days), "manufactured_date": today - datetime.timedelta(days=30)},
@@ -262,7 +263,7 @@ def load(tenant: Tenant) -> None:
             elif item.tracking == "serial":
                 for n in range(1, 4):
                     serial, _ = SerialNumber.objects.get_or_create(
-                        tenant=tenant, item=item, serial=f"{item.sku[-4:]}{site_index}{n:04d}"
+                        tenant=tenant, item=item, serial=f"SN{site_index + 1}{index + 1:02d}{n:04d}"
                     )
                     _receive(
                         tenant,
