@@ -51,6 +51,10 @@ class Item(TenantModel):
     tracking = models.CharField(max_length=10, choices=Tracking.choices, default=Tracking.NONE)
     shelf_life_days = models.PositiveIntegerField(_("shelf life (days)"), null=True, blank=True)
     expiry_required = models.BooleanField(default=False)
+    min_shelf_life_on_receipt_days = models.PositiveIntegerField(
+        _("minimum remaining shelf life on receipt (days)"), null=True, blank=True,
+        help_text=_("Goods arriving with less are refused or quarantined (receiving policy)"),
+    )  # fmt: skip
     abc_class = models.CharField(_("ABC class"), max_length=1, choices=AbcClass.choices, blank=True)
     velocity_class = models.CharField(max_length=10, choices=Velocity.choices, blank=True)
     hazardous = models.BooleanField(default=False)

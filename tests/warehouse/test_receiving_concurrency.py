@@ -1,0 +1,53 @@
+"""Two operators receiving the same PO line at the same moment never accept past tolerance."""
+
+from __future__ import annotations
+
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connections
+
+from erp.tenancy import tenant_context
+from tests.inventory.stock import assert_ledger_clean, on_hand
+from tests.warehouse.conftest import Dock
+from warehouse.services import receiving
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def test_parallel_receipts_of_one_line_stop_at_the_tolerance(tenant_a):
+    dock = Dock(tenant_a)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def operator(key):
+        try:
+            barrier.wait()
+            with tenant_context(tenant_a, durable=True):
+                receiving.receive(
+                    tenant=tenant_a,
+                    user=dock.operator,
+                    order=dock.order,
+                    item=dock.item,
+                    quantity=Decimal(60),
+                    dock=dock.dock,
+                    scan_key=key,
+                )
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=operator, args=(f"scan-{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    with tenant_context(tenant_a):
+        dock.line.refresh_from_db()
+    assert dock.line.received_base == 105  # 100 ordered + 5 % tolerance
+    assert on_hand(tenant_a, dock.item, dock.bin) == 105
+    assert on_hand(tenant_a, dock.item, dock.bin, status="quarantine") == 15
+    assert_ledger_clean(tenant_a)

@@ -1,0 +1,466 @@
+"""Receiving against purchase orders, with every discrepancy captured where it happens.
+
+A receipt line posts supplier -> the site's dock bin in the same transaction that records
+it. What is good and within the supplier's over-receipt tolerance counts toward the order
+line (available, or QC hold when the supplier item needs inspection); damaged units go to
+`damaged`; the part above tolerance, goods not on the order and (by tenant policy) expired or
+short-dated goods go to `quarantine`, each with a discrepancy for a supervisor.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from erp.errors import DomainError
+from erp.models import Tenant, User
+from erp.roles import Role, require_role
+from inventory import ledger
+from inventory.models import (
+    Item,
+    ItemUnit,
+    Location,
+    LocationKind,
+    Lot,
+    SerialNumber,
+    StockStatus,
+    TransactionKind,
+)
+from purchasing.models import OrderStatus, PurchaseOrder, PurchaseOrderLine, SupplierItem
+from purchasing.services import orders as order_service
+from warehouse.models import (
+    Discrepancy,
+    DiscrepancyKind,
+    DiscrepancyState,
+    ReceiptLine,
+    ReceivingSettings,
+    ShelfLifePolicy,
+)
+
+RECEIVERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+RECEIVABLE = {
+    OrderStatus.APPROVED,
+    OrderStatus.SENT,
+    OrderStatus.PARTIALLY_RECEIVED,
+    OrderStatus.RECEIVED,
+}
+
+
+class ReceivingError(DomainError):
+    message = _("{detail}")
+
+    def __init__(self, detail: str, **facts):
+        super().__init__(detail=detail, **facts)
+
+
+@dataclass
+class Split:
+    accepted: Decimal = Decimal(0)
+    accepted_status: str = StockStatus.AVAILABLE
+    damaged: Decimal = Decimal(0)
+    held: Decimal = Decimal(0)  # above tolerance or not on the order: quarantine
+
+
+def settings_for(tenant: Tenant) -> ReceivingSettings:
+    settings, _ = ReceivingSettings.objects.get_or_create(tenant=tenant)
+    return settings
+
+
+def _base(tenant: Tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
+    factor = Decimal(1)
+    if unit != item.base_unit:
+        factor = (
+            ItemUnit.objects.filter(tenant=tenant, item=item, code=unit)
+            .values_list("factor", flat=True)
+            .first()
+        )
+        if factor is None:
+            raise ReceivingError(f"{item.sku} has no unit '{unit}'.")
+    base = quantity * factor
+    if not item.divisible and base != base.to_integral_value():
+        raise ReceivingError(
+            f"{quantity} {unit} of {item.sku} is {base.normalize()} {item.base_unit}; a {item.base_unit} cannot be split."
+        )
+    return base
+
+
+def _lot(tenant: Tenant, item: Item, code: str, expiry: datetime.date | None) -> Lot | None:
+    code = (code or "").strip()
+    if not item.is_lot_tracked:
+        return None
+    if not code:
+        raise ReceivingError(f"{item.sku} is lot-tracked: scan or type the lot (GS1 AI 10).")
+    if item.expiry_required and expiry is None:
+        raise ReceivingError(f"{item.sku} needs the expiry date of lot {code} (GS1 AI 17).")
+    lot = Lot.objects.filter(tenant=tenant, item=item, code=code).first()
+    if lot is None:
+        return Lot.objects.create(tenant=tenant, item=item, code=code[:20], expiry_date=expiry)
+    if expiry is not None and lot.expiry_date not in (None, expiry):
+        raise ReceivingError(
+            f"Lot {code} of {item.sku} is on file with expiry {lot.expiry_date:%Y-%m-%d}, not {expiry:%Y-%m-%d}."
+        )
+    return lot
+
+
+def _serial(tenant: Tenant, item: Item, serial: str, lot: Lot | None) -> SerialNumber | None:
+    serial = (serial or "").strip()
+    if not item.is_serial_tracked:
+        return None
+    if not serial:
+        raise ReceivingError(f"{item.sku} is serial-tracked: scan the serial number (GS1 AI 21).")
+    found = SerialNumber.objects.filter(tenant=tenant, item=item, serial=serial).first()
+    return found or SerialNumber.objects.create(
+        tenant=tenant, item=item, serial=serial[:40], lot=lot
+    )
+
+
+def _shelf_life_problem(
+    item: Item, expiry: datetime.date | None, today: datetime.date
+) -> tuple[str, str] | None:
+    if expiry is None:
+        return None
+    if expiry < today:
+        return DiscrepancyKind.EXPIRED, f"expired on {expiry:%Y-%m-%d}"
+    minimum = item.min_shelf_life_on_receipt_days
+    if minimum and (expiry - today).days < minimum:
+        return (
+            DiscrepancyKind.SHORT_SHELF_LIFE,
+            f"{(expiry - today).days} days of shelf life left; at least {minimum} needed",
+        )
+    return None
+
+
+def _line_for(order: PurchaseOrder, item: Item) -> PurchaseOrderLine | None:
+    """The order's line for `item` still expecting goods (else its last line), locked."""
+    lines = list(order.lines.select_for_update().filter(item=item).order_by("line_no"))
+    if not lines:
+        return None
+    return next((line for line in lines if line.open_base > 0), lines[-1])
+
+
+def _split(
+    line: PurchaseOrderLine | None, good: Decimal, damaged: Decimal, tolerance_pct: Decimal
+) -> Split:
+    if line is None:
+        return Split(damaged=damaged, held=good)
+    allowed = line.quantity_base * (1 + tolerance_pct / 100)
+    room = max(allowed - line.received_base, Decimal(0))
+    accepted = min(good, room)
+    return Split(accepted=accepted, damaged=damaged, held=good - accepted)
+
+
+def _record(
+    tenant,
+    user,
+    order,
+    line,
+    receipt,
+    item,
+    lot,
+    kind,
+    quantity,
+    status,
+    reason,
+    needs_approval=False,
+) -> Discrepancy:
+    return Discrepancy.objects.create(
+        tenant=tenant, order=order, order_line=line, receipt_line=receipt, item=item, lot=lot,
+        kind=kind, quantity=quantity, status=status, reason=reason[:200], created_by=user,
+        needs_approval=needs_approval,
+        state=DiscrepancyState.OPEN if needs_approval else DiscrepancyState.ACCEPTED,
+    )  # fmt: skip
+
+
+def _refresh_order_status(tenant: Tenant, order: PurchaseOrder) -> None:
+    lines = list(order.lines.all())
+    done = all(line.received_base >= line.quantity_base or line.short_closed for line in lines)
+    target = OrderStatus.RECEIVED if done else OrderStatus.PARTIALLY_RECEIVED
+    if order.status != target and order.status in (
+        OrderStatus.APPROVED,
+        OrderStatus.SENT,
+        OrderStatus.PARTIALLY_RECEIVED,
+    ):
+        order.status = target
+        order.save(update_fields=["status"])
+
+
+@transaction.atomic
+def receive(
+    *,
+    tenant: Tenant,
+    user: User,
+    order: PurchaseOrder,
+    item: Item,
+    quantity: Decimal,
+    dock: Location,
+    scan_key: str,
+    unit: str | None = None,
+    lot_code: str = "",
+    expiry: datetime.date | None = None,
+    serial: str = "",
+    damaged: Decimal = Decimal(0),
+    sscc: str = "",
+    note: str = "",
+) -> ReceiptLine:
+    """Receive `quantity` (in `unit`) of `item` against `order` into the `dock` bin.
+
+    A repeated `scan_key` returns the first receipt line (a scanner retry posts once). Locks
+    the order row, then the order's line for the item, so two receivers of one line cannot
+    both fill the tolerance. Raises `ReceivingError` for input the dock must fix (missing lot
+    or expiry, unknown unit, closed order, refused shelf life) and what `ledger.post` raises.
+    """
+    require_role(tenant=tenant, user=user, roles=RECEIVERS)
+    existing = ReceiptLine.objects.filter(tenant=tenant, scan_key=scan_key).first()
+    if existing is not None:
+        return existing
+    order = (
+        PurchaseOrder.objects.select_for_update(of=("self",))
+        .select_related("supplier", "site")
+        .get(tenant=tenant, pk=order.pk)
+    )
+    if order.status not in RECEIVABLE:
+        raise ReceivingError(
+            f"{order.number} is {order.get_status_display().lower()}; it cannot be received against."
+        )
+    if not dock.is_real or dock.site_id != order.site_id:
+        raise ReceivingError(
+            f"{dock.code} is not a bin at {order.site.code}, where {order.number} is delivered."
+        )
+    unit = unit or item.base_unit
+    quantity, damaged = Decimal(quantity), Decimal(damaged or 0)
+    if quantity <= 0:
+        raise ReceivingError("Receive a quantity above zero.")
+    if damaged < 0 or damaged > quantity:
+        raise ReceivingError(
+            f"Damaged ({damaged}) must be between 0 and the quantity received ({quantity})."
+        )
+    base, damaged_base = _base(tenant, item, unit, quantity), _base(tenant, item, unit, damaged)
+    lot = _lot(tenant, item, lot_code, expiry)
+    serial_number = _serial(tenant, item, serial, lot)
+    expiry = expiry or (lot.expiry_date if lot else None)
+    today = timezone.localdate()
+    problem = _shelf_life_problem(item, expiry, today)
+    if problem and settings_for(tenant).shelf_life_policy == ShelfLifePolicy.REFUSE:
+        raise ReceivingError(
+            f"Refused: {item.sku} lot {lot.code if lot else '-'} is {problem[1]} (receiving policy: refuse)."
+        )
+
+    line = _line_for(order, item)
+    split = _split(
+        line, base - damaged_base, damaged_base, order.supplier.over_receipt_tolerance_pct
+    )
+    supplier_item = SupplierItem.objects.filter(
+        tenant=tenant, supplier=order.supplier, item=item
+    ).first()
+    if problem:
+        split.accepted_status = StockStatus.QUARANTINE
+    elif supplier_item is not None and supplier_item.inspection_required:
+        split.accepted_status = StockStatus.QC_HOLD
+    cost = (
+        line.cost_per_base
+        if line is not None
+        else (supplier_item.price if supplier_item else item.standard_cost)
+    )
+
+    source = ledger.virtual_location(tenant=tenant, kind=LocationKind.SUPPLIER)
+    moves = []
+    for portion, status in (
+        (split.accepted, split.accepted_status),
+        (split.damaged, StockStatus.DAMAGED),
+        (split.held, StockStatus.QUARANTINE),
+    ):
+        if portion > 0:
+            moves.append(
+                ledger.Move(
+                    item=item,
+                    quantity=portion,
+                    source=source,
+                    destination=dock,
+                    lot=lot,
+                    serial=serial_number,
+                    destination_status=status,
+                    unit_cost=cost,
+                )
+            )
+    txn = ledger.post(
+        tenant=tenant, user=user, kind=TransactionKind.RECEIPT, moves=moves,
+        reference=f"{order.number}/{line.line_no}" if line else f"{order.number} (not on order)",
+        idempotency_key=f"receipt:{scan_key}", reason=note,
+    )  # fmt: skip
+    receipt = ReceiptLine.objects.create(
+        tenant=tenant, order=order, order_line=line, item=item, unit=unit, quantity=quantity,
+        quantity_base=base, accepted_base=split.accepted, lot=lot, serial=serial_number, location=dock,
+        transaction=txn, sscc=sscc[:18], scan_key=scan_key, received_by=user,
+    )  # fmt: skip
+
+    if line is None:
+        _record(
+            tenant,
+            user,
+            order,
+            None,
+            receipt,
+            item,
+            lot,
+            DiscrepancyKind.WRONG_ITEM,
+            base,
+            StockStatus.QUARANTINE,
+            f"{item.sku} is not on {order.number}",
+            needs_approval=True,
+        )
+    else:
+        if split.held > 0:
+            _record(
+                tenant,
+                user,
+                order,
+                line,
+                receipt,
+                item,
+                lot,
+                DiscrepancyKind.OVER_RECEIPT,
+                split.held,
+                StockStatus.QUARANTINE,
+                f"{split.held.normalize()} above the {order.supplier.over_receipt_tolerance_pct.normalize()}% tolerance; held for approval",
+                needs_approval=True,
+            )
+        over = line.received_base + split.accepted - line.quantity_base
+        if split.accepted > 0 and over > 0:
+            _record(
+                tenant,
+                user,
+                order,
+                line,
+                receipt,
+                item,
+                lot,
+                DiscrepancyKind.OVER_RECEIPT,
+                min(over, split.accepted),
+                split.accepted_status,
+                "within tolerance; accepted",
+            )
+        line.received_base += split.accepted
+        line.save(update_fields=["received_base"])
+        order_service.publish_line(tenant=tenant, line=line, order=order)
+    if split.damaged > 0:
+        _record(
+            tenant,
+            user,
+            order,
+            line,
+            receipt,
+            item,
+            lot,
+            DiscrepancyKind.DAMAGED,
+            split.damaged,
+            StockStatus.DAMAGED,
+            note or "damaged on arrival",
+            needs_approval=True,
+        )
+    if problem:
+        _record(
+            tenant,
+            user,
+            order,
+            line,
+            receipt,
+            item,
+            lot,
+            problem[0],
+            split.accepted,
+            StockStatus.QUARANTINE,
+            problem[1],
+            needs_approval=True,
+        )
+    if line is not None:
+        _refresh_order_status(tenant, order)
+    from warehouse.tasks import offer_receipt_to_demand_task
+
+    offer_receipt_to_demand_task.delay_on_commit(tenant.pk, receipt.pk)
+    return receipt
+
+
+@transaction.atomic
+def resolve_discrepancy(
+    *, tenant: Tenant, user: User, discrepancy: Discrepancy, accept: bool, resolution: str = ""
+) -> Discrepancy:
+    """A supervisor's decision. Accepting held over-receipt makes it available and counts it
+    toward the order line; other decisions record the outcome (the stock stays where it is
+    for returns or scrap)."""
+    require_role(tenant=tenant, user=user, roles=[Role.SUPERVISOR, Role.ADMIN])
+    discrepancy = (
+        Discrepancy.objects.select_for_update(of=("self",))
+        .select_related("order", "order_line", "receipt_line__location", "item", "lot")
+        .get(tenant=tenant, pk=discrepancy.pk)
+    )
+    if discrepancy.state != DiscrepancyState.OPEN:
+        raise ReceivingError(
+            f"This discrepancy is already {discrepancy.get_state_display().lower()}."
+        )
+    if accept and discrepancy.kind == DiscrepancyKind.OVER_RECEIPT and discrepancy.order_line_id:
+        line = PurchaseOrderLine.objects.select_for_update().get(
+            tenant=tenant, pk=discrepancy.order_line_id
+        )
+        receipt = discrepancy.receipt_line
+        ledger.post(
+            tenant=tenant, user=user, kind=TransactionKind.STATUS_CHANGE,
+            moves=[ledger.Move(item=discrepancy.item, quantity=discrepancy.quantity, source=receipt.location, destination=receipt.location, lot=discrepancy.lot, serial=receipt.serial, source_status=StockStatus.QUARANTINE, destination_status=StockStatus.AVAILABLE)],
+            reference=f"{discrepancy.order.number}/{line.line_no} over-receipt accepted",
+            idempotency_key=f"discrepancy:{discrepancy.pk}",
+        )  # fmt: skip
+        line.received_base += discrepancy.quantity
+        line.save(update_fields=["received_base"])
+        receipt.accepted_base += discrepancy.quantity
+        receipt.save(update_fields=["accepted_base"])
+        order_service.publish_line(tenant=tenant, line=line, order=discrepancy.order)
+    discrepancy.state = DiscrepancyState.ACCEPTED if accept else DiscrepancyState.REJECTED
+    discrepancy.resolved_by, discrepancy.resolved_at = user, timezone.now()
+    discrepancy.resolution = resolution.strip()[:300]
+    discrepancy.save(update_fields=["state", "resolved_by", "resolved_at", "resolution"])
+    return discrepancy
+
+
+@transaction.atomic
+def short_close_line(
+    *, tenant: Tenant, user: User, line: PurchaseOrderLine, reason: str
+) -> Discrepancy:
+    """Stop expecting the rest of a line: a short-receipt discrepancy, and no more projection."""
+    require_role(tenant=tenant, user=user, roles=[Role.SUPERVISOR, Role.ADMIN])
+    line = (
+        PurchaseOrderLine.objects.select_for_update(of=("self",))
+        .select_related("order", "item")
+        .get(tenant=tenant, pk=line.pk)
+    )
+    if line.short_closed or line.open_base <= 0:
+        raise ReceivingError(f"{line.order.number}/{line.line_no} expects nothing more.")
+    if not reason.strip():
+        raise ReceivingError("Say why the rest will not come.")
+    missing = line.open_base
+    line.short_closed = True
+    line.save(update_fields=["short_closed"])
+    order_service.publish_line(tenant=tenant, line=line, order=line.order)
+    order = PurchaseOrder.objects.select_for_update(of=("self",)).get(
+        tenant=tenant, pk=line.order_id
+    )
+    _refresh_order_status(tenant, order)
+    discrepancy = _record(
+        tenant,
+        user,
+        line.order,
+        line,
+        None,
+        line.item,
+        None,
+        DiscrepancyKind.SHORT_RECEIPT,
+        missing,
+        "",
+        reason,
+    )
+    discrepancy.resolved_by, discrepancy.resolved_at = user, timezone.now()
+    discrepancy.save(update_fields=["resolved_by", "resolved_at"])
+    return discrepancy
