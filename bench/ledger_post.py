@@ -21,8 +21,8 @@ What it measures (figures printed as `name value`; the last line is the headline
   statement (and against the balance check alone), in a fresh process whose peak RSS is shown
   before and after.
 
-The machine's load average is printed beside each run: other work on the same cores moves the
-rates (`--repeat 3` keeps the best of three runs per configuration).
+Other work on the same cores moves the rates: the CPU it took during each run is printed
+beside the run (`other_cores`), and `--repeat 3` keeps the best of three runs per configuration.
 
 Data: entries cannot be deleted (a trigger makes them immutable), so the bench tenants stay
 and are reused on the next run: `bench-ledger-post` (throughput; its ledger grows by the
@@ -435,6 +435,18 @@ class Run:
     result: Result
     headers: int
     lost: int
+    other_cores: float | None  # CPU used meanwhile by everything but the posting processes
+
+
+def _machine_busy() -> float | None:
+    """CPU seconds the machine has been busy (all cores), from /proc/stat (None elsewhere)."""
+    try:
+        with open("/proc/stat") as stat:
+            fields = [int(x) for x in stat.readline().split()[1:9]]
+    except (OSError, ValueError):
+        return None
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 def run_case(pool: Pool, stock: Stock, case: str, path: str, processes: int, seconds: float) -> Run:
@@ -447,7 +459,12 @@ def run_case(pool: Pool, stock: Stock, case: str, path: str, processes: int, sec
         for n in range(processes)
     ]
     before: list = []
-    results = pool.run(jobs, before_go=lambda: before.append(_snapshot(stock.tenant_id)))
+
+    def before_go() -> None:
+        before.extend([_snapshot(stock.tenant_id), _machine_busy(), time.perf_counter()])
+
+    results = pool.run(jobs, before_go=before_go)
+    busy, wall = _machine_busy(), time.perf_counter() - before[2]
     total = Result(
         posted=sum(r.posted for r in results),
         insufficient=sum(r.insufficient for r in results),
@@ -460,8 +477,11 @@ def run_case(pool: Pool, stock: Stock, case: str, path: str, processes: int, sec
         else sum(r.server_cpu for r in results),
         errors=[e for r in results for e in r.errors][:3],
     )
+    other = None
+    if busy is not None and before[1] is not None and total.server_cpu is not None:
+        other = max(0.0, busy - before[1] - total.client_cpu - total.server_cpu) / wall
     headers, lost = _check_run(stock.tenant_id, before[0])
-    return Run(case, path, processes, total.posted / total.elapsed, total, headers, lost)
+    return Run(case, path, processes, total.posted / total.elapsed, total, headers, lost, other)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -665,11 +685,12 @@ def main() -> None:
     try:
         runs: list[Run] = []
         # cpu: milliseconds of CPU per posting in the posting processes + their database
-        # backends (the backends' share is read from /proc, so only for a local server); load:
-        # the machine's 1-minute load average after the run (other work skews the rates).
+        # backends; other_cores: CPU used meanwhile by everything else (PostgreSQL's own
+        # background processes, and other work on the machine, which skews the rates). Both
+        # come from /proc, so only for a database server on this machine.
         print(
             "\ncase    path  procs  postings/s  insufficient  deadlocks  other  headers_ok  "
-            "lost_updates  cpu_ms_client+server  load"
+            "lost_updates  cpu_ms_client+server  other_cores"
         )
         plan = [("spread", path, n) for n in counts for path in ("orm", "raw")]
         plan += [
@@ -688,7 +709,7 @@ def main() -> None:
             print(
                 f"{case:<7} {path:<5} {n:>5}  {run.rate:>10.0f}  {r.insufficient:>12}  "
                 f"{r.deadlocks:>9}  {r.other:>5}  {run.headers == r.posted!s:>10}  {run.lost:>12}  "
-                f"{cpu:>20}  {os.getloadavg()[0]:>4.1f}"
+                f"{cpu:>20}  {'?' if run.other_cores is None else f'{run.other_cores:.2f}':>11}"
             )
             for error in r.errors:
                 print(f"    error: {error}")
