@@ -735,6 +735,18 @@ def main() -> None:
             f"total_other_errors {sum(r.result.other for r in runs)}  "
             f"headers_match_postings {all(r.headers == r.result.posted for r in runs)}"
         )
+        h = headline
+        failures = sum(
+            r.result.deadlocks + r.lost + r.result.other for r in runs if r.case == "hot"
+        )
+        goals = [
+            (f"orm_to_raw_spread_{h}p >= 0.5",
+             f"{rate['spread', 'orm', h] / rate['spread', 'raw', h]:.2f}",
+             rate["spread", "orm", h] >= 0.5 * rate["spread", "raw", h]),
+            (f"hot_to_spread_orm_{h}p >= 0.6, no deadlock, lost update or other failure",
+             f"{rate['hot', 'orm', h] / rate['spread', 'orm', h]:.2f}, {failures} failures",
+             rate["hot", "orm", h] >= 0.6 * rate["spread", "orm", h] and not failures),
+        ]  # fmt: skip
         started = time.perf_counter()
         with tenant_context(stock.tenant_id, durable=True):
             differences = ledger.verify(stock.tenant_id)
@@ -748,12 +760,22 @@ def main() -> None:
         counted = statements(stock)
         print(f"statements_2_line {counted[1][0]} in post ({counted[1][1]} with set_config and COMMIT): {' '.join(counted['sql'])}")  # fmt: skip
         print(f"statements_10_line {counted[5][0]}  statements_100_line {counted[50][0]}")
+        goals.append(
+            ("statements_2_line <= 8 in post, the same for 10 and 100 lines",
+             f"{counted[1][0]}, {counted[5][0]}, {counted[50][0]}",
+             counted[1][0] <= 8 and counted[1][0] == counted[5][0] == counted[50][0])
+        )  # fmt: skip
         for moves in (500, 1000):
             times = large_posting_seconds(stock, moves)
             print(
                 f"seconds_{2 * moves}_line_posting best {min(times):.3f} "
                 f"median {statistics.median(times):.3f}  ({moves} moves)"
             )
+            if moves == 500:
+                goals.append(
+                    ("seconds_1000_line_posting < 1", f"{statistics.median(times):.3f}",
+                     statistics.median(times) < 1)
+                )  # fmt: skip
 
         if args.entries:
             print()
@@ -772,9 +794,17 @@ def main() -> None:
             print(f"verify_to_one_statement {best['verify'] / best['one_statement']:.2f}")
             print(f"verify_to_balance_check {best['verify'] / best['balance_check']:.2f}")
             print(f"verify_peak_rss_mb before {rss_before:.0f} after {rss_after:.0f}")
+            goals.append(
+                ("verify_to_one_statement <= 2, no differences",
+                 f"{best['verify'] / best['one_statement']:.2f}, {found['verify']} differences",
+                 best["verify"] <= 2 * best["one_statement"] and not any(found.values()))
+            )  # fmt: skip
     finally:
         pool.close()
 
+    print()
+    for name, value, met in goals:
+        print(f"goal {'met   ' if met else 'MISSED'} {name}: {value}")
     print(f"\nratio {rate['spread', 'orm', headline] / rate['spread', 'raw', headline]:.2f}")
 
 
