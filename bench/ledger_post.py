@@ -168,7 +168,7 @@ class Job:
     location_ids: list[int]
     seconds: float = 0.0
     postings: int = 0  # "generate": how many postings of GENERATE_MOVES moves
-    seed: int = 0
+    seed: int | str = 0
 
 
 @dataclass
@@ -455,7 +455,7 @@ def run_case(pool: Pool, stock: Stock, case: str, path: str, processes: int, sec
     else:
         item_ids, location_ids = stock.item_ids, stock.location_ids
     jobs = [
-        Job(path, stock, item_ids, location_ids, seconds=seconds, seed=hash((case, path, n)))
+        Job(path, stock, item_ids, location_ids, seconds=seconds, seed=f"{case}-{path}-{n}")
         for n in range(processes)
     ]
     before: list = []
