@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 
-.PHONY: demo test install stop status lint format bench clean
+.PHONY: demo test install stop status lint format bench bench-ledger clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,9 @@ format: install
 bench: install
 	$(PY) bench/import_bins.py
 	$(PY) bench/import_items.py
+
+bench-ledger: install
+	$(PY) bench/ledger_post.py $(ARGS)
 
 clean: stop
 	rm -rf .data staticfiles
