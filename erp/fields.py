@@ -17,7 +17,12 @@ class TenantQuerySet(models.QuerySet):
 
 
 class TenantModel(models.Model):
-    tenant = models.ForeignKey("erp.Tenant", on_delete=models.PROTECT, related_name="+")
+    # No index of its own: every tenant table has UNIQUE (tenant_id, id) and its other
+    # indexes start with tenant_id, and a lone tenant_id index tempts the planner into
+    # reading half a tenant's rows when statistics lag behind a new tenant.
+    tenant = models.ForeignKey(
+        "erp.Tenant", on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     objects = TenantQuerySet.as_manager()
 

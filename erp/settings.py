@@ -58,6 +58,10 @@ DATABASES = {
     )
 }
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Django's own queries use client-side binding and are never prepared; the ledger's posting
+# statement asks for preparation explicitly, which psycopg only honours when a threshold is
+# set (None disables prepared statements altogether). The huge value means "only on request".
+DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1_000_000
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
 REDIS_URL = os.environ["REDIS_URL"]
 

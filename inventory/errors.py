@@ -47,8 +47,14 @@ class CannotReverse(DomainError):
     message = _("Transaction #{transaction} cannot be reversed: {why}")
 
 
-class LedgerInconsistent(DomainError):
-    message = _("The ledger does not match its cost layers for {sku} at {site}; run verify_ledger.")
+class LedgerInconsistent(RuntimeError):
+    """A bug or tampering, not bad input: not a DomainError, so no view shows it as a form
+    error and commits around it; the request fails and rolls back."""
+
+    def __init__(self, *, sku: str, site: str):
+        super().__init__(
+            f"The ledger does not match its cost layers for {sku} at {site}; run verify_ledger."
+        )
 
 
 def _number(value) -> str:

@@ -1,12 +1,13 @@
 """`post`: the one entry point that changes stock.
 
 A posting is a list of `Move`s (quantity from one balance key to another); each becomes two
-entries, so every transaction sums to zero per item, lot and serial by construction. In one
-database transaction `post` inserts the header, updates every balance touched with a single
-ordered upsert (row locks in one global order: item, location, lot, serial, status), values
-the flows that cross a site's boundary (`inventory.ledger.valuation`), inserts the entries
-and consumes the reservations named in `consume`. The statement count does not grow with the
-number of lines.
+entries, so every transaction sums to zero per item, lot and serial by construction. `post`
+checks the input in Python, locks any serial numbers moved, values the flows that cross a
+site's boundary (`inventory.ledger.valuation`, which locks the cost layers), then writes the
+header, balances and entries in one prepared statement (`inventory.ledger.statement`) that
+locks balance rows in one global order (item, location, lot, serial, status) and writes
+nothing at all if any of them would go short. Cost layers and the reservations named in
+`consume` follow. The statement count does not grow with the number of lines.
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ from erp.models import Tenant, User
 from inventory.errors import (
     InsufficientStock,
     InvalidPosting,
+    LedgerInconsistent,
     SerialConflict,
     UnitConversionError,
 )
-from inventory.ledger import valuation
+from inventory.ledger import statement, valuation
 from inventory.models import (
     Item,
     ItemUnit,
@@ -181,121 +183,22 @@ def _factors(moves: Sequence[Move]) -> dict[tuple[int, str], Decimal]:
     return {(item_id, code): factor for item_id, code, factor in rows}
 
 
-def _insert_header(
-    tenant: Tenant,
-    user: User | None,
-    kind: str,
-    reference: str,
-    idempotency_key: str | None,
-    reason: str,
-    posted_at: datetime.datetime,
-    reverses_id: int | None,
-) -> tuple[StockTransaction, bool]:
-    """Insert the header; on a repeated idempotency key return the existing one instead.
-
-    ON CONFLICT DO NOTHING waits for a concurrent insert of the same key to commit, so two
-    racing retries end with one posting and the other returning it.
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO inventory_stocktransaction "
-            "(tenant_id, kind, reference, idempotency_key, posted_by_id, posted_at, reason, reverses_id) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (tenant_id, idempotency_key) DO NOTHING RETURNING id",
-            [tenant.pk, kind, reference[:100], idempotency_key, user.pk if user else None,
-             posted_at, reason[:200], reverses_id],
-        )  # fmt: skip
-        row = cursor.fetchone()
-    if row is None:
-        return StockTransaction.objects.get(tenant=tenant, idempotency_key=idempotency_key), False
-    header = StockTransaction(
-        id=row[0], tenant=tenant, kind=kind, reference=reference[:100],
-        idempotency_key=idempotency_key, posted_by=user, posted_at=posted_at,
-        reason=reason[:200], reverses_id=reverses_id,
-    )  # fmt: skip
-    header._state.adding = False
-    return header, True
-
-
-def _apply_balances(tenant: Tenant, legs: list[Leg], consumed: dict[tuple, Decimal]) -> None:
-    """One ordered upsert of every balance touched; refuse (and roll back) any shortfall."""
+def _balance_rows(
+    legs: list[Leg], consumed: dict[tuple, Decimal]
+) -> tuple[list[tuple], dict[tuple, Decimal], dict[tuple, Leg]]:
+    """One row per balance key touched, in the global lock order, with its net change."""
     deltas: dict[tuple, Decimal] = defaultdict(Decimal)
     sample: dict[tuple, Leg] = {}
     for leg in legs:
         deltas[leg.key] += leg.quantity
         sample.setdefault(leg.key, leg)
     keys = sorted(k for k in deltas if deltas[k] != 0 or consumed.get(k))
-    if not keys:
-        return
-    columns: list[list] = [[] for _ in range(9)]
-    for key in keys:
-        leg = sample[key]
-        for column, value in zip(
-            columns,
-            (key[0], key[1], leg.lot.pk if leg.lot else None, leg.serial.pk if leg.serial else None,
-             key[4], deltas[key], consumed.get(key, Decimal(0)), leg.location.is_real,
-             leg.location.site_id),
-            strict=True,
-        ):  # fmt: skip
-            column.append(value)
-    # The WHERE on DO UPDATE skips (but locks) a row that would go short; RETURNING then
-    # lacks its key. A real decrement without a row is left out of the insert for the same
-    # reason (nothing on hand there). PostgreSQL checks CHECK constraints on the proposed
-    # row before it finds the conflict, so a decrement proposes is_real = false (the
-    # update keeps the row's own is_real) and carries consumption in `reserved`.
-    sql = """
-        INSERT INTO inventory_stockbalance AS b
-            (tenant_id, item_id, location_id, lot_id, serial_id, status, on_hand, reserved, is_real, site_id)
-        SELECT %s, k.item, k.loc, k.lot, k.serial, k.status, k.dq, k.dr,
-               k.real AND k.dq >= 0 AND k.dr = 0, k.site
-        FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[],
-                    %s::numeric[], %s::numeric[], %s::bool[], %s::bigint[])
-             WITH ORDINALITY AS k(item, loc, lot, serial, status, dq, dr, real, site, ord)
-        WHERE NOT (k.real AND k.dq < 0) OR EXISTS (
-            SELECT 1 FROM inventory_stockbalance x
-            WHERE x.tenant_id = %s AND x.item_id = k.item AND x.location_id = k.loc
-              AND x.lot_id IS NOT DISTINCT FROM k.lot AND x.serial_id IS NOT DISTINCT FROM k.serial
-              AND x.status = k.status)
-        ORDER BY k.ord
-        ON CONFLICT (tenant_id, item_id, location_id, lot_id, serial_id, status) DO UPDATE
-        SET on_hand = b.on_hand + EXCLUDED.on_hand, reserved = b.reserved - EXCLUDED.reserved
-        WHERE NOT b.is_real OR (
-            b.on_hand + EXCLUDED.on_hand >= 0
-            AND b.reserved - EXCLUDED.reserved >= 0
-            AND b.reserved - EXCLUDED.reserved <= b.on_hand + EXCLUDED.on_hand
-            AND (b.serial_id IS NULL OR b.on_hand + EXCLUDED.on_hand <= 1))
-        RETURNING item_id, location_id, COALESCE(lot_id, 0), COALESCE(serial_id, 0), status
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [tenant.pk, *columns, tenant.pk])
-        done = {tuple(row) for row in cursor.fetchall()}
-    if len(done) != len(keys):
-        short = next(key for key in keys if key not in done)
-        _raise_shortfall(tenant, sample[short], deltas[short], consumed.get(short, Decimal(0)))
-
-
-def _lock_items(tenant: Tenant, moves: Sequence[Move]) -> None:
-    """Share-lock the items (before any balance) so that their tracking, unit or costing
-    cannot change while this posting relies on them, and refuse a posting made from a copy
-    of an item that has changed since it was read."""
-    items = {move.item.pk: move.item for move in moves}
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT id, tracking, divisible, base_unit, costing_method FROM inventory_item "
-            "WHERE tenant_id = %s AND id = ANY(%s) ORDER BY id FOR KEY SHARE",
-            [tenant.pk, sorted(items)],
-        )
-        for item_id, tracking, divisible, base_unit, costing in cursor.fetchall():
-            item = items[item_id]
-            if (item.tracking, item.divisible, item.base_unit, item.costing_method) != (
-                tracking,
-                divisible,
-                base_unit,
-                costing,
-            ):
-                raise InvalidPosting(
-                    f"{item.sku} was changed while this was being posted; try again.", sku=item.sku
-                )
+    rows = [
+        (key[0], key[1], key[2] or None, key[3] or None, key[4], deltas[key],
+         consumed.get(key, Decimal(0)), sample[key].location.is_real, sample[key].location.site_id)
+        for key in keys
+    ]  # fmt: skip
+    return rows, deltas, sample
 
 
 def _check_serials(tenant: Tenant, legs: list[Leg]) -> None:
@@ -362,35 +265,6 @@ def _raise_shortfall(tenant: Tenant, leg: Leg, delta: Decimal, consumed: Decimal
     )
 
 
-def _insert_entries(tenant: Tenant, header: StockTransaction, legs: list[Leg]) -> list[int]:
-    columns: list[list] = [[] for _ in range(9)]
-    for leg in legs:
-        for column, value in zip(
-            columns,
-            (leg.item.pk, leg.location.pk, leg.lot.pk if leg.lot else None,
-             leg.serial.pk if leg.serial else None, leg.status, leg.quantity, leg.unit_cost,
-             leg.value, leg.location.site_id),
-            strict=True,
-        ):  # fmt: skip
-            column.append(value)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO inventory_stockentry
-                (tenant_id, transaction_id, item_id, location_id, lot_id, serial_id, status,
-                 quantity, unit_cost, value, site_id)
-            SELECT %s, %s, e.item, e.loc, e.lot, e.serial, e.status, e.q, e.cost, e.value, e.site
-            FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[], %s::bigint[], %s::text[],
-                        %s::numeric[], %s::numeric[], %s::numeric[], %s::bigint[])
-                 WITH ORDINALITY AS e(item, loc, lot, serial, status, q, cost, value, site, ord)
-            ORDER BY e.ord
-            RETURNING id
-            """,
-            [tenant.pk, header.pk, *columns],
-        )
-        return [row[0] for row in cursor.fetchall()]
-
-
 def _consume(tenant: Tenant, consume: Sequence[Consume], legs: list[Leg]) -> dict[tuple, Decimal]:
     sources = {leg.key for leg in legs if leg.quantity < 0}
     consumed: dict[tuple, Decimal] = defaultdict(Decimal)
@@ -418,6 +292,10 @@ def _consume(tenant: Tenant, consume: Sequence[Consume], legs: list[Leg]) -> dic
     return consumed
 
 
+class ConcurrentChange(RuntimeError):
+    pass
+
+
 def _update_reservations(tenant: Tenant, consume: Sequence[Consume]) -> None:
     totals: dict[int, Decimal] = defaultdict(Decimal)
     for use in consume:
@@ -438,7 +316,8 @@ def _update_reservations(tenant: Tenant, consume: Sequence[Consume]) -> None:
             [ids, [totals[i] for i in ids], tenant.pk, tenant.pk],
         )
         if cursor.fetchone()[0] != len(ids):
-            raise InvalidPosting("A reservation changed while it was being used; try again.")
+            # After the balances were written: must roll back, so not a DomainError.
+            raise ConcurrentChange("A reservation changed while it was being used; try again.")
 
 
 def _legs(moves: Sequence[Move], quantities: list[Decimal]) -> list[Leg]:
@@ -454,7 +333,6 @@ def _legs(moves: Sequence[Move], quantities: list[Decimal]) -> list[Leg]:
     return legs
 
 
-@transaction.atomic
 def post(
     *,
     tenant: Tenant,
@@ -472,12 +350,39 @@ def post(
 
     Guarantees: all or nothing; balances change in the same database transaction as the
     entries; real locations never go below zero nor below what is reserved; serial numbers
-    are one unit in one place. Lock order: balance rows sorted by (item, location, lot,
-    serial, status) after the items (share lock) and the serial numbers moved, then
-    reservations, then cost layers sorted by (item, site).
+    are one unit in one place. Lock order: the serial numbers moved, the cost layers sorted
+    by (item, site), the items (share lock), the balance rows sorted by (item, location, lot,
+    serial, status), then reservations. Every posting takes them in this order, so
+    concurrent postings cannot deadlock.
     Raises `InvalidPosting`/`UnitConversionError` for bad input, `InsufficientStock` when a
     source lacks stock, `SerialConflict` when a serial would be in two places.
     """
+    args = {
+        "tenant": tenant, "user": user, "kind": kind, "moves": moves, "reference": reference,
+        "idempotency_key": idempotency_key, "reason": reason, "consume": consume,
+        "posted_at": posted_at, "reverses_id": reverses_id,
+    }  # fmt: skip
+    if connection.in_atomic_block:
+        # No savepoint: a refused posting has written nothing (see `statement`), and a failure
+        # after the writes is not a DomainError, so it rolls the caller's transaction back.
+        return _post(**args)
+    with transaction.atomic():
+        return _post(**args)
+
+
+def _post(
+    *,
+    tenant: Tenant,
+    user: User | None,
+    kind: str,
+    moves: Sequence[Move],
+    reference: str = "",
+    idempotency_key: str | None = None,
+    reason: str = "",
+    consume: Sequence[Consume] = (),
+    posted_at: datetime.datetime | None = None,
+    reverses_id: int | None = None,
+) -> StockTransaction:
     if kind not in TransactionKind.values:
         raise InvalidPosting(f"Unknown transaction kind '{kind}'.")
     if not moves:
@@ -488,19 +393,58 @@ def post(
     for move, quantity in zip(moves, quantities, strict=True):
         _check_move(tenant, move, quantity, today)
     posted_at = posted_at or timezone.now()
-    header, created = _insert_header(
-        tenant, user, kind, reference, idempotency_key, reason, posted_at, reverses_id
-    )
-    if not created:
-        return header
-    _lock_items(tenant, moves)
     legs = _legs(moves, quantities)
     consumed = _consume(tenant, consume, legs) if consume else {}
-    _check_serials(tenant, legs)
-    _apply_balances(tenant, legs, consumed)
+    try:
+        _check_serials(tenant, legs)
+    except SerialConflict:
+        # A retried scan finds its serial where the first posting put it: return that one.
+        earlier = (
+            StockTransaction.objects.filter(tenant=tenant, idempotency_key=idempotency_key).first()
+            if idempotency_key
+            else None
+        )
+        if earlier is None:
+            raise
+        return earlier
     plan = valuation.value_moves(tenant, moves, quantities, legs, posted_at)
-    entry_ids = _insert_entries(tenant, header, legs)
-    plan.finish(entry_ids)
+    rows, deltas, sample = _balance_rows(legs, consumed)
+    items = list({move.item.pk: move.item for move in moves}.values())
+    written = statement.write(
+        tenant_id=tenant.pk, kind=kind, reference=reference, idempotency_key=idempotency_key,
+        user_id=user.pk if user else None, posted_at=posted_at, reason=reason,
+        reverses_id=reverses_id, items=items, balance_rows=rows, legs=legs,
+    )  # fmt: skip
+    if written.header_id is None and idempotency_key:
+        # A repeat of a posting that took the last units sees a shortfall now: it is still
+        # a repeat, and gets the first posting back.
+        earlier = StockTransaction.objects.filter(
+            tenant=tenant, idempotency_key=idempotency_key
+        ).first()
+        if earlier is not None:
+            return earlier
+    if written.short:
+        row = rows[written.short[0] - 1]
+        key = (row[0], row[1], row[2] or 0, row[3] or 0, row[4])
+        _raise_shortfall(tenant, sample[key], deltas[key], consumed.get(key, Decimal(0)))
+    if written.header_id is None:
+        if written.stale_items:
+            sku = next(i.sku for i in items if i.pk in written.stale_items)
+            raise InvalidPosting(
+                f"{sku} was changed while this was being posted; try again.", sku=sku
+            )
+        if written.items_found != len(items):
+            raise InvalidPosting("An item of this posting no longer exists.")
+        return StockTransaction.objects.get(tenant=tenant, idempotency_key=idempotency_key)
+    if written.balances_written != len(rows):
+        raise LedgerInconsistent(sku=items[0].sku, site="(balance guard)")
+    plan.finish(written.entry_ids)
     if consume:
         _update_reservations(tenant, consume)
+    header = StockTransaction(
+        id=written.header_id, tenant=tenant, kind=kind, reference=reference[:100],
+        idempotency_key=idempotency_key, posted_by=user, posted_at=posted_at,
+        reason=reason[:200], reverses_id=reverses_id,
+    )  # fmt: skip
+    header._state.adding = False
     return header

@@ -47,9 +47,16 @@ class Plan:
     tenant_id: int
     posted_at: datetime.datetime
     layers: dict[tuple[int, int], list[Layer]] = field(default_factory=dict)
+    # (sku, site id) whose layers held less than an outflow took. Valuation runs before the
+    # balances are checked, so this is only an error if the balances had the stock.
+    short: tuple[str, int] | None = None
     new_layers: list[tuple[int, int, int, Layer]] = field(default_factory=list)  # item, site, leg#
 
     def finish(self, entry_ids: list[int]) -> None:
+        if self.short is not None:
+            raise LedgerInconsistent(
+                sku=self.short[0], site=Site.objects.get(pk=self.short[1]).code
+            )
         updates = [
             layer for group in self.layers.values() for layer in group if layer.changed and layer.id
         ]
@@ -121,7 +128,12 @@ def _load(tenant_id: int, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], 
 
 
 def _take(
-    item: Item, site_id: int, layers: list[Layer], quantity: Decimal, prefer_entry: int | None
+    plan: Plan,
+    item: Item,
+    site_id: int,
+    layers: list[Layer],
+    quantity: Decimal,
+    prefer_entry: int | None,
 ) -> Decimal:
     """Remove `quantity` from the layers and return the value it carried out."""
     if item.costing_method == CostingMethod.AVERAGE:
@@ -154,7 +166,7 @@ def _take(
         value += taken_value
         need -= taken
     if need > 0:
-        raise LedgerInconsistent(sku=item.sku, site=Site.objects.get(pk=site_id).code)
+        plan.short = plan.short or (item.sku, site_id)
     return value
 
 
@@ -226,6 +238,7 @@ def value_moves(
         out_leg, in_leg = legs[2 * index], legs[2 * index + 1]
         if out_site is not None:
             value = _take(
+                plan,
                 move.item,
                 out_site,
                 plan.layers[(move.item.pk, out_site)],

@@ -172,3 +172,22 @@ def test_two_reservations_of_the_last_unit_only_one_succeeds(tenant_a):
     results = _run_together([reserve_job(1), reserve_job(2)])
     assert sum(isinstance(r, InsufficientStock) for r in results) == 1, results
     assert_ledger_clean(tenant_a)
+
+
+def test_concurrent_retries_taking_the_last_units_post_once(tenant_a):
+    item = ItemFactory(tenant=tenant_a)
+    source = bin_in(tenant_a)
+    destination = bin_in(tenant_a, site=source.site)
+    receive(tenant_a, item, source, 3)
+    results = _run_together(
+        [
+            _move_job(
+                tenant_a, item, source, destination, quantity=3, key="scanner-last", pause=0.1
+            )
+            for _ in range(4)
+        ]
+    )
+    assert all(isinstance(r, StockTransaction) for r in results), results
+    assert len({r.pk for r in results}) == 1
+    assert on_hand(tenant_a, item, source) == 0 and on_hand(tenant_a, item, destination) == 3
+    assert_ledger_clean(tenant_a)

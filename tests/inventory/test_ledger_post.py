@@ -270,3 +270,11 @@ def test_posting_with_a_stale_copy_of_a_changed_item_is_refused(tenant_a, item, 
     with pytest.raises(InvalidPosting, match="was changed while this was being posted"):
         receive(tenant_a, item, bins[0], 1)
     assert on_hand(tenant_a, item, bins[0]) == 0
+
+
+def test_retry_of_a_posting_that_took_the_last_units_returns_it(tenant_a, item, bins):
+    receive(tenant_a, item, bins[0], 3)
+    first = _move(tenant_a, item, bins[0], bins[1], 3, key="pick-7")
+    again = _move(tenant_a, item, bins[0], bins[1], 3, key="pick-7")
+    assert again.pk == first.pk
+    assert on_hand(tenant_a, item, bins[1]) == 3
