@@ -41,6 +41,7 @@ from warehouse.models import (
     ReceivingSettings,
     ShelfLifePolicy,
 )
+from warehouse.services import putaway
 
 RECEIVERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
 RECEIVABLE = {
@@ -298,6 +299,8 @@ def receive(
         transaction=txn, sscc=sscc[:18], scan_key=scan_key, received_by=user,
     )  # fmt: skip
 
+    if split.accepted > 0 and split.accepted_status == StockStatus.AVAILABLE:
+        putaway.create_for_receipt(tenant=tenant, receipt=receipt, quantity=split.accepted)
     if line is None:
         _record(
             tenant,
@@ -418,6 +421,7 @@ def resolve_discrepancy(
         receipt.accepted_base += discrepancy.quantity
         receipt.save(update_fields=["accepted_base"])
         order_service.publish_line(tenant=tenant, line=line, order=discrepancy.order)
+        putaway.create_for_receipt(tenant=tenant, receipt=receipt, quantity=discrepancy.quantity)
     discrepancy.state = DiscrepancyState.ACCEPTED if accept else DiscrepancyState.REJECTED
     discrepancy.resolved_by, discrepancy.resolved_at = user, timezone.now()
     discrepancy.resolution = resolution.strip()[:300]

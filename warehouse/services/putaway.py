@@ -1,0 +1,248 @@
+"""Directed putaway: suggest a bin for received goods, create the task, complete it.
+
+Rules are tried in priority order; the first matching rule with room decides. Within its
+target (a zone or a bin type at the receiving site) a bin already holding the same item and
+lot comes first, then the nearest empty bin (lowest walk sequence) with enough capacity by
+units, volume and weight, wherever the item's dimensions and the bin's capacity are known.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from erp.errors import DomainError, InvalidTransition
+from erp.models import Tenant, User
+from erp.roles import Role, require_role
+from inventory import ledger
+from inventory.models import (
+    Bin,
+    BinType,
+    Item,
+    ItemUnit,
+    Location,
+    Lot,
+    StockBalance,
+    StockStatus,
+    TransactionKind,
+)
+from warehouse.models import PutawayRule, PutawayTask, ReceiptLine, TaskState
+
+WORKERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+
+
+class PutawayError(DomainError):
+    message = _("{detail}")
+
+    def __init__(self, detail: str, **facts):
+        super().__init__(detail=detail, **facts)
+
+
+@dataclass
+class Suggestion:
+    location: Location | None
+    rule: PutawayRule | None
+    note: str
+
+
+@dataclass
+class Load:
+    units: Decimal = Decimal(0)
+    volume: Decimal = Decimal(0)
+    weight: Decimal = Decimal(0)
+
+
+def _per_base_unit(
+    tenant: Tenant, items: set[int]
+) -> dict[int, tuple[Decimal | None, Decimal | None]]:
+    """Volume (m³) and weight (kg) of one base unit of each item, where its units say."""
+    found: dict[int, tuple[Decimal | None, Decimal | None]] = {}
+    for unit in ItemUnit.objects.filter(tenant=tenant, item_id__in=items).order_by("factor"):
+        volume = unit.volume_m3 / unit.factor if unit.volume_m3 is not None else None
+        weight = unit.weight_kg / unit.factor if unit.weight_kg is not None else None
+        known = found.get(unit.item_id, (None, None))
+        found[unit.item_id] = (
+            known[0] if known[0] is not None else volume,
+            known[1] if known[1] is not None else weight,
+        )
+    return found
+
+
+def _loads(tenant: Tenant, locations: list[int], sizes) -> dict[int, Load]:
+    loads: dict[int, Load] = defaultdict(Load)
+    rows = (
+        StockBalance.objects.filter(
+            tenant=tenant, location_id__in=locations, is_real=True, on_hand__gt=0
+        )
+        .values("location_id", "item_id")
+        .annotate(quantity=Sum("on_hand"))
+    )
+    for row in rows:
+        load = loads[row["location_id"]]
+        load.units += row["quantity"]
+        volume, weight = sizes.get(row["item_id"], (None, None))
+        load.volume += row["quantity"] * (volume or 0)
+        load.weight += row["quantity"] * (weight or 0)
+    return loads
+
+
+def _fits(
+    bin: Bin, load: Load, quantity: Decimal, size: tuple[Decimal | None, Decimal | None]
+) -> bool:
+    volume, weight = size
+    if bin.capacity_units is not None and load.units + quantity > bin.capacity_units:
+        return False
+    if (
+        bin.capacity_volume is not None
+        and volume is not None
+        and load.volume + quantity * volume > bin.capacity_volume
+    ):
+        return False
+    return not (
+        bin.capacity_weight is not None
+        and weight is not None
+        and load.weight + quantity * weight > bin.capacity_weight
+    )
+
+
+def suggest(
+    *, tenant: Tenant, item: Item, lot: Lot | None, quantity: Decimal, unit: str, site_id: int
+) -> Suggestion:
+    """Where `quantity` base units of `item` (received in `unit`) should go at the site."""
+    rules = [
+        r
+        for r in PutawayRule.objects.filter(tenant=tenant, is_active=True)
+        if r.matches(item=item, unit=unit, site_id=site_id)
+    ]
+    # Without a matching rule, reserve storage is the sensible default.
+    fallback = PutawayRule(
+        name="default: reserve bins", target_bin_type=BinType.RESERVE, priority=10**6
+    )
+    for rule in [*rules, fallback]:
+        bins = Bin.objects.filter(tenant=tenant, site_id=site_id, is_active=True)
+        bins = (
+            bins.filter(zone_id=rule.target_zone_id)
+            if rule.target_zone_id
+            else bins.filter(bin_type=rule.target_bin_type)
+        )
+        candidates = {
+            loc.bin_id: loc
+            for loc in Location.objects.filter(tenant=tenant, bin__in=bins).select_related("bin")
+        }
+        if not candidates:
+            continue
+        holding = set(
+            StockBalance.objects.filter(
+                tenant=tenant,
+                location_id__in=[loc.pk for loc in candidates.values()],
+                item=item,
+                lot=lot,
+                on_hand__gt=0,
+            ).values_list("location_id", flat=True)
+        )
+        occupied = holding | set(
+            StockBalance.objects.filter(
+                tenant=tenant,
+                location_id__in=[loc.pk for loc in candidates.values()],
+                is_real=True,
+                on_hand__gt=0,
+            ).values_list("location_id", flat=True)
+        )
+        locations = sorted(
+            candidates.values(), key=lambda loc: (loc.bin.walk_sequence, loc.bin.code)
+        )
+        sizes = _per_base_unit(
+            tenant,
+            {item.pk}
+            | set(
+                StockBalance.objects.filter(
+                    tenant=tenant, location_id__in=occupied, on_hand__gt=0
+                ).values_list("item_id", flat=True)
+            ),
+        )
+        loads = _loads(tenant, [loc.pk for loc in locations if loc.pk in occupied], sizes)
+        size = sizes.get(item.pk, (None, None))
+        for location in [loc for loc in locations if loc.pk in holding] + [
+            loc for loc in locations if loc.pk not in occupied
+        ]:
+            if _fits(location.bin, loads[location.pk], quantity, size):
+                why = (
+                    "already holds this item and lot"
+                    if location.pk in holding
+                    else "nearest empty bin with room"
+                )
+                return Suggestion(location, rule if rule.pk else None, f"{rule.name}: {why}")
+    return Suggestion(
+        None, None, "No bin in the rules' targets has room; choose a bin and say why."
+    )
+
+
+def create_for_receipt(*, tenant: Tenant, receipt: ReceiptLine, quantity: Decimal) -> PutawayTask:
+    site_id = receipt.location.site_id
+    suggestion = suggest(
+        tenant=tenant,
+        item=receipt.item,
+        lot=receipt.lot,
+        quantity=quantity,
+        unit=receipt.unit,
+        site_id=site_id,
+    )
+    return PutawayTask.objects.create(
+        tenant=tenant, receipt_line=receipt, item=receipt.item, lot=receipt.lot, serial=receipt.serial,
+        quantity=quantity, from_location=receipt.location, suggested_location=suggestion.location,
+        rule=suggestion.rule, suggestion_note=suggestion.note[:200],
+    )  # fmt: skip
+
+
+@transaction.atomic
+def complete(
+    *, tenant: Tenant, user: User, task: PutawayTask, location: Location, override_reason: str = ""
+) -> PutawayTask:
+    """Move the task's goods from the dock to `location`. A bin other than the suggested one
+    needs a reason, which is kept. A repeat (double scan) returns the finished task."""
+    require_role(tenant=tenant, user=user, roles=WORKERS)
+    task = (
+        PutawayTask.objects.select_for_update(of=("self",))
+        .select_related("item", "lot", "serial", "from_location", "suggested_location")
+        .get(tenant=tenant, pk=task.pk)
+    )
+    if task.state == TaskState.DONE and task.to_location_id == location.pk:
+        return task
+    if task.state != TaskState.OPEN:
+        raise InvalidTransition(
+            document=f"Putaway #{task.pk}", current=task.get_state_display().lower(), target="done"
+        )
+    if not location.is_real or location.site_id != task.from_location.site_id:
+        raise PutawayError(f"{location.code} is not a bin at this site.")
+    if location.pk == task.from_location_id:
+        raise PutawayError("Scan the bin the goods go to, not the dock.")
+    if (
+        task.suggested_location_id
+        and location.pk != task.suggested_location_id
+        and not override_reason.strip()
+    ):
+        raise PutawayError(
+            f"{location.code} is not the suggested bin {task.suggested_location.code}; say why you chose it."
+        )
+    task.transaction = ledger.post(
+        tenant=tenant, user=user, kind=TransactionKind.PUTAWAY,
+        moves=[ledger.Move(item=task.item, quantity=task.quantity, source=task.from_location, destination=location, lot=task.lot, serial=task.serial, source_status=StockStatus.AVAILABLE)],
+        reference=f"putaway #{task.pk}", idempotency_key=f"putaway:{task.pk}",
+    )  # fmt: skip
+    task.state, task.to_location, task.completed_by, task.completed_at = (
+        TaskState.DONE,
+        location,
+        user,
+        timezone.now(),
+    )
+    task.override_reason = (
+        override_reason.strip()[:200] if location.pk != task.suggested_location_id else ""
+    )
+    task.save()
+    return task
