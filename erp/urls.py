@@ -11,6 +11,7 @@ urlpatterns = [
     path("settings/health/", system.health, name="health"),
     path("", include("inventory.urls")),
     path("purchasing/", include("purchasing.urls")),
+    path("", include("warehouse.urls")),
 ]
 
 handler404 = "erp.views.system.page_not_found"

@@ -11,16 +11,12 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from erp.numbers import plain
 from purchasing.models import PurchaseOrder, PurchaseOrderLine
 
 
 def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
-
-
-def _qty(value: Decimal) -> str:
-    text = format(value.normalize(), "f")
-    return text
 
 
 def purchase_order_pdf(
@@ -73,7 +69,7 @@ def purchase_order_pdf(
                 str(line.line_no),
                 line.item.sku,
                 Paragraph(line.item.description, styles["BodyText"]),
-                _qty(line.quantity),
+                plain(line.quantity),
                 line.unit,
                 _money(line.unit_cost),
                 _money(amount),

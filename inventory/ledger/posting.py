@@ -22,6 +22,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from erp.models import Tenant, User
+from erp.numbers import plain
 from inventory.errors import (
     InsufficientStock,
     InvalidPosting,
@@ -116,7 +117,7 @@ def _base_quantity(move: Move, factors: dict[tuple[int, str], Decimal]) -> Decim
         quantity *= factor
     if not item.divisible and quantity != quantity.to_integral_value():
         raise UnitConversionError(
-            f"{move.quantity} {unit} of {item.sku} is {quantity.normalize()} {item.base_unit}; "
+            f"{move.quantity} {unit} of {item.sku} is {plain(quantity)} {item.base_unit}; "
             f"a {item.base_unit} cannot be split.",
             sku=item.sku,
         )
@@ -150,7 +151,7 @@ def _check_move(tenant: Tenant, move: Move, quantity: Decimal, today: datetime.d
             raise InvalidPosting(f"{item.sku} is serial-tracked: give the serial.", sku=item.sku)
         if quantity != 1:
             raise InvalidPosting(
-                f"A serial number is one unit; {quantity.normalize()} of {item.sku} were asked "
+                f"A serial number is one unit; {plain(quantity)} of {item.sku} were asked "
                 f"for serial {serial.serial}.",
                 sku=item.sku,
             )
@@ -285,7 +286,7 @@ def _consume(tenant: Tenant, consume: Sequence[Consume], legs: list[Leg]) -> dic
         quantity = Decimal(use.quantity)
         if quantity <= 0 or quantity > reservation.quantity:
             raise InvalidPosting(
-                f"Reservation #{reservation.pk} holds {reservation.quantity.normalize()}; "
+                f"Reservation #{reservation.pk} holds {plain(reservation.quantity)}; "
                 f"cannot use {quantity}."
             )
         consumed[key] += quantity

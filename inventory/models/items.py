@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from erp.fields import TenantForeignKey, TenantModel
+from erp.numbers import plain
 
 gtin_validator = RegexValidator(
     r"^(\d{8}|\d{12}|\d{13}|\d{14})$", _("A GTIN has 8, 12, 13 or 14 digits.")
@@ -151,7 +152,7 @@ class ItemUnit(TenantModel):
 
     def __str__(self) -> str:
         return (
-            f"{self.code} (= {self.factor.normalize()} {self.item.base_unit})"
+            f"{self.code} (= {plain(self.factor)} {self.item.base_unit})"
             if self.item_id
             else self.code
         )

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 
 from erp.models import Tenant, User
+from erp.numbers import plain
 from erp.roles import Role, require_role
 from inventory.errors import DuplicateCode, DuplicateGtin, InvalidItem, ItemLocked
 from inventory.gtin import gtin_forms, normalize_gtin
@@ -42,16 +43,12 @@ def rule_problems(*, tracking: str, divisible: bool, expiry_required: bool) -> d
     return problems
 
 
-def _plain(number: Decimal) -> str:
-    return format(number.normalize(), "f")  # 100, not 1E+2
-
-
 def whole_factor_problem(*, item: Item, code: str, factor: Decimal) -> str | None:
     if item.divisible or factor == factor.to_integral_value():
         return None
     return (
         f"A {code} of {item.sku} must hold a whole number of {item.base_unit}, not "
-        f"{_plain(factor)}: the item is not divisible."
+        f"{plain(factor)}: the item is not divisible."
     )
 
 
@@ -130,7 +127,7 @@ def _follow_base_unit(tenant: Tenant, current: Item, item: Item, user: User) -> 
     clash = units.filter(code=item.base_unit).first()
     if clash is not None:
         raise InvalidItem(
-            f"{current.sku} already has a unit {clash.code} (factor {_plain(clash.factor)}); "
+            f"{current.sku} already has a unit {clash.code} (factor {plain(clash.factor)}); "
             f"remove it before making {clash.code} the base unit.",
             sku=current.sku,
         )
@@ -173,7 +170,7 @@ def _check_unit(tenant: Tenant, item: Item, unit: ItemUnit) -> None:
     if unit.code == item.base_unit and unit.factor != 1:
         raise InvalidItem(
             f"{unit.code} is the base unit of {item.sku}: its factor is 1, not "
-            f"{_plain(unit.factor)}.",
+            f"{plain(unit.factor)}.",
             sku=item.sku,
         )
     problem = whole_factor_problem(item=item, code=unit.code, factor=unit.factor)

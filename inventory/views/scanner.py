@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from erp.errors import DomainError
+from erp.numbers import plain
 from erp.roles import Role, roles_required
 from inventory import scanning
 from inventory.forms_stock import MoveForm
@@ -43,7 +44,7 @@ def move(request: HttpRequest) -> HttpResponse:
             unit_text = unit or item.base_unit
             messages.success(
                 request,
-                f"Moved {data['quantity'].normalize()} {unit_text} of {item.sku} from {source.code} to {destination.code}.",
+                f"Moved {plain(data['quantity'])} {unit_text} of {item.sku} from {source.code} to {destination.code}.",
             )
             return redirect("inventory:scan_move")
     return render(

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from erp.errors import InvalidTransition
 from erp.models import Tenant, User
+from erp.numbers import plain
 from erp.roles import Role, require_role
 from inventory.ledger import projections
 from inventory.models import Item, ItemUnit, ProjectionKind, Site
@@ -121,7 +122,7 @@ def _base_quantity(tenant: Tenant, item: Item, unit: str, quantity: Decimal) -> 
     base = quantity * factor
     if not item.divisible and base != base.to_integral_value():
         raise InvalidLine(
-            detail=f"{quantity} {unit} of {item.sku} is {base.normalize()} {item.base_unit}; a {item.base_unit} cannot be split."
+            detail=f"{quantity} {unit} of {item.sku} is {plain(base)} {item.base_unit}; a {item.base_unit} cannot be split."
         )
     return base
 

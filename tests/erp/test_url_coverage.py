@@ -77,6 +77,78 @@ def _order_line(tenant):
     return {"pk": order.pk, "line_pk": line.pk}
 
 
+def _dock(tenant):
+    from tests.warehouse.conftest import Dock
+
+    return Dock(tenant)
+
+
+def _receipt(tenant, **kwargs):
+    from decimal import Decimal
+
+    from warehouse.services import receiving
+
+    dock = _dock(tenant)
+    item = kwargs.pop("item", None) or dock.item
+    with tenant_context(tenant):
+        return dock, receiving.receive(
+            tenant=tenant,
+            user=dock.operator,
+            order=dock.order,
+            item=item,
+            quantity=Decimal(kwargs.pop("quantity", 5)),
+            dock=dock.dock,
+            scan_key=f"url-{dock.order.pk}",
+            **kwargs,
+        )
+
+
+def _putaway_task(tenant):
+    _, receipt = _receipt(tenant)
+    with tenant_context(tenant):
+        return receipt.putaway_tasks.get()
+
+
+def _discrepancy(tenant):
+    _, receipt = _receipt(tenant, quantity=200)  # above the 5 % tolerance
+    with tenant_context(tenant):
+        return receipt.discrepancies.get(state="open")
+
+
+def _qc_balance(tenant):
+    from decimal import Decimal
+
+    from inventory import ledger
+    from inventory.models import LocationKind, StockBalance
+
+    dock = _dock(tenant)
+    with tenant_context(tenant):
+        supplier = ledger.virtual_location(tenant=tenant, kind=LocationKind.SUPPLIER)
+        ledger.post(
+            tenant=tenant,
+            user=None,
+            kind="receipt",
+            moves=[
+                ledger.Move(
+                    item=dock.item,
+                    quantity=Decimal(4),
+                    source=supplier,
+                    destination=dock.dock,
+                    destination_status="qc_hold",
+                    unit_cost=Decimal(1),
+                )
+            ],
+        )
+        return StockBalance.objects.get(item=dock.item, status="qc_hold")
+
+
+def _rule(tenant):
+    from warehouse.models import PutawayRule
+
+    with tenant_context(tenant):
+        return PutawayRule.objects.create(tenant=tenant, name="reserve", target_bin_type="reserve")
+
+
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
 OBJECT_URLS: dict[str, Callable] = {
     "users:detail": lambda t: {"pk": MembershipFactory(tenant=t).pk},
@@ -112,6 +184,15 @@ OBJECT_URLS: dict[str, Callable] = {
     "purchasing:order_action": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
     "purchasing:order_pdf": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
     "purchasing:order_remove_line": lambda t: _order_line(t),
+    "warehouse:receive_order": lambda t: {"pk": _dock(t).order.pk},
+    "warehouse:receiving_detail": lambda t: {"pk": _dock(t).order.pk},
+    "warehouse:short_close": lambda t: (lambda d: {"pk": d.order.pk, "line_pk": d.line.pk})(
+        _dock(t)
+    ),
+    "warehouse:putaway_task": lambda t: {"pk": _putaway_task(t).pk},
+    "warehouse:discrepancy_resolve": lambda t: {"pk": _discrepancy(t).pk},
+    "warehouse:qc_inspect": lambda t: {"pk": _qc_balance(t).pk},
+    "warehouse:rule_edit": lambda t: {"pk": _rule(t).pk},
     "inventory:valuation_items": lambda t: {"site_pk": SiteFactory(tenant=t).pk},
     "inventory:valuation_layers": lambda t: {
         "site_pk": SiteFactory(tenant=t).pk,
@@ -132,6 +213,9 @@ POST_ONLY = {
     "purchasing:order_action",
     "purchasing:order_remove_line",
     "inventory:item_import_start",
+    "warehouse:short_close",
+    "warehouse:discrepancy_resolve",
+    "warehouse:qc_inspect",
 }
 
 

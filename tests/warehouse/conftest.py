@@ -22,7 +22,7 @@ class Dock:
             supplier__tenant=tenant,
             supplier__over_receipt_tolerance_pct=Decimal("5"),
         )
-        self.item = ItemFactory(tenant=tenant, sku="BOLT")
+        self.item = ItemFactory(tenant=tenant)
         ItemUnitFactory(item=self.item, code="case", factor=10)
         self.bin = bin_in(tenant, site=self.order.site, code="DOCK-1", bin_type="dock")
         self.operator = member(tenant, Role.OPERATOR)

@@ -80,7 +80,12 @@ class TaskState(models.TextChoices):
 
 class PutawayTask(TenantModel):
     receipt_line = TenantForeignKey(
-        ReceiptLine, on_delete=models.PROTECT, related_name="putaway_tasks"
+        ReceiptLine,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="putaway_tasks",
+        help_text=_("Empty for stock released from QC"),
     )
     item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     lot = TenantForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

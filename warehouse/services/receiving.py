@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.errors import DomainError
 from erp.models import Tenant, User
+from erp.numbers import plain
 from erp.roles import Role, require_role
 from inventory import ledger
 from inventory.models import (
@@ -85,7 +86,7 @@ def _base(tenant: Tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
     base = quantity * factor
     if not item.divisible and base != base.to_integral_value():
         raise ReceivingError(
-            f"{quantity} {unit} of {item.sku} is {base.normalize()} {item.base_unit}; a {item.base_unit} cannot be split."
+            f"{quantity} {unit} of {item.sku} is {plain(base)} {item.base_unit}; a {item.base_unit} cannot be split."
         )
     return base
 
@@ -329,7 +330,7 @@ def receive(
                 DiscrepancyKind.OVER_RECEIPT,
                 split.held,
                 StockStatus.QUARANTINE,
-                f"{split.held.normalize()} above the {order.supplier.over_receipt_tolerance_pct.normalize()}% tolerance; held for approval",
+                f"{plain(split.held)} above the {plain(order.supplier.over_receipt_tolerance_pct)}% tolerance; held for approval",
                 needs_approval=True,
             )
         over = line.received_base + split.accepted - line.quantity_base

@@ -1,0 +1,141 @@
+"""Operator scanner pages (phone width): receive against a PO, put away."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from erp.errors import DomainError
+from erp.numbers import plain
+from erp.roles import Role, roles_required
+from inventory import scanning
+from warehouse import selectors
+from warehouse.forms import FindOrderForm, PutawayForm, ReceiveForm
+from warehouse.models import PutawayTask, TaskState
+from warehouse.services import putaway, receiving
+
+WORKERS = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+
+
+@roles_required(*WORKERS)
+def receive_find(request: HttpRequest) -> HttpResponse:
+    form = FindOrderForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        order = selectors.find_order(tenant=request.tenant, text=form.cleaned_data["order"])
+        if order is not None:
+            return redirect("warehouse:receive_order", order.pk)
+        form.add_error(
+            "order", f"No order to receive with number or reference '{form.cleaned_data['order']}'."
+        )
+    orders = (
+        selectors.receivable_orders(tenant=request.tenant)
+        .exclude(status="received")
+        .order_by("expected_date")[:15]
+    )
+    return render(
+        request,
+        "warehouse/scan/receive_find.html",
+        {"form": form, "orders": orders},
+        status=422 if form.errors else 200,
+    )
+
+
+def _summary(receipt, discrepancies) -> str:
+    unit = receipt.item.base_unit
+    parts = [f"Received {plain(receipt.quantity)} {receipt.unit} of {receipt.item.sku}"]
+    if receipt.accepted_base != receipt.quantity_base:
+        parts.append(f"{plain(receipt.accepted_base)} {unit} counted on the order")
+    parts += [
+        f"{d.get_kind_display().lower()}: {plain(d.quantity)} {unit} ({d.reason})"
+        for d in discrepancies
+    ]
+    return "; ".join(parts) + "."
+
+
+@roles_required(*WORKERS)
+def receive_order(request: HttpRequest, pk: int) -> HttpResponse:
+    """Scan an item (or a GS1-128 label with lot, expiry, serial, count) and post it to the dock."""
+    order = get_object_or_404(selectors.receivable_orders(tenant=request.tenant), pk=pk)
+    docks = selectors.dock_locations(tenant=request.tenant, site_id=order.site_id)
+    form = ReceiveForm(
+        request.POST or None, docks=docks, initial={"key": uuid.uuid4().hex, "dock": docks.first()}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            item, unit, scan = scanning.resolve_item(tenant=request.tenant, text=data["scan"])
+            quantity = data["quantity"] if data["quantity"] is not None else scan.count
+            if quantity is None:
+                raise receiving.ReceivingError("Enter the quantity received.")
+            receipt = receiving.receive(
+                tenant=request.tenant, user=request.user, order=order, item=item,
+                quantity=quantity, dock=data["dock"], scan_key=data["key"],
+                unit=data["unit"].strip() or unit, lot_code=data["lot"] or (scan.lot or ""),
+                expiry=data["expiry"] or scan.expiry, serial=data["serial"] or (scan.serial or ""),
+                damaged=data["damaged"] or Decimal(0), sscc=scan.sscc or "", note=data["note"],
+            )  # fmt: skip
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            found = list(receipt.discrepancies.all())
+            (messages.warning if found else messages.success)(request, _summary(receipt, found))
+            return redirect("warehouse:receive_order", order.pk)
+    context = {
+        "order": order,
+        "form": form,
+        "lines": selectors.order_lines(tenant=request.tenant, order=order),
+        "tasks": selectors.open_putaway_tasks(tenant=request.tenant).filter(
+            receipt_line__order=order
+        ),
+    }
+    return render(
+        request, "warehouse/scan/receive_order.html", context, status=422 if form.errors else 200
+    )
+
+
+@roles_required(*WORKERS)
+def putaway_next(request: HttpRequest) -> HttpResponse:
+    task = selectors.open_putaway_tasks(tenant=request.tenant).first()
+    if task is not None:
+        return redirect("warehouse:putaway_task", task.pk)
+    return render(request, "warehouse/scan/putaway_none.html")
+
+
+@roles_required(*WORKERS)
+def putaway_task(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(selectors.putaway_tasks(tenant=request.tenant), pk=pk)
+    form = PutawayForm(request.POST or None)
+    if task.state != TaskState.OPEN and request.method == "GET":
+        messages.info(request, f"Putaway #{task.pk} is {task.get_state_display().lower()}.")
+        return redirect("warehouse:putaway_next")
+    if request.method == "POST" and form.is_valid():
+        try:
+            location = scanning.resolve_bin(
+                tenant=request.tenant, code=form.cleaned_data["bin"], site=task.from_location.site
+            )
+            task = putaway.complete(
+                tenant=request.tenant,
+                user=request.user,
+                task=task,
+                location=location,
+                override_reason=form.cleaned_data["reason"],
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                f"Put {plain(task.quantity)} {task.item.base_unit} of {task.item.sku} into {task.to_location.code}.",
+            )
+            return redirect("warehouse:putaway_next")
+    remaining = PutawayTask.objects.filter(tenant=request.tenant, state=TaskState.OPEN).count()
+    return render(
+        request,
+        "warehouse/scan/putaway_task.html",
+        {"task": task, "form": form, "remaining": remaining},
+        status=422 if form.errors else 200,
+    )
