@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -179,8 +180,8 @@ def _record(
 
 
 def _refresh_order_status(tenant: Tenant, order: PurchaseOrder) -> None:
-    lines = list(order.lines.all())
-    done = all(line.received_base >= line.quantity_base or line.short_closed for line in lines)
+    # One EXISTS query, whatever the number of lines.
+    done = not order.lines.filter(received_base__lt=F("quantity_base"), short_closed=False).exists()
     target = OrderStatus.RECEIVED if done else OrderStatus.PARTIALLY_RECEIVED
     if order.status != target and order.status in (
         OrderStatus.APPROVED,
