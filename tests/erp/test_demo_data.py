@@ -9,6 +9,8 @@ from erp.models import Membership, Tenant, User
 from erp.tenancy import tenant_context
 from inventory import ledger
 from inventory.models import Adjustment, Bin, Item, Lot, Projection, Site, StockEntry, Zone
+from purchasing.models import PurchaseOrder
+from warehouse.models import Discrepancy, PutawayTask, ReceiptLine
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +22,16 @@ def _snapshot():
             for model in (Membership, Site, Zone, Bin, Item):
                 counts[(tenant.slug, model.__name__)] = model.objects.count()
                 counts[(tenant.slug, model.__name__, "history")] = model.history.count()
-            for model in (Lot, StockEntry, Adjustment, Projection):
+            for model in (
+                Lot,
+                StockEntry,
+                Adjustment,
+                Projection,
+                PurchaseOrder,
+                ReceiptLine,
+                Discrepancy,
+                PutawayTask,
+            ):
                 counts[(tenant.slug, model.__name__)] = model.objects.count()
             counts[(tenant.slug, "projection-times")] = sorted(
                 Projection.objects.values_list("updated_at", flat=True)
@@ -42,5 +53,7 @@ def test_demo_data_is_complete_and_idempotent():
         assert first[(slug, "Item")] == 6 and first[(slug, "Lot")] >= 4
         assert first[(slug, "StockEntry")] > 0 and first[(slug, "verify")] == []
         assert first[(slug, "Adjustment")] == 2
+        assert first[(slug, "PurchaseOrder")] == 5 and first[(slug, "ReceiptLine")] >= 2
+        assert first[(slug, "Discrepancy")] >= 1 and first[(slug, "PutawayTask")] >= 1
     consultant = User.objects.get(email="consultant@example.com")
     assert consultant.check_password("stockline-demo")

@@ -206,3 +206,16 @@ def test_draft_or_cancelled_orders_cannot_be_received(dock, tenant_a):
         PurchaseOrder.objects.filter(pk=dock.order.pk).update(status="cancelled")
     with pytest.raises(ReceivingError, match="is cancelled; it cannot be received against"):
         _receive(dock, 1, "scan-1")
+
+
+def test_tolerance_of_an_indivisible_item_rounds_down_to_whole_units(dock, tenant_a):
+    from purchasing.models import Supplier
+
+    with tenant_context(tenant_a):
+        Supplier.objects.filter(pk=dock.order.supplier_id).update(
+            over_receipt_tolerance_pct=Decimal("2.5")
+        )
+    _receive(dock, 103, "scan-1")  # 2.5 % of 100 = 2.5 -> 2 whole units
+    assert _line(dock)[0] == 102
+    assert on_hand(dock.tenant, dock.item, dock.bin, status="quarantine") == 1
+    assert_ledger_clean(dock.tenant)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from django.db import transaction
 from django.db.models import F
@@ -152,6 +152,9 @@ def _split(
     if line is None:
         return Split(damaged=damaged, held=good)
     allowed = line.quantity_base * (1 + tolerance_pct / 100)
+    if not line.item.divisible:
+        # 2 % of 24 each is not half a unit more: the tolerance rounds down to whole units.
+        allowed = allowed.to_integral_value(rounding=ROUND_FLOOR)
     room = max(allowed - line.received_base, Decimal(0))
     accepted = min(good, room)
     return Split(accepted=accepted, damaged=damaged, held=good - accepted)

@@ -11,6 +11,8 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from inventory import demo as inventory_demo
         from inventory import demo_stock
+        from purchasing import demo as purchasing_demo
+        from warehouse import demo as warehouse_demo
 
         with transaction.atomic(durable=True):
             tenants = demo.load()
@@ -18,6 +20,7 @@ class Command(BaseCommand):
                 with tenant_context(tenant):
                     inventory_demo.load(tenant)
                     demo_stock.load(tenant)
+                    warehouse_demo.load(tenant, purchasing_demo.load(tenant))
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready for {', '.join(t.slug for t in tenants)}.")
         )
