@@ -56,7 +56,7 @@ def load(tenant: Tenant) -> list[PurchaseOrder]:
     if PurchaseOrder.objects.filter(tenant=tenant, supplier_reference__startswith="DEMO-").exists():
         return list(
             PurchaseOrder.objects.filter(
-                tenant=tenant, supplier_reference__in=["DEMO-SENT-1", "DEMO-SENT-2"]
+                tenant=tenant, supplier_reference__in=["DEMO-SENT-2", "DEMO-SENT-3"]
             ).order_by("number")
         )
     today = timezone.localdate()
