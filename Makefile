@@ -41,6 +41,8 @@ format: install
 bench: install
 	$(PY) bench/import_bins.py
 	$(PY) bench/import_items.py
+	$(PY) bench/receive.py
+	$(PY) bench/ledger_post.py $(ARGS)
 
 bench-ledger: install
 	$(PY) bench/ledger_post.py $(ARGS)

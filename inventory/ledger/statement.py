@@ -12,6 +12,7 @@ writes nothing, `post` needs no savepoint: the caller's transaction stays clean.
 from __future__ import annotations
 
 import datetime
+import functools
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -176,8 +177,17 @@ def write(
     # A plain (server-side binding) cursor on Django's connection: the statement is prepared
     # once per connection and its arrays travel as parameters instead of quoted text.
     with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(SQL, params, prepare=True)
-        header_id, stale, found, short, balances_written, entry_ids = cursor.fetchone()
+
+        def run(sql, params, many, context):
+            cursor.execute(sql, params, prepare=True)
+            return cursor.fetchone()
+
+        # Through Django's execute wrappers, so instrumentation sees this statement too.
+        for wrapper in reversed(connection.execute_wrappers):
+            run = functools.partial(wrapper, run)
+        header_id, stale, found, short, balances_written, entry_ids = run(
+            SQL, params, False, {"connection": connection, "cursor": cursor}
+        )
     if connection.queries_logged:
         # Keep the statement visible to Django's query log (tests count statements).
         connection.queries_log.append(

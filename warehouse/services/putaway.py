@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -111,10 +111,17 @@ def _fits(
     )
 
 
+EMPTY_BINS_TRIED = 25  # nearest empty bins looked at per rule; enough to find one with room
+
+
 def suggest(
     *, tenant: Tenant, item: Item, lot: Lot | None, quantity: Decimal, unit: str, site_id: int
 ) -> Suggestion:
-    """Where `quantity` base units of `item` (received in `unit`) should go at the site."""
+    """Where `quantity` base units of `item` (received in `unit`) should go at the site.
+
+    The work per call does not grow with the stock already stored: only bins holding this
+    item and lot, and the nearest few empty bins, are read.
+    """
     rules = [
         r
         for r in PutawayRule.objects.filter(tenant=tenant, is_active=True)
@@ -131,50 +138,51 @@ def suggest(
             if rule.target_zone_id
             else bins.filter(bin_type=rule.target_bin_type)
         )
-        candidates = {
-            loc.bin_id: loc
-            for loc in Location.objects.filter(tenant=tenant, bin__in=bins).select_related("bin")
+        # Bins holding this item and lot: read from the item's few balances at the site.
+        holding_bins = set(
+            StockBalance.objects.filter(
+                tenant=tenant, site_id=site_id, item=item, lot=lot, is_real=True, on_hand__gt=0,
+                location__bin__in=bins,
+            ).values_list("location__bin_id", flat=True)
+        )  # fmt: skip
+        # The nearest empty bins, walking the (zone, walk sequence) index until enough turn up.
+        stocked = StockBalance.objects.filter(
+            tenant=tenant, location__bin_id=OuterRef("pk"), on_hand__gt=0
+        )
+        empty_bins = list(
+            bins.filter(~Exists(stocked))
+            .order_by("walk_sequence", "code")
+            .values_list("pk", flat=True)[:EMPTY_BINS_TRIED]
+        )
+        by_bin = {
+            location.bin_id: location
+            for location in Location.objects.filter(
+                tenant=tenant, bin_id__in=holding_bins | set(empty_bins)
+            ).select_related("bin")
         }
-        if not candidates:
+        holding = sorted(
+            (by_bin[b] for b in holding_bins if b in by_bin),
+            key=lambda loc: (loc.bin.walk_sequence, loc.bin.code),
+        )
+        empty = [by_bin[b] for b in empty_bins if b in by_bin]
+        if not holding and not empty:
             continue
-        holding = set(
-            StockBalance.objects.filter(
-                tenant=tenant,
-                location_id__in=[loc.pk for loc in candidates.values()],
-                item=item,
-                lot=lot,
-                on_hand__gt=0,
-            ).values_list("location_id", flat=True)
-        )
-        occupied = holding | set(
-            StockBalance.objects.filter(
-                tenant=tenant,
-                location_id__in=[loc.pk for loc in candidates.values()],
-                is_real=True,
-                on_hand__gt=0,
-            ).values_list("location_id", flat=True)
-        )
-        locations = sorted(
-            candidates.values(), key=lambda loc: (loc.bin.walk_sequence, loc.bin.code)
-        )
         sizes = _per_base_unit(
             tenant,
             {item.pk}
             | set(
                 StockBalance.objects.filter(
-                    tenant=tenant, location_id__in=occupied, on_hand__gt=0
+                    tenant=tenant, location__in=holding, on_hand__gt=0
                 ).values_list("item_id", flat=True)
             ),
         )
-        loads = _loads(tenant, [loc.pk for loc in locations if loc.pk in occupied], sizes)
+        loads = _loads(tenant, [loc.pk for loc in holding], sizes)
         size = sizes.get(item.pk, (None, None))
-        for location in [loc for loc in locations if loc.pk in holding] + [
-            loc for loc in locations if loc.pk not in occupied
-        ]:
+        for location in holding + empty:
             if _fits(location.bin, loads[location.pk], quantity, size):
                 why = (
                     "already holds this item and lot"
-                    if location.pk in holding
+                    if location in holding
                     else "nearest empty bin with room"
                 )
                 return Suggestion(location, rule if rule.pk else None, f"{rule.name}: {why}")

@@ -473,3 +473,24 @@ def short_close_line(
     discrepancy.resolved_by, discrepancy.resolved_at = user, timezone.now()
     discrepancy.save(update_fields=["resolved_by", "resolved_at"])
     return discrepancy
+
+
+def receive_all(
+    *, tenant: Tenant, user: User, order: PurchaseOrder, dock: Location, scan_key: str
+) -> list[ReceiptLine]:
+    """Receive what every open line of `order` still expects (an ASN that matches the order),
+    one receipt line per order line, each as `receive` would. Idempotent per `scan_key`."""
+    lines = list(order.lines.select_related("item").order_by("line_no"))
+    return [
+        receive(
+            tenant=tenant,
+            user=user,
+            order=order,
+            item=line.item,
+            quantity=line.open_base,
+            dock=dock,
+            scan_key=f"{scan_key}:{line.line_no}",
+        )
+        for line in lines
+        if line.open_base > 0 and not line.item.is_serial_tracked
+    ]
