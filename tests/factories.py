@@ -175,3 +175,40 @@ class PurchaseOrderFactory(TenantOwnedFactory):
     expected_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=7))
     currency = "USD"
     created_by = factory.LazyAttribute(lambda o: member(o.tenant, "planner"))
+
+
+class CustomerFactory(TenantOwnedFactory):
+    class Meta:
+        model = "orders.Customer"
+
+    tenant = factory.SubFactory(TenantFactory)
+    code = factory.Sequence(lambda n: f"C{n:04}")
+    name = factory.LazyAttribute(lambda o: f"Customer {o.code}")
+    priority = 2
+
+
+def confirmed_order(customer, site, lines, *, promised=None, user=None):
+    """A confirmed sales order for `customer` shipping from `site`; lines are (item, quantity)."""
+    from orders.services import sales_orders
+
+    tenant = customer.tenant
+    user = user or member(tenant, "supervisor")
+    requested = promised or datetime.date.today()
+    with tenant_context(tenant):
+        order = sales_orders.create_order(
+            tenant=tenant, user=user, customer=customer, site=site, requested_date=requested
+        )
+        for item, quantity in lines:
+            line = sales_orders.add_line(
+                tenant=tenant,
+                user=user,
+                order=order,
+                item=item,
+                quantity=Decimal(quantity),
+                price=Decimal("10"),
+            )
+            # Tests pin the promise date instead of taking ATP's.
+            type(line).objects.filter(pk=line.pk).update(promised_date=requested)
+        sales_orders.confirm(tenant=tenant, user=user, order=order)
+        order.refresh_from_db()
+    return order

@@ -8,6 +8,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from erp.tenancy import task_context
+from orders.services import allocation
 from warehouse.models import ReceiptLine
 
 logger = logging.getLogger(__name__)
@@ -17,11 +18,8 @@ logger = logging.getLogger(__name__)
     bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
 )
 def offer_receipt_to_demand_task(self, tenant_id: int, receipt_line_id: int) -> None:
-    """Offer newly received stock to waiting demand.
-
-    Sales orders and their backorder allocation do not exist yet (outbound issue); until then
-    this records the arrival for the exception log so a planner can see what came in.
-    """
+    """Offer newly received stock to waiting demand: allocate the backorders of its item.
+    Allocation skips lines already served, so a redelivered task changes nothing."""
     with task_context(tenant_id) as tenant:
         receipt = (
             ReceiptLine.objects.select_related("item", "order")
@@ -30,7 +28,8 @@ def offer_receipt_to_demand_task(self, tenant_id: int, receipt_line_id: int) -> 
         )
         if receipt is None:
             return
+        result = allocation.allocate(tenant=tenant, user=None, items=[receipt.item_id])
         logger.info(
-            "receipt %s: %s x %s on %s is available to waiting demand",
-            receipt.pk, receipt.accepted_base, receipt.item.sku, receipt.order.number,
+            "receipt %s of %s on %s: %s allocated to waiting lines, %s line(s) still backordered",
+            receipt.pk, receipt.item.sku, receipt.order.number, result.allocated, result.backordered_lines,
         )  # fmt: skip

@@ -6,11 +6,32 @@ ledger.post(tenant=..., user=..., kind="move", moves=[ledger.Move(...)], idempot
 
 from inventory.ledger.locations import bin_location, ensure_bin_locations, virtual_location
 from inventory.ledger.posting import Consume, Move, post
-from inventory.ledger.reservations import release, release_source, reserve
+from inventory.ledger.reservations import (
+    Candidate,
+    ReserveRequest,
+    lock_available,
+    release,
+    release_source,
+    reserve,
+    reserve_many,
+)
 from inventory.ledger.reversal import reverse
 from inventory.ledger.verify import verify
 
 __all__ = [
-    "Consume", "Move", "bin_location", "ensure_bin_locations", "post", "release",
-    "release_source", "reserve", "reverse", "verify", "virtual_location",
+    "Candidate",
+    "Consume",
+    "Move",
+    "ReserveRequest",
+    "bin_location",
+    "ensure_bin_locations",
+    "lock_available",
+    "post",
+    "release",
+    "release_source",
+    "reserve",
+    "reserve_many",
+    "reverse",
+    "verify",
+    "virtual_location",
 ]  # fmt: skip

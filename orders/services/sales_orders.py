@@ -1,0 +1,292 @@
+"""Sales orders: entry with an ATP check per line, the status machine, cancellation, and the
+demand they publish (the unallocated part of each open line, on its promised date)."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from erp.errors import DomainError, InvalidTransition
+from erp.models import Tenant, User
+from erp.numbers import plain
+from erp.roles import Role, require_role
+from inventory import ledger
+from inventory import selectors as inventory_selectors
+from inventory.ledger import projections
+from inventory.models import Item, ItemUnit, ProjectionKind, Site
+from orders.models import Customer, OrderStatus, SalesOrder, SalesOrderLine, ShipTo
+
+ORDER_TAKERS = [Role.SUPERVISOR, Role.PLANNER, Role.ADMIN]
+SOURCE = "sales_order_line"
+EDITABLE = {OrderStatus.DRAFT}
+CANCELLABLE = {
+    OrderStatus.DRAFT,
+    OrderStatus.CONFIRMED,
+    OrderStatus.PARTIALLY_ALLOCATED,
+    OrderStatus.ALLOCATED,
+    OrderStatus.RELEASED,
+}
+
+
+class OrderError(DomainError):
+    message = _("{detail}")
+
+    def __init__(self, detail: str, **facts):
+        super().__init__(detail=detail, **facts)
+
+
+class CreditHold(DomainError):
+    message = _("{customer} is on credit hold: {number} cannot be released.")
+
+
+def _lock(tenant: Tenant, order: SalesOrder) -> SalesOrder:
+    return (
+        SalesOrder.objects.select_for_update(of=("self",))
+        .select_related("customer", "site")
+        .get(tenant=tenant, pk=order.pk)
+    )
+
+
+def publish_demand(*, tenant: Tenant, lines: list[SalesOrderLine]) -> None:
+    """Each line's unallocated quantity as demand on its promised date (none unless open)."""
+    rows = []
+    for line in lines:
+        live = line.order.status in (
+            OrderStatus.CONFIRMED,
+            OrderStatus.PARTIALLY_ALLOCATED,
+            OrderStatus.ALLOCATED,
+            OrderStatus.RELEASED,
+            OrderStatus.PICKING,
+            OrderStatus.PACKED,
+            OrderStatus.SHIPPED,
+        )
+        quantity = max(line.unallocated_base, Decimal(0)) if live else Decimal(0)
+        rows.append(
+            projections.ProjectionRow(
+                line.pk,
+                line.item_id,
+                line.order.site_id,
+                line.promised_date,
+                quantity,
+                f"{line.order.number}/{line.line_no}",
+            )
+        )
+    projections.publish_many(
+        tenant=tenant, source_type=SOURCE, kind=ProjectionKind.DEMAND, rows=rows
+    )
+
+
+def next_number(tenant: Tenant) -> str:
+    last = SalesOrder.objects.filter(tenant=tenant, number__startswith="SO-").aggregate(
+        n=Max("number")
+    )["n"]
+    sequence = int(last.split("-")[1]) + 1 if last and last.split("-")[1].isdigit() else 100001
+    return f"SO-{sequence:06d}"
+
+
+@transaction.atomic
+def create_order(
+    *, tenant: Tenant, user: User, customer: Customer, site: Site, requested_date: datetime.date,
+    ship_to: ShipTo | None = None, customer_reference: str = "", notes: str = "",
+) -> SalesOrder:  # fmt: skip
+    require_role(tenant=tenant, user=user, roles=ORDER_TAKERS)
+    if not customer.is_active:
+        raise OrderError(f"Customer {customer.code} is inactive.")
+    if ship_to is not None and ship_to.customer_id != customer.pk:
+        raise OrderError("That ship-to address belongs to another customer.")
+    ship_to = ship_to or customer.ship_tos.filter(is_default=True).first()
+    today = timezone.localdate()
+    return SalesOrder.objects.create(
+        tenant=tenant, number=next_number(tenant), customer=customer, ship_to=ship_to, site=site,
+        order_date=today, requested_date=requested_date, promised_date=requested_date,
+        customer_reference=customer_reference, carrier=customer.carrier, route=customer.route,
+        notes=notes, created_by=user,
+    )  # fmt: skip
+
+
+def _base(tenant: Tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
+    if quantity <= 0:
+        raise OrderError(f"Order a quantity above zero of {item.sku}.")
+    factor = Decimal(1)
+    if unit != item.base_unit:
+        factor = (
+            ItemUnit.objects.filter(tenant=tenant, item=item, code=unit)
+            .values_list("factor", flat=True)
+            .first()
+        )
+        if factor is None:
+            raise OrderError(f"{item.sku} has no unit '{unit}'.")
+    base = quantity * factor
+    if not item.divisible and base != base.to_integral_value():
+        raise OrderError(
+            f"{plain(quantity)} {unit} of {item.sku} is {plain(base)} {item.base_unit}; a {item.base_unit} cannot be split."
+        )
+    return base
+
+
+def promise_date(
+    *, tenant: Tenant, item: Item, site: Site, quantity_base: Decimal, requested: datetime.date
+) -> tuple[datetime.date | None, Decimal]:
+    """The earliest date from `requested` on that ATP can promise `quantity_base`, and what
+    is promisable on the requested date (DOMAIN.md, "Available-to-promise")."""
+    atp = inventory_selectors.atp(tenant=tenant, item=item, site=site)
+    on_requested = Decimal(0)
+    for day in atp.days:
+        if day.date <= requested:
+            on_requested = day.promisable
+    first = atp.first_date_for(quantity_base)
+    if first is None:
+        return None, on_requested
+    return max(first, requested), on_requested
+
+
+@transaction.atomic
+def add_line(
+    *, tenant: Tenant, user: User, order: SalesOrder, item: Item, quantity: Decimal, price: Decimal,
+    unit: str | None = None, requested_date: datetime.date | None = None,
+) -> SalesOrderLine:  # fmt: skip
+    """Add a line to a draft order, promised on the first date ATP covers it (the requested
+    date when stock allows; with no such date in sight, the requested date, as a backorder)."""
+    require_role(tenant=tenant, user=user, roles=ORDER_TAKERS)
+    order = _lock(tenant, order)
+    if order.status not in EDITABLE:
+        raise OrderError(
+            f"{order.number} is {order.get_status_display().lower()}; only a draft can be changed."
+        )
+    if not item.is_active:
+        raise OrderError(f"{item.sku} is inactive.")
+    if price < 0:
+        raise OrderError("A price cannot be negative.")
+    unit = unit or item.base_unit
+    base = _base(tenant, item, unit, Decimal(quantity))
+    requested = requested_date or order.requested_date
+    promised, _ = promise_date(
+        tenant=tenant, item=item, site=order.site, quantity_base=base, requested=requested
+    )
+    line_no = (order.lines.aggregate(n=Max("line_no"))["n"] or 0) + 1
+    return SalesOrderLine.objects.create(
+        tenant=tenant, order=order, line_no=line_no, item=item, unit=unit, quantity=quantity,
+        quantity_base=base, price=price, requested_date=requested, promised_date=promised or requested,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def remove_line(*, tenant: Tenant, user: User, line: SalesOrderLine) -> None:
+    require_role(tenant=tenant, user=user, roles=ORDER_TAKERS)
+    order = _lock(tenant, line.order)
+    if order.status not in EDITABLE:
+        raise OrderError(
+            f"{order.number} is {order.get_status_display().lower()}; only a draft can be changed."
+        )
+    line.delete()
+
+
+def _move(order: SalesOrder, target: OrderStatus) -> None:
+    raise InvalidTransition(
+        document=order.number,
+        current=order.get_status_display().lower(),
+        target=OrderStatus(target).label.lower(),
+    )
+
+
+@transaction.atomic
+def confirm(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
+    """Confirm a draft: its lines become demand; the order's promised date is its latest line's."""
+    require_role(tenant=tenant, user=user, roles=ORDER_TAKERS)
+    order = _lock(tenant, order)
+    if order.status != OrderStatus.DRAFT:
+        _move(order, OrderStatus.CONFIRMED)
+    lines = list(order.lines.select_related("order"))
+    if not lines:
+        raise OrderError(f"{order.number} has no lines.")
+    order.status = OrderStatus.CONFIRMED
+    order.confirmed_at = timezone.now()
+    order.promised_date = max(line.promised_date for line in lines)
+    order.save(update_fields=["status", "confirmed_at", "promised_date"])
+    publish_demand(tenant=tenant, lines=lines)
+    return order
+
+
+@transaction.atomic
+def release(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
+    """Release an allocated (or partly allocated) order to the floor for waving."""
+    require_role(tenant=tenant, user=user, roles=[Role.SUPERVISOR, Role.ADMIN])
+    order = _lock(tenant, order)
+    if order.status not in (OrderStatus.ALLOCATED, OrderStatus.PARTIALLY_ALLOCATED):
+        _move(order, OrderStatus.RELEASED)
+    if order.customer.credit_hold:
+        raise CreditHold(customer=order.customer.name, number=order.number)
+    order.status = OrderStatus.RELEASED
+    order.save(update_fields=["status"])
+    return order
+
+
+@transaction.atomic
+def cancel(*, tenant: Tenant, user: User, order: SalesOrder, reason: str = "") -> SalesOrder:
+    """Cancel an order not yet being picked: its reservations are released, its demand withdrawn."""
+    require_role(tenant=tenant, user=user, roles=ORDER_TAKERS)
+    order = _lock(tenant, order)
+    if order.status not in CANCELLABLE:
+        _move(order, OrderStatus.CANCELLED)
+    lines = list(
+        SalesOrderLine.objects.select_for_update().filter(tenant=tenant, order=order).order_by("pk")
+    )
+    for line in lines:
+        ledger.release_source(tenant=tenant, user=user, source_type=SOURCE, source_id=line.pk)
+        line.cancelled_base += line.allocated_base + line.unallocated_base
+        line.allocated_base = Decimal(0)
+        line.save(update_fields=["cancelled_base", "allocated_base"])
+    order.status = OrderStatus.CANCELLED
+    if reason.strip():
+        order.notes = f"{order.notes}\nCancelled: {reason.strip()}".strip()
+    order.save(update_fields=["status", "notes"])
+    publish_demand(tenant=tenant, lines=[line for line in lines])
+    return order
+
+
+@transaction.atomic
+def close(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
+    """Close a shipped order; what is still backordered is cancelled."""
+    require_role(tenant=tenant, user=user, roles=ORDER_TAKERS)
+    order = _lock(tenant, order)
+    lines = list(
+        SalesOrderLine.objects.select_for_update().filter(tenant=tenant, order=order).order_by("pk")
+    )
+    if not any(line.shipped_base > 0 for line in lines) or any(
+        line.allocated_base > 0 or line.picked_base > 0 for line in lines
+    ):
+        _move(order, OrderStatus.CLOSED)
+    for line in lines:
+        if line.unallocated_base > 0:
+            line.cancelled_base += line.unallocated_base
+            line.save(update_fields=["cancelled_base"])
+    order.status = OrderStatus.CLOSED
+    order.save(update_fields=["status"])
+    publish_demand(tenant=tenant, lines=lines)
+    return order
+
+
+def refresh_status(order: SalesOrder, lines: list[SalesOrderLine]) -> str:
+    """The allocation-driven status of a confirmed order from its lines (no save)."""
+    if order.status in (
+        OrderStatus.DRAFT,
+        OrderStatus.CANCELLED,
+        OrderStatus.CLOSED,
+        OrderStatus.RELEASED,
+        OrderStatus.PICKING,
+        OrderStatus.PACKED,
+    ):
+        return order.status
+    wanting = sum((line.unallocated_base for line in lines), Decimal(0))
+    held = sum((line.allocated_base + line.picked_base for line in lines), Decimal(0))
+    shipped = sum((line.shipped_base for line in lines), Decimal(0))
+    if wanting <= 0 and held <= 0 and shipped > 0:
+        return OrderStatus.SHIPPED
+    if wanting <= 0:
+        return OrderStatus.ALLOCATED
+    return OrderStatus.PARTIALLY_ALLOCATED if held > 0 else OrderStatus.CONFIRMED
