@@ -149,10 +149,17 @@ class Candidate:
     lot_received: datetime.datetime | None
 
 
-def lock_available(*, tenant: Tenant, site_id: int, item_ids: Iterable[int]) -> list[Candidate]:
+STORAGE_BIN_TYPES = ("pick_face", "reserve")
+
+
+def lock_available(
+    *, tenant: Tenant, site_id: int, item_ids: Iterable[int], bin_types: Iterable[str] = STORAGE_BIN_TYPES
+) -> list[Candidate]:
     """Lock and read every `available` balance with free stock of these items in the site's
-    bins, in the ledger's global key order (as `post` locks), so an allocation reserving from
-    them cannot deadlock with a posting and cannot promise a unit twice."""
+    storage bins (pick faces and reserve: not docks, QC or staging, where stock is still
+    arriving or already picked), in the ledger's global key order (as `post` locks), so an
+    allocation reserving from them cannot deadlock with a posting and cannot promise a unit
+    twice."""
     ids = sorted(set(item_ids))
     if not ids:
         return []
@@ -167,10 +174,11 @@ def lock_available(*, tenant: Tenant, site_id: int, item_ids: Iterable[int]) -> 
             LEFT JOIN inventory_lot lot ON lot.id = b.lot_id AND lot.tenant_id = b.tenant_id
             WHERE b.tenant_id = %s AND b.site_id = %s AND b.item_id = ANY(%s) AND b.is_real
               AND b.status = 'available' AND b.on_hand > b.reserved AND bin.is_active
+              AND bin.bin_type = ANY(%s)
             ORDER BY b.item_id, b.location_id, COALESCE(b.lot_id, 0), COALESCE(b.serial_id, 0), b.status
             FOR UPDATE OF b
             """,
-            [tenant.pk, site_id, ids],
+            [tenant.pk, site_id, ids, list(bin_types)],
         )
         return [Candidate(*row) for row in cursor.fetchall()]
 

@@ -1,8 +1,26 @@
+from warehouse.models.outbound import (
+    Carton,
+    CartonLine,
+    CountRequest,
+    ExceptionKind,
+    FloorException,
+    PickBatch,
+    PickState,
+    PickTask,
+    Shipment,
+    ShipmentStatus,
+    ShippingSettings,
+    Wave,
+    WaveOrder,
+    WaveStatus,
+)
 from warehouse.models.putaway import PutawayRule, PutawayTask, TaskState
 from warehouse.models.receiving import Discrepancy, DiscrepancyKind, DiscrepancyState, ReceiptLine
 from warehouse.models.settings import ReceivingSettings, ShelfLifePolicy
 
 __all__ = [
-    "Discrepancy", "DiscrepancyKind", "DiscrepancyState", "PutawayRule", "PutawayTask",
-    "ReceiptLine", "ReceivingSettings", "ShelfLifePolicy", "TaskState",
+    "Carton", "CartonLine", "CountRequest", "Discrepancy", "DiscrepancyKind", "DiscrepancyState",
+    "ExceptionKind", "FloorException", "PickBatch", "PickState", "PickTask", "PutawayRule",
+    "PutawayTask", "ReceiptLine", "ReceivingSettings", "ShelfLifePolicy", "Shipment",
+    "ShipmentStatus", "ShippingSettings", "TaskState", "Wave", "WaveOrder", "WaveStatus",
 ]  # fmt: skip

@@ -1,0 +1,274 @@
+"""Packing picked goods into cartons (each closed carton gets an SSCC) and shipping them.
+
+Packing moves no stock: cartons group what sits at staging. Confirming a shipment posts its
+cartons' contents staging -> customer (cost of goods by each item's costing method), moves
+the quantities from picked to shipped on the order lines and records whether it left on or
+before the promised date.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+
+from biip.checksums import gs1_standard_check_digit
+from django.db import transaction
+from django.db.models import Max, Q, Sum
+from django.utils import timezone
+
+from erp.errors import InvalidTransition
+from erp.models import Tenant, User
+from erp.numbers import plain
+from erp.roles import Role, require_role
+from inventory import ledger
+from inventory.models import Item, LocationKind, Lot, SerialNumber, TransactionKind
+from orders.models import OrderStatus, SalesOrder, SalesOrderLine
+from orders.services.sales_orders import refresh_status
+from warehouse.models import (
+    Carton,
+    CartonLine,
+    ExceptionKind,
+    FloorException,
+    PickState,
+    PickTask,
+    Shipment,
+    ShipmentStatus,
+    ShippingSettings,
+)
+from warehouse.services.receiving import ReceivingError as WarehouseError
+
+PACKERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+SHIPPERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+
+
+def sscc(*, extension: int, company_prefix: str, serial: int) -> str:
+    """An SSCC (GS1 AI 00): extension digit, company prefix and serial reference filling 17
+    digits, then the GS1 check digit."""
+    room = 16 - len(company_prefix)
+    if serial >= 10**room:
+        raise WarehouseError(f"SSCC serial references for prefix {company_prefix} are used up.")
+    body = f"{extension}{company_prefix}{serial:0{room}d}"
+    return body + str(gs1_standard_check_digit(body))
+
+
+def _next_sscc(tenant: Tenant) -> str:
+    settings, _ = ShippingSettings.objects.get_or_create(tenant=tenant)
+    settings = ShippingSettings.objects.select_for_update().get(pk=settings.pk)
+    if not settings.gs1_company_prefix:
+        raise WarehouseError(
+            "Set the GS1 company prefix under Settings > Shipping before closing cartons."
+        )
+    code = sscc(
+        extension=settings.extension_digit,
+        company_prefix=settings.gs1_company_prefix,
+        serial=settings.next_serial,
+    )
+    settings.next_serial += 1
+    settings.save(update_fields=["next_serial"])
+    return code
+
+
+def packed_by_line(*, tenant: Tenant, order: SalesOrder) -> dict[int, Decimal]:
+    """Per order line, what is packed and not yet shipped."""
+    rows = (
+        CartonLine.objects.filter(tenant=tenant, carton__order=order)
+        .filter(Q(carton__shipment__isnull=True) | Q(carton__shipment__status=ShipmentStatus.OPEN))
+        .values("order_line_id")
+        .annotate(q=Sum("quantity"))
+    )
+    packed: dict[int, Decimal] = defaultdict(Decimal)
+    for row in rows:
+        packed[row["order_line_id"]] += row["q"]
+    return packed
+
+
+@transaction.atomic
+def pack(
+    *, tenant: Tenant, user: User, order: SalesOrder, item: Item, quantity: Decimal,
+    carton: Carton | None = None, lot: Lot | None = None, serial: SerialNumber | None = None,
+) -> Carton:  # fmt: skip
+    """Put `quantity` (base units) of a picked item into an open carton (a new one if None)."""
+    require_role(tenant=tenant, user=user, roles=PACKERS)
+    order = SalesOrder.objects.select_for_update().get(tenant=tenant, pk=order.pk)
+    quantity = Decimal(quantity)
+    if quantity <= 0:
+        raise WarehouseError("Pack a quantity above zero.")
+    lines = list(
+        SalesOrderLine.objects.filter(
+            tenant=tenant, order=order, item=item, picked_base__gt=0
+        ).order_by("line_no")
+    )
+    if not lines:
+        raise WarehouseError(f"{item.sku} is not picked for {order.number}.")
+    packed = packed_by_line(tenant=tenant, order=order)
+    line = next((line for line in lines if line.picked_base - packed[line.pk] >= quantity), None)
+    if line is None:
+        left = sum((line.picked_base - packed[line.pk] for line in lines), Decimal(0))
+        raise WarehouseError(
+            f"Only {plain(left)} {item.base_unit} of {item.sku} are picked and not yet packed for {order.number}."
+        )
+    if carton is None:
+        carton = Carton.objects.create(tenant=tenant, order=order, created_by=user)
+    elif carton.order_id != order.pk or carton.closed:
+        raise WarehouseError("That carton is closed or belongs to another order.")
+    CartonLine.objects.create(
+        tenant=tenant,
+        carton=carton,
+        order_line=line,
+        item=item,
+        lot=lot,
+        serial=serial,
+        quantity=quantity,
+    )
+    return carton
+
+
+@transaction.atomic
+def close_carton(
+    *, tenant: Tenant, user: User, carton: Carton, weight_kg: Decimal | None = None,
+    length_cm: Decimal | None = None, width_cm: Decimal | None = None, height_cm: Decimal | None = None,
+) -> Carton:  # fmt: skip
+    """Close a carton with its weight and size; it gets the tenant's next SSCC."""
+    require_role(tenant=tenant, user=user, roles=PACKERS)
+    carton = Carton.objects.select_for_update().get(tenant=tenant, pk=carton.pk)
+    if carton.closed:
+        return carton
+    if not carton.lines.exists():
+        raise WarehouseError("An empty carton cannot be closed.")
+    carton.weight_kg, carton.length_cm, carton.width_cm, carton.height_cm = (
+        weight_kg,
+        length_cm,
+        width_cm,
+        height_cm,
+    )
+    carton.sscc = _next_sscc(tenant)
+    carton.closed = True
+    carton.save()
+    return carton
+
+
+@transaction.atomic
+def finish_packing(*, tenant: Tenant, user: User, order: SalesOrder) -> list[FloorException]:
+    """Declare the order packed. Any picked quantity left out of closed cartons (or cartons
+    left open) is flagged for the supervisor."""
+    require_role(tenant=tenant, user=user, roles=PACKERS)
+    order = SalesOrder.objects.select_for_update().get(tenant=tenant, pk=order.pk)
+    if PickTask.objects.filter(tenant=tenant, order=order, state=PickState.OPEN).exists():
+        raise WarehouseError(f"{order.number} still has items to pick.")
+    if Carton.objects.filter(tenant=tenant, order=order, closed=False).exists():
+        raise WarehouseError("Close every carton (weight and size) before finishing.")
+    packed = packed_by_line(tenant=tenant, order=order)
+    flagged = []
+    for line in SalesOrderLine.objects.filter(
+        tenant=tenant, order=order, picked_base__gt=0
+    ).select_related("item"):
+        if packed[line.pk] != line.picked_base:
+            flagged.append(
+                FloorException.objects.create(
+                    tenant=tenant, kind=ExceptionKind.PACK_MISMATCH, order=order, item=line.item,
+                    expected=line.picked_base, found=packed[line.pk], created_by=user,
+                    outcome=f"picked {plain(line.picked_base)}, packed {plain(packed[line.pk])}",
+                )
+            )  # fmt: skip
+    if order.status == OrderStatus.PICKING:
+        order.status = OrderStatus.PACKED
+        order.save(update_fields=["status"])
+    return flagged
+
+
+def next_shipment_number(tenant: Tenant) -> str:
+    last = Shipment.objects.filter(tenant=tenant, number__startswith="SH-").aggregate(
+        n=Max("number")
+    )["n"]
+    sequence = int(last.split("-")[1]) + 1 if last and last.split("-")[1].isdigit() else 1
+    return f"SH-{sequence:06d}"
+
+
+@transaction.atomic
+def create_shipment(
+    *, tenant: Tenant, user: User, order: SalesOrder, cartons: list[Carton], carrier: str = "",
+    service: str = "", tracking_number: str = "",
+) -> Shipment:  # fmt: skip
+    require_role(tenant=tenant, user=user, roles=SHIPPERS)
+    cartons = list(
+        Carton.objects.select_for_update()
+        .filter(tenant=tenant, pk__in=[c.pk for c in cartons])
+        .order_by("pk")
+    )
+    if not cartons:
+        raise WarehouseError("Choose the cartons to ship.")
+    for carton in cartons:
+        if carton.order_id != order.pk or not carton.closed or carton.shipment_id:
+            raise WarehouseError(
+                f"Carton {carton.sscc or carton.pk} is open, already shipping, or another order's."
+            )
+    shipment = Shipment.objects.create(
+        tenant=tenant, number=next_shipment_number(tenant), order=order,
+        carrier=carrier or order.carrier, service=service, tracking_number=tracking_number,
+    )  # fmt: skip
+    Carton.objects.filter(tenant=tenant, pk__in=[c.pk for c in cartons]).update(shipment=shipment)
+    return shipment
+
+
+@transaction.atomic
+def confirm_shipment(*, tenant: Tenant, user: User, shipment: Shipment) -> Shipment:
+    """Ship: post the cartons' contents from staging to the customer, with cost of goods."""
+    require_role(tenant=tenant, user=user, roles=SHIPPERS)
+    order = SalesOrder.objects.select_for_update().get(tenant=tenant, pk=shipment.order_id)
+    shipment = Shipment.objects.select_for_update(of=("self",)).get(tenant=tenant, pk=shipment.pk)
+    if shipment.status != ShipmentStatus.OPEN:
+        raise InvalidTransition(
+            document=shipment.number,
+            current=shipment.get_status_display().lower(),
+            target="shipped",
+        )
+    contents = list(
+        CartonLine.objects.filter(tenant=tenant, carton__shipment=shipment).select_related(
+            "item", "lot", "serial", "order_line"
+        )
+    )
+    if not contents:
+        raise WarehouseError(f"{shipment.number} has no cartons.")
+    lines = {
+        line.pk: line
+        for line in SalesOrderLine.objects.select_for_update(of=("self",))
+        .filter(tenant=tenant, order=order)
+        .order_by("pk")
+    }
+    staging = (
+        PickTask.objects.filter(tenant=tenant, order=order)
+        .values_list("to_location", flat=True)
+        .first()
+    )
+    if staging is None:
+        raise WarehouseError(f"{order.number} was never picked.")
+    from inventory.models import Location
+
+    staging_location = Location.objects.get(tenant=tenant, pk=staging)  # where the picks went
+    customer = ledger.virtual_location(tenant=tenant, kind=LocationKind.CUSTOMER)
+    shipment.transaction = ledger.post(
+        tenant=tenant, user=user, kind=TransactionKind.SHIPMENT,
+        moves=[ledger.Move(item=c.item, quantity=c.quantity, source=staging_location, destination=customer, lot=c.lot, serial=c.serial) for c in contents],
+        reference=f"{order.number} {shipment.number}", idempotency_key=f"shipment:{shipment.pk}",
+    )  # fmt: skip
+    now = timezone.now()
+    for content in contents:
+        line = lines[content.order_line_id]
+        if content.quantity > line.picked_base:
+            raise WarehouseError(f"{shipment.number} ships more {line.item.sku} than was picked.")
+        line.picked_base -= content.quantity
+        line.shipped_base += content.quantity
+        line.first_shipped_at = line.first_shipped_at or now
+    for line in lines.values():
+        line.save(update_fields=["picked_base", "shipped_base", "first_shipped_at"])
+    shipment.status, shipment.shipped_at, shipment.shipped_by = ShipmentStatus.SHIPPED, now, user
+    shipment.on_time = timezone.localdate() <= order.promised_date
+    shipment.save(update_fields=["transaction", "status", "shipped_at", "shipped_by", "on_time"])
+    remaining = list(lines.values())
+    if any(line.picked_base > 0 for line in remaining):
+        order.status = OrderStatus.PACKED
+    else:
+        order.status = OrderStatus.CONFIRMED  # recomputed from its lines just below
+        order.status = refresh_status(order, remaining)
+    order.save(update_fields=["status"])
+    return shipment
