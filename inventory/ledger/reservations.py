@@ -153,7 +153,11 @@ STORAGE_BIN_TYPES = ("pick_face", "reserve")
 
 
 def lock_available(
-    *, tenant: Tenant, site_id: int, item_ids: Iterable[int], bin_types: Iterable[str] = STORAGE_BIN_TYPES
+    *,
+    tenant: Tenant,
+    site_id: int,
+    item_ids: Iterable[int],
+    bin_types: Iterable[str] = STORAGE_BIN_TYPES,
 ) -> list[Candidate]:
     """Lock and read every `available` balance with free stock of these items in the site's
     storage bins (pick faces and reserve: not docks, QC or staging, where stock is still

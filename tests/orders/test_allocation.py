@@ -189,29 +189,41 @@ def test_allocating_again_changes_nothing(tenant_a, floor):
     assert_ledger_clean(tenant_a)
 
 
-def test_a_receipt_task_allocates_the_waiting_backorder(
+def test_stock_put_away_is_allocated_to_the_waiting_backorder(
     tenant_a, django_capture_on_commit_callbacks
 ):
+    from inventory import ledger
+    from orders.tasks import allocate_task
     from tests.warehouse.conftest import Dock
-    from warehouse.services import receiving
-    from warehouse.tasks import offer_receipt_to_demand_task
+    from warehouse.models import PutawayTask
+    from warehouse.services import putaway, receiving
 
     dock = Dock(tenant_a)
+    shelf = bin_in(tenant_a, site=dock.order.site, bin_type="reserve", code="R-9")
     order = confirmed_order(CustomerFactory(tenant=tenant_a), dock.order.site, [(dock.item, 30)])
     _allocate(tenant_a)
     assert _line(tenant_a, order).allocated_base == 0
     with tenant_context(tenant_a):
+        receiving.receive(
+            tenant=tenant_a,
+            user=dock.operator,
+            order=dock.order,
+            item=dock.item,
+            quantity=Decimal(40),
+            dock=dock.dock,
+            scan_key="r",
+        )
+        task = PutawayTask.objects.get()
         with django_capture_on_commit_callbacks() as callbacks:
-            receipt = receiving.receive(
+            putaway.complete(
                 tenant=tenant_a,
                 user=dock.operator,
-                order=dock.order,
-                item=dock.item,
-                quantity=Decimal(40),
-                dock=dock.dock,
-                scan_key="r",
+                task=task,
+                location=ledger.bin_location(tenant=tenant_a, bin=shelf),
+                override_reason="test shelf",
             )
-    assert len(callbacks) == 1  # the offer task, queued for after the commit
-    offer_receipt_to_demand_task(tenant_a.pk, receipt.pk)
+    # Stock at the dock is not pickable; once put away, the allocation task is queued.
+    assert _line(tenant_a, order).allocated_base == 0 and len(callbacks) == 1
+    allocate_task(tenant_a.pk, [dock.item.pk])
     assert _line(tenant_a, order).allocated_base == 30
     assert_ledger_clean(tenant_a)

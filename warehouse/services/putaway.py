@@ -249,6 +249,10 @@ def complete(
         user,
         timezone.now(),
     )
+    # The goods are pickable now: let waiting backorders of the item have them.
+    from orders.tasks import allocate_task
+
+    allocate_task.delay_on_commit(tenant.pk, [task.item_id])
     task.override_reason = (
         override_reason.strip()[:200] if location.pk != task.suggested_location_id else ""
     )
