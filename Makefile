@@ -42,6 +42,7 @@ bench: install
 	$(PY) bench/import_bins.py
 	$(PY) bench/import_items.py
 	$(PY) bench/receive.py
+	$(PY) bench/allocate.py
 	$(PY) bench/ledger_post.py $(ARGS)
 
 bench-ledger: install
