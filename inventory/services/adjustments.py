@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from erp.errors import DomainError, InvalidTransition
 from erp.models import Tenant, User
 from erp.roles import Role, require_role
-from inventory import ledger
+from inventory import ledger, units
 from inventory.errors import InvalidPosting
 from inventory.ledger.posting import Move
 from inventory.models import (
@@ -22,7 +22,6 @@ from inventory.models import (
     CostLayer,
     InventorySettings,
     Item,
-    ItemUnit,
     Location,
     LocationKind,
     Lot,
@@ -107,15 +106,8 @@ def request_adjustment(
     quantity = Decimal(quantity)
     if quantity == 0:
         raise InvalidPosting("An adjustment needs a quantity other than zero.")
-    if unit and unit != item.base_unit:
-        factor = (
-            ItemUnit.objects.filter(tenant=tenant, item=item, code=unit)
-            .values_list("factor", flat=True)
-            .first()
-        )
-        if factor is None:
-            raise InvalidPosting(f"{item.sku} has no unit '{unit}'.")
-        quantity *= factor
+    if unit:
+        quantity = units.to_base(tenant=tenant, item=item, unit=unit, quantity=quantity)
     if not location.is_real:
         raise InvalidPosting("Adjust stock in a bin.")
     adding = quantity > 0

@@ -11,14 +11,14 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erp import numbering
 from erp.errors import DomainError, InvalidTransition
 from erp.models import Tenant, User
-from erp.numbers import plain
 from erp.roles import Role, require_role
-from inventory import ledger
+from inventory import ledger, units
 from inventory import selectors as inventory_selectors
 from inventory.ledger import projections
-from inventory.models import Item, ItemUnit, ProjectionKind, Site
+from inventory.models import Item, ProjectionKind, Site
 from orders.models import Customer, OrderStatus, SalesOrder, SalesOrderLine, ShipTo
 
 ORDER_TAKERS = [Role.SUPERVISOR, Role.PLANNER, Role.ADMIN]
@@ -82,11 +82,7 @@ def publish_demand(*, tenant: Tenant, lines: list[SalesOrderLine]) -> None:
 
 
 def next_number(tenant: Tenant) -> str:
-    last = SalesOrder.objects.filter(tenant=tenant, number__startswith="SO-").aggregate(
-        n=Max("number")
-    )["n"]
-    sequence = int(last.split("-")[1]) + 1 if last and last.split("-")[1].isdigit() else 100001
-    return f"SO-{sequence:06d}"
+    return numbering.next_number(SalesOrder, tenant=tenant, prefix="SO-", width=6, first=100001)
 
 
 @transaction.atomic
@@ -112,21 +108,7 @@ def create_order(
 def _base(tenant: Tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
     if quantity <= 0:
         raise OrderError(f"Order a quantity above zero of {item.sku}.")
-    factor = Decimal(1)
-    if unit != item.base_unit:
-        factor = (
-            ItemUnit.objects.filter(tenant=tenant, item=item, code=unit)
-            .values_list("factor", flat=True)
-            .first()
-        )
-        if factor is None:
-            raise OrderError(f"{item.sku} has no unit '{unit}'.")
-    base = quantity * factor
-    if not item.divisible and base != base.to_integral_value():
-        raise OrderError(
-            f"{plain(quantity)} {unit} of {item.sku} is {plain(base)} {item.base_unit}; a {item.base_unit} cannot be split."
-        )
-    return base
+    return units.to_base(tenant=tenant, item=item, unit=unit, quantity=quantity)
 
 
 def promise_date(

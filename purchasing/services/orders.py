@@ -14,12 +14,13 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 
+from erp import numbering
 from erp.errors import InvalidTransition
 from erp.models import Tenant, User
-from erp.numbers import plain
 from erp.roles import Role, require_role
+from inventory import units
 from inventory.ledger import projections
-from inventory.models import Item, ItemUnit, ProjectionKind, Site
+from inventory.models import Item, ProjectionKind, Site
 from purchasing.errors import ApprovalRequired, EmptyOrder, InvalidLine, OrderNotEditable
 from purchasing.models import (
     OPEN_STATUSES,
@@ -84,11 +85,7 @@ def _publish_all(tenant: Tenant, order: PurchaseOrder) -> None:
 
 
 def next_number(tenant: Tenant) -> str:
-    last = PurchaseOrder.objects.filter(tenant=tenant, number__startswith="PO-").aggregate(
-        n=Max("number")
-    )["n"]
-    sequence = int(last.split("-")[1]) + 1 if last and last.split("-")[1].isdigit() else 1001
-    return f"PO-{sequence:06d}"
+    return numbering.next_number(PurchaseOrder, tenant=tenant, prefix="PO-", width=6, first=1001)
 
 
 @transaction.atomic
@@ -110,21 +107,7 @@ def create_order(
 def _base_quantity(tenant: Tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
     if quantity <= 0:
         raise InvalidLine(detail=f"Order a quantity above zero of {item.sku}.")
-    factor = Decimal(1)
-    if unit != item.base_unit:
-        factor = (
-            ItemUnit.objects.filter(tenant=tenant, item=item, code=unit)
-            .values_list("factor", flat=True)
-            .first()
-        )
-        if factor is None:
-            raise InvalidLine(detail=f"{item.sku} has no unit '{unit}'.")
-    base = quantity * factor
-    if not item.divisible and base != base.to_integral_value():
-        raise InvalidLine(
-            detail=f"{quantity} {unit} of {item.sku} is {plain(base)} {item.base_unit}; a {item.base_unit} cannot be split."
-        )
-    return base
+    return units.to_base(tenant=tenant, item=item, unit=unit, quantity=quantity)
 
 
 @transaction.atomic

@@ -7,11 +7,11 @@ from decimal import Decimal
 
 import pytest
 
-from erp.errors import InvalidTransition, RoleRequired
+from erp.errors import DomainError, InvalidTransition, RoleRequired
 from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory.models import Projection
-from purchasing.errors import ApprovalRequired, EmptyOrder, InvalidLine, OrderNotEditable
+from purchasing.errors import ApprovalRequired, EmptyOrder, OrderNotEditable
 from purchasing.models import PurchasingSettings
 from purchasing.services import orders
 from tests.factories import ItemFactory, ItemUnitFactory, PurchaseOrderFactory, member
@@ -131,7 +131,7 @@ def test_empty_order_cannot_be_approved(tenant_a):
 )
 def test_bad_lines_are_refused(tenant_a, draft, quantity, unit, message):
     order, item = draft
-    with tenant_context(tenant_a), pytest.raises(InvalidLine, match=message):
+    with tenant_context(tenant_a), pytest.raises(DomainError, match=message):
         orders.add_line(
             tenant=tenant_a,
             user=order.created_by,

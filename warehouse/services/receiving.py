@@ -22,10 +22,9 @@ from erp.errors import DomainError
 from erp.models import Tenant, User
 from erp.numbers import plain
 from erp.roles import Role, require_role
-from inventory import ledger
+from inventory import ledger, units
 from inventory.models import (
     Item,
-    ItemUnit,
     Location,
     LocationKind,
     Lot,
@@ -75,21 +74,7 @@ def settings_for(tenant: Tenant) -> ReceivingSettings:
 
 
 def _base(tenant: Tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
-    factor = Decimal(1)
-    if unit != item.base_unit:
-        factor = (
-            ItemUnit.objects.filter(tenant=tenant, item=item, code=unit)
-            .values_list("factor", flat=True)
-            .first()
-        )
-        if factor is None:
-            raise ReceivingError(f"{item.sku} has no unit '{unit}'.")
-    base = quantity * factor
-    if not item.divisible and base != base.to_integral_value():
-        raise ReceivingError(
-            f"{quantity} {unit} of {item.sku} is {plain(base)} {item.base_unit}; a {item.base_unit} cannot be split."
-        )
-    return base
+    return units.to_base(tenant=tenant, item=item, unit=unit, quantity=quantity)
 
 
 def _lot(tenant: Tenant, item: Item, code: str, expiry: datetime.date | None) -> Lot | None:

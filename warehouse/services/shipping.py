@@ -13,9 +13,10 @@ from decimal import Decimal
 
 from biip.checksums import gs1_standard_check_digit
 from django.db import transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Q, Sum
 from django.utils import timezone
 
+from erp import numbering
 from erp.errors import InvalidTransition
 from erp.models import Tenant, User
 from erp.numbers import plain
@@ -177,11 +178,7 @@ def finish_packing(*, tenant: Tenant, user: User, order: SalesOrder) -> list[Flo
 
 
 def next_shipment_number(tenant: Tenant) -> str:
-    last = Shipment.objects.filter(tenant=tenant, number__startswith="SH-").aggregate(
-        n=Max("number")
-    )["n"]
-    sequence = int(last.split("-")[1]) + 1 if last and last.split("-")[1].isdigit() else 1
-    return f"SH-{sequence:06d}"
+    return numbering.next_number(Shipment, tenant=tenant, prefix="SH-", width=6)
 
 
 @transaction.atomic

@@ -6,9 +6,10 @@ import datetime
 from collections import defaultdict
 
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Q
 from django.utils import timezone
 
+from erp import numbering
 from erp.errors import InvalidTransition
 from erp.models import Tenant, User
 from erp.roles import Role, require_role
@@ -64,11 +65,7 @@ def candidate_orders(
 
 
 def next_number(tenant: Tenant) -> str:
-    last = Wave.objects.filter(tenant=tenant, number__startswith="W-").aggregate(n=Max("number"))[
-        "n"
-    ]
-    sequence = int(last.split("-")[1]) + 1 if last and last.split("-")[1].isdigit() else 1
-    return f"W-{sequence:05d}"
+    return numbering.next_number(Wave, tenant=tenant, prefix="W-", width=5)
 
 
 @transaction.atomic
