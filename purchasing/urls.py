@@ -1,5 +1,6 @@
 from django.urls import path
 
+from erp.imports.urls import import_urls
 from purchasing.views import orders, suppliers
 
 app_name = "purchasing"
@@ -7,8 +8,10 @@ app_name = "purchasing"
 urlpatterns = [
     path("suppliers/", suppliers.supplier_list, name="supplier_list"),
     path("suppliers/new/", suppliers.supplier_create, name="supplier_create"),
+    *import_urls("purchasing.suppliers", prefix="suppliers/import/"),
     path("suppliers/<int:pk>/", suppliers.supplier_detail, name="supplier_detail"),
     path("suppliers/<int:pk>/items/new/", suppliers.supplier_item_add, name="supplier_item_add"),
+    *import_urls("purchasing.supplier_items", prefix="supplier-items/import/"),
     path("orders/", orders.order_list, name="order_list"),
     path("orders/new/", orders.order_create, name="order_create"),
     path("orders/<int:pk>/", orders.order_detail, name="order_detail"),

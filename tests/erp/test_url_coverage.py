@@ -179,6 +179,16 @@ OBJECT_URLS: dict[str, Callable] = {
     },
     "purchasing:supplier_detail": lambda t: {"pk": SupplierFactory(tenant=t).pk},
     "purchasing:supplier_item_add": lambda t: {"pk": SupplierFactory(tenant=t).pk},
+    "purchasing:supplier_import_detail": lambda t: {
+        "pk": _import_job(t, "purchasing.suppliers").pk
+    },
+    "purchasing:supplier_import_start": lambda t: {"pk": _import_job(t, "purchasing.suppliers").pk},
+    "purchasing:supplier_item_import_detail": lambda t: {
+        "pk": _import_job(t, "purchasing.supplier_items").pk
+    },
+    "purchasing:supplier_item_import_start": lambda t: {
+        "pk": _import_job(t, "purchasing.supplier_items").pk
+    },
     "purchasing:order_detail": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
     "purchasing:order_add_line": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
     "purchasing:order_action": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
@@ -212,6 +222,8 @@ POST_ONLY = {
     "purchasing:order_add_line",
     "purchasing:order_action",
     "purchasing:order_remove_line",
+    "purchasing:supplier_import_start",
+    "purchasing:supplier_item_import_start",
     "inventory:item_import_start",
     "warehouse:short_close",
     "warehouse:discrepancy_resolve",
