@@ -21,6 +21,7 @@ class NavItem:
 A = Role.ADMIN
 ITEM_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A})
 ITEM_EDITORS = frozenset({Role.PLANNER, A})
+BUYERS = frozenset({Role.PLANNER, A})
 
 NAV: list[NavItem] = [
     NavItem(_("Home"), _("Dashboard"), "home", frozenset(Role)),
@@ -98,6 +99,13 @@ NAV: list[NavItem] = [
         _("Suppliers"),
         "purchasing:supplier_list",
         frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A}),
+    ),
+    NavItem(_("Purchasing"), _("Supplier import"), "purchasing:supplier_import", BUYERS),
+    NavItem(
+        _("Purchasing"),
+        _("Supplier item import"),
+        "purchasing:supplier_item_import",
+        BUYERS,
     ),
     NavItem(_("Settings"), _("Organisation"), "organisation", frozenset({A})),
     NavItem(_("Settings"), _("Inventory settings"), "inventory:inventory_settings", frozenset({A})),

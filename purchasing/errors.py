@@ -19,3 +19,23 @@ class EmptyOrder(DomainError):
 
 class InvalidLine(DomainError):
     message = _("{detail}")
+
+
+class InvalidSupplierItem(DomainError):
+    """Facts: sku, supplier, detail (which term is wrong and why)."""
+
+    message = _("{sku} from {supplier}: {detail}")
+
+
+class PreferredTaken(DomainError):
+    message = _(
+        "Another supplier of {sku} was marked preferred at the same moment; reload the page and "
+        "try again."
+    )
+
+
+class DuplicatePriceBreak(DomainError):
+    message = _(
+        "{sku} from {supplier} already has a price break at {quantity}; remove it first to "
+        "change its price."
+    )

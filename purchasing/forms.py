@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -41,13 +43,12 @@ class SupplierForm(forms.ModelForm):
         return currency
 
 
-class SupplierItemForm(forms.ModelForm):
-    item = forms.ModelChoiceField(queryset=None)
+class SupplierItemEditForm(forms.ModelForm):
+    """The terms of an item a supplier sells; the item itself stays (add another instead)."""
 
     class Meta:
         model = SupplierItem
         fields = [
-            "item",
             "supplier_sku",
             "pack_size",
             "minimum_order_quantity",
@@ -56,10 +57,36 @@ class SupplierItemForm(forms.ModelForm):
             "preferred",
             "inspection_required",
         ]
+        help_texts = {"preferred": _("Unmarks the item's other preferred supplier")}
+
+
+class SupplierItemForm(SupplierItemEditForm):
+    item = forms.ModelChoiceField(queryset=None)
+
+    class Meta(SupplierItemEditForm.Meta):
+        fields = ["item", *SupplierItemEditForm.Meta.fields]
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["item"].queryset = Item.objects.filter(tenant=tenant, is_active=True)
+
+
+class PriceBreakForm(forms.Form):
+    min_quantity = forms.DecimalField(
+        label=_("From quantity"),
+        max_digits=14,
+        decimal_places=4,
+        min_value=Decimal("0.0001"),
+        help_text=_("In base units"),
+    )
+    price = forms.DecimalField(
+        label=_("Price per base unit"), max_digits=18, decimal_places=6, min_value=0
+    )
+
+    def __init__(self, *args, **kwargs):
+        # Shown beside the supplier item's own form, which also has a price field.
+        kwargs.setdefault("auto_id", "break_%s")
+        super().__init__(*args, **kwargs)
 
 
 class OrderForm(forms.ModelForm):

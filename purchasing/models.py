@@ -97,6 +97,10 @@ class SupplierItem(TenantModel):
             models.CheckConstraint(
                 condition=models.Q(pack_size__gt=0), name="purchasing_supplieritem_pack_positive"
             ),
+            models.CheckConstraint(
+                condition=models.Q(minimum_order_quantity__gte=0, price__gte=0),
+                name="purchasing_supplieritem_amounts_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -120,13 +124,20 @@ class SupplierItem(TenantModel):
 
 
 class PriceBreak(TenantModel):
+    """The unit price from `min_quantity` base units up (SupplierItem.price_for picks the best
+    break an order reaches)."""
+
     supplier_item = TenantForeignKey(
         SupplierItem, on_delete=models.CASCADE, related_name="price_breaks"
     )
     min_quantity = models.DecimalField(
         max_digits=14, decimal_places=4, validators=[MinValueValidator(Decimal("0.0001"))]
     )
-    price = models.DecimalField(max_digits=18, decimal_places=6, validators=[MinValueValidator(0)])
+    price = models.DecimalField(
+        _("price per base unit"), max_digits=18, decimal_places=6, validators=[MinValueValidator(0)]
+    )
+    # Breaks change what orders cost: who changed which price, and when, is kept.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["supplier_item", "min_quantity"]
@@ -135,7 +146,14 @@ class PriceBreak(TenantModel):
                 fields=["tenant", "supplier_item", "min_quantity"],
                 name="purchasing_pricebreak_uniq",
             ),
+            models.CheckConstraint(
+                condition=models.Q(min_quantity__gt=0, price__gte=0),
+                name="purchasing_pricebreak_amounts_valid",
+            ),
         ]
+
+    def __str__(self) -> str:
+        return f"from {self.min_quantity}: {self.price}"
 
 
 class PurchasingSettings(TenantModel):

@@ -1,14 +1,28 @@
 from django.urls import path
 
-from purchasing.views import orders, suppliers
+from erp.imports.urls import import_urls
+from purchasing.views import orders, supplier_items, suppliers
 
 app_name = "purchasing"
 
 urlpatterns = [
     path("suppliers/", suppliers.supplier_list, name="supplier_list"),
     path("suppliers/new/", suppliers.supplier_create, name="supplier_create"),
+    *import_urls("purchasing.suppliers", prefix="suppliers/import/"),
     path("suppliers/<int:pk>/", suppliers.supplier_detail, name="supplier_detail"),
     path("suppliers/<int:pk>/items/new/", suppliers.supplier_item_add, name="supplier_item_add"),
+    *import_urls("purchasing.supplier_items", prefix="supplier-items/import/"),
+    path("supplier-items/<int:pk>/", supplier_items.supplier_item_edit, name="supplier_item_edit"),
+    path(
+        "supplier-items/<int:pk>/breaks/",
+        supplier_items.price_break_add,
+        name="price_break_add",
+    ),
+    path(
+        "supplier-items/breaks/<int:pk>/remove/",
+        supplier_items.price_break_remove,
+        name="price_break_remove",
+    ),
     path("orders/", orders.order_list, name="order_list"),
     path("orders/new/", orders.order_create, name="order_create"),
     path("orders/<int:pk>/", orders.order_detail, name="order_detail"),

@@ -104,3 +104,22 @@ def choice(
     if found is None:
         problems.append(f"{column} '{value}' is not one of {', '.join(choices.values)}")
     return found
+
+
+def text(
+    value: str, column: str, problems: list[str], *, max_length: int, required: bool = False
+) -> str:
+    """Free text up to `max_length` characters; empty is "" unless `required`."""
+    if required and not value:
+        problems.append(f"{column} is empty")
+    elif len(value) > max_length:
+        problems.append(f"{column} '{value[:20]}…' is longer than {max_length} characters")
+    return value
+
+
+def code(value: str, column: str, problems: list[str], *, max_length: int) -> str:
+    """A required code without spaces (codes are typed at scanners and in URLs)."""
+    text(value, column, problems, max_length=max_length, required=True)
+    if any(ch.isspace() for ch in value):
+        problems.append(f"{column} '{value}' contains spaces")
+    return value

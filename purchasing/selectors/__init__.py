@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 
-from purchasing.models import PurchaseOrder, PurchaseOrderLine, Supplier, SupplierItem
+from purchasing.models import (
+    PriceBreak,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    Supplier,
+    SupplierItem,
+)
 
 
 def suppliers(*, tenant) -> QuerySet[Supplier]:
@@ -38,3 +44,13 @@ def order_lines(*, tenant, order: PurchaseOrder) -> QuerySet[PurchaseOrderLine]:
         .select_related("item")
         .order_by("line_no")
     )
+
+
+def price_breaks(*, tenant, supplier_item: SupplierItem | None = None) -> QuerySet[PriceBreak]:
+    """Price breaks, lowest quantity first (one supplier item's when given)."""
+    queryset = (
+        PriceBreak.objects.filter(tenant=tenant)
+        .select_related("supplier_item__supplier", "supplier_item__item")
+        .order_by("supplier_item", "min_quantity")
+    )
+    return queryset.filter(supplier_item=supplier_item) if supplier_item is not None else queryset

@@ -86,7 +86,6 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = get_object_or_404(selectors.suppliers(tenant=request.tenant), pk=pk)
     can_edit = has_role(request, EDITORS)
     form = SupplierForm(request.POST or None, instance=supplier) if can_edit else None
-    item_form = SupplierItemForm(tenant=request.tenant) if can_edit else None
     if request.method == "POST":
         if not can_edit:
             return render(request, "403.html", status=403)
@@ -101,7 +100,7 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, f"Supplier {supplier.code} saved.")
                 return redirect(supplier)
     context = {
-        "supplier": supplier, "form": form, "item_form": item_form, "history": changes(supplier),
+        "supplier": supplier, "form": form, "can_edit": can_edit, "history": changes(supplier),
         "supplier_items": selectors.supplier_items(tenant=request.tenant, supplier=supplier),
     }  # fmt: skip
     return render(

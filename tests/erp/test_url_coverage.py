@@ -77,6 +77,30 @@ def _order_line(tenant):
     return {"pk": order.pk, "line_pk": line.pk}
 
 
+def _supplier_item(tenant):
+    from decimal import Decimal
+
+    from purchasing.models import SupplierItem
+
+    supplier = SupplierFactory(tenant=tenant)
+    with tenant_context(tenant):
+        return SupplierItem.objects.create(
+            tenant=tenant, supplier=supplier, item=ItemFactory(tenant=tenant), price=Decimal(2)
+        )
+
+
+def _price_break(tenant):
+    from decimal import Decimal
+
+    from purchasing.models import PriceBreak
+
+    supplier_item = _supplier_item(tenant)
+    with tenant_context(tenant):
+        return PriceBreak.objects.create(
+            tenant=tenant, supplier_item=supplier_item, min_quantity=Decimal(10), price=Decimal(1)
+        )
+
+
 def _dock(tenant):
     from tests.warehouse.conftest import Dock
 
@@ -179,6 +203,19 @@ OBJECT_URLS: dict[str, Callable] = {
     },
     "purchasing:supplier_detail": lambda t: {"pk": SupplierFactory(tenant=t).pk},
     "purchasing:supplier_item_add": lambda t: {"pk": SupplierFactory(tenant=t).pk},
+    "purchasing:supplier_import_detail": lambda t: {
+        "pk": _import_job(t, "purchasing.suppliers").pk
+    },
+    "purchasing:supplier_import_start": lambda t: {"pk": _import_job(t, "purchasing.suppliers").pk},
+    "purchasing:supplier_item_import_detail": lambda t: {
+        "pk": _import_job(t, "purchasing.supplier_items").pk
+    },
+    "purchasing:supplier_item_import_start": lambda t: {
+        "pk": _import_job(t, "purchasing.supplier_items").pk
+    },
+    "purchasing:supplier_item_edit": lambda t: {"pk": _supplier_item(t).pk},
+    "purchasing:price_break_add": lambda t: {"pk": _supplier_item(t).pk},
+    "purchasing:price_break_remove": lambda t: {"pk": _price_break(t).pk},
     "purchasing:order_detail": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
     "purchasing:order_add_line": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
     "purchasing:order_action": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
@@ -212,6 +249,10 @@ POST_ONLY = {
     "purchasing:order_add_line",
     "purchasing:order_action",
     "purchasing:order_remove_line",
+    "purchasing:supplier_import_start",
+    "purchasing:supplier_item_import_start",
+    "purchasing:price_break_add",
+    "purchasing:price_break_remove",
     "inventory:item_import_start",
     "warehouse:short_close",
     "warehouse:discrepancy_resolve",
