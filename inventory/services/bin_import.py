@@ -105,7 +105,7 @@ def write(*, tenant: Tenant, job: ImportJob, rows: list[dict], progress) -> int:
             batch_size=BATCH,
             default_user=job.created_by,
             default_date=now,
-            default_change_reason=f"import {job.filename}",
+            default_change_reason=f"import {job.filename}"[:100],
         )
         progress(min(start + BATCH, total))
     return total

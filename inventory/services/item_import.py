@@ -175,7 +175,7 @@ def write(*, tenant: Tenant, job: ImportJob, rows: list[dict], progress) -> int:
     history = {
         "default_user": job.created_by,
         "default_date": now,
-        "default_change_reason": f"import {job.filename}",
+        "default_change_reason": f"import {job.filename}"[:100],  # the history column holds 100
     }
     total = len(rows)
     for start in range(0, total, BATCH):
