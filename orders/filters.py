@@ -103,7 +103,12 @@ class PoolFilter(_CarrierRouteMixin, django_filters.FilterSet):
     promised_by = django_filters.DateFilter(
         label="Promised by", field_name="promised_date", lookup_expr="lte", widget=_date_widget()
     )
-    backordered = django_filters.BooleanFilter(label="With backorders", method="with_backorders")
+    backordered = django_filters.ChoiceFilter(
+        label="Backorders",
+        choices=[("yes", "With backorders"), ("no", "Fully allocated")],
+        method="with_backorders",
+        empty_label="Any",
+    )
 
     class Meta:
         model = SalesOrder
@@ -114,7 +119,9 @@ class PoolFilter(_CarrierRouteMixin, django_filters.FilterSet):
         self._fill_carriers_and_routes(request)
 
     def with_backorders(self, queryset, name, value):
-        return queryset.filter(short_lines__gt=0) if value else queryset.filter(short_lines=0)
+        if value == "yes":
+            return queryset.filter(short_lines__gt=0)
+        return queryset.filter(short_lines=0)
 
 
 class BackorderFilter(_CarrierRouteMixin, django_filters.FilterSet):
@@ -122,6 +129,7 @@ class BackorderFilter(_CarrierRouteMixin, django_filters.FilterSet):
         label="Item", method="search_item", widget=_search_widget("SKU or description")
     )
     customer = django_filters.ModelChoiceFilter(
+        label="Customer",
         field_name="order__customer",
         queryset=lambda request: selectors.customers(tenant=request.tenant),
         empty_label="Any customer",
@@ -139,10 +147,10 @@ class BackorderFilter(_CarrierRouteMixin, django_filters.FilterSet):
         empty_label="Any site",
     )
     carrier = django_filters.ChoiceFilter(
-        field_name="order__carrier", choices=[], empty_label="Any carrier"
+        label="Carrier", field_name="order__carrier", choices=[], empty_label="Any carrier"
     )
     route = django_filters.ChoiceFilter(
-        field_name="order__route", choices=[], empty_label="Any route"
+        label="Route", field_name="order__route", choices=[], empty_label="Any route"
     )
     bucket = django_filters.ChoiceFilter(
         label="Days past promise",

@@ -298,6 +298,11 @@ class LineCheck:
         return self.first_date is not None and self.first_date <= self.requested
 
     @property
+    def shortfall(self) -> Decimal:
+        """Base units the requested date cannot promise."""
+        return max(self.quantity_base - self.on_requested, Decimal(0))
+
+    @property
     def days_late(self) -> int | None:
         if self.first_date is None:
             return None

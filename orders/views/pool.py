@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
@@ -38,7 +39,8 @@ def order_pool(request: HttpRequest) -> HttpResponse:
             Column(""),
         ],
         row_template="orders/pool/_row.html",
-        extra={"can_release": has_role(request, RELEASERS)},
+        # Rows are rendered with `only`: their release forms get the token from here.
+        extra={"can_release": has_role(request, RELEASERS), "csrf_token": get_token(request)},
         per_page=50,
         empty="No confirmed orders match these filters.",
     )

@@ -41,7 +41,7 @@ def test_the_pool_holds_confirmed_orders_with_their_backorders(shop):
     assert short.number in page and waiting.number in page
     assert draft.number not in page and cancelled.number not in page
     assert "<strong>4</strong>" in page and "1 line" in page and "0 of 1" in page
-    short_only = shop.client.get(POOL, {"backordered": "true", "status": "partially_allocated"})
+    short_only = shop.client.get(POOL, {"backordered": "yes", "status": "partially_allocated"})
     assert short.number in short_only.content.decode()
     assert waiting.number not in short_only.content.decode()
 
