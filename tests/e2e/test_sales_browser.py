@@ -80,7 +80,9 @@ def test_order_entry_with_atp_check_to_release_at_phone_width(page: Page, live_s
 
     page.get_by_label("Item").fill("BEANS")
     page.get_by_label("Quantity").fill("4")
-    page.get_by_label("Unit", exact=True).fill("case")
+    with page.expect_request(lambda r: "/lines/check/" in r.url and "unit=case" in r.url) as sent:
+        page.get_by_label("Unit", exact=True).fill("case")
+    assert "csrfmiddlewaretoken" not in sent.value.url
     check = page.locator("#atp-check")
     expect(check).to_contain_text("4 case = 48 each")
     expect(check).to_contain_text("30 each can be promised")
