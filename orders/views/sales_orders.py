@@ -148,31 +148,32 @@ def _resolve(request, order, data: dict):
 def order_add_line(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.orders(tenant=request.tenant), pk=pk)
     form = OrderLineForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            item, unit, requested = _resolve(request, order, data)
-            check = selectors.line_check(
-                tenant=request.tenant, order=order, item=item, quantity=data["quantity"],
-                unit=unit, requested=requested,
-            )  # fmt: skip
-            price = data["price"] if data["price"] is not None else check.price
-            if price is None:
-                form.add_error(
-                    "price",
-                    f"Enter a price: {item.sku} has never been sold, so there is none to default to.",
-                )
-            else:
-                line = sales_orders.add_line(
-                    tenant=request.tenant, user=request.user, order=order, item=item,
-                    quantity=data["quantity"], price=price, unit=unit, requested_date=requested,
-                )  # fmt: skip
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        if not form.errors:
-            messages.success(request, _added_message(line, check))
-            return redirect(order)
-    return _detail(request, order, line_form=form, status=422)
+    if not form.is_valid():
+        return _detail(request, order, line_form=form, status=422)
+    data = form.cleaned_data
+    try:
+        item, unit, requested = _resolve(request, order, data)
+        # What ATP says about the line, for the message (and the default price).
+        check = selectors.line_check(
+            tenant=request.tenant, order=order, item=item, quantity=data["quantity"],
+            unit=unit, requested=requested,
+        )  # fmt: skip
+        price = data["price"] if data["price"] is not None else check.price
+        if price is None:
+            form.add_error(
+                "price",
+                f"Enter a price: {item.sku} has never been sold, so there is none to default to.",
+            )
+            return _detail(request, order, line_form=form, status=422)
+        line = sales_orders.add_line(
+            tenant=request.tenant, user=request.user, order=order, item=item,
+            quantity=data["quantity"], price=price, unit=unit, requested_date=requested,
+        )  # fmt: skip
+    except DomainError as exc:
+        form.add_error(None, str(exc))
+        return _detail(request, order, line_form=form, status=422)
+    messages.success(request, _added_message(line, check))
+    return redirect(order)
 
 
 def _added_message(line, check: selectors.LineCheck) -> str:
