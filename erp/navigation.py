@@ -22,6 +22,8 @@ A = Role.ADMIN
 ITEM_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A})
 ITEM_EDITORS = frozenset({Role.PLANNER, A})
 BUYERS = frozenset({Role.PLANNER, A})
+SALES_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A})
+SALES_EDITORS = frozenset({Role.SUPERVISOR, Role.PLANNER, A})
 
 NAV: list[NavItem] = [
     NavItem(_("Home"), _("Dashboard"), "home", frozenset(Role)),
@@ -107,6 +109,11 @@ NAV: list[NavItem] = [
         "purchasing:supplier_item_import",
         BUYERS,
     ),
+    NavItem(_("Sales"), _("Sales orders"), "orders:order_list", SALES_READERS),
+    NavItem(_("Sales"), _("Order pool"), "orders:order_pool", SALES_EDITORS),
+    NavItem(_("Sales"), _("Backorders"), "orders:backorder_list", SALES_READERS),
+    NavItem(_("Sales"), _("Customers"), "orders:customer_list", SALES_READERS),
+    NavItem(_("Sales"), _("Customer import"), "orders:customer_import", SALES_EDITORS),
     NavItem(_("Settings"), _("Organisation"), "organisation", frozenset({A})),
     NavItem(_("Settings"), _("Inventory settings"), "inventory:inventory_settings", frozenset({A})),
     NavItem(_("Settings"), _("Receiving policy"), "warehouse:receiving_settings", frozenset({A})),

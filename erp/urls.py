@@ -11,6 +11,7 @@ urlpatterns = [
     path("settings/health/", system.health, name="health"),
     path("", include("inventory.urls")),
     path("purchasing/", include("purchasing.urls")),
+    path("sales/", include("orders.urls")),
     path("", include("warehouse.urls")),
 ]
 

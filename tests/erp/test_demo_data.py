@@ -8,7 +8,18 @@ from django.core.management import call_command
 from erp.models import Membership, Tenant, User
 from erp.tenancy import tenant_context
 from inventory import ledger
-from inventory.models import Adjustment, Bin, Item, Lot, Projection, Site, StockEntry, Zone
+from inventory.models import (
+    Adjustment,
+    Bin,
+    Item,
+    Lot,
+    Projection,
+    Reservation,
+    Site,
+    StockEntry,
+    Zone,
+)
+from orders.models import Customer, SalesOrder, SalesOrderLine, ShipTo
 from purchasing.models import PurchaseOrder
 from warehouse.models import Discrepancy, PutawayTask, ReceiptLine
 
@@ -19,7 +30,7 @@ def _snapshot():
     counts = {"tenants": Tenant.objects.count(), "users": User.objects.count()}
     for tenant in Tenant.objects.all():
         with tenant_context(tenant):
-            for model in (Membership, Site, Zone, Bin, Item):
+            for model in (Membership, Site, Zone, Bin, Item, Customer, ShipTo, SalesOrder):
                 counts[(tenant.slug, model.__name__)] = model.objects.count()
                 counts[(tenant.slug, model.__name__, "history")] = model.history.count()
             for model in (
@@ -31,12 +42,23 @@ def _snapshot():
                 ReceiptLine,
                 Discrepancy,
                 PutawayTask,
+                SalesOrderLine,
+                Reservation,
             ):
                 counts[(tenant.slug, model.__name__)] = model.objects.count()
             counts[(tenant.slug, "projection-times")] = sorted(
                 Projection.objects.values_list("updated_at", flat=True)
             )
             counts[(tenant.slug, "verify")] = ledger.verify(tenant.pk)
+            counts[(tenant.slug, "order-statuses")] = sorted(
+                SalesOrder.objects.values_list("status", flat=True)
+            )
+            counts[(tenant.slug, "customers")] = sorted(
+                Customer.objects.values_list("priority", "credit_hold", "min_shelf_life_days")
+            )
+            counts[(tenant.slug, "unallocated-lines")] = sum(
+                1 for line in SalesOrderLine.objects.all() if line.unallocated_base > 0
+            )
     return counts
 
 
@@ -55,5 +77,14 @@ def test_demo_data_is_complete_and_idempotent():
         assert first[(slug, "Adjustment")] == 2
         assert first[(slug, "PurchaseOrder")] == 5 and first[(slug, "ReceiptLine")] >= 2
         assert first[(slug, "Discrepancy")] >= 1 and first[(slug, "PutawayTask")] >= 1
+        assert first[(slug, "Customer")] == 5 and first[(slug, "ShipTo")] == 6
+        assert {priority for priority, _, _ in first[(slug, "customers")]} == {1, 2, 3}
+        assert any(hold for _, hold, _ in first[(slug, "customers")])
+        assert any(shelf_life for _, _, shelf_life in first[(slug, "customers")])
+        assert first[(slug, "SalesOrder")] == 8 and first[(slug, "order-statuses")] == [
+            "allocated", "allocated", "confirmed", "draft", "partially_allocated",
+            "partially_allocated", "released", "released",
+        ]  # fmt: skip
+        assert first[(slug, "Reservation")] > 0 and first[(slug, "unallocated-lines")] >= 2
     consultant = User.objects.get(email="consultant@example.com")
     assert consultant.check_password("stockline-demo")

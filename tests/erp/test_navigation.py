@@ -34,3 +34,22 @@ def test_only_the_longest_matching_link_is_current():
         for link in section["links"]
     ]
     assert [str(link["label"]) for link in links if link["active"]] == ["Item import"]
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.PLANNER, Role.ADMIN])
+def test_order_takers_see_the_whole_sales_section(role):
+    assert _labels(role)["Sales"] == [
+        "Sales orders",
+        "Order pool",
+        "Backorders",
+        "Customers",
+        "Customer import",
+    ]
+
+
+def test_finance_reads_sales_but_has_no_pool_or_import():
+    assert _labels(Role.FINANCE)["Sales"] == ["Sales orders", "Backorders", "Customers"]
+
+
+def test_operators_see_no_sales():
+    assert "Sales" not in _labels(Role.OPERATOR)

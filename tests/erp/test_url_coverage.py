@@ -3,6 +3,7 @@ answers 404 when it names another tenant's object. A new URL fails here until it
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 
 import pytest
@@ -12,6 +13,7 @@ from erp.roles import Role
 from erp.tenancy import tenant_context
 from tests.factories import (
     BinFactory,
+    CustomerFactory,
     ItemFactory,
     ItemUnitFactory,
     MembershipFactory,
@@ -173,6 +175,44 @@ def _rule(tenant):
         return PutawayRule.objects.create(tenant=tenant, name="reserve", target_bin_type="reserve")
 
 
+def _ship_to(tenant):
+    from orders.models import ShipTo
+    from tests.factories import CustomerFactory
+
+    customer = CustomerFactory(tenant=tenant)
+    with tenant_context(tenant):
+        return ShipTo.objects.create(
+            tenant=tenant, customer=customer, name="Dock", address_line1="1 Main St", city="X",
+            is_default=True,
+        )  # fmt: skip
+
+
+def _sales_order(tenant, *, lines=0):
+    from decimal import Decimal
+
+    from orders.services import sales_orders
+    from tests.factories import CustomerFactory
+
+    user = member(tenant, "planner")
+    with tenant_context(tenant):
+        order = sales_orders.create_order(
+            tenant=tenant, user=user, customer=CustomerFactory(tenant=tenant),
+            site=SiteFactory(tenant=tenant), requested_date=datetime.date.today(),
+        )  # fmt: skip
+        line = None
+        for _ in range(lines):
+            line = sales_orders.add_line(
+                tenant=tenant, user=user, order=order, item=ItemFactory(tenant=tenant),
+                quantity=Decimal(1), price=Decimal(1),
+            )  # fmt: skip
+    return order, line
+
+
+def _sales_order_line(tenant):
+    order, line = _sales_order(tenant, lines=1)
+    return {"pk": order.pk, "line_pk": line.pk}
+
+
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
 OBJECT_URLS: dict[str, Callable] = {
     "users:detail": lambda t: {"pk": MembershipFactory(tenant=t).pk},
@@ -230,6 +270,16 @@ OBJECT_URLS: dict[str, Callable] = {
     "warehouse:discrepancy_resolve": lambda t: {"pk": _discrepancy(t).pk},
     "warehouse:qc_inspect": lambda t: {"pk": _qc_balance(t).pk},
     "warehouse:rule_edit": lambda t: {"pk": _rule(t).pk},
+    "orders:customer_detail": lambda t: {"pk": CustomerFactory(tenant=t).pk},
+    "orders:ship_to_create": lambda t: {"pk": CustomerFactory(tenant=t).pk},
+    "orders:ship_to_edit": lambda t: {"pk": _ship_to(t).pk},
+    "orders:customer_import_detail": lambda t: {"pk": _import_job(t, "orders.customers").pk},
+    "orders:customer_import_start": lambda t: {"pk": _import_job(t, "orders.customers").pk},
+    "orders:order_detail": lambda t: {"pk": _sales_order(t)[0].pk},
+    "orders:order_add_line": lambda t: {"pk": _sales_order(t)[0].pk},
+    "orders:order_line_check": lambda t: {"pk": _sales_order(t)[0].pk},
+    "orders:order_action": lambda t: {"pk": _sales_order(t)[0].pk},
+    "orders:order_remove_line": lambda t: _sales_order_line(t),
     "inventory:valuation_items": lambda t: {"site_pk": SiteFactory(tenant=t).pk},
     "inventory:valuation_layers": lambda t: {
         "site_pk": SiteFactory(tenant=t).pk,
@@ -257,6 +307,12 @@ POST_ONLY = {
     "warehouse:short_close",
     "warehouse:discrepancy_resolve",
     "warehouse:qc_inspect",
+    "orders:customer_import_start",
+    "orders:order_add_line",
+    "orders:order_remove_line",
+    "orders:order_action",
+    "orders:pool_allocate",
+    "orders:pool_release",
 }
 
 

@@ -6,11 +6,15 @@ from erp.tenancy import tenant_context
 
 
 class Command(BaseCommand):
-    help = "Load the demo tenants, users, sites, zones, bins, items and stock (idempotent)."
+    help = (
+        "Load the demo tenants, users, sites, zones, bins, items, stock, purchasing, receiving, "
+        "customers and sales orders (idempotent)."
+    )
 
     def handle(self, *args, **options):
         from inventory import demo as inventory_demo
         from inventory import demo_stock
+        from orders import demo as orders_demo
         from purchasing import demo as purchasing_demo
         from warehouse import demo as warehouse_demo
 
@@ -21,6 +25,7 @@ class Command(BaseCommand):
                     inventory_demo.load(tenant)
                     demo_stock.load(tenant)
                     warehouse_demo.load(tenant, purchasing_demo.load(tenant))
+                    orders_demo.load(tenant)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready for {', '.join(t.slug for t in tenants)}.")
         )
