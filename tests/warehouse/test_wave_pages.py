@@ -164,3 +164,20 @@ def test_operators_cannot_open_supervisor_pages(client, floor):
     client.force_login(floor.operator)
     for name in ("wave_list", "wave_create", "exception_list", "packing_queue", "shipping_queue"):
         assert client.get(reverse(f"warehouse:{name}")).status_code == 403
+
+
+def test_the_preview_ignores_a_half_typed_batch_size(client, floor):
+    order = floor.released_order()
+    client.force_login(floor.supervisor)
+    preview = client.get(
+        reverse("warehouse:wave_create"),
+        {"site": floor.site.pk, "orders_per_batch": ""},
+        headers={"HX-Request": "true"},
+    )
+    assert preview.status_code == 200 and order.number.encode() in preview.content
+    bad_date = client.get(
+        reverse("warehouse:wave_create"),
+        {"site": floor.site.pk, "cutoff": "31.02.", "orders_per_batch": "4"},
+        headers={"HX-Request": "true"},
+    )
+    assert bad_date.status_code == 422 and b"Choose a site and valid filters" in bad_date.content

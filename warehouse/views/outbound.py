@@ -29,42 +29,45 @@ def wave_list(request: HttpRequest) -> HttpResponse:
     return render(request, "warehouse/outbound/waves.html", context)
 
 
+FILTERS = ("site", "carrier", "route", "cutoff", "zone")
+
+
 @roles_required(*SUPERVISORS)
 def wave_create(request: HttpRequest) -> HttpResponse:
     """GET with filters previews the orders a wave would take; POST creates it."""
     tenant = request.tenant
-    data = (
-        request.POST
-        if request.method == "POST"
-        else (request.GET if "site" in request.GET else None)
-    )
+    posted = request.method == "POST"
+    data = request.POST if posted else (request.GET if "site" in request.GET else None)
     first_site = inventory_selectors.sites(tenant=tenant).filter(is_active=True).first()
     form = WaveForm(data, tenant=tenant, initial={"site": first_site, "orders_per_batch": 4})
-    filters = None
-    if form.is_bound and form.is_valid():
-        filters = {k: form.cleaned_data[k] for k in ("site", "carrier", "route", "cutoff", "zone")}
-    elif not form.is_bound and first_site is not None:
-        filters = {"site": first_site}
-    if request.method == "POST" and filters is not None:
-        try:
-            wave = waves.create_wave(
-                tenant=tenant, user=request.user,
-                orders_per_batch=form.cleaned_data["orders_per_batch"], **filters,
-            )  # fmt: skip
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            count = wave.wave_orders.count()
-            messages.success(
-                request,
-                f"{wave.number} planned with {count} order{'s' if count != 1 else ''}; release it to make the pick tasks.",
-            )
-            return redirect("warehouse:wave_detail", wave.pk)
+    filters = {"site": first_site} if first_site is not None else None
+    if form.is_bound:
+        valid = form.is_valid()
+        # The preview needs only valid filters (a half-typed batch size must not blank it).
+        filters = None
+        if form.cleaned_data.get("site") and not any(f in form.errors for f in FILTERS):
+            filters = {f: form.cleaned_data.get(f) for f in FILTERS}
+        if posted and valid:
+            try:
+                wave = waves.create_wave(
+                    tenant=tenant, user=request.user,
+                    orders_per_batch=form.cleaned_data["orders_per_batch"], **filters,
+                )  # fmt: skip
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                count = wave.wave_orders.count()
+                messages.success(
+                    request,
+                    f"{wave.number} planned with {count} order{'s' if count != 1 else ''}; release it to make the pick tasks.",
+                )
+                return redirect("warehouse:wave_detail", wave.pk)
     orders = selectors.wave_preview(tenant=tenant, **filters) if filters else None
     context = {"form": form, "orders": orders, "zone": (filters or {}).get("zone")}
     template = "_wave_preview.html" if request.htmx else "wave_form.html"
+    refused = form.errors if posted else filters is None and form.is_bound
     return render(
-        request, f"warehouse/outbound/{template}", context, status=422 if form.errors else 200
+        request, f"warehouse/outbound/{template}", context, status=422 if refused else 200
     )
 
 
