@@ -24,6 +24,8 @@ ITEM_EDITORS = frozenset({Role.PLANNER, A})
 BUYERS = frozenset({Role.PLANNER, A})
 SALES_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A})
 SALES_EDITORS = frozenset({Role.SUPERVISOR, Role.PLANNER, A})
+FLOOR = frozenset({Role.OPERATOR, Role.SUPERVISOR, A})
+SUPERVISING = frozenset({Role.SUPERVISOR, A})
 
 NAV: list[NavItem] = [
     NavItem(_("Home"), _("Dashboard"), "home", frozenset(Role)),
@@ -39,6 +41,9 @@ NAV: list[NavItem] = [
         "warehouse:putaway_next",
         frozenset({Role.OPERATOR, Role.SUPERVISOR, A}),
     ),
+    NavItem(_("Scanner"), _("Pick"), "warehouse:pick_next", FLOOR),
+    NavItem(_("Scanner"), _("Pack"), "warehouse:pack_find", FLOOR),
+    NavItem(_("Scanner"), _("Ship"), "warehouse:ship_find", FLOOR),
     NavItem(
         _("Receiving"),
         _("Inbound orders"),
@@ -63,6 +68,10 @@ NAV: list[NavItem] = [
         "warehouse:qc_list",
         frozenset({Role.SUPERVISOR, A}),
     ),
+    NavItem(_("Outbound"), _("Waves"), "warehouse:wave_list", SUPERVISING),
+    NavItem(_("Outbound"), _("Floor exceptions"), "warehouse:exception_list", SUPERVISING),
+    NavItem(_("Outbound"), _("Packing queue"), "warehouse:packing_queue", SUPERVISING),
+    NavItem(_("Outbound"), _("Shipping queue"), "warehouse:shipping_queue", SUPERVISING),
     NavItem(
         _("Scanner"),
         _("Move stock"),
@@ -118,6 +127,7 @@ NAV: list[NavItem] = [
     NavItem(_("Settings"), _("Inventory settings"), "inventory:inventory_settings", frozenset({A})),
     NavItem(_("Settings"), _("Receiving policy"), "warehouse:receiving_settings", frozenset({A})),
     NavItem(_("Settings"), _("Putaway rules"), "warehouse:rule_list", frozenset({A})),
+    NavItem(_("Settings"), _("Shipping"), "warehouse:shipping_settings", frozenset({A})),
     NavItem(_("Settings"), _("Sites"), "inventory:site_list", frozenset({A})),
     NavItem(_("Settings"), _("Zones"), "inventory:zone_list", frozenset({A})),
     NavItem(_("Settings"), _("Bins"), "inventory:bin_list", frozenset({A})),

@@ -1,13 +1,17 @@
 """Demo receiving: putaway rules, one order partly received, one with discrepancies, and
-putaway tasks waiting. Idempotent (scan keys and look-ups)."""
+putaway tasks waiting; demo outbound: each tenant's GS1 identity, a packing staging bin per
+site, and a released wave of whatever sales orders are released. Idempotent (scan keys and
+look-ups)."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 
+from erp.errors import DomainError
 from erp.models import Membership, Tenant
 from erp.roles import Role
 from purchasing.models import PurchaseOrder
@@ -15,8 +19,72 @@ from warehouse import selectors
 from warehouse.models import PutawayRule
 from warehouse.services import receiving
 
+# Demo GS1 company prefixes under 950 (GS1 Global Office), the range GS1's own examples use.
+GS1_PREFIXES = {"northwind": "9501101", "harbor": "9501102"}
+
 
 def load(tenant: Tenant, orders: list[PurchaseOrder]) -> None:
+    _receiving(tenant, orders)
+    load_outbound(tenant)
+
+
+def load_outbound(tenant: Tenant) -> None:
+    """Shipping settings, staging bins, and one released wave per tenant once released sales
+    orders exist (run it again after loading sales orders; it makes at most one wave)."""
+    from inventory.models import Bin, Site, Zone, ZoneType
+    from inventory.services import locations
+    from orders.models import OrderStatus, SalesOrder
+    from warehouse.models import ShippingSettings, Wave
+    from warehouse.services import waves
+
+    settings, _ = ShippingSettings.objects.get_or_create(
+        tenant=tenant,
+        defaults={
+            "gs1_company_prefix": GS1_PREFIXES.get(tenant.slug, ""),
+            "ship_from_name": tenant.name,
+        },
+    )
+    if not settings.gs1_company_prefix and tenant.slug in GS1_PREFIXES:
+        settings.gs1_company_prefix = GS1_PREFIXES[tenant.slug]
+        settings.save(update_fields=["gs1_company_prefix"])
+    admin = Membership.objects.filter(tenant=tenant, role=Role.ADMIN).select_related("user").first()
+    for site in Site.objects.filter(tenant=tenant, is_active=True):
+        has_staging = Bin.objects.filter(
+            tenant=tenant, site=site, bin_type="staging", zone__zone_type=ZoneType.PACKING
+        ).exists()
+        if has_staging or admin is None:
+            continue
+        zone = Zone.objects.filter(tenant=tenant, site=site, code="PAK").first()
+        if zone is None:
+            zone = locations.save_zone(
+                tenant=tenant, user=admin.user,
+                zone=Zone(site=site, code="PAK", name="Packing", zone_type=ZoneType.PACKING),
+            )  # fmt: skip
+        locations.save_bin(
+            tenant=tenant, user=admin.user,
+            bin=Bin(zone=zone, code="PACK-01", bin_type="staging", walk_sequence=9000),
+        )  # fmt: skip
+    supervisor = (
+        Membership.objects.filter(tenant=tenant, role=Role.SUPERVISOR)
+        .select_related("user")
+        .first()
+    )
+    if supervisor is None or Wave.objects.filter(tenant=tenant).exists():
+        return
+    site_ids = (
+        SalesOrder.objects.filter(tenant=tenant, status=OrderStatus.RELEASED)
+        .order_by("site__code")
+        .values_list("site_id", flat=True)
+    )
+    site = Site.objects.filter(tenant=tenant, pk__in=site_ids).order_by("code").first()
+    if site is None:
+        return
+    wave = waves.create_wave(tenant=tenant, user=supervisor.user, site=site, orders_per_batch=3)
+    with contextlib.suppress(DomainError):  # nothing reserved yet: the wave stays planned
+        waves.release_wave(tenant=tenant, user=supervisor.user, wave=wave)
+
+
+def _receiving(tenant: Tenant, orders: list[PurchaseOrder]) -> None:
     from inventory.models import Zone
 
     for site_zone in Zone.objects.filter(tenant=tenant, code="STO"):

@@ -5,8 +5,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erp.numbers import plain
 from inventory import selectors as inventory_selectors
-from warehouse.models import PutawayRule, ReceivingSettings
+from warehouse.models import PutawayRule, ReceivingSettings, ShippingSettings
 from warehouse.models.receiving import DiscrepancyKind
 
 SCAN = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
@@ -156,3 +157,209 @@ class ReceivingSettingsForm(forms.ModelForm):
     class Meta:
         model = ReceivingSettings
         fields = ["shelf_life_policy"]
+
+
+# Outbound ------------------------------------------------------------------------------
+
+
+class WaveForm(forms.Form):
+    """The filters of a new wave; the same fields preview the orders it would take (GET)."""
+
+    site = forms.ModelChoiceField(label=_("Site"), queryset=None, empty_label=None)
+    carrier = forms.CharField(label=_("Carrier"), max_length=60, required=False)
+    route = forms.CharField(label=_("Route"), max_length=40, required=False)
+    cutoff = forms.DateField(
+        label=_("Ship-by cut-off"),
+        required=False,
+        help_text=_("Orders promised on or before this day"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    zone = forms.ModelChoiceField(
+        label=_("Zone"),
+        queryset=None,
+        required=False,
+        empty_label=_("Any zone"),
+        help_text=_("Only stock reserved in this zone is picked"),
+    )
+    orders_per_batch = forms.IntegerField(
+        label=_("Orders per batch"), min_value=1, max_value=50, initial=4,
+        help_text=_("One picker collects this many orders in one walk, one tote each"),
+    )  # fmt: skip
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].queryset = inventory_selectors.sites(tenant=tenant).filter(
+            is_active=True
+        )
+        self.fields["zone"].queryset = inventory_selectors.zones(tenant=tenant)
+
+    def clean(self):
+        cleaned = super().clean()
+        zone, site = cleaned.get("zone"), cleaned.get("site")
+        if zone and site and zone.site_id != site.pk:
+            self.add_error(
+                "zone",
+                _("Zone %(zone)s is not at site %(site)s.") % {"zone": zone, "site": site.code},
+            )
+        return cleaned
+
+
+class PickForm(forms.Form):
+    bin = forms.CharField(
+        label=_("Scan the bin"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autofocus": True, **SCAN}),
+    )
+    item = forms.CharField(
+        label=_("Scan the item"),
+        max_length=200,
+        required=False,
+        help_text=_("GTIN, GS1-128 label or SKU; not needed when the bin is empty"),
+        widget=forms.TextInput(attrs=SCAN),
+    )
+    lot = forms.CharField(
+        label=_("Lot"), max_length=20, required=False,
+        help_text=_("Only when the scan did not carry it"), widget=forms.TextInput(attrs=SCAN),
+    )  # fmt: skip
+    serial = forms.CharField(
+        label=_("Serial"), max_length=40, required=False, widget=forms.TextInput(attrs=SCAN)
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantity found"),
+        max_digits=14,
+        decimal_places=4,
+        min_value=Decimal(0),
+        help_text=_("Less than asked is a short pick"),
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )
+
+    def __init__(self, *args, task, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only tracked items ask for a lot or serial.
+        if not task.lot_id:
+            del self.fields["lot"]
+        if not task.serial_id:
+            del self.fields["serial"]
+        self.fields["quantity"].help_text = _(
+            "In %(unit)s; less than %(quantity)s is a short pick"
+        ) % {"unit": task.item.base_unit, "quantity": plain(task.quantity)}
+
+
+class FindOutboundOrderForm(forms.Form):
+    order = forms.CharField(
+        label=_("Sales order"),
+        max_length=60,
+        help_text=_("Order number, customer reference or a carton's SSCC"),
+        widget=forms.TextInput(attrs={"autofocus": True, **SCAN}),
+    )
+
+
+class PackForm(forms.Form):
+    item = forms.CharField(
+        label=_("Scan the item"),
+        max_length=200,
+        help_text=_("GTIN, GS1-128 label or SKU"),
+        widget=forms.TextInput(attrs={"autofocus": True, **SCAN}),
+    )
+    quantity = forms.DecimalField(
+        label=_("Quantity"),
+        max_digits=14,
+        decimal_places=4,
+        min_value=Decimal("0.0001"),
+        required=False,
+        help_text=_("Empty: the label's count, else one of the scanned unit"),
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )
+    lot = forms.CharField(
+        label=_("Lot"), max_length=20, required=False,
+        help_text=_("Only when several lots were picked"), widget=forms.TextInput(attrs=SCAN),
+    )  # fmt: skip
+    serial = forms.CharField(
+        label=_("Serial"), max_length=40, required=False, widget=forms.TextInput(attrs=SCAN)
+    )
+    carton = forms.ChoiceField(label=_("Into carton"), choices=[])
+
+    def __init__(self, *args, cartons, tracking: set[str] = frozenset(("lot", "serial")), **kwargs):
+        super().__init__(*args, **kwargs)
+        # Lot and serial are asked only when the order has picked items tracked that way.
+        if "lot" not in tracking:
+            del self.fields["lot"]
+        if "serial" not in tracking:
+            del self.fields["serial"]
+        open_cartons = [c for c in cartons if not c.closed]
+        numbers = {c.pk: n for n, c in enumerate(cartons, start=1)}
+        self.fields["carton"].choices = [
+            *[(str(c.pk), _("Carton %(n)s (open)") % {"n": numbers[c.pk]}) for c in reversed(open_cartons)],
+            ("new", _("A new carton (%(n)s)") % {"n": len(cartons) + 1}),
+        ]  # fmt: skip
+        self.open_cartons = {str(c.pk): c for c in open_cartons}
+
+    def clean_carton(self):
+        value = self.cleaned_data["carton"]
+        return None if value == "new" else self.open_cartons[value]
+
+
+class CloseCartonForm(forms.Form):
+    weight_kg = forms.DecimalField(
+        label=_("Weight (kg)"), max_digits=10, decimal_places=3, min_value=Decimal("0.001"),
+        widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )  # fmt: skip
+    length_cm = forms.DecimalField(
+        label=_("Length (cm)"), max_digits=8, decimal_places=1, min_value=Decimal("0.1"),
+        required=False, widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )  # fmt: skip
+    width_cm = forms.DecimalField(
+        label=_("Width (cm)"), max_digits=8, decimal_places=1, min_value=Decimal("0.1"),
+        required=False, widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )  # fmt: skip
+    height_cm = forms.DecimalField(
+        label=_("Height (cm)"), max_digits=8, decimal_places=1, min_value=Decimal("0.1"),
+        required=False, widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
+    )  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        sizes = [cleaned.get(f) for f in ("length_cm", "width_cm", "height_cm")]
+        if any(s is not None for s in sizes) and None in sizes:
+            raise forms.ValidationError(_("Give all three dimensions, or none."))
+        return cleaned
+
+
+class ShipmentForm(forms.Form):
+    cartons = forms.MultipleChoiceField(
+        label=_("Cartons"), widget=forms.CheckboxSelectMultiple, choices=[]
+    )
+    carrier = forms.CharField(label=_("Carrier"), max_length=60)
+    service = forms.CharField(
+        label=_("Service"), max_length=60, required=False, help_text=_("e.g. Ground, Express")
+    )
+    tracking_number = forms.CharField(
+        label=_("Tracking number"), max_length=60, required=False,
+        widget=forms.TextInput(attrs=SCAN),
+    )  # fmt: skip
+
+    def __init__(self, *args, cartons, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.ready = {str(c.pk): c for c in cartons}
+        self.fields["cartons"].choices = [
+            (str(c.pk), f"{c.sscc} · {plain(c.weight_kg) if c.weight_kg is not None else '?'} kg")
+            for c in cartons
+        ]
+
+    def clean_cartons(self):
+        return [self.ready[pk] for pk in self.cleaned_data["cartons"]]
+
+
+class ShippingSettingsForm(forms.ModelForm):
+    extension_digit = forms.IntegerField(
+        label=_("Extension digit"), min_value=0, max_value=9, initial=0,
+        help_text=_("First digit of every SSCC, 0-9 (e.g. to tell cartons from pallets)"),
+    )  # fmt: skip
+
+    class Meta:
+        model = ShippingSettings
+        fields = ["gs1_company_prefix", "extension_digit", "next_serial", "ship_from_name"]
+        help_texts = {
+            "gs1_company_prefix": _("7 to 10 digits, from your GS1 member organisation"),
+            "ship_from_name": _("Printed as the sender on labels and documents; empty: the organisation's name"),
+        }  # fmt: skip

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from warehouse.views import scanner, settings, supervisor
+from warehouse.views import documents, outbound, scanner, settings, stations, supervisor
 
 app_name = "warehouse"
 
@@ -29,4 +29,50 @@ urlpatterns = [
     path("settings/putaway-rules/new/", settings.rule_edit, name="rule_create"),
     path("settings/putaway-rules/<int:pk>/", settings.rule_edit, name="rule_edit"),
     path("settings/receiving/", settings.receiving_settings, name="receiving_settings"),
+    # Outbound: operators at phone width.
+    path("scan/pick/", stations.pick_next, name="pick_next"),
+    path("scan/pick/<int:pk>/", stations.pick_task, name="pick_task"),
+    path("scan/pack/", stations.pack_find, name="pack_find"),
+    path("scan/pack/<int:pk>/", stations.pack_order, name="pack_order"),
+    path(
+        "scan/pack/<int:pk>/cartons/<int:carton_pk>/close/",
+        stations.carton_close,
+        name="carton_close",
+    ),
+    path("scan/pack/<int:pk>/finish/", stations.pack_finish, name="pack_finish"),
+    path("scan/ship/", stations.ship_find, name="ship_find"),
+    path("scan/ship/<int:pk>/", stations.ship_order, name="ship_order"),
+    path("scan/ship/shipments/<int:pk>/", stations.shipment_detail, name="shipment_detail"),
+    path(
+        "scan/ship/shipments/<int:pk>/confirm/",
+        stations.shipment_confirm,
+        name="shipment_confirm",
+    ),
+    # Outbound: supervisors.
+    path("warehouse/waves/", outbound.wave_list, name="wave_list"),
+    path("warehouse/waves/new/", outbound.wave_create, name="wave_create"),
+    path("warehouse/waves/<int:pk>/", outbound.wave_detail, name="wave_detail"),
+    path("warehouse/waves/<int:pk>/release/", outbound.wave_release, name="wave_release"),
+    path("warehouse/exceptions/", outbound.exception_list, name="exception_list"),
+    path(
+        "warehouse/exceptions/<int:pk>/acknowledge/",
+        outbound.exception_acknowledge,
+        name="exception_acknowledge",
+    ),
+    path("warehouse/packing/", outbound.packing_queue, name="packing_queue"),
+    path("warehouse/shipping/", outbound.shipping_queue, name="shipping_queue"),
+    # Outbound documents (PDF).
+    path("warehouse/batches/<int:pk>/pick-list/", documents.pick_list, name="pick_list"),
+    path("warehouse/cartons/<int:pk>/label/", documents.carton_label, name="carton_label"),
+    path(
+        "warehouse/shipments/<int:pk>/packing-slip/",
+        documents.packing_slip,
+        name="packing_slip",
+    ),
+    path(
+        "warehouse/shipments/<int:pk>/bill-of-lading/",
+        documents.bill_of_lading,
+        name="bill_of_lading",
+    ),
+    path("settings/shipping/", settings.shipping_settings, name="shipping_settings"),
 ]

@@ -81,10 +81,10 @@ def test_demo_data_is_complete_and_idempotent():
         assert {priority for priority, _, _ in first[(slug, "customers")]} == {1, 2, 3}
         assert any(hold for _, hold, _ in first[(slug, "customers")])
         assert any(shelf_life for _, _, shelf_life in first[(slug, "customers")])
-        assert first[(slug, "SalesOrder")] == 8 and first[(slug, "order-statuses")] == [
-            "allocated", "allocated", "confirmed", "draft", "partially_allocated",
-            "partially_allocated", "released", "released",
-        ]  # fmt: skip
+        # The released orders at the first site went into the demo wave and are being picked.
+        statuses = first[(slug, "order-statuses")]
+        assert first[(slug, "SalesOrder")] == 8 and "picking" in statuses
+        assert {"draft", "confirmed", "allocated", "partially_allocated"} <= set(statuses)
         assert first[(slug, "Reservation")] > 0 and first[(slug, "unallocated-lines")] >= 2
     consultant = User.objects.get(email="consultant@example.com")
     assert consultant.check_password("stockline-demo")

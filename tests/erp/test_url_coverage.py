@@ -213,6 +213,31 @@ def _sales_order_line(tenant):
     return {"pk": order.pk, "line_pk": line.pk}
 
 
+def _floor(tenant):
+    from tests.warehouse.outbound import Floor
+
+    return Floor(tenant)
+
+
+def _open_task(tenant):
+    floor = _floor(tenant)
+    return floor.tasks(floor.released_wave())[0]
+
+
+def _short_pick(tenant):
+    from warehouse.models import FloorException
+
+    floor = _floor(tenant)
+    floor.picked_order(short={0: 2})
+    with tenant_context(tenant):
+        return FloorException.objects.filter(order__site=floor.site).get()
+
+
+def _open_carton(tenant):
+    order = _floor(tenant).packed_order(close=False)
+    return {"pk": order.pk, "carton_pk": order.cartons[0].pk}
+
+
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
 OBJECT_URLS: dict[str, Callable] = {
     "users:detail": lambda t: {"pk": MembershipFactory(tenant=t).pk},
@@ -280,6 +305,20 @@ OBJECT_URLS: dict[str, Callable] = {
     "orders:order_line_check": lambda t: {"pk": _sales_order(t)[0].pk},
     "orders:order_action": lambda t: {"pk": _sales_order(t)[0].pk},
     "orders:order_remove_line": lambda t: _sales_order_line(t),
+    "warehouse:pick_task": lambda t: {"pk": _open_task(t).pk},
+    "warehouse:pack_order": lambda t: {"pk": _floor(t).picked_order().pk},
+    "warehouse:carton_close": _open_carton,
+    "warehouse:pack_finish": lambda t: {"pk": _floor(t).packed_order(finish=False).pk},
+    "warehouse:ship_order": lambda t: {"pk": _floor(t).packed_order().pk},
+    "warehouse:shipment_detail": lambda t: {"pk": _floor(t).shipment().pk},
+    "warehouse:shipment_confirm": lambda t: {"pk": _floor(t).shipment().pk},
+    "warehouse:wave_detail": lambda t: {"pk": _floor(t).released_wave().pk},
+    "warehouse:wave_release": lambda t: {"pk": _floor(t).wave().pk},
+    "warehouse:exception_acknowledge": lambda t: {"pk": _short_pick(t).pk},
+    "warehouse:pick_list": lambda t: {"pk": _open_task(t).batch_id},
+    "warehouse:carton_label": lambda t: {"pk": _floor(t).packed_order().cartons[0].pk},
+    "warehouse:packing_slip": lambda t: {"pk": _floor(t).shipment(confirm=True).pk},
+    "warehouse:bill_of_lading": lambda t: {"pk": _floor(t).shipment().pk},
     "inventory:valuation_items": lambda t: {"site_pk": SiteFactory(tenant=t).pk},
     "inventory:valuation_layers": lambda t: {
         "site_pk": SiteFactory(tenant=t).pk,
@@ -313,6 +352,11 @@ POST_ONLY = {
     "orders:order_action",
     "orders:pool_allocate",
     "orders:pool_release",
+    "warehouse:carton_close",
+    "warehouse:pack_finish",
+    "warehouse:shipment_confirm",
+    "warehouse:wave_release",
+    "warehouse:exception_acknowledge",
 }
 
 

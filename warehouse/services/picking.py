@@ -9,6 +9,7 @@ bin has becomes a backorder on the line.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
@@ -204,3 +205,97 @@ def next_task(*, tenant: Tenant, user: User) -> PickTask | None:
                 tenant=tenant, pk=task.batch_id, picker__isnull=True
             ).update(picker=user)
     return task
+
+
+@dataclass
+class PickResult:
+    task: PickTask
+    repeat: bool  # the task was confirmed before (a double submit): nothing was done
+    message: str
+
+
+def _unit(task: PickTask) -> str:
+    return task.item.base_unit
+
+
+def _describe(task: PickTask, *, repeat: bool) -> str:
+    what = f"{task.item.sku} from {task.from_location.code}"
+    if task.state == PickState.CANCELLED:
+        return f"Pick #{task.pk} was cancelled; nothing to pick."
+    if repeat:
+        return (
+            f"Pick #{task.pk} was already confirmed: {plain(task.picked_quantity)} of "
+            f"{plain(task.quantity)} {_unit(task)} of {what}."
+        )
+    if task.state == PickState.DONE:
+        return f"Picked {plain(task.quantity)} {_unit(task)} of {what} into tote {task.tote}."
+    exception = task.exceptions.order_by("-pk").first()
+    outcome = exception.outcome if exception else ""
+    return (
+        f"Short pick: {plain(task.picked_quantity)} of {plain(task.quantity)} {_unit(task)} of "
+        f"{what}; {outcome}. {task.from_location.code} is flagged for a count."
+    )
+
+
+@transaction.atomic
+def pick_scanned(
+    *, tenant: Tenant, user: User, task: PickTask, bin_code: str, item_code: str,
+    quantity: Decimal, lot_code: str = "", serial_code: str = "",
+) -> PickResult:  # fmt: skip
+    """Confirm a pick from what the operator scanned: the task's bin, then its item (GTIN,
+    GS1-128 or SKU) with the task's lot or serial when it is tracked, and the quantity found
+    (less than asked is a short pick, see the module). An empty bin (0 found) needs no item
+    scan. A repeat on a confirmed task, e.g. a double submit, changes nothing and reports what
+    was confirmed. Errors: WarehouseError / InvalidPosting naming what did not match."""
+    from inventory import scanning
+
+    require_role(tenant=tenant, user=user, roles=PICKERS)
+    task = (
+        PickTask.objects.select_related("item", "lot", "serial", "from_location")
+        .filter(tenant=tenant)
+        .get(pk=task.pk)
+    )
+    if task.state != PickState.OPEN:
+        return PickResult(task, True, _describe(task, repeat=True))
+    location = scanning.resolve_bin(tenant=tenant, code=bin_code, site=task.from_location.site_id)
+    if location.pk != task.from_location_id:
+        raise WarehouseError(
+            f"Wrong bin: {location.code} scanned; this pick is from {task.from_location.code}."
+        )
+    quantity = Decimal(quantity)
+    if item_code.strip():
+        item, _, scan = scanning.resolve_item(tenant=tenant, text=item_code)
+        if item.pk != task.item_id:
+            raise WarehouseError(f"Wrong item: {item.sku} scanned; pick {task.item.sku}.")
+        _check_tracking(task, lot=scan.lot or lot_code, serial=scan.serial or serial_code)
+    elif quantity > 0:
+        raise WarehouseError(f"Scan {task.item.sku} (or type its SKU) to confirm the item.")
+    try:
+        task = confirm_pick(tenant=tenant, user=user, task=task, quantity=quantity)
+    except InvalidTransition:
+        # A double submit that waited for the first one's locks: report what that one did.
+        task.refresh_from_db()
+        if task.state == PickState.OPEN:
+            raise
+        return PickResult(task, True, _describe(task, repeat=True))
+    return PickResult(task, False, _describe(task, repeat=False))
+
+
+def _check_tracking(task: PickTask, *, lot: str, serial: str) -> None:
+    lot, serial = lot.strip(), serial.strip()
+    if task.lot_id:
+        if not lot:
+            raise WarehouseError(
+                f"{task.item.sku} is lot-tracked: scan its GS1 label or type lot {task.lot.code}."
+            )
+        if lot.casefold() != task.lot.code.casefold():
+            raise WarehouseError(f"Wrong lot: {lot} scanned; this pick is lot {task.lot.code}.")
+    if task.serial_id:
+        if not serial:
+            raise WarehouseError(
+                f"{task.item.sku} is serial-tracked: scan or type serial {task.serial.serial}."
+            )
+        if serial.casefold() != task.serial.serial.casefold():
+            raise WarehouseError(
+                f"Wrong serial: {serial} scanned; this pick is serial {task.serial.serial}."
+            )

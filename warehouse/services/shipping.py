@@ -269,3 +269,127 @@ def confirm_shipment(*, tenant: Tenant, user: User, shipment: Shipment) -> Shipm
         order.status = refresh_status(order, remaining)
     order.save(update_fields=["status"])
     return shipment
+
+
+def settings_for(tenant: Tenant) -> ShippingSettings:
+    settings, _ = ShippingSettings.objects.get_or_create(tenant=tenant)
+    return settings
+
+
+@transaction.atomic
+def save_settings(*, tenant: Tenant, user: User, settings: ShippingSettings) -> ShippingSettings:
+    """Save the tenant's GS1 identity. Refused when the next SSCC would not fit the prefix or
+    could repeat one already on a carton (an SSCC must stay unique for at least a year)."""
+    require_role(tenant=tenant, user=user, roles=[Role.ADMIN])
+    # The lock closing a carton takes to draw the next serial: no SSCC is issued meanwhile.
+    ShippingSettings.objects.select_for_update().filter(tenant=tenant).first()
+    prefix = settings.gs1_company_prefix
+    if prefix:
+        sscc(extension=settings.extension_digit, company_prefix=prefix, serial=settings.next_serial)
+        start = f"{settings.extension_digit}{prefix}"
+        issued = [
+            int(code[len(start) : 17])
+            for code in Carton.objects.filter(tenant=tenant, sscc__startswith=start).values_list(
+                "sscc", flat=True
+            )
+        ]
+        if issued and max(issued) >= settings.next_serial:
+            raise WarehouseError(
+                f"Cartons already carry SSCCs up to serial reference {max(issued)} under "
+                f"extension {settings.extension_digit} and prefix {prefix}; the next serial must "
+                "be above it."
+            )
+    settings.tenant = tenant
+    settings.save()
+    return settings
+
+
+def _picked_units(tenant: Tenant, order: SalesOrder, item: Item) -> dict[tuple, Decimal]:
+    """Per (lot id, serial id): what was picked of `item` for `order` and is not in a carton."""
+    left: dict[tuple, Decimal] = defaultdict(Decimal)
+    for lot_id, serial_id, quantity in PickTask.objects.filter(
+        tenant=tenant, order=order, item=item, picked_quantity__gt=0
+    ).values_list("lot_id", "serial_id", "picked_quantity"):
+        left[(lot_id, serial_id)] += quantity
+    for lot_id, serial_id, quantity in CartonLine.objects.filter(
+        tenant=tenant, carton__order=order, item=item
+    ).values_list("lot_id", "serial_id", "quantity"):
+        left[(lot_id, serial_id)] -= quantity
+    return left
+
+
+@transaction.atomic
+def pack_scanned(
+    *, tenant: Tenant, user: User, order: SalesOrder, code: str, quantity: Decimal | None = None,
+    carton: Carton | None = None, lot_code: str = "", serial_code: str = "",
+) -> tuple[Carton, Item, Decimal]:  # fmt: skip
+    """Pack what a scan names into `carton` (a new one if None): the item by GTIN, GS1-128 or
+    SKU; `quantity` in the scanned unit, else the label's count, else one (a case GTIN packs a
+    case). A tracked item's lot or serial must be one picked for the order and not yet packed;
+    when only one is left it need not be scanned. Locks the order first, as `pack` does, so
+    two packers cannot both take the last units of a lot. Returns (carton, item, base units)."""
+    from inventory import scanning
+    from inventory.models import ItemUnit
+
+    require_role(tenant=tenant, user=user, roles=PACKERS)
+    order = SalesOrder.objects.select_for_update().get(tenant=tenant, pk=order.pk)
+    item, unit, scan = scanning.resolve_item(tenant=tenant, text=code)
+    count = quantity if quantity is not None else (scan.count or Decimal(1))
+    factor = Decimal(1)
+    if unit is not None:
+        factor = ItemUnit.objects.get(tenant=tenant, item=item, code=unit).factor
+    base = Decimal(count) * factor
+    left = {key: q for key, q in _picked_units(tenant, order, item).items() if q > 0}
+    lot = serial = None
+    lot_code = (scan.lot or lot_code).strip()
+    serial_code = (scan.serial or serial_code).strip()
+    if item.tracking in ("lot", "serial"):
+        lots = {k[0] for k in left} - {None}
+        serials = {k[1] for k in left} - {None}
+        if item.tracking == "serial":
+            serial = _choose(
+                SerialNumber.objects.filter(tenant=tenant, item=item, pk__in=serials),
+                serial_code, "serial", item, order,
+            )  # fmt: skip
+            lot_id = next(lot_id for lot_id, serial_id in left if serial_id == serial.pk)
+            lot = Lot.objects.get(tenant=tenant, pk=lot_id) if lot_id else None
+        else:
+            lot = _choose(
+                Lot.objects.filter(tenant=tenant, item=item, pk__in=lots), lot_code, "lot", item, order
+            )  # fmt: skip
+        available = sum(
+            (q for (lot_id, serial_id), q in left.items()
+             if lot_id == (lot.pk if lot else None) and (serial is None or serial_id == serial.pk)),
+            Decimal(0),
+        )  # fmt: skip
+        if base > available:
+            what = f"serial {serial.serial}" if serial else f"lot {lot.code}"
+            raise WarehouseError(
+                f"Only {plain(available)} {item.base_unit} of {item.sku} {what} are picked and not yet packed for {order.number}."
+            )
+    return (
+        pack(tenant=tenant, user=user, order=order, item=item, quantity=base, carton=carton,
+             lot=lot, serial=serial),
+        item,
+        base,
+    )  # fmt: skip
+
+
+def _choose(candidates, code: str, kind: str, item: Item, order: SalesOrder):
+    field = "serial" if kind == "serial" else "code"
+    if code:
+        found = candidates.filter(**{f"{field}__iexact": code}).first()
+        if found is None:
+            raise WarehouseError(
+                f"{item.sku} {kind} {code} is not picked (or already packed) for {order.number}."
+            )
+        return found
+    choices = list(candidates[:6])
+    if len(choices) == 1:
+        return choices[0]
+    if not choices:
+        raise WarehouseError(
+            f"Nothing of {item.sku} is picked and not yet packed for {order.number}."
+        )
+    listed = ", ".join(getattr(c, field) for c in choices)
+    raise WarehouseError(f"Scan or type the {kind} of {item.sku}: picked {kind}s are {listed}.")

@@ -1,4 +1,5 @@
-"""Admin settings of the warehouse: putaway rules and the receiving policy."""
+"""Admin settings of the warehouse: putaway rules, the receiving policy and the GS1 identity
+for shipping."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from erp.errors import DomainError
 from erp.history import changes
 from erp.roles import Role, roles_required
 from warehouse import selectors
-from warehouse.forms import PutawayRuleForm, ReceivingSettingsForm
-from warehouse.services import rules
+from warehouse.forms import PutawayRuleForm, ReceivingSettingsForm, ShippingSettingsForm
+from warehouse.services import rules, shipping
 
 
 @roles_required(Role.ADMIN)
@@ -58,6 +59,28 @@ def receiving_settings(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "warehouse/settings/receiving.html",
+        {"form": form, "history": changes(settings)},
+        status=422 if form.errors else 200,
+    )
+
+
+@roles_required(Role.ADMIN)
+def shipping_settings(request: HttpRequest) -> HttpResponse:
+    settings = shipping.settings_for(request.tenant)
+    form = ShippingSettingsForm(request.POST or None, instance=settings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            shipping.save_settings(
+                tenant=request.tenant, user=request.user, settings=form.save(commit=False)
+            )
+        except DomainError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Shipping settings saved.")
+            return redirect("warehouse:shipping_settings")
+    return render(
+        request,
+        "warehouse/settings/shipping.html",
         {"form": form, "history": changes(settings)},
         status=422 if form.errors else 200,
     )

@@ -26,6 +26,8 @@ class Command(BaseCommand):
                     demo_stock.load(tenant)
                     warehouse_demo.load(tenant, purchasing_demo.load(tenant))
                     orders_demo.load(tenant)
+                    # A released wave needs the released sales orders made just above.
+                    warehouse_demo.load_outbound(tenant)
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready for {', '.join(t.slug for t in tenants)}.")
         )

@@ -1,0 +1,166 @@
+"""In Chromium: an order allocated and released (services) is waved and released by a
+supervisor, picked at phone width by an operator with one short pick, packed into two
+cartons with labels and shipped; the order keeps a backorder for the missing unit, the
+ledger verifies clean, and the label, packing slip, bill of lading and pick list read right."""
+
+from __future__ import annotations
+
+import re
+
+import biip
+import pytest
+from playwright.sync_api import Page, expect
+
+from erp.tenancy import tenant_context
+from inventory import ledger
+from orders.models import SalesOrderLine
+from tests.factories import PASSWORD, TenantFactory
+from tests.warehouse import pdfs
+from tests.warehouse.outbound import PREFIX, Floor
+from warehouse.models import Carton, PickBatch, Shipment
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 360, "height": 780}
+
+
+def _sign_in(page: Page, base: str, email: str) -> None:
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("E-mail address").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def _menu(page: Page, label: str) -> None:
+    """Follow a side-menu link; on a phone the menu is folded first."""
+    toggle = page.locator("details.nav-toggle")
+    if toggle.get_attribute("open") is None:
+        toggle.locator("summary").click()
+    page.locator("nav.sidenav").get_by_role("link", name=label, exact=True).click()
+
+
+def _fits(page: Page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, browser):
+    tenant = TenantFactory(slug="outbound-e2e", name="Outbound E2E")
+    floor = Floor(tenant, stock=6)  # six coffee in P-01, nowhere else
+    order = floor.released_order()  # 6 coffee (lot L-2030-06) and 4 cups, carrier UPS
+    base = live_server.url
+
+    # Supervisor: preview the wave, create and release it.
+    supervisor = browser.new_page(viewport={"width": 1280, "height": 900})
+    _sign_in(supervisor, base, floor.supervisor.email)
+    _menu(supervisor, "Waves")
+    supervisor.get_by_role("link", name="Build a wave").click()
+    supervisor.get_by_label("Site").select_option(str(floor.site.pk))
+    # Typing a filter refreshes the preview (htmx): no DHL orders, one for UPS.
+    supervisor.get_by_label("Carrier").fill("DHL")
+    expect(supervisor.locator(".preview-count")).to_contain_text("0 orders match")
+    supervisor.get_by_label("Carrier").fill("UPS")
+    expect(supervisor.locator(".preview-count")).to_contain_text("1 order matches")
+    expect(supervisor.locator("#wave-preview")).to_contain_text(order.number)
+    supervisor.get_by_label("Orders per batch").fill("4")
+    supervisor.get_by_role("button", name="Create wave").click()
+    expect(supervisor.locator(".messages")).to_contain_text("planned with 1 order")
+    supervisor.get_by_role("button", name="Release to the floor").click()
+    expect(supervisor.locator(".messages")).to_contain_text("released: 1 batch, 2 pick tasks.")
+    expect(supervisor.locator(".wave-status")).to_have_text("Released")
+    expect(supervisor.locator(".batch-row")).to_contain_text("not started")
+
+    # Operator at phone width: pick the batch, one bin short.
+    page.set_viewport_size(PHONE)
+    _sign_in(page, base, floor.operator.email)
+    _menu(page, "Pick")
+    expect(page.locator(".pick-bin")).to_have_text("P-01")
+    expect(page.locator(".pick-quantity")).to_contain_text("6")
+    _fits(page)
+    page.get_by_label("Scan the bin").fill("P-02")
+    page.get_by_label("Scan the item").fill(f"(01){floor.coffee_gtin}(10)L-2030-06")
+    page.get_by_label("Quantity found").fill("5")
+    page.get_by_role("button", name="Confirm pick").click()
+    expect(page.locator(".form-errors")).to_contain_text("Wrong bin: P-02 scanned")
+    page.get_by_label("Scan the bin").fill("P-01")
+    page.get_by_role("button", name="Confirm pick").click()
+    expect(page.locator(".message.warning")).to_contain_text("Short pick: 5 of 6 each")
+    expect(page.locator(".message.warning")).to_contain_text("1 backordered")
+    expect(page.locator(".pick-bin")).to_have_text("P-02")
+    page.get_by_label("Scan the bin").fill("P-02")
+    page.get_by_label("Scan the item").fill(floor.cups.sku)
+    page.get_by_role("button", name="Confirm pick").click()
+    expect(page.locator("main")).to_contain_text("No picks are waiting")
+    # The supervisor's progress refreshes by itself (htmx every 10 s).
+    expect(supervisor.locator(".batch-row")).to_contain_text(
+        floor.operator.get_short_name(), timeout=15000
+    )
+    expect(supervisor.locator(".batch-row td").nth(5)).to_contain_text("1")
+
+    # Packing station: two cartons, each closed with its weight, labels offered.
+    _menu(page, "Pack")
+    page.get_by_role("link", name=re.compile(order.number)).click()
+    expect(page.locator("h1")).to_have_text(f"Pack {order.number}")
+    page.get_by_label("Scan the item").fill(floor.coffee_gtin)
+    page.get_by_label("Quantity").fill("5")
+    page.get_by_role("button", name="Pack", exact=True).click()
+    expect(page.locator(".messages")).to_contain_text(f"Packed 5 each of {floor.coffee.sku}")
+    page.get_by_label("Weight (kg)").fill("5.3")
+    page.get_by_label("Length (cm)").fill("40")
+    page.get_by_label("Width (cm)").fill("30")
+    page.get_by_label("Height (cm)").fill("20")
+    page.get_by_role("button", name="Close carton 1").click()
+    expect(page.locator(".messages")).to_contain_text("Carton closed with SSCC 3" + PREFIX)
+    page.get_by_label("Scan the item").fill(floor.cups.sku)
+    page.get_by_label("Quantity").fill("4")
+    expect(page.get_by_label("Into carton")).to_have_value("new")
+    page.get_by_role("button", name="Pack", exact=True).click()
+    page.get_by_label("Weight (kg)").fill("0.8")
+    page.get_by_role("button", name="Close carton 2").click()
+    labels = page.locator("ul.cartons a")
+    expect(labels).to_have_count(2)
+    label_urls = [labels.nth(i).get_attribute("href") for i in range(2)]
+    _fits(page)
+    page.get_by_role("button", name="Finish packing").click()
+    expect(page.locator(".messages")).to_contain_text(f"{order.number} packed; ready to ship.")
+
+    # Shipping station: both cartons, carrier, service, tracking; create, then confirm.
+    expect(page.locator("h1")).to_have_text(f"Ship {order.number}")
+    expect(page.get_by_label("Carrier")).to_have_value("UPS")
+    page.get_by_label("Service").fill("Ground")
+    page.get_by_label("Tracking number").fill("1Z999AA10123456784")
+    page.get_by_role("button", name="Create shipment").click()
+    expect(page.locator(".messages")).to_contain_text("created with 2 carton(s)")
+    _fits(page)
+    page.get_by_role("button", name="Confirm shipment").click()
+    expect(page.locator(".messages")).to_contain_text(f"of {order.number} to Corner Cafe")
+    expect(page.locator(".shipment-status")).to_contain_text("Shipped")
+    slip_url = page.get_by_role("link", name="Packing slip (PDF)").get_attribute("href")
+    bol_url = page.get_by_role("link", name="Bill of lading (PDF)").get_attribute("href")
+
+    with tenant_context(tenant):
+        coffee = SalesOrderLine.objects.get(order=order, item=floor.coffee)
+        cartons = list(Carton.objects.filter(order=order).order_by("pk"))
+        shipment = Shipment.objects.get(order=order)
+        batch = PickBatch.objects.select_related("wave").get(wave__wave_orders__order=order)
+        assert ledger.verify(tenant.pk) == []
+    assert coffee.shipped_base == 5 and coffee.unallocated_base == 1
+    assert coffee.backordered_since is not None
+    assert shipment.status == "shipped" and shipment.tracking_number == "1Z999AA10123456784"
+
+    def fetch(url: str) -> bytes:
+        response = page.request.get(f"{base}{url}")
+        assert response.ok and response.headers["content-type"] == "application/pdf"
+        return response.body()
+
+    for carton, url in zip(cartons, label_urls, strict=True):
+        label = fetch(url)
+        sscc = pdfs.barcodes(label)[-1]
+        assert biip.parse(sscc).sscc.value == carton.sscc
+        assert "(00) 3 " + PREFIX in pdfs.text(label)
+    assert "COUNT (37) 5 each" in pdfs.text(fetch(label_urls[0]))
+    slip = pdfs.text(fetch(slip_url))
+    assert f"1 {floor.coffee.sku} Coffee beans 1 kg 6 5 0 1" in slip  # one backordered
+    bill = pdfs.text(fetch(bol_url))
+    assert "Total: 2 cartons" in bill and "6.1" in bill and "1Z999AA10123456784" in bill
+    picks = pdfs.text(fetch(f"/warehouse/batches/{batch.pk}/pick-list/"))
+    assert f"Pick list {batch}" in picks and "Short 5" in picks and "Picked 4" in picks

@@ -1,0 +1,87 @@
+"""Outbound PDFs: carton labels, packing slips, bills of lading and pick lists."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+
+from erp.roles import Role, roles_required
+from warehouse import documents, selectors
+
+WORKERS = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+
+
+def _pdf(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+def _identity(request: HttpRequest, site) -> tuple[documents.Party, str]:
+    """The ship-from party of `site` and the GS1 company prefix."""
+    settings = selectors.shipping_settings(tenant=request.tenant)
+    name = (settings.ship_from_name if settings else "") or request.tenant.name
+    return documents.site_party(name, site), settings.gs1_company_prefix if settings else ""
+
+
+@roles_required(*WORKERS)
+def carton_label(request: HttpRequest, pk: int) -> HttpResponse:
+    carton = get_object_or_404(selectors.cartons(tenant=request.tenant).filter(closed=True), pk=pk)
+    order = carton.order
+    siblings = selectors.order_cartons(tenant=request.tenant, order=order)
+    carton = next(c for c in siblings if c.pk == carton.pk)
+    ship_from, prefix = _identity(request, order.site)
+    gtins = selectors.base_gtins(
+        tenant=request.tenant, item_ids={line.item_id for line in carton.contents}
+    )
+    content = documents.carton_label_pdf(
+        carton=carton, ship_from=ship_from, ship_to=documents.ship_to_party(order), order=order,
+        company_prefix=prefix, contents=documents.carton_contents(carton, gtins),
+        index=siblings.index(carton) + 1, total=len(siblings),
+        carrier=carton.shipment.carrier if carton.shipment_id else order.carrier,
+    )  # fmt: skip
+    return _pdf(content, f"label-{carton.sscc}.pdf")
+
+
+def _shipment_documents(request: HttpRequest, pk: int):
+    shipment = get_object_or_404(selectors.shipments(tenant=request.tenant), pk=pk)
+    order = shipment.order
+    ship_from, prefix = _identity(request, order.site)
+    return shipment, {
+        "shipment": shipment,
+        "order": order,
+        "cartons": selectors.shipment_cartons(tenant=request.tenant, shipment=shipment),
+        "ship_from": ship_from,
+        "ship_to": documents.ship_to_party(order),
+        "tenant_name": request.tenant.name,
+        "company_prefix": prefix,
+    }
+
+
+@roles_required(*WORKERS)
+def packing_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    shipment, context = _shipment_documents(request, pk)
+    lines = list(selectors.sales_order_lines(tenant=request.tenant, order=shipment.order))
+    content = documents.packing_slip_pdf(lines=lines, **context)
+    return _pdf(content, f"packing-slip-{shipment.number}.pdf")
+
+
+@roles_required(*WORKERS)
+def bill_of_lading(request: HttpRequest, pk: int) -> HttpResponse:
+    shipment, context = _shipment_documents(request, pk)
+    return _pdf(documents.bill_of_lading_pdf(**context), f"bill-of-lading-{shipment.number}.pdf")
+
+
+@roles_required(*WORKERS)
+def pick_list(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(
+        selectors.batches(tenant=request.tenant).select_related("wave__staging"), pk=pk
+    )
+    tasks = list(
+        selectors.batch_tasks(tenant=request.tenant, batch=batch).select_related("order__customer")
+    )
+    totes = {task.tote: task.order for task in tasks}
+    content = documents.pick_list_pdf(
+        batch=batch, tasks=tasks, totes=totes, tenant_name=request.tenant.name
+    )
+    return _pdf(content, f"pick-list-{batch}.pdf")
