@@ -29,7 +29,7 @@ def to_base(*, tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
     if not item.divisible and base != base.to_integral_value():
         raise UnitConversionError(
             f"{plain(quantity)} {unit} of {item.sku} is {plain(base)} {item.base_unit}; "
-            f"a {item.base_unit} cannot be split.",
+            f"one {item.base_unit} cannot be split.",
             sku=item.sku,
         )
     return base

@@ -317,7 +317,7 @@ def line_check(
     requested date and the first date the whole quantity can be. Raises `OrderError` for a
     unit the item lacks or a quantity that would split an indivisible unit."""
     # The conversion add_line applies, so the check and the added line agree.
-    base = sales_orders._base(tenant, item, unit, quantity)
+    base = sales_orders.base_quantity(tenant, item, unit, quantity)
     first, on_requested = sales_orders.promise_date(
         tenant=tenant, item=item, site=order.site, quantity_base=base, requested=requested
     )

@@ -118,7 +118,7 @@ def _base_quantity(move: Move, factors: dict[tuple[int, str], Decimal]) -> Decim
     if not item.divisible and quantity != quantity.to_integral_value():
         raise UnitConversionError(
             f"{move.quantity} {unit} of {item.sku} is {plain(quantity)} {item.base_unit}; "
-            f"a {item.base_unit} cannot be split.",
+            f"one {item.base_unit} cannot be split.",
             sku=item.sku,
         )
     if quantity != quantity.quantize(QUANTUM):

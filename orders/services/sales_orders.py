@@ -105,7 +105,8 @@ def create_order(
     )  # fmt: skip
 
 
-def _base(tenant: Tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
+def base_quantity(tenant: Tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
+    """An order quantity in base units (above zero, whole units of an indivisible item)."""
     if quantity <= 0:
         raise OrderError(f"Order a quantity above zero of {item.sku}.")
     return units.to_base(tenant=tenant, item=item, unit=unit, quantity=quantity)
@@ -145,7 +146,7 @@ def add_line(
     if price < 0:
         raise OrderError("A price cannot be negative.")
     unit = unit or item.base_unit
-    base = _base(tenant, item, unit, Decimal(quantity))
+    base = base_quantity(tenant, item, unit, Decimal(quantity))
     requested = requested_date or order.requested_date
     promised, _ = promise_date(
         tenant=tenant, item=item, site=order.site, quantity_base=base, requested=requested

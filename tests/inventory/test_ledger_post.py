@@ -131,7 +131,7 @@ def test_a_quarter_case_of_twelve_is_three_each(tenant_a, item, bins):
 @pytest.mark.parametrize(
     "quantity,unit,error,message",
     [
-        (Decimal("0.5"), "each", UnitConversionError, "a each cannot be split"),
+        (Decimal("0.5"), "each", UnitConversionError, "one each cannot be split"),
         (Decimal("0.1"), "case", UnitConversionError, "is 1.2 each"),
         (Decimal("1"), "crate", UnitConversionError, "has no unit 'crate'"),
         (Decimal("-3"), None, InvalidPosting, "must be more than zero"),

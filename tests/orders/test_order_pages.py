@@ -200,7 +200,7 @@ def test_the_price_defaults_to_the_customers_last_price_in_the_lines_unit(shop):
         ({"item": "BEANS", "quantity": "1", "price": "-1"}, "greater than or equal to 0."),
         ({"item": "NOPE", "quantity": "1", "price": "1"}, "No item with SKU or GTIN"),
         ({"item": "BEANS", "quantity": "1", "unit": "pallet", "price": "1"}, "BEANS has no unit"),
-        ({"item": "BEANS", "quantity": "1.5", "price": "1"}, "a each cannot be split"),
+        ({"item": "BEANS", "quantity": "1.5", "price": "1"}, "one each cannot be split"),
         ({"item": "BEANS", "quantity": "1"}, "Enter a price: BEANS has never been sold"),
         ({"quantity": "1"}, "This field is required."),
     ],

@@ -24,9 +24,9 @@ from tests.factories import (
     member,
 )
 from tests.inventory.stock import assert_ledger_clean, on_hand, receive
+from warehouse.errors import WarehouseError as ReceivingError
 from warehouse.models import CountRequest, FloorException, PickState, PickTask, ShippingSettings
 from warehouse.services import picking, shipping, waves
-from warehouse.services.receiving import ReceivingError
 
 pytestmark = pytest.mark.django_db
 

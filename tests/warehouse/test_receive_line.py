@@ -14,9 +14,9 @@ from inventory.models import Projection, StockEntry
 from purchasing.models import PurchaseOrder
 from tests.factories import ItemFactory, LotFactory
 from tests.inventory.stock import assert_ledger_clean, on_hand
+from warehouse.errors import ReceivingError
 from warehouse.models import Discrepancy, ReceiptLine, ReceivingSettings
 from warehouse.services import receiving
-from warehouse.services.receiving import ReceivingError
 
 pytestmark = pytest.mark.django_db
 

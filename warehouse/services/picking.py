@@ -24,8 +24,8 @@ from inventory.models import Reservation, StockBalance, StockStatus, Transaction
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services import allocation
 from orders.services.sales_orders import SOURCE, publish_demand
+from warehouse.errors import WarehouseError
 from warehouse.models import CountRequest, ExceptionKind, FloorException, PickState, PickTask
-from warehouse.services.receiving import ReceivingError as WarehouseError
 
 PICKERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
 

@@ -11,9 +11,9 @@ from erp.models import Tenant, User
 from erp.roles import Role, require_role
 from inventory import ledger
 from inventory.models import StockBalance, StockStatus, TransactionKind
+from warehouse.errors import ReceivingError
 from warehouse.models import PutawayTask
 from warehouse.services import putaway
-from warehouse.services.receiving import ReceivingError
 
 INSPECTORS = [Role.SUPERVISOR, Role.ADMIN]
 DECISIONS = {

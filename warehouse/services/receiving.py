@@ -16,9 +16,7 @@ from decimal import ROUND_FLOOR, Decimal
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
-from erp.errors import DomainError
 from erp.models import Tenant, User
 from erp.numbers import plain
 from erp.roles import Role, require_role
@@ -34,6 +32,7 @@ from inventory.models import (
 )
 from purchasing.models import OrderStatus, PurchaseOrder, PurchaseOrderLine, SupplierItem
 from purchasing.services import orders as order_service
+from warehouse.errors import ReceivingError
 from warehouse.models import (
     Discrepancy,
     DiscrepancyKind,
@@ -53,13 +52,6 @@ RECEIVABLE = {
 }
 
 
-class ReceivingError(DomainError):
-    message = _("{detail}")
-
-    def __init__(self, detail: str, **facts):
-        super().__init__(detail=detail, **facts)
-
-
 @dataclass
 class Split:
     accepted: Decimal = Decimal(0)
@@ -71,10 +63,6 @@ class Split:
 def settings_for(tenant: Tenant) -> ReceivingSettings:
     settings, _ = ReceivingSettings.objects.get_or_create(tenant=tenant)
     return settings
-
-
-def _base(tenant: Tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
-    return units.to_base(tenant=tenant, item=item, unit=unit, quantity=quantity)
 
 
 def _lot(tenant: Tenant, item: Item, code: str, expiry: datetime.date | None) -> Lot | None:
@@ -230,7 +218,8 @@ def receive(
         raise ReceivingError(
             f"Damaged ({damaged}) must be between 0 and the quantity received ({quantity})."
         )
-    base, damaged_base = _base(tenant, item, unit, quantity), _base(tenant, item, unit, damaged)
+    base = units.to_base(tenant=tenant, item=item, unit=unit, quantity=quantity)
+    damaged_base = units.to_base(tenant=tenant, item=item, unit=unit, quantity=damaged)
     lot = _lot(tenant, item, lot_code, expiry)
     serial_number = _serial(tenant, item, serial, lot)
     expiry = expiry or (lot.expiry_date if lot else None)

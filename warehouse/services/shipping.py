@@ -25,6 +25,7 @@ from inventory import ledger
 from inventory.models import Item, LocationKind, Lot, SerialNumber, TransactionKind
 from orders.models import OrderStatus, SalesOrder, SalesOrderLine
 from orders.services.sales_orders import refresh_status
+from warehouse.errors import WarehouseError
 from warehouse.models import (
     Carton,
     CartonLine,
@@ -36,7 +37,6 @@ from warehouse.models import (
     ShipmentStatus,
     ShippingSettings,
 )
-from warehouse.services.receiving import ReceivingError as WarehouseError
 
 PACKERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
 SHIPPERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]

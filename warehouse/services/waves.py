@@ -16,8 +16,8 @@ from erp.roles import Role, require_role
 from inventory.models import Location, Reservation, Site, Zone
 from orders.models import OrderStatus, SalesOrder, SalesOrderLine
 from orders.services.sales_orders import SOURCE
+from warehouse.errors import WarehouseError
 from warehouse.models import PickBatch, PickTask, Wave, WaveOrder, WaveStatus
-from warehouse.services.receiving import ReceivingError as WarehouseError
 
 PLANNERS = [Role.SUPERVISOR, Role.ADMIN]
 

@@ -14,6 +14,7 @@ from erp.numbers import plain
 from erp.roles import Role, roles_required
 from inventory import scanning
 from warehouse import selectors
+from warehouse.errors import ReceivingError
 from warehouse.forms import FindOrderForm, PutawayForm, ReceiveForm
 from warehouse.models import PutawayTask, TaskState
 from warehouse.services import putaway, receiving
@@ -70,7 +71,7 @@ def receive_order(request: HttpRequest, pk: int) -> HttpResponse:
             item, unit, scan = scanning.resolve_item(tenant=request.tenant, text=data["scan"])
             quantity = data["quantity"] if data["quantity"] is not None else scan.count
             if quantity is None:
-                raise receiving.ReceivingError("Enter the quantity received.")
+                raise ReceivingError("Enter the quantity received.")
             receipt = receiving.receive(
                 tenant=request.tenant, user=request.user, order=order, item=item,
                 quantity=quantity, dock=data["dock"], scan_key=data["key"],
