@@ -157,3 +157,24 @@ def test_each_picker_keeps_their_own_batch(client, tenant_a):
     client.force_login(floor.operator)
     again = _task(floor, int(client.get(reverse("warehouse:pick_next")).url.split("/")[-2]))
     assert again.batch_id == mine.batch_id
+
+
+def test_an_operator_takes_over_a_batch_someone_else_started(client, tenant_a):
+    from django.urls import reverse
+
+    from erp.roles import Role
+    from tests.factories import member
+    from tests.warehouse.outbound import Floor
+
+    floor = Floor(tenant_a)
+    wave = floor.released_wave()
+    first, second = member(tenant_a, Role.OPERATOR), member(tenant_a, Role.OPERATOR)
+    client.force_login(first)
+    assert client.get(reverse("warehouse:pick_next")).status_code == 302  # first claims the batch
+    client.force_login(second)
+    page = client.get(reverse("warehouse:pick_next"))
+    assert b"Batches others started" in page.content
+    batch = floor.tasks(wave)[0].batch_id
+    taken = client.post(reverse("warehouse:pick_take_over", args=[batch]))
+    assert taken.status_code == 302
+    assert client.get(reverse("warehouse:pick_next")).url.startswith("/scan/pick/")

@@ -25,7 +25,14 @@ from orders.models import SalesOrder, SalesOrderLine
 from orders.services import allocation
 from orders.services.sales_orders import SOURCE, publish_demand
 from warehouse.errors import WarehouseError
-from warehouse.models import CountRequest, ExceptionKind, FloorException, PickState, PickTask
+from warehouse.models import (
+    CountRequest,
+    ExceptionKind,
+    FloorException,
+    PickBatch,
+    PickState,
+    PickTask,
+)
 
 PICKERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
 
@@ -299,3 +306,26 @@ def _check_tracking(task: PickTask, *, lot: str, serial: str) -> None:
             raise WarehouseError(
                 f"Wrong serial: {serial} scanned; this pick is serial {task.serial.serial}."
             )
+
+
+@transaction.atomic
+def take_over(*, tenant: Tenant, user: User, batch: PickBatch) -> PickBatch:
+    """Give an unfinished batch someone else started to `user` (a picker went home)."""
+    require_role(tenant=tenant, user=user, roles=PICKERS)
+    batch = PickBatch.objects.select_for_update().get(tenant=tenant, pk=batch.pk)
+    if not batch.tasks.filter(state=PickState.OPEN).exists():
+        raise WarehouseError(f"Batch {batch.number} has nothing left to pick.")
+    batch.picker = user
+    batch.save(update_fields=["picker"])
+    return batch
+
+
+def batches_of_others(*, tenant: Tenant, user: User):
+    """Open batches another picker holds, oldest first (offered for take-over)."""
+    return (
+        PickBatch.objects.filter(tenant=tenant, tasks__state=PickState.OPEN, picker__isnull=False)
+        .exclude(picker=user)
+        .select_related("wave", "picker")
+        .distinct()
+        .order_by("wave__released_at", "number")
+    )

@@ -14,7 +14,7 @@ from erp.roles import Role, roles_required
 from warehouse import selectors
 from warehouse.documents import sscc_text
 from warehouse.forms import CloseCartonForm, FindOutboundOrderForm, PackForm, PickForm, ShipmentForm
-from warehouse.models import PickState
+from warehouse.models import PickBatch, PickState
 from warehouse.services import picking, shipping
 
 WORKERS = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
@@ -29,7 +29,19 @@ def pick_next(request: HttpRequest) -> HttpResponse:
     task = picking.next_task(tenant=request.tenant, user=request.user)
     if task is not None:
         return redirect("warehouse:pick_task", task.pk)
-    return render(request, "warehouse/scan/pick_none.html")
+    others = picking.batches_of_others(tenant=request.tenant, user=request.user)
+    return render(request, "warehouse/scan/pick_none.html", {"others": others})
+
+
+@require_POST
+@roles_required(*WORKERS)
+def pick_take_over(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(PickBatch.objects.filter(tenant=request.tenant), pk=pk)
+    try:
+        picking.take_over(tenant=request.tenant, user=request.user, batch=batch)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("warehouse:pick_next")
 
 
 @roles_required(*WORKERS)
