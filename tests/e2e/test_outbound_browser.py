@@ -1,5 +1,5 @@
-"""In Chromium: an order allocated and released (services) is waved and released by a
-supervisor, picked at phone width by an operator with one short pick, packed into two
+"""In Chromium: a supervisor enters an order with its ATP check, allocates and releases it,
+then waves and releases it, picked at phone width by an operator with one short pick, packed into two
 cartons with labels and shipped; the order keeps a backorder for the missing unit, the
 ledger verifies clean, and the label, packing slip, bill of lading and pick list read right."""
 
@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 
 from erp.tenancy import tenant_context
 from inventory import ledger
-from orders.models import SalesOrderLine
+from orders.models import SalesOrder, SalesOrderLine
 from tests.factories import PASSWORD, TenantFactory
 from tests.warehouse import pdfs
 from tests.warehouse.outbound import PREFIX, Floor
@@ -46,12 +46,32 @@ def _fits(page: Page) -> None:
 def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, browser):
     tenant = TenantFactory(slug="outbound-e2e", name="Outbound E2E")
     floor = Floor(tenant, stock=6)  # six coffee in P-01, nowhere else
-    order = floor.released_order()  # 6 coffee (lot L-2030-06) and 4 cups, carrier UPS
     base = live_server.url
 
-    # Supervisor: preview the wave, create and release it.
+    # Supervisor: enter the order (ATP checked per line), allocate and release it.
     supervisor = browser.new_page(viewport={"width": 1280, "height": 900})
     _sign_in(supervisor, base, floor.supervisor.email)
+    supervisor.goto(f"{base}/sales/orders/new/")
+    supervisor.get_by_label("Customer", exact=False).first.select_option(str(floor.customer.pk))
+    supervisor.get_by_label("Ships from").select_option(str(floor.site.pk))
+    supervisor.get_by_role("button", name="Create order").click()
+    expect(supervisor.locator(".messages")).to_contain_text("add its lines")
+    for sku, quantity in ((floor.coffee.sku, "6"), (floor.cups.sku, "4")):
+        supervisor.get_by_label("Item").fill(sku)
+        supervisor.get_by_label("Quantity").fill(quantity)
+        expect(supervisor.locator("#atp-check")).to_contain_text("covers the line")
+        supervisor.get_by_label("Price per unit").fill("9.50")
+        supervisor.get_by_role("button", name="Add line").click()
+        expect(supervisor.locator(".messages")).to_contain_text(f"of {sku} promised for")
+    supervisor.get_by_role("button", name="Confirm order").click()
+    supervisor.get_by_role("button", name="Allocate now").click()
+    supervisor.get_by_role("button", name="Release to the floor").click()
+    expect(supervisor.locator(".messages")).to_contain_text("released")
+    with tenant_context(tenant):
+        order = SalesOrder.objects.get(customer=floor.customer)
+    assert order.status == "released"
+
+    # Then preview the wave, create and release it.
     _menu(supervisor, "Waves")
     supervisor.get_by_role("link", name="Build a wave").click()
     supervisor.get_by_label("Site").select_option(str(floor.site.pk))
