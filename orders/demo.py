@@ -156,6 +156,10 @@ def load(tenant: Tenant) -> None:
     order("HOLD", held, [(items[1], 3, None)], then=allocate)
     late = order("LATE", low, [(items[2], 100, None)], then=allocate)
     _backdate(tenant, planner, late, days=LATE_DAYS)
+    changed_mind = order("CANCELLED", standard, [(items[4], 2, None)], then=allocate)
+    sales_orders.cancel(
+        tenant=tenant, user=planner, order=changed_mind, reason="demo: customer changed their mind"
+    )
 
 
 def _backdate(tenant: Tenant, user, order: SalesOrder, *, days: int) -> None:

@@ -82,6 +82,60 @@ def load_outbound(tenant: Tenant) -> None:
     wave = waves.create_wave(tenant=tenant, user=supervisor.user, site=site, orders_per_batch=3)
     with contextlib.suppress(DomainError):  # nothing reserved yet: the wave stays planned
         waves.release_wave(tenant=tenant, user=supervisor.user, wave=wave)
+        _ship_one(tenant, supervisor.user, wave)
+
+
+def _ship_one(tenant: Tenant, user, wave) -> None:
+    """Pick, pack and ship the wave's first order, so the demo shows a shipped order with its
+    carton label, packing slip and bill of lading; the others stay on the floor to pick."""
+    from warehouse.models import PickTask
+    from warehouse.services import picking, shipping
+
+    first = (
+        PickTask.objects.filter(tenant=tenant, batch__wave=wave)
+        .order_by("order_id")
+        .select_related("order")
+        .first()
+    )
+    if first is None:
+        return
+    order = first.order
+    tasks = list(
+        PickTask.objects.filter(tenant=tenant, order=order).select_related("item", "lot", "serial")
+    )
+    for task in tasks:
+        picking.confirm_pick(tenant=tenant, user=user, task=task, quantity=task.quantity)
+    carton = None
+    for task in tasks:
+        carton = shipping.pack(
+            tenant=tenant,
+            user=user,
+            order=order,
+            item=task.item,
+            quantity=task.quantity,
+            carton=carton,
+            lot=task.lot,
+            serial=task.serial,
+        )
+    carton = shipping.close_carton(
+        tenant=tenant,
+        user=user,
+        carton=carton,
+        weight_kg=Decimal("8.5"),
+        length_cm=Decimal(40),
+        width_cm=Decimal(30),
+        height_cm=Decimal(25),
+    )
+    shipping.finish_packing(tenant=tenant, user=user, order=order)
+    shipment = shipping.create_shipment(
+        tenant=tenant,
+        user=user,
+        order=order,
+        cartons=[carton],
+        service="Ground",
+        tracking_number=f"1ZDEMO{order.pk:06d}",
+    )
+    shipping.confirm_shipment(tenant=tenant, user=user, shipment=shipment)
 
 
 def _receiving(tenant: Tenant, orders: list[PurchaseOrder]) -> None:

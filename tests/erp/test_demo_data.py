@@ -83,8 +83,15 @@ def test_demo_data_is_complete_and_idempotent():
         assert any(shelf_life for _, _, shelf_life in first[(slug, "customers")])
         # The released orders at the first site went into the demo wave and are being picked.
         statuses = first[(slug, "order-statuses")]
-        assert first[(slug, "SalesOrder")] == 8 and "picking" in statuses
-        assert {"draft", "confirmed", "allocated", "partially_allocated"} <= set(statuses)
+        assert first[(slug, "SalesOrder")] == 9 and "picking" in statuses
+        assert {
+            "draft",
+            "confirmed",
+            "allocated",
+            "partially_allocated",
+            "shipped",
+            "cancelled",
+        } <= set(statuses)
         assert first[(slug, "Reservation")] > 0 and first[(slug, "unallocated-lines")] >= 2
     consultant = User.objects.get(email="consultant@example.com")
     assert consultant.check_password("stockline-demo")
