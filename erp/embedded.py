@@ -19,8 +19,13 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# pgserver asks platformdirs for a runtime folder; without XDG_RUNTIME_DIR (containers, CI)
+# it warns on every process exit although /tmp serves fine.
+warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(os.environ.get("STOCKLINE_DATA_DIR", BASE_DIR / ".data"))
