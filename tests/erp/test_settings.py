@@ -1,0 +1,38 @@
+"""Production settings: an unset SECRET_KEY stops the server, not the tooling."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def run_python(*args: str) -> subprocess.CompletedProcess:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DEBUG", "SECRET_KEY", "STOCKLINE_TESTING", "DJANGO_SETTINGS_MODULE"}
+    }
+    env["STOCKLINE_TESTING"] = "false"
+    return subprocess.run(
+        [sys.executable, *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_wsgi_refuses_to_start_without_a_secret_key():
+    result = run_python("-c", "import erp.wsgi")
+
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set when DEBUG is off" in result.stderr
+
+
+def test_makemigrations_check_runs_without_a_secret_key():
+    result = run_python("manage.py", "makemigrations", "--check", "--dry-run")
+
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
