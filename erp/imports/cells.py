@@ -123,3 +123,28 @@ def code(value: str, column: str, problems: list[str], *, max_length: int) -> st
     if any(ch.isspace() for ch in value):
         problems.append(f"{column} '{value}' contains spaces")
     return value
+
+
+def claim(
+    key: object,
+    line: int,
+    *,
+    existing: object,
+    seen: dict,
+    problems: list[str],
+    exists: str,
+    duplicate: str,
+) -> bool:
+    """Takes `key` for this file line, refusing one already stored or on an earlier line.
+
+    `existing` is anything supporting `in` (a set of keys already in the database); `seen`
+    maps the keys taken so far to their line numbers, so the message can point at both lines.
+    """
+    if key in existing:
+        problems.append(exists)
+    elif key in seen:
+        problems.append(f"{duplicate} (also on line {seen[key]})")
+    else:
+        seen[key] = line
+        return True
+    return False

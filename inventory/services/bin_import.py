@@ -63,14 +63,15 @@ def check(*, tenant: Tenant, lines: Iterator[Line]) -> tuple[list[dict], list[di
             false_words=frozenset({"inactive"}),
         )
         if site is not None and code:
-            if (site.pk, code) in existing:
-                problems.append(f"bin {code} already exists at site {site.code}")
-            elif (site.pk, code) in seen:
-                problems.append(
-                    f"duplicate code {code} at site {site.code} (also on line {seen[(site.pk, code)]})"
-                )
-            else:
-                seen[(site.pk, code)] = line.number
+            cells.claim(
+                (site.pk, code),
+                line.number,
+                existing=existing,
+                seen=seen,
+                problems=problems,
+                exists=f"bin {code} already exists at site {site.code}",
+                duplicate=f"duplicate code {code} at site {site.code}",
+            )
         if problems:
             errors.append({"line": line.number, "message": "; ".join(problems)})
             continue

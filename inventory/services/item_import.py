@@ -141,12 +141,15 @@ def check(*, tenant: Tenant, lines: Iterator[Line]) -> tuple[list[dict], list[di
         elif case_gtin or c.get("case_gtin"):
             p.append("case_gtin needs a case_factor (how many base units a case holds)")
         if sku:
-            if sku in existing:
-                p.append(f"SKU {sku} already exists")
-            elif sku in seen:
-                p.append(f"duplicate SKU {sku} (also on line {seen[sku]})")
-            else:
-                seen[sku] = line.number
+            cells.claim(
+                sku,
+                line.number,
+                existing=existing,
+                seen=seen,
+                problems=p,
+                exists=f"SKU {sku} already exists",
+                duplicate=f"duplicate SKU {sku}",
+            )
         if p:
             errors.append({"line": line.number, "message": "; ".join(p)})
             continue

@@ -116,12 +116,15 @@ def check(*, tenant: Tenant, lines: Iterator[Line]) -> tuple[list[dict], list[di
         active = cells.boolean(c.get("active", ""), "active", p, default=True)
         address = _address(c, name, p)
         if code:
-            if code in existing:
-                p.append(f"customer {code} already exists")
-            elif code in seen:
-                p.append(f"duplicate code {code} (also on line {seen[code]})")
-            else:
-                seen[code] = line.number
+            cells.claim(
+                code,
+                line.number,
+                existing=existing,
+                seen=seen,
+                problems=p,
+                exists=f"customer {code} already exists",
+                duplicate=f"duplicate code {code}",
+            )
         if p:
             errors.append({"line": line.number, "message": "; ".join(p)})
             continue

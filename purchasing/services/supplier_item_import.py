@@ -154,21 +154,20 @@ def check(*, tenant: Tenant, lines: Iterator[Line]) -> tuple[list[dict], list[di
         )
         breaks = parse_price_breaks(c.get("price_breaks", ""), p)
         if supplier is not None and item is not None:
-            pair = (supplier.pk, item.pk)
-            if pair in existing:
-                p.append(
+            claimed = cells.claim(
+                (supplier.pk, item.pk),
+                line.number,
+                existing=existing,
+                seen=seen,
+                problems=p,
+                exists=(
                     f"supplier {supplier.code} already sells {item.sku} "
                     "(change it on the supplier page)"
-                )
-            elif pair in seen:
-                p.append(
-                    f"duplicate supplier {supplier.code} with SKU {item.sku} "
-                    f"(also on line {seen[pair]})"
-                )
-            else:
-                seen[pair] = line.number
-                if is_preferred:
-                    preferred.check(item, supplier, line.number, p)
+                ),
+                duplicate=f"duplicate supplier {supplier.code} with SKU {item.sku}",
+            )
+            if claimed and is_preferred:
+                preferred.check(item, supplier, line.number, p)
         if p:
             errors.append({"line": line.number, "message": "; ".join(p)})
             continue
