@@ -86,6 +86,8 @@ def build_table(
         queryset = queryset.order_by(sort, "pk")
     else:
         sort = default_sort or ""
+        if not queryset.ordered:  # aggregates drop Meta.ordering; pages must not overlap
+            queryset = queryset.order_by("pk")
     page = Paginator(queryset, per_page).get_page(request.GET.get(page_param))
     params = request.GET.copy()
     params.pop(page_param, None)
