@@ -10,7 +10,7 @@ from erp.demo_accounts import (
     ROLES,
     TENANTS,
 )
-from erp.models import Membership, Tenant, User
+from erp.models import Membership, PaperSize, Tenant, User
 from erp.roles import Role
 from erp.tenancy import tenant_context
 
@@ -25,7 +25,10 @@ def _user(email: str, full_name: str) -> User:
 def load() -> list[Tenant]:
     tenants = []
     for slug, name in TENANTS:
-        tenant, _ = Tenant.objects.get_or_create(slug=slug, defaults={"name": name})
+        # Both demo distributors are in the US: their documents print on Letter.
+        tenant, _ = Tenant.objects.get_or_create(
+            slug=slug, defaults={"name": name, "paper_size": PaperSize.LETTER}
+        )
         tenants.append(tenant)
         with tenant_context(tenant):
             for role in ROLES:

@@ -63,4 +63,5 @@ class OrganisationForm(forms.ModelForm):
         from erp.models import Tenant
 
         model = Tenant
-        fields = ["name"]
+        fields = ["name", "paper_size"]
+        help_texts = {"paper_size": _("For pick lists, packing slips, bills of lading and purchase orders; labels keep their own size.")}  # fmt: skip

@@ -11,7 +11,7 @@ from erp.fields import TenantModel
 from erp.imports.models import ImportJob, ImportStatus  # the import framework's own package
 from erp.roles import Role
 
-__all__ = ["ImportJob", "ImportStatus", "Membership", "Tenant", "User", "UserManager"]
+__all__ = ["ImportJob", "ImportStatus", "Membership", "PaperSize", "Tenant", "User", "UserManager"]
 
 
 class UserManager(BaseUserManager):
@@ -64,16 +64,32 @@ class User(AbstractBaseUser, PermissionsMixin):
         return (self.full_name or self.email).split(" ")[0]
 
 
+class PaperSize(models.TextChoices):
+    A4 = "a4", _("A4 (210 x 297 mm)")
+    LETTER = "letter", _("Letter (8.5 x 11 in)")
+
+
 class Tenant(models.Model):
     """A distributor using Stockline. Global: its rows are not behind row-level security."""
 
     slug = models.SlugField(unique=True, max_length=50)
     name = models.CharField(max_length=200)
+    # Pick lists, packing slips, bills of lading and purchase orders print on this paper;
+    # labels keep the size of their label stock.
+    paper_size = models.CharField(
+        _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.A4
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(paper_size__in=PaperSize.values),
+                name="erp_tenant_paper_size_valid",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

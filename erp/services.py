@@ -89,9 +89,10 @@ def change_membership(
 
 
 @transaction.atomic
-def rename_tenant(*, tenant: Tenant, user: User, name: str) -> Tenant:
-    """Change the organisation's display name (admins only; the slug stays)."""
+def update_organisation(*, tenant: Tenant, user: User, name: str, paper_size: str) -> Tenant:
+    """Change the organisation's display name and paper size (admins only; the slug stays)."""
     require_role(tenant=tenant, user=user, roles=[Role.ADMIN])
     tenant.name = name.strip()
-    tenant.save(update_fields=["name"])
+    tenant.paper_size = paper_size
+    tenant.save(update_fields=["name", "paper_size"])
     return tenant

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
 
+from erp import pdf
 from inventory.models import Bin
 
 LABEL_SIZE = (100 * mm, 50 * mm)
@@ -17,16 +17,14 @@ LABEL_SIZE = (100 * mm, 50 * mm)
 def bin_labels_pdf(bins: Iterable[Bin]) -> bytes:
     """A PDF with a Code 128 label per bin: the code as barcode and text, site and zone."""
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=LABEL_SIZE, pageCompression=1)
-    canvas.setTitle("Bin labels")
+    canvas = pdf.canvas(buffer, pagesize=LABEL_SIZE, title="Bin labels")
     width, height = LABEL_SIZE
     for bin in bins:
-        canvas.setFont("Helvetica", 8)
-        canvas.drawString(
-            5 * mm,
-            height - 7 * mm,
+        pdf.draw(
+            canvas, 5 * mm, height - 7 * mm,
             f"{bin.site.code} · {bin.zone.code} · {bin.get_bin_type_display()}",
-        )
+            size=8, max_width=width - 10 * mm,
+        )  # fmt: skip
         barcode = Code128(bin.code, barHeight=20 * mm, barWidth=0.33 * mm, quiet=True)
         if barcode.width > width - 10 * mm:
             # Long codes: narrow the bars so the whole code stays on the label.
@@ -37,8 +35,7 @@ def bin_labels_pdf(bins: Iterable[Bin]) -> bytes:
                 quiet=True,
             )
         barcode.drawOn(canvas, (width - barcode.width) / 2, 15 * mm)
-        canvas.setFont("Helvetica-Bold", 16)
-        canvas.drawCentredString(width / 2, 6 * mm, bin.code)
+        pdf.draw(canvas, width / 2, 6 * mm, bin.code, size=16, bold=True, align="centre")
         canvas.showPage()
     canvas.save()
     return buffer.getvalue()

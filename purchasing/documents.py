@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
+from erp import pdf
+from erp.addresses import postal_lines
 from erp.numbers import plain
 from purchasing.models import PurchaseOrder, PurchaseOrderLine
 
@@ -20,42 +21,37 @@ def _money(value: Decimal) -> str:
 
 
 def purchase_order_pdf(
-    order: PurchaseOrder, lines: list[PurchaseOrderLine], tenant_name: str
+    *, order: PurchaseOrder, lines: list[PurchaseOrderLine], tenant_name: str, pagesize=A4
 ) -> bytes:
+    """The order with its supplier, ship-to site, lines and total. The supplier's address
+    is free text and prints as typed; the site's is laid out for its country."""
     buffer = io.BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=18 * mm,
-        rightMargin=18 * mm,
-        topMargin=18 * mm,
-        bottomMargin=18 * mm,
-        title=f"Purchase order {order.number}",
+    margin = 18 * mm
+    document = pdf.document(
+        buffer, title=f"Purchase order {order.number}", pagesize=pagesize, margin=margin
     )
-    styles = getSampleStyleSheet()
+    styles = pdf.styles()
+    normal = styles["Normal"]
     site = order.site
-    ship_to = "<br/>".join(
-        part
-        for part in [
-            site.name,
-            site.address_line1,
-            site.address_line2,
-            f"{site.postal_code} {site.city}".strip(),
-            site.region,
-            site.country,
-        ]
-        if part
-    )
+    ship_to = postal_lines(
+        line1=site.address_line1, line2=site.address_line2, city=site.city, region=site.region,
+        postal_code=site.postal_code, country=site.country,
+    )  # fmt: skip
+    supplier = order.supplier
+    text_width = pagesize[0] - 2 * margin
     story = [
-        Paragraph(f"{tenant_name} — Purchase order {order.number}", styles["Title"]),
+        pdf.paragraph(f"{tenant_name} — Purchase order {order.number}", style=styles["Title"]),
         Table(
             [
-                [Paragraph(f"<b>Supplier</b><br/>{order.supplier.name}<br/>{order.supplier.address.replace(chr(10), '<br/>')}", styles["Normal"]),
-                 Paragraph(f"<b>Ship to</b><br/>{ship_to}", styles["Normal"])],
-                [Paragraph(f"<b>Order date</b> {order.created_at:%Y-%m-%d}<br/><b>Expected</b> {order.expected_date:%Y-%m-%d}<br/><b>Currency</b> {order.currency}", styles["Normal"]),
-                 Paragraph(f"<b>Status</b> {order.get_status_display()}<br/><b>Your reference</b> {order.supplier_reference or '—'}", styles["Normal"])],
+                [pdf.paragraph(pdf.Bold("Supplier"), pdf.LINE_BREAK, *pdf.lines([supplier.name, *supplier.address.splitlines()]), style=normal),
+                 pdf.paragraph(pdf.Bold("Ship to"), pdf.LINE_BREAK, *pdf.lines([site.name, *ship_to]), style=normal)],
+                [pdf.paragraph(pdf.Bold("Order date"), f" {order.created_at:%Y-%m-%d}", pdf.LINE_BREAK,
+                               pdf.Bold("Expected"), f" {order.expected_date:%Y-%m-%d}", pdf.LINE_BREAK,
+                               pdf.Bold("Currency"), f" {order.currency}", style=normal),
+                 pdf.paragraph(pdf.Bold("Status"), f" {order.get_status_display()}", pdf.LINE_BREAK,
+                               pdf.Bold("Your reference"), f" {order.supplier_reference or '—'}", style=normal)],
             ],
-            colWidths=[87 * mm, 87 * mm],
+            colWidths=[text_width / 2, text_width / 2],
         ),
         Spacer(1, 6 * mm),
     ]  # fmt: skip
@@ -67,36 +63,43 @@ def purchase_order_pdf(
         rows.append(
             [
                 str(line.line_no),
-                line.item.sku,
-                Paragraph(line.item.description, styles["BodyText"]),
+                pdf.cell(line.item.sku),
+                pdf.cell(line.item.description),
                 plain(line.quantity),
-                line.unit,
+                pdf.cell(line.unit),
                 _money(line.unit_cost),
                 _money(amount),
                 f"{line.expected_date:%Y-%m-%d}",
             ]
         )
     rows.append(["", "", "", "", "", "Total", _money(total), order.currency])
-    table = Table(
-        rows,
-        colWidths=[8 * mm, 24 * mm, 52 * mm, 18 * mm, 14 * mm, 20 * mm, 22 * mm, 20 * mm],
-        repeatRows=1,
-    )
+    widths = [8, 24, 52, 18, 14, 20, 22, 20]  # mm on A4, fitted to the page's text width
+    table = Table(rows, colWidths=[w * text_width / sum(widths) for w in widths], repeatRows=1)
     table.setStyle(
         TableStyle(
             [
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0f5fa8")),
                 ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+                ("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
+                ("FONTNAME", (0, 0), (-1, 0), pdf.BOLD),
                 ("FONTSIZE", (0, 0), (-1, -1), 8),
                 ("ALIGN", (3, 1), (6, -1), "RIGHT"),
                 ("GRID", (0, 0), (-1, -2), 0.25, colors.grey),
-                ("FONTNAME", (5, -1), (6, -1), "Helvetica-Bold"),
+                ("FONTNAME", (5, -1), (6, -1), pdf.BOLD),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ]
         )
     )
     story += [table]
     if order.notes:
-        story += [Spacer(1, 6 * mm), Paragraph(f"<b>Notes</b><br/>{order.notes}", styles["Normal"])]
+        story += [
+            Spacer(1, 6 * mm),
+            pdf.paragraph(
+                pdf.Bold("Notes"),
+                pdf.LINE_BREAK,
+                *pdf.lines(order.notes.splitlines()),
+                style=normal,
+            ),
+        ]
     document.build(story)
     return buffer.getvalue()

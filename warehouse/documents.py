@@ -10,16 +10,15 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Spacer, Table, TableStyle
 
+from erp import pdf
+from erp.addresses import postal_lines
 from erp.numbers import plain
 
 FNC1 = "\xf1"  # reportlab's Code128 writes this as the FNC1 symbol (GS1-128's start and separator)
@@ -35,36 +34,51 @@ class Party:
     name: str
     lines: list[str] = field(default_factory=list)
 
-    def html(self) -> str:
-        return "<br/>".join(escape(part) for part in [self.name, *self.lines] if part)
+    def pieces(self, heading: str) -> list:
+        """`erp.pdf.markup` pieces: the heading in bold, then the name and each line."""
+        return [pdf.Bold(heading), pdf.LINE_BREAK, *pdf.lines([self.name, *self.lines])]
 
 
-def site_party(name: str, site) -> Party:
+def site_party(name: str, site, *, recipient_country: str = "") -> Party:
+    """The site's address under `name`; its country printed unless it is the recipient's."""
     return Party(
         name,
-        [
-            part
-            for part in [
-                site.address_line1,
-                site.address_line2,
-                f"{site.postal_code} {site.city}".strip(),
-                site.region,
-                site.country,
-            ]
-            if part
-        ],
-    )
+        postal_lines(
+            line1=site.address_line1, line2=site.address_line2, city=site.city,
+            region=site.region, postal_code=site.postal_code, country=site.country,
+            sender_country=recipient_country or site.country,
+        ),
+    )  # fmt: skip
+
+
+def _names_customer(address_name: str, customer: str) -> bool:
+    """Whether an address's name already says who the customer is: it starts with most of
+    the customer's name ("Peachtree Hotel Chicago" for Peachtree Hotels, "Corner Kiosk, Union
+    Station" for Corner Kiosk Co.)."""
+    a, b = (" ".join(n.casefold().split()) for n in (address_name, customer))
+    shared = 0
+    while shared < min(len(a), len(b)) and a[shared] == b[shared]:
+        shared += 1
+    return bool(b) and shared >= 0.6 * len(b)
 
 
 def ship_to_party(order) -> Party:
-    """The order's ship-to address under the customer's name (the address's own name, such as
-    a branch, on the next line unless it repeats the customer's)."""
-    if order.ship_to_id:
-        lines = order.ship_to.lines
-        if lines and lines[0] == order.customer.name:
-            lines = lines[1:]
-        return Party(order.customer.name, lines)
-    return Party(order.customer.name)
+    """The order's ship-to address under one name that shows the customer once: the address's
+    own name when it starts with the customer's ("Bayview Marina, Dock office" for Bayview
+    Marina), else the customer's name with the address's name (a branch) on the next line.
+    The country is printed when it is not the shipping site's."""
+    customer = order.customer.name
+    if not order.ship_to_id:
+        return Party(customer)
+    ship_to = order.ship_to
+    address = postal_lines(
+        line1=ship_to.address_line1, line2=ship_to.address_line2, city=ship_to.city,
+        region=ship_to.region, postal_code=ship_to.postal_code, country=ship_to.country,
+        sender_country=order.site.country,
+    )  # fmt: skip
+    if not ship_to.name.strip() or _names_customer(ship_to.name, customer):
+        return Party(ship_to.name.strip() or customer, address)
+    return Party(customer, [ship_to.name, *address])
 
 
 # GS1-128 --------------------------------------------------------------------------------
@@ -154,48 +168,40 @@ def carton_label_pdf(
     barcode), and the SSCC as GS1-128 with its human-readable line."""
     buffer = io.BytesIO()
     width, height = LABEL_SIZE
-    canvas = Canvas(buffer, pagesize=LABEL_SIZE, pageCompression=1)
-    canvas.setTitle(f"Carton label {carton.sscc}")
+    canvas = pdf.canvas(buffer, pagesize=LABEL_SIZE, title=f"Carton label {carton.sscc}")
     margin = 5 * mm
+    half = width / 2 - margin - 2 * mm
     canvas.setLineWidth(0.8)
 
     # Top: from and to.
     top = height - margin
-    canvas.setFont("Helvetica", 7)
-    canvas.drawString(margin, top - 3 * mm, "FROM")
-    canvas.setFont("Helvetica", 8)
+    pdf.draw(canvas, margin, top - 3 * mm, "FROM", size=7)
     y = top - 7 * mm
     for line in [ship_from.name, *ship_from.lines][:6]:
-        canvas.drawString(margin, y, line[:40])
+        pdf.draw(canvas, margin, y, line, size=8, max_width=half)
         y -= 3.4 * mm
-    canvas.setFont("Helvetica", 7)
-    canvas.drawString(width / 2, top - 3 * mm, "TO")
-    canvas.setFont("Helvetica-Bold", 10)
+    pdf.draw(canvas, width / 2, top - 3 * mm, "TO", size=7)
     y = top - 7.5 * mm
     for line in [ship_to.name, *ship_to.lines][:6]:
-        canvas.drawString(width / 2, y, line[:28])
+        pdf.draw(canvas, width / 2, y, line, size=10, bold=True, max_width=half)
         y -= 4.2 * mm
     divider = top - 34 * mm
     canvas.line(margin, divider, width - margin, divider)
 
     # Middle: order, carrier, carton n of m, and the contents.
-    canvas.setFont("Helvetica", 8)
-    canvas.drawString(margin, divider - 5 * mm, f"ORDER {order.number}")
+    right = width - margin
+    pdf.draw(canvas, margin, divider - 5 * mm, f"ORDER {order.number}", size=8)
     if order.customer_reference:
-        canvas.drawString(margin, divider - 9 * mm, f"CUSTOMER REF {order.customer_reference}")
-    canvas.drawRightString(width - margin, divider - 5 * mm, f"CARTON {index} OF {total}")
+        pdf.draw(canvas, margin, divider - 9 * mm, f"CUSTOMER REF {order.customer_reference}", size=8, max_width=half)  # fmt: skip
+    pdf.draw(canvas, right, divider - 5 * mm, f"CARTON {index} OF {total}", size=8, align="right")
     if carrier:
-        canvas.drawRightString(width - margin, divider - 9 * mm, f"CARRIER {carrier}")
+        pdf.draw(canvas, right, divider - 9 * mm, f"CARRIER {carrier}", size=8, align="right", max_width=half)  # fmt: skip
     if carton.weight_kg is not None:
-        canvas.drawRightString(
-            width - margin, divider - 13 * mm, f"WEIGHT {plain(carton.weight_kg)} kg"
-        )
+        pdf.draw(canvas, right, divider - 13 * mm, f"WEIGHT {plain(carton.weight_kg)} kg", size=8, align="right")  # fmt: skip
     y = divider - 17 * mm
     if contents is not None:
-        canvas.setFont("Helvetica-Bold", 9)
-        canvas.drawString(margin, y, f"{contents.sku} {contents.description}"[:48])
+        pdf.draw(canvas, margin, y, f"{contents.sku} {contents.description}", size=9, bold=True, max_width=width - 2 * margin)  # fmt: skip
         y -= 4.5 * mm
-        canvas.setFont("Helvetica", 9)
         facts = []
         if contents.gtin:
             facts.append(f"CONTENT (02) {contents.gtin.zfill(14)}")
@@ -205,53 +211,51 @@ def carton_label_pdf(
         if contents.expiry:
             facts.append(f"EXPIRY (17) {contents.expiry:%y%m%d} ({contents.expiry:%Y-%m-%d})")
         for fact in facts:
-            canvas.drawString(margin, y, fact)
+            pdf.draw(canvas, margin, y, fact, size=9, max_width=width - 2 * margin)
             y -= 4 * mm
         elements = contents.elements()
         if elements:
             barcode = gs1_128(elements, bar_height=14 * mm, max_width=width - 2 * margin)
             barcode.drawOn(canvas, (width - barcode.width) / 2, y - 15 * mm)
-            canvas.setFont("Helvetica", 7)
-            canvas.drawCentredString(
-                width / 2, y - 18.5 * mm, "".join(f"({ai}){value}" for ai, value in elements)
-            )
+            pdf.draw(
+                canvas, width / 2, y - 18.5 * mm, "".join(f"({ai}){value}" for ai, value in elements),
+                size=7, align="centre",
+            )  # fmt: skip
     else:
-        canvas.setFont("Helvetica", 8)
         lines = list(carton.contents)
-        canvas.drawString(
-            margin, y, f"MIXED CONTENTS: {len(lines)} LINE{'S' if len(lines) != 1 else ''}"
-        )
+        pdf.draw(canvas, margin, y, f"MIXED CONTENTS: {len(lines)} LINE{'S' if len(lines) != 1 else ''}", size=8)  # fmt: skip
         y -= 4 * mm
         for line in lines[:8]:
             lot = f" lot {line.lot.code}" if line.lot_id else ""
-            canvas.drawString(
-                margin, y, f"{plain(line.quantity)} {line.item.base_unit} {line.item.sku}{lot}"[:60]
-            )
+            text = f"{plain(line.quantity)} {line.item.base_unit} {line.item.sku}{lot}"
+            pdf.draw(canvas, margin, y, text, size=8, max_width=width - 2 * margin)
             y -= 3.5 * mm
     bottom = margin + 50 * mm
     canvas.line(margin, bottom, width - margin, bottom)
 
     # Bottom: the SSCC.
-    canvas.setFont("Helvetica", 7)
-    canvas.drawString(margin, bottom - 4 * mm, "SSCC")
+    pdf.draw(canvas, margin, bottom - 4 * mm, "SSCC", size=7)
     barcode = sscc_barcode(carton.sscc, max_width=width - 2 * margin)
     barcode.drawOn(canvas, (width - barcode.width) / 2, margin + 9 * mm)
     # GS1 logistics labels print the human-readable line under the symbol.
-    canvas.setFont("Helvetica-Bold", 12)
-    canvas.drawCentredString(width / 2, margin + 3 * mm, sscc_text(carton.sscc, company_prefix))
+    pdf.draw(canvas, width / 2, margin + 3 * mm, sscc_text(carton.sscc, company_prefix), size=12, bold=True, align="centre")  # fmt: skip
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
 
 
-# A4 documents ----------------------------------------------------------------------------
+# Page documents (A4 or Letter, the tenant's paper) -----------------------------------------
 
 
-def _document(buffer, title: str) -> SimpleDocTemplate:
-    return SimpleDocTemplate(
-        buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=15 * mm,
-        bottomMargin=15 * mm, title=title,
-    )  # fmt: skip
+def _document(buffer, title: str, pagesize):
+    return pdf.document(buffer, title=title, pagesize=pagesize, margin=15 * mm)
+
+
+def _scaled(widths: list[float], pagesize) -> list[float]:
+    """Column widths drawn up for A4's 180 mm of text, fitted to the page's text width
+    (Letter's is 6 mm wider and 18 mm shorter)."""
+    available = pagesize[0] - 30 * mm
+    return [w * available / sum(widths) for w in widths]
 
 
 def _grid(rows: list[list], widths: list[float], *, total_row: bool = False) -> Table:
@@ -259,28 +263,35 @@ def _grid(rows: list[list], widths: list[float], *, total_row: bool = False) -> 
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER),
         ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+        ("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
+        ("FONTNAME", (0, 0), (-1, 0), pdf.BOLD),
         ("FONTSIZE", (0, 0), (-1, -1), 8),
         ("GRID", (0, 0), (-1, -2 if total_row else -1), 0.25, colors.grey),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
     if total_row:
-        style.append(("FONTNAME", (0, -1), (-1, -1), "Helvetica-Bold"))
+        style.append(("FONTNAME", (0, -1), (-1, -1), pdf.BOLD))
     table.setStyle(TableStyle(style))
     return table
 
 
-def _styles():
-    styles = getSampleStyleSheet()
-    # Table cells at the table's 8 pt, wrapping inside their column.
-    styles.add(ParagraphStyle("Cell", parent=styles["BodyText"], fontSize=8, leading=10))
-    return styles
+def _facts(pairs: list[tuple[str, str]]):
+    """Label and value pairs, one a line, the label bold; pairs without a value left out."""
+    pieces: list = []
+    for label, value in pairs:
+        if value:
+            if pieces:
+                pieces.append(pdf.LINE_BREAK)
+            pieces += [pdf.Bold(label), f" {value}"]
+    return pdf.paragraph(*pieces, style=pdf.styles()["Normal"])
 
 
-def _facts(pairs: list[tuple[str, str]], style) -> Paragraph:
-    return Paragraph(
-        "<br/>".join(f"<b>{escape(label)}</b> {escape(value)}" for label, value in pairs if value),
-        style,
-    )
+def _parties(first: Party, first_heading: str, second: Party, second_heading: str):
+    normal = pdf.styles()["Normal"]
+    return [
+        pdf.paragraph(*first.pieces(first_heading), style=normal),
+        pdf.paragraph(*second.pieces(second_heading), style=normal),
+    ]
 
 
 def _tracking(line) -> str:
@@ -296,30 +307,28 @@ def _tracking(line) -> str:
 
 def packing_slip_pdf(
     *, shipment, order, lines, cartons, ship_from: Party, ship_to: Party, tenant_name: str,
-    company_prefix: str = "",
+    company_prefix: str = "", pagesize=A4,
 ) -> bytes:  # fmt: skip
     """What the customer finds in the boxes: each carton with its SSCC and contents, then
     per order line what this shipment brings, what came before and what is backordered.
     `lines`: the order's lines; `cartons`: the shipment's, each with `contents`."""
     buffer = io.BytesIO()
-    document = _document(buffer, f"Packing slip {shipment.number}")
-    styles = _styles()
-    normal = styles["Normal"]
+    document = _document(buffer, f"Packing slip {shipment.number}", pagesize)
+    styles = pdf.styles()
     story = [
-        Paragraph(f"{escape(tenant_name)} — Packing slip {shipment.number}", styles["Title"]),
+        pdf.paragraph(f"{tenant_name} — Packing slip {shipment.number}", style=styles["Title"]),
         Table(
-            [[Paragraph(f"<b>Ship from</b><br/>{ship_from.html()}", normal),
-              Paragraph(f"<b>Ship to</b><br/>{ship_to.html()}", normal)],
+            [_parties(ship_from, "Ship from", ship_to, "Ship to"),
              [_facts([("Order", order.number), ("Customer", f"{order.customer.code} {order.customer.name}"),
-                      ("Customer reference", order.customer_reference), ("Order date", f"{order.order_date:%Y-%m-%d}")], normal),
+                      ("Customer reference", order.customer_reference), ("Order date", f"{order.order_date:%Y-%m-%d}")]),
               _facts([("Shipment", f"{shipment.number} ({shipment.get_status_display().lower()})"),
                       ("Shipped", f"{shipment.shipped_at:%Y-%m-%d}" if shipment.shipped_at else "not yet"),
                       ("Carrier", " ".join(p for p in [shipment.carrier, shipment.service] if p)),
-                      ("Tracking", shipment.tracking_number)], normal)]],
-            colWidths=[90 * mm, 90 * mm],
+                      ("Tracking", shipment.tracking_number)])]],
+            colWidths=_scaled([90 * mm, 90 * mm], pagesize),
         ),
         Spacer(1, 5 * mm),
-        Paragraph("Cartons", styles["Heading2"]),
+        pdf.paragraph("Cartons", style=styles["Heading2"]),
     ]  # fmt: skip
     rows = [["Carton", "SSCC", "Item", "Description", "Lot / serial", "Quantity"]]
     in_shipment: dict[int, Decimal] = {}
@@ -332,14 +341,15 @@ def packing_slip_pdf(
                 [
                     str(number) if position == 0 else "",
                     sscc_text(carton.sscc, company_prefix) if position == 0 else "",
-                    content.item.sku,
-                    Paragraph(escape(content.item.description), styles["Cell"]),
-                    Paragraph(escape(_tracking(content)), styles["Cell"]),
-                    f"{plain(content.quantity)} {content.item.base_unit}",
+                    pdf.cell(content.item.sku),
+                    pdf.cell(content.item.description),
+                    pdf.cell(_tracking(content)),
+                    pdf.cell(f"{plain(content.quantity)} {content.item.base_unit}"),
                 ]
             )
-    story.append(_grid(rows, [14 * mm, 44 * mm, 24 * mm, 48 * mm, 30 * mm, 20 * mm]))
-    story += [Spacer(1, 5 * mm), Paragraph("Order lines", styles["Heading2"])]
+    widths = [14 * mm, 44 * mm, 24 * mm, 48 * mm, 30 * mm, 20 * mm]
+    story.append(_grid(rows, _scaled(widths, pagesize)))
+    story += [Spacer(1, 5 * mm), pdf.paragraph("Order lines", style=styles["Heading2"])]
     rows = [["#", "Item", "Ordered", "This shipment", "Shipped before", "Backordered"]]
     for line in lines:
         here = in_shipment.get(line.pk, Decimal(0))
@@ -347,39 +357,38 @@ def packing_slip_pdf(
         rows.append(
             [
                 str(line.line_no),
-                f"{line.item.sku} {line.item.description}"[:50],
+                pdf.cell(f"{line.item.sku} {line.item.description}"),
                 plain(line.quantity_base),
                 plain(here),
                 plain(before),
                 plain(max(line.unallocated_base, Decimal(0))),
             ]
         )
-    story.append(_grid(rows, [10 * mm, 74 * mm, 24 * mm, 24 * mm, 24 * mm, 24 * mm]))
+    widths = [10 * mm, 74 * mm, 24 * mm, 24 * mm, 24 * mm, 24 * mm]
+    story.append(_grid(rows, _scaled(widths, pagesize)))
     document.build(story)
     return buffer.getvalue()
 
 
 def bill_of_lading_pdf(
     *, shipment, order, cartons, ship_from: Party, ship_to: Party, tenant_name: str,
-    company_prefix: str = "",
+    company_prefix: str = "", pagesize=A4,
 ) -> bytes:  # fmt: skip
     """The carrier's receipt: shipper, consignee, carrier, service and tracking, each carton
     with its SSCC, size and weight, and the totals, with signature lines."""
     buffer = io.BytesIO()
-    document = _document(buffer, f"Bill of lading {shipment.number}")
-    styles = _styles()
-    normal = styles["Normal"]
+    document = _document(buffer, f"Bill of lading {shipment.number}", pagesize)
+    styles = pdf.styles()
     story = [
-        Paragraph(f"Bill of lading {shipment.number}", styles["Title"]),
+        pdf.paragraph(f"Bill of lading {shipment.number}", style=styles["Title"]),
         Table(
-            [[Paragraph(f"<b>Shipper</b><br/>{ship_from.html()}", normal),
-              Paragraph(f"<b>Consignee</b><br/>{ship_to.html()}", normal)],
+            [_parties(ship_from, "Shipper", ship_to, "Consignee"),
              [_facts([("Carrier", shipment.carrier or "—"), ("Service", shipment.service or "—"),
-                      ("Tracking number", shipment.tracking_number or "—")], normal),
+                      ("Tracking number", shipment.tracking_number or "—")]),
               _facts([("Order", order.number), ("Customer reference", order.customer_reference),
                       ("Ship date", f"{shipment.shipped_at:%Y-%m-%d}" if shipment.shipped_at else "not yet shipped"),
-                      ("Issued by", tenant_name)], normal)]],
-            colWidths=[90 * mm, 90 * mm],
+                      ("Issued by", tenant_name)])]],
+            colWidths=_scaled([90 * mm, 90 * mm], pagesize),
         ),
         Spacer(1, 5 * mm),
     ]  # fmt: skip
@@ -415,14 +424,16 @@ def bill_of_lading_pdf(
             f"{plain(total_weight)}{' + unweighed' if missing_weight else ''}",
         ]
     )
+    widths = [10 * mm, 55 * mm, 50 * mm, 35 * mm, 30 * mm]
     story += [
-        _grid(rows, [10 * mm, 55 * mm, 50 * mm, 35 * mm, 30 * mm], total_row=True),
+        _grid(rows, _scaled(widths, pagesize), total_row=True),
         Spacer(1, 14 * mm),
         Table(
             [["Shipper signature", "Carrier signature", "Date"], ["", "", ""]],
-            colWidths=[65 * mm, 65 * mm, 50 * mm],
+            colWidths=_scaled([65 * mm, 65 * mm, 50 * mm], pagesize),
             rowHeights=[6 * mm, 14 * mm],
             style=TableStyle([("LINEBELOW", (0, 1), (-1, 1), 0.5, colors.black),
+                              ("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
                               ("FONTSIZE", (0, 0), (-1, -1), 8)]),
         ),
     ]  # fmt: skip
@@ -430,16 +441,15 @@ def bill_of_lading_pdf(
     return buffer.getvalue()
 
 
-def pick_list_pdf(*, batch, tasks, totes: dict[int, object], tenant_name: str) -> bytes:
+def pick_list_pdf(*, batch, tasks, totes: dict[int, object], tenant_name: str, pagesize=A4) -> bytes:  # fmt: skip
     """One picker's walk on paper: every task of the batch in walk order with its bin, item,
     lot or serial, quantity and tote; `totes` maps tote numbers to their orders."""
     buffer = io.BytesIO()
-    document = _document(buffer, f"Pick list {batch}")
-    styles = _styles()
-    normal = styles["Normal"]
+    document = _document(buffer, f"Pick list {batch}", pagesize)
+    styles = pdf.styles()
     wave = batch.wave
     story = [
-        Paragraph(f"Pick list {batch}", styles["Title"]),
+        pdf.paragraph(f"Pick list {batch}", style=styles["Title"]),
         _facts(
             [
                 ("Organisation", tenant_name),
@@ -448,14 +458,12 @@ def pick_list_pdf(*, batch, tasks, totes: dict[int, object], tenant_name: str) -
                 ("Picker", batch.picker.get_full_name() if batch.picker_id else "unassigned"),
                 ("Released", f"{wave.released_at:%Y-%m-%d %H:%M}" if wave.released_at else "not yet"),
                 ("Take picks to", wave.staging.code),
-            ],
-            normal,
+            ]
         ),
         Spacer(1, 3 * mm),
-        Paragraph(
-            "Totes: "
-            + escape("; ".join(f"{tote} = {order.number} ({order.customer.name})" for tote, order in sorted(totes.items()))),
-            normal,
+        pdf.paragraph(
+            "Totes: " + "; ".join(f"{tote} = {order.number} ({order.customer.name})" for tote, order in sorted(totes.items())),
+            style=styles["Normal"],
         ),
         Spacer(1, 4 * mm),
     ]  # fmt: skip
@@ -464,17 +472,16 @@ def pick_list_pdf(*, batch, tasks, totes: dict[int, object], tenant_name: str) -
         rows.append(
             [
                 str(task.sequence),
-                Paragraph(f"<b>{escape(task.from_location.code)}</b>", styles["Cell"]),
-                Paragraph(f"<b>{escape(task.item.sku)}</b> {escape(task.item.description)}", styles["Cell"]),
-                Paragraph(escape(_tracking(task)), styles["Cell"]),
-                Paragraph(f"<b>{plain(task.quantity)}</b> {escape(task.item.base_unit)}", styles["Cell"]),
+                pdf.cell(pdf.Bold(task.from_location.code)),
+                pdf.cell(pdf.Bold(task.item.sku), f" {task.item.description}"),
+                pdf.cell(_tracking(task)),
+                pdf.cell(pdf.Bold(plain(task.quantity)), f" {task.item.base_unit}"),
                 str(task.tote),
                 task.order.number,
                 "" if task.state == "open" else f"{task.get_state_display()} {plain(task.picked_quantity)}",
             ]
         )  # fmt: skip
-    story.append(
-        _grid(rows, [9 * mm, 24 * mm, 52 * mm, 30 * mm, 20 * mm, 10 * mm, 22 * mm, 18 * mm])
-    )
+    widths = [9 * mm, 24 * mm, 52 * mm, 30 * mm, 20 * mm, 10 * mm, 22 * mm, 18 * mm]
+    story.append(_grid(rows, _scaled(widths, pagesize)))
     document.build(story)
     return buffer.getvalue()

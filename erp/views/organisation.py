@@ -19,7 +19,10 @@ def organisation(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None, instance=tenant)
     if request.method == "POST" and form.is_valid():
         try:
-            services.rename_tenant(tenant=tenant, user=request.user, name=form.cleaned_data["name"])
+            services.update_organisation(
+                tenant=tenant, user=request.user, name=form.cleaned_data["name"],
+                paper_size=form.cleaned_data["paper_size"],
+            )  # fmt: skip
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from erp import pdf
 from erp.errors import DomainError
 from erp.history import changes
 from erp.roles import Role, has_role, roles_required
@@ -185,7 +186,13 @@ def order_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.orders(tenant=request.tenant), pk=pk)
     lines = list(selectors.order_lines(tenant=request.tenant, order=order))
     response = HttpResponse(
-        purchase_order_pdf(order, lines, request.tenant.name), content_type="application/pdf"
+        purchase_order_pdf(
+            order=order,
+            lines=lines,
+            tenant_name=request.tenant.name,
+            pagesize=pdf.page_size(request.tenant),
+        ),
+        content_type="application/pdf",
     )
     response["Content-Disposition"] = f'inline; filename="{order.number}.pdf"'
     return response

@@ -84,9 +84,27 @@ def test_users_list_filters_on_the_server(admin_client, tenant_a):
 
 
 def test_admin_renames_the_organisation_with_history(admin_client, tenant_a):
-    response = admin_client.post(reverse("organisation"), {"name": "Alpha Wholesale Group"})
+    response = admin_client.post(
+        reverse("organisation"), {"name": "Alpha Wholesale Group", "paper_size": "a4"}
+    )
     assert response.status_code == 302
     page = admin_client.get(reverse("organisation"))
     assert b"Alpha Wholesale Group" in page.content and b"Alpha Wholesale" in page.content
-    empty = admin_client.post(reverse("organisation"), {"name": ""})
+    empty = admin_client.post(reverse("organisation"), {"name": "", "paper_size": "a4"})
     assert empty.status_code == 422
+
+
+def test_admin_chooses_the_paper_documents_print_on(admin_client, tenant_a):
+    assert tenant_a.paper_size == "a4"
+    page = admin_client.get(reverse("organisation"))
+    assert b'<option value="letter">Letter (8.5 x 11 in)</option>' in page.content
+    response = admin_client.post(
+        reverse("organisation"), {"name": tenant_a.name, "paper_size": "letter"}
+    )
+    assert response.status_code == 302
+    tenant_a.refresh_from_db()
+    assert tenant_a.paper_size == "letter"
+    bad = admin_client.post(reverse("organisation"), {"name": tenant_a.name, "paper_size": "a3"})
+    assert bad.status_code == 422
+    tenant_a.refresh_from_db()
+    assert tenant_a.paper_size == "letter"

@@ -29,6 +29,41 @@ def text(pdf: bytes) -> str:
     return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
 
 
+def fonts(pdf: bytes) -> set[str]:
+    """The base font names of every page's text, without the subset tag ("ABCDEF+")."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    names = set()
+    for page in reader.pages:
+        resources = page.get("/Resources")
+        resources = resources.get_object() if resources is not None else {}
+        for font in (resources.get("/Font") or {}).values():
+            name = str(font.get_object()["/BaseFont"]).lstrip("/")
+            names.add(name.split("+", 1)[1] if "+" in name[:7] else name)
+    return names
+
+
+def embedded(pdf: bytes) -> set[str]:
+    """The fonts whose program is in the file (a TrueType or CID font with a FontFile2)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    names = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            descriptors = [font.get("/FontDescriptor")] + [
+                d.get_object().get("/FontDescriptor") for d in font.get("/DescendantFonts", [])
+            ]
+            for descriptor in descriptors:
+                if descriptor is not None and "/FontFile2" in descriptor.get_object():
+                    names.add(str(font["/BaseFont"]).lstrip("/").split("+")[-1])
+    return names
+
+
+def page_sizes(pdf: bytes) -> list[tuple[int, int]]:
+    """Each page's width and height in points, rounded."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return [(round(p.mediabox.width), round(p.mediabox.height)) for p in reader.pages]
+
+
 def _bars(page) -> list[list[tuple[float, float]]]:
     """Filled rectangles grouped into rows of one barcode each: (x, width) sorted by x."""
     rows: dict[tuple, list] = defaultdict(list)

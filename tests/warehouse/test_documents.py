@@ -16,6 +16,7 @@ from orders.models import ShipTo
 from tests.warehouse import pdfs
 from tests.warehouse.outbound import PREFIX, Floor
 from warehouse import documents
+from warehouse.models import PickTask
 from warehouse.services import shipping
 
 pytestmark = pytest.mark.django_db
@@ -52,8 +53,8 @@ def test_carton_label_carries_a_valid_sscc_barcode_contents_and_addresses(client
     text = pdfs.text(pdf)
     serial = coffee_carton.sscc[len(PREFIX) + 1 : 17]
     assert f"(00) 3 {PREFIX} {serial} {coffee_carton.sscc[-1]}" in text
-    assert "Alpha Shipping" in text and "1 Dock Road" in text and "12345 Springfield" in text
-    assert "Corner Cafe" in text and "77 Market St" in text and "97204 Portland" in text
+    assert "Alpha Shipping" in text and "1 Dock Road" in text and "Springfield, IL 12345" in text
+    assert "Corner Cafe" in text and "77 Market St" in text and "Portland, OR 97204" in text
     assert f"ORDER {order.number}" in text and "CARTON 1 OF 2" in text and "CARRIER UPS" in text
     assert f"CONTENT (02) {floor.coffee_gtin}" in text and "COUNT (37) 6 each" in text
     assert "BATCH/LOT (10) L-2030-06" in text and "EXPIRY (17) 300630" in text
@@ -179,3 +180,98 @@ def test_contents_need_a_gtin_and_a_whole_count():
         ("02", "09501101530003"), ("17", "310131"), ("37", "3"), ("10", "A1"),
     ]  # fmt: skip
     assert documents.carton_contents(carton, {}).elements() == []
+
+
+NON_LATIN = "Łódź Grüße Ελλάδα Москва"
+MARKUP = 'ACME <b>bold <font size="40">big</font> <img src="/etc/hostname"/> &amp;'
+DEJAVU = {"DejaVuSans", "DejaVuSans-Bold"}
+
+
+def _documents(client, floor, shipment) -> dict[str, bytes]:
+    """Every outbound document of the floor's shipment, as its operator gets it."""
+    with tenant_context(floor.tenant):
+        carton = shipment.cartons.order_by("pk").first()
+        batch_id = PickTask.objects.filter(order=shipment.order).values_list("batch", flat=True)[0]
+    client.force_login(floor.supervisor)
+    return {
+        "label": _get_pdf(client, reverse("warehouse:carton_label", args=[carton.pk])),
+        "packing slip": _get_pdf(client, reverse("warehouse:packing_slip", args=[shipment.pk])),
+        "bill of lading": _get_pdf(client, reverse("warehouse:bill_of_lading", args=[shipment.pk])),
+        "pick list": _get_pdf(client, reverse("warehouse:pick_list", args=[batch_id])),
+    }  # fmt: skip
+
+
+def test_carton_label_shows_the_customer_once_and_a_us_address_as_the_post_writes_it(client, floor):
+    order = floor.packed_order()
+    client.force_login(floor.operator)
+    text = pdfs.text(
+        _get_pdf(client, reverse("warehouse:carton_label", args=[order.cartons[0].pk]))
+    )
+    # The ship-to's own name ("Corner Cafe Downtown") already names the customer.
+    assert text.count("Corner Cafe") == 1 and "Corner Cafe Downtown" in text
+    assert "Portland, OR 97204" in text and "Springfield, IL 12345" in text
+    assert "97204 Portland" not in text and " IL US" not in text
+    # Both addresses are in the US: no country line.
+    assert "UNITED STATES" not in text
+
+
+def test_a_ship_to_named_apart_from_the_customer_prints_under_the_customers_name(client, floor):
+    with tenant_context(floor.tenant):
+        ship_to = floor.customer.ship_tos.get()
+        ship_to.name, ship_to.country = "Receiving dock 4", "CA"
+        ship_to.city, ship_to.region, ship_to.postal_code = "Toronto", "ON", "M5V 3L9"
+        ship_to.save()
+    order = floor.packed_order()
+    client.force_login(floor.operator)
+    text = pdfs.text(
+        _get_pdf(client, reverse("warehouse:carton_label", args=[order.cartons[0].pk]))
+    )
+    assert "Corner Cafe Receiving dock 4" in text and text.count("Corner Cafe") == 1
+    assert "Toronto ON M5V 3L9 CANADA" in text
+    # Shipping abroad: the sender's country is printed too.
+    assert "Springfield, IL 12345 UNITED STATES" in text
+
+
+def test_every_outbound_document_prints_non_latin_text_in_embedded_dejavu(client, floor):
+    with tenant_context(floor.tenant):
+        floor.customer.name = NON_LATIN
+        floor.customer.save()
+        floor.coffee.description = f"Kaffee {NON_LATIN}"
+        floor.coffee.save()
+    documents_ = _documents(client, floor, floor.shipment())
+    for name, content in documents_.items():
+        assert NON_LATIN in pdfs.text(content), name
+        # Nothing falls back to the unembedded Helvetica; DejaVu's glyphs are in the file.
+        assert pdfs.fonts(content) <= DEJAVU, name
+        assert "DejaVuSans" in pdfs.embedded(content), name
+
+
+def test_names_with_markup_print_as_typed(client, floor):
+    with tenant_context(floor.tenant):
+        floor.customer.name = MARKUP
+        floor.customer.save()
+        ship_to = floor.customer.ship_tos.get()
+        ship_to.name = "<br/>Dock"
+        ship_to.address_line1 = '<img src="/etc/passwd"/> 77 Market St'
+        ship_to.save()
+    for name, content in _documents(client, floor, floor.shipment()).items():
+        text = pdfs.text(content)
+        assert MARKUP in text, name
+        if name != "pick list":  # the pick list names customers, not addresses
+            assert '<img src="/etc/passwd"/> 77 Market St' in text and "<br/>Dock" in text, name
+
+
+def test_documents_print_on_the_tenants_paper_and_labels_keep_theirs(client, floor):
+    shipment = floor.shipment()
+    sizes = {}
+    for paper in ("letter", "a4"):
+        floor.tenant.paper_size = paper
+        floor.tenant.save()
+        sizes[paper] = {
+            name: pdfs.page_sizes(content)
+            for name, content in _documents(client, floor, shipment).items()
+        }
+    for name in ("packing slip", "bill of lading", "pick list"):
+        assert sizes["letter"][name] == [(612, 792)], name
+        assert sizes["a4"][name] == [(595, 842)], name
+    assert sizes["letter"]["label"] == sizes["a4"]["label"] == [(288, 432)]  # 4 x 6 in

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from erp import pdf
 from erp.roles import Role, roles_required
 from warehouse import documents, selectors
 
@@ -17,11 +18,13 @@ def _pdf(content: bytes, filename: str) -> HttpResponse:
     return response
 
 
-def _identity(request: HttpRequest, site) -> tuple[documents.Party, str]:
-    """The ship-from party of `site` and the GS1 company prefix."""
+def _identity(request: HttpRequest, order) -> tuple[documents.Party, str]:
+    """The ship-from party of the order's site and the GS1 company prefix."""
     settings = selectors.shipping_settings(tenant=request.tenant)
     name = (settings.ship_from_name if settings else "") or request.tenant.name
-    return documents.site_party(name, site), settings.gs1_company_prefix if settings else ""
+    recipient = order.ship_to.country if order.ship_to_id else ""
+    party = documents.site_party(name, order.site, recipient_country=recipient)
+    return party, settings.gs1_company_prefix if settings else ""
 
 
 @roles_required(*WORKERS)
@@ -30,7 +33,7 @@ def carton_label(request: HttpRequest, pk: int) -> HttpResponse:
     order = carton.order
     siblings = selectors.order_cartons(tenant=request.tenant, order=order)
     carton = next(c for c in siblings if c.pk == carton.pk)
-    ship_from, prefix = _identity(request, order.site)
+    ship_from, prefix = _identity(request, order)
     gtins = selectors.base_gtins(
         tenant=request.tenant, item_ids={line.item_id for line in carton.contents}
     )
@@ -46,7 +49,7 @@ def carton_label(request: HttpRequest, pk: int) -> HttpResponse:
 def _shipment_documents(request: HttpRequest, pk: int):
     shipment = get_object_or_404(selectors.shipments(tenant=request.tenant), pk=pk)
     order = shipment.order
-    ship_from, prefix = _identity(request, order.site)
+    ship_from, prefix = _identity(request, order)
     return shipment, {
         "shipment": shipment,
         "order": order,
@@ -55,6 +58,7 @@ def _shipment_documents(request: HttpRequest, pk: int):
         "ship_to": documents.ship_to_party(order),
         "tenant_name": request.tenant.name,
         "company_prefix": prefix,
+        "pagesize": pdf.page_size(request.tenant),
     }
 
 
@@ -82,6 +86,7 @@ def pick_list(request: HttpRequest, pk: int) -> HttpResponse:
     )
     totes = {task.tote: task.order for task in tasks}
     content = documents.pick_list_pdf(
-        batch=batch, tasks=tasks, totes=totes, tenant_name=request.tenant.name
-    )
+        batch=batch, tasks=tasks, totes=totes, tenant_name=request.tenant.name,
+        pagesize=pdf.page_size(request.tenant),
+    )  # fmt: skip
     return _pdf(content, f"pick-list-{batch}.pdf")
