@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reportlab.lib.colors import white
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
@@ -28,7 +29,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
 
 FONT = "DejaVuSans"
 BOLD = "DejaVuSans-Bold"
@@ -148,6 +149,9 @@ def styles() -> dict[str, ParagraphStyle]:
     return {
         "Normal": normal,
         "Cell": ParagraphStyle("Cell", parent=normal, fontSize=8, leading=10),
+        "Head": ParagraphStyle(
+            "Head", parent=normal, fontName=BOLD, fontSize=8, leading=10, textColor=white
+        ),
         "Title": ParagraphStyle(
             "Title", parent=normal, fontName=BOLD, fontSize=16, leading=20, spaceAfter=8
         ),
@@ -160,6 +164,16 @@ def styles() -> dict[str, ParagraphStyle]:
 def cell(*pieces) -> Paragraph:
     """A table cell holding text from data (wraps inside its column)."""
     return paragraph(*pieces, style=styles()["Cell"])
+
+
+def table(rows: list[list], *, widths: list[float], style: Iterable = (), **kwargs) -> Table:
+    """A table whose cells start in DejaVu: reportlab sets each cell's font, Helvetica unless
+    told, even for cells that hold paragraphs."""
+    register_fonts()
+    return Table(
+        rows, colWidths=widths, style=TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *style]),
+        **kwargs,
+    )  # fmt: skip
 
 
 def page_size(tenant) -> tuple[float, float]:
@@ -200,6 +214,18 @@ def fit(text: str, *, size: float, max_width: float, bold: bool = False) -> str:
     while text and width(text + "…", size=size, bold=bold) > max_width:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+def wrap(text: str, *, size: float, max_width: float, bold: bool = False) -> list[str]:
+    """`text` broken at spaces into lines no wider than `max_width` (a word wider than that
+    is cut)."""
+    out: list[str] = []
+    for word in str(text).split():
+        if out and width(f"{out[-1]} {word}", size=size, bold=bold) <= max_width:
+            out[-1] = f"{out[-1]} {word}"
+        else:
+            out.append(fit(word, size=size, max_width=max_width, bold=bold))
+    return out
 
 
 def draw(

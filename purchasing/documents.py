@@ -8,7 +8,7 @@ from decimal import Decimal
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 
 from erp import pdf
 from erp.addresses import postal_lines
@@ -41,7 +41,7 @@ def purchase_order_pdf(
     text_width = pagesize[0] - 2 * margin
     story = [
         pdf.paragraph(f"{tenant_name} — Purchase order {order.number}", style=styles["Title"]),
-        Table(
+        pdf.table(
             [
                 [pdf.paragraph(pdf.Bold("Supplier"), pdf.LINE_BREAK, *pdf.lines([supplier.name, *supplier.address.splitlines()]), style=normal),
                  pdf.paragraph(pdf.Bold("Ship to"), pdf.LINE_BREAK, *pdf.lines([site.name, *ship_to]), style=normal)],
@@ -51,7 +51,7 @@ def purchase_order_pdf(
                  pdf.paragraph(pdf.Bold("Status"), f" {order.get_status_display()}", pdf.LINE_BREAK,
                                pdf.Bold("Your reference"), f" {order.supplier_reference or '—'}", style=normal)],
             ],
-            colWidths=[text_width / 2, text_width / 2],
+            widths=[text_width / 2, text_width / 2],
         ),
         Spacer(1, 6 * mm),
     ]  # fmt: skip
@@ -74,21 +74,20 @@ def purchase_order_pdf(
         )
     rows.append(["", "", "", "", "", "Total", _money(total), order.currency])
     widths = [8, 24, 52, 18, 14, 20, 22, 20]  # mm on A4, fitted to the page's text width
-    table = Table(rows, colWidths=[w * text_width / sum(widths) for w in widths], repeatRows=1)
-    table.setStyle(
-        TableStyle(
-            [
-                ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0f5fa8")),
-                ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-                ("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
-                ("FONTNAME", (0, 0), (-1, 0), pdf.BOLD),
-                ("FONTSIZE", (0, 0), (-1, -1), 8),
-                ("ALIGN", (3, 1), (6, -1), "RIGHT"),
-                ("GRID", (0, 0), (-1, -2), 0.25, colors.grey),
-                ("FONTNAME", (5, -1), (6, -1), pdf.BOLD),
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
-            ]
-        )
+    table = pdf.table(
+        rows,
+        widths=[w * text_width / sum(widths) for w in widths],
+        repeatRows=1,
+        style=[
+            ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#0f5fa8")),
+            ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
+            ("FONTNAME", (0, 0), (-1, 0), pdf.BOLD),
+            ("FONTSIZE", (0, 0), (-1, -1), 8),
+            ("ALIGN", (3, 1), (6, -1), "RIGHT"),
+            ("GRID", (0, 0), (-1, -2), 0.25, colors.grey),
+            ("FONTNAME", (5, -1), (6, -1), pdf.BOLD),
+            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ],
     )
     story += [table]
     if order.notes:

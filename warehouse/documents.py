@@ -15,7 +15,7 @@ from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Spacer, Table, TableStyle
+from reportlab.platypus import Spacer
 
 from erp import pdf
 from erp.addresses import postal_lines
@@ -159,6 +159,25 @@ def carton_contents(carton, gtins: dict[int, str]) -> Contents | None:
     )
 
 
+def _address(canvas, x, y, party: Party, *, sizes, bold: bool, max_width: float, bottom: float):
+    """A party's name and address wrapped into its box, in the first of `sizes` that lets
+    every line fit above `bottom` (the last lines are left off when none does)."""
+    for size in sizes:
+        leading = size * 1.2
+        lines = [
+            wrapped
+            for line in [party.name, *party.lines]
+            for wrapped in pdf.wrap(line, size=size, max_width=max_width, bold=bold)
+        ]
+        if y - (len(lines) - 1) * leading >= bottom:
+            break
+    for line in lines:
+        if y < bottom:
+            break
+        pdf.draw(canvas, x, y, line, size=size, bold=bold)
+        y -= leading
+
+
 def carton_label_pdf(
     *, carton, ship_from: Party, ship_to: Party, order, company_prefix: str = "",
     contents: Contents | None = None, index: int = 1, total: int = 1, carrier: str = "",
@@ -175,17 +194,11 @@ def carton_label_pdf(
 
     # Top: from and to.
     top = height - margin
-    pdf.draw(canvas, margin, top - 3 * mm, "FROM", size=7)
-    y = top - 7 * mm
-    for line in [ship_from.name, *ship_from.lines][:6]:
-        pdf.draw(canvas, margin, y, line, size=8, max_width=half)
-        y -= 3.4 * mm
-    pdf.draw(canvas, width / 2, top - 3 * mm, "TO", size=7)
-    y = top - 7.5 * mm
-    for line in [ship_to.name, *ship_to.lines][:6]:
-        pdf.draw(canvas, width / 2, y, line, size=10, bold=True, max_width=half)
-        y -= 4.2 * mm
     divider = top - 34 * mm
+    pdf.draw(canvas, margin, top - 3 * mm, "FROM", size=7)
+    _address(canvas, margin, top - 7 * mm, ship_from, sizes=(8, 7, 6), bold=False, max_width=half, bottom=divider + 1.5 * mm)  # fmt: skip
+    pdf.draw(canvas, width / 2, top - 3 * mm, "TO", size=7)
+    _address(canvas, width / 2, top - 7.5 * mm, ship_to, sizes=(10, 9, 8, 7), bold=True, max_width=half, bottom=divider + 1.5 * mm)  # fmt: skip
     canvas.line(margin, divider, width - margin, divider)
 
     # Middle: order, carrier, carton n of m, and the contents.
@@ -258,12 +271,10 @@ def _scaled(widths: list[float], pagesize) -> list[float]:
     return [w * available / sum(widths) for w in widths]
 
 
-def _grid(rows: list[list], widths: list[float], *, total_row: bool = False) -> Table:
-    table = Table(rows, colWidths=widths, repeatRows=1)
+def _grid(rows: list[list], widths: list[float], *, total_row: bool = False):
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER),
         ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
-        ("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
         ("FONTNAME", (0, 0), (-1, 0), pdf.BOLD),
         ("FONTSIZE", (0, 0), (-1, -1), 8),
         ("GRID", (0, 0), (-1, -2 if total_row else -1), 0.25, colors.grey),
@@ -271,8 +282,9 @@ def _grid(rows: list[list], widths: list[float], *, total_row: bool = False) -> 
     ]
     if total_row:
         style.append(("FONTNAME", (0, -1), (-1, -1), pdf.BOLD))
-    table.setStyle(TableStyle(style))
-    return table
+    # Headings wrap ("Shipped before" is wider than its column in DejaVu).
+    head = [pdf.paragraph(title, style=pdf.styles()["Head"]) for title in rows[0]]
+    return pdf.table([head, *rows[1:]], widths=widths, style=style, repeatRows=1)
 
 
 def _facts(pairs: list[tuple[str, str]]):
@@ -317,7 +329,7 @@ def packing_slip_pdf(
     styles = pdf.styles()
     story = [
         pdf.paragraph(f"{tenant_name} — Packing slip {shipment.number}", style=styles["Title"]),
-        Table(
+        pdf.table(
             [_parties(ship_from, "Ship from", ship_to, "Ship to"),
              [_facts([("Order", order.number), ("Customer", f"{order.customer.code} {order.customer.name}"),
                       ("Customer reference", order.customer_reference), ("Order date", f"{order.order_date:%Y-%m-%d}")]),
@@ -325,7 +337,7 @@ def packing_slip_pdf(
                       ("Shipped", f"{shipment.shipped_at:%Y-%m-%d}" if shipment.shipped_at else "not yet"),
                       ("Carrier", " ".join(p for p in [shipment.carrier, shipment.service] if p)),
                       ("Tracking", shipment.tracking_number)])]],
-            colWidths=_scaled([90 * mm, 90 * mm], pagesize),
+            widths=_scaled([90 * mm, 90 * mm], pagesize),
         ),
         Spacer(1, 5 * mm),
         pdf.paragraph("Cartons", style=styles["Heading2"]),
@@ -381,14 +393,14 @@ def bill_of_lading_pdf(
     styles = pdf.styles()
     story = [
         pdf.paragraph(f"Bill of lading {shipment.number}", style=styles["Title"]),
-        Table(
+        pdf.table(
             [_parties(ship_from, "Shipper", ship_to, "Consignee"),
              [_facts([("Carrier", shipment.carrier or "—"), ("Service", shipment.service or "—"),
                       ("Tracking number", shipment.tracking_number or "—")]),
               _facts([("Order", order.number), ("Customer reference", order.customer_reference),
                       ("Ship date", f"{shipment.shipped_at:%Y-%m-%d}" if shipment.shipped_at else "not yet shipped"),
                       ("Issued by", tenant_name)])]],
-            colWidths=_scaled([90 * mm, 90 * mm], pagesize),
+            widths=_scaled([90 * mm, 90 * mm], pagesize),
         ),
         Spacer(1, 5 * mm),
     ]  # fmt: skip
@@ -428,13 +440,11 @@ def bill_of_lading_pdf(
     story += [
         _grid(rows, _scaled(widths, pagesize), total_row=True),
         Spacer(1, 14 * mm),
-        Table(
+        pdf.table(
             [["Shipper signature", "Carrier signature", "Date"], ["", "", ""]],
-            colWidths=_scaled([65 * mm, 65 * mm, 50 * mm], pagesize),
+            widths=_scaled([65 * mm, 65 * mm, 50 * mm], pagesize),
             rowHeights=[6 * mm, 14 * mm],
-            style=TableStyle([("LINEBELOW", (0, 1), (-1, 1), 0.5, colors.black),
-                              ("FONTNAME", (0, 0), (-1, -1), pdf.FONT),
-                              ("FONTSIZE", (0, 0), (-1, -1), 8)]),
+            style=[("LINEBELOW", (0, 1), (-1, 1), 0.5, colors.black), ("FONTSIZE", (0, 0), (-1, -1), 8)],
         ),
     ]  # fmt: skip
     document.build(story)
