@@ -167,11 +167,12 @@ def cell(*pieces) -> Paragraph:
 
 
 def table(rows: list[list], *, widths: list[float], style: Iterable = (), **kwargs) -> Table:
-    """A table whose cells start in DejaVu: reportlab sets each cell's font, Helvetica unless
-    told, even for cells that hold paragraphs."""
+    """A table whose cells start in DejaVu (reportlab sets each cell's font, Helvetica unless
+    told, even for cells that hold paragraphs) and read from the top."""
     register_fonts()
+    base = [("FONTNAME", (0, 0), (-1, -1), FONT), ("VALIGN", (0, 0), (-1, -1), "TOP")]
     return Table(
-        rows, colWidths=widths, style=TableStyle([("FONTNAME", (0, 0), (-1, -1), FONT), *style]),
+        rows, colWidths=widths, style=TableStyle([*base, *style]),
         **kwargs,
     )  # fmt: skip
 

@@ -359,7 +359,7 @@ def packing_slip_pdf(
                     pdf.cell(f"{plain(content.quantity)} {content.item.base_unit}"),
                 ]
             )
-    widths = [14 * mm, 44 * mm, 24 * mm, 48 * mm, 30 * mm, 20 * mm]
+    widths = [16 * mm, 47 * mm, 24 * mm, 43 * mm, 30 * mm, 20 * mm]
     story.append(_grid(rows, _scaled(widths, pagesize)))
     story += [Spacer(1, 5 * mm), pdf.paragraph("Order lines", style=styles["Heading2"])]
     rows = [["#", "Item", "Ordered", "This shipment", "Shipped before", "Backordered"]]
@@ -376,7 +376,7 @@ def packing_slip_pdf(
                 plain(max(line.unallocated_base, Decimal(0))),
             ]
         )
-    widths = [10 * mm, 74 * mm, 24 * mm, 24 * mm, 24 * mm, 24 * mm]
+    widths = [10 * mm, 70 * mm, 25 * mm, 25 * mm, 25 * mm, 25 * mm]
     story.append(_grid(rows, _scaled(widths, pagesize)))
     document.build(story)
     return buffer.getvalue()

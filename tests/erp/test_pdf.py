@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import re
+from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.platypus import SimpleDocTemplate
@@ -49,3 +51,21 @@ def test_fit_cuts_long_text_to_the_width_with_an_ellipsis():
     cut = pdf.fit(long, size=10, max_width=100)
     assert cut.endswith("…") and pdf.width(cut, size=10) <= 100 < pdf.width(long, size=10)
     assert pdf.fit("Short", size=10, max_width=100) == "Short"
+
+
+def test_only_the_shared_helper_builds_paragraphs_or_sets_fonts():
+    """Every document reaches reportlab through erp.pdf, so no text from data is read as
+    markup and nothing prints in a font that is not embedded."""
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for app in ("erp", "inventory", "purchasing", "orders", "warehouse", "returns", "reporting"):
+        for path in (root / app).rglob("*.py"):
+            if path == root / "erp" / "pdf.py":
+                continue
+            source = path.read_text()
+            if "reportlab" in source and re.search(
+                r"\bParagraph\(|\.setFont\(|\.drawString\(|\.drawCentredString\(|\.drawRightString\(|\bTable\(|Helvetica",
+                source,
+            ):
+                offenders.append(str(path.relative_to(root)))
+    assert offenders == []
