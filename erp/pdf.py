@@ -55,9 +55,10 @@ def register_fonts() -> None:
 
 
 @functools.cache
-def _covered() -> frozenset[int]:
+def _covered(font: str) -> frozenset[int]:
+    """The code points `font` has glyphs for (DejaVu's bold has a few fewer than its regular)."""
     register_fonts()
-    return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)
+    return frozenset(pdfmetrics.getFont(font).face.charToGlyph)
 
 
 def _cjk_font(code: int) -> str | None:
@@ -81,14 +82,18 @@ def _cjk_font(code: int) -> str | None:
 def runs(text: str, *, bold: bool = False) -> list[tuple[str, str]]:
     """`text` as (font, text) runs: DejaVu where it has the glyph, a CJK font for CJK, and
     U+FFFD for anything else."""
-    covered = _covered()
     main = BOLD if bold else FONT
     out: list[tuple[str, str]] = []
     for char in str(text):
         code = ord(char)
         if code in SILENT:
             continue
-        font = main if code in covered else _cjk_font(code)
+        if code in _covered(main):
+            font = main
+        elif code in _covered(FONT):  # a glyph only the regular weight has
+            font = FONT
+        else:
+            font = _cjk_font(code)
         if font is None:
             font, char = main, MISSING
         if out and out[-1][0] == font:
@@ -119,8 +124,10 @@ def markup(*pieces) -> str:
         bold = isinstance(piece, Bold)
         for font, text in runs(piece, bold=bold):
             text = escape(text)
-            if font in (FONT, BOLD):
-                out.append(f"<b>{text}</b>" if bold else text)
+            if font == BOLD:
+                out.append(f"<b>{text}</b>")
+            elif font == FONT:
+                out.append(text)
             else:
                 out.append(f'<font face="{font}">{text}</font>')
     return "".join(out)

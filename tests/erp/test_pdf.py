@@ -69,3 +69,11 @@ def test_only_the_shared_helper_builds_paragraphs_or_sets_fonts():
             ):
                 offenders.append(str(path.relative_to(root)))
     assert offenders == []
+
+
+def test_bold_text_borrows_a_glyph_only_the_regular_weight_has():
+    # U+1D5A0 (mathematical sans-serif A) is in DejaVu Sans but not in its bold.
+    assert pdf.runs("A\U0001d5a0B", bold=True) == [
+        (pdf.BOLD, "A"), (pdf.FONT, "\U0001d5a0"), (pdf.BOLD, "B"),
+    ]  # fmt: skip
+    assert pdf.markup(pdf.Bold("A\U0001d5a0B")) == "<b>A</b>\U0001d5a0<b>B</b>"
