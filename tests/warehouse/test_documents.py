@@ -275,3 +275,26 @@ def test_documents_print_on_the_tenants_paper_and_labels_keep_theirs(client, flo
         assert sizes["letter"][name] == [(612, 792)], name
         assert sizes["a4"][name] == [(595, 842)], name
     assert sizes["letter"]["label"] == sizes["a4"]["label"] == [(288, 432)]  # 4 x 6 in
+
+
+@pytest.mark.parametrize(
+    "customer,address_name,printed",
+    [
+        ("Corner Kiosk Co.", "Corner Kiosk, Union Station", ["Corner Kiosk, Union Station"]),
+        ("Peachtree Hotels", "Peachtree Hotel Chicago", ["Peachtree Hotel Chicago"]),
+        ("Bayview Marina", "Bayview Marina", ["Bayview Marina"]),
+        ("Acme Foods", "Receiving dock 4", ["Acme Foods", "Receiving dock 4"]),
+        ("The Coffee Co", "The Loft", ["The Coffee Co", "The Loft"]),
+    ],
+)
+def test_the_ship_to_block_names_the_customer_once(customer, address_name, printed):
+    ship_to = SimpleNamespace(
+        name=address_name, address_line1="1 Main St", address_line2="", city="Chicago",
+        region="IL", postal_code="60601", country="US",
+    )  # fmt: skip
+    order = SimpleNamespace(
+        customer=SimpleNamespace(name=customer), ship_to_id=1, ship_to=ship_to,
+        site=SimpleNamespace(country="US"),
+    )  # fmt: skip
+    party = documents.ship_to_party(order)
+    assert [party.name, *party.lines] == [*printed, "1 Main St", "Chicago, IL 60601"]
