@@ -7,6 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
+DEMO_ARGS ?=
 
 .PHONY: demo test install stop status lint format bench bench-ledger clean
 
@@ -19,7 +20,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: install
-	PORT=$(PORT) exec $(PY) -m erp.run demo
+	PORT=$(PORT) exec $(PY) -m erp.run demo $(DEMO_ARGS)
 
 test: install
 	exec $(PY) -m erp.run test $(ARGS)

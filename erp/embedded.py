@@ -200,14 +200,16 @@ def stop_redis() -> None:
 # Together ----------------------------------------------------------------------------------
 
 
-def start() -> Started:
+def start(started: Started | None = None) -> Started:
     """Start (or attach to) whatever the environment does not provide, and provision roles.
 
     Returns the variables to export so child processes attach instead of starting again.
+    `started` is filled in as each server comes up, so a caller interrupted half-way (Ctrl-C
+    during start-up) still knows what to stop.
     """
     from erp.provision import provision
 
-    started = Started()
+    started = started if started is not None else Started()
     if not os.environ.get("DATABASE_URL"):
         started.postgres = start_postgres()
         provision(admin_url=admin_database_url(), app_url=app_database_url())

@@ -18,6 +18,8 @@ class Change:
 
 def changes(instance, *, limit: int = 50) -> list[Change]:
     """The latest `limit` changes of `instance`, newest first, each with its field diffs."""
+    if instance.pk is None:  # not saved yet (settings showing their defaults): no history
+        return []
     records = list(
         instance.history.select_related("history_user").order_by("-history_date", "-history_id")[
             : limit + 1

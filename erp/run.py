@@ -1,6 +1,7 @@
 """`make demo` and `make test`: set up everything a fresh machine lacks, then run.
 
     python -m erp.run demo   # servers, migrations, demo data, web + worker + beat; Ctrl-C stops all
+    python -m erp.run demo --no-data   # the same on an empty database
     python -m erp.run test [pytest args]   # servers, lint and checks, the whole suite
 
 Embedded PostgreSQL/Redis are started only where `DATABASE_URL`/`REDIS_URL` are unset, and
@@ -62,26 +63,24 @@ def _interrupt(*_):
     raise KeyboardInterrupt
 
 
-def demo(port: str) -> int:
-    started = embedded.start()
-    env = {
-        **os.environ,
-        **started.env,
-        "DJANGO_SETTINGS_MODULE": "erp.settings",
-        "DEBUG": os.environ.get("DEBUG", "false"),
-        "STOCKLINE_HTTPS": "false",  # plain HTTP on localhost
-        "SECRET_KEY": os.environ.get("SECRET_KEY") or _secret_key(),
-        "ALLOWED_HOSTS": os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]"),
-        "BASE_URL": f"http://127.0.0.1:{port}",
-    }
-    children: list[subprocess.Popen] = []
-    # Ctrl-C, `kill`, or the parent (make) going away all stop the demo the same way; SIGINT
-    # is set explicitly because a shell starting this in the background ignores it.
+def _ignore_signals() -> None:
+    """A second Ctrl-C or SIGTERM while stopping must not cut the stopping short."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def demo(port: str, *, load_data: bool = True) -> int:
+    # Ctrl-C, `kill`, SIGTERM to the process group, or the parent (make) going away all stop
+    # the demo the same way, from the first line on: a signal during start-up still stops what
+    # was started. SIGINT is set explicitly because a shell starting this in the background
+    # ignores it.
     signal.signal(signal.SIGTERM, _interrupt)
     signal.signal(signal.SIGINT, _interrupt)
     parent = os.getppid()
+    started = embedded.Started()
+    children: list[subprocess.Popen] = []
 
-    def shutdown(*_):
+    def shutdown():
         for child in children:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
@@ -90,20 +89,38 @@ def demo(port: str) -> int:
                 child.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 child.kill()
+                child.wait()
         embedded.stop(started)
         print(
             "\nStopped web, worker, beat"
-            + (" and the embedded servers." if started.postgres or started.redis else ".")
+            + (" and the embedded servers." if started.postgres or started.redis else "."),
+            flush=True,
         )
 
     try:
+        embedded.start(started)
+        env = {
+            **os.environ,
+            **started.env,
+            "DJANGO_SETTINGS_MODULE": "erp.settings",
+            "DEBUG": os.environ.get("DEBUG", "false"),
+            "STOCKLINE_HTTPS": "false",  # plain HTTP on localhost
+            "SECRET_KEY": os.environ.get("SECRET_KEY") or _secret_key(),
+            "ALLOWED_HOSTS": os.environ.get("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]"),
+            "BASE_URL": f"http://127.0.0.1:{port}",
+        }
+        # Own sessions here too: a terminal's Ctrl-C interrupts this process only, which ends
+        # the running command (subprocess.run kills it) instead of each printing a traceback.
         t = _step("Migrating the database")
-        _run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env)
-        _run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env)
+        _run([PY, "manage.py", "migrate", "--noinput", "-v", "0"], env, start_new_session=True)
+        _run(
+            [PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env, start_new_session=True
+        )
         print(f"    {time.monotonic() - t:.1f}s")
-        t = _step("Loading demo data")
-        _run([PY, "manage.py", "load_demo"], env)
-        print(f"    {time.monotonic() - t:.1f}s")
+        if load_data:
+            t = _step("Loading demo data")
+            _run([PY, "manage.py", "load_demo"], env, start_new_session=True)
+            print(f"    {time.monotonic() - t:.1f}s")
         _step("Starting web server, Celery worker and Celery beat")
         children.append(subprocess.Popen(
             [str(BIN / "gunicorn"), "erp.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3",
@@ -135,7 +152,7 @@ def demo(port: str) -> int:
     finally:
         # Children run in their own sessions so Ctrl-C reaches only this process, which stops
         # them in order (web first, the servers last).
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _ignore_signals()
         shutdown()
 
 
@@ -170,7 +187,10 @@ def test(pytest_args: list[str]) -> int:
         ensure_chromium()
         t = _step("Tests")
         workers = os.environ.get("TEST_WORKERS", "2")
-        _run([PY, "-m", "pytest", "-n", workers, "--dist", "loadfile", *pytest_args], env)
+        # Tests are handed out one by one (the largest files hold hundreds of page tests and
+        # would pin one worker); tests that share a costly fixture stay together through
+        # `@pytest.mark.xdist_group`.
+        _run([PY, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *pytest_args], env)
         print(f"    tests {time.monotonic() - t:.1f}s, whole run {time.monotonic() - began:.1f}s")
         return 0
     except subprocess.CalledProcessError as exc:
@@ -182,10 +202,10 @@ def test(pytest_args: list[str]) -> int:
 
 def main(argv: list[str]) -> int:
     if len(argv) < 2 or argv[1] not in {"demo", "test"}:
-        print("usage: python -m erp.run demo | test [pytest args]", file=sys.stderr)
+        print("usage: python -m erp.run demo [--no-data] | test [pytest args]", file=sys.stderr)
         return 2
     if argv[1] == "demo":
-        return demo(os.environ.get("PORT", "8000"))
+        return demo(os.environ.get("PORT", "8000"), load_data="--no-data" not in argv[2:])
     return test(argv[2:])
 
 

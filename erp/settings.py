@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "erp.context_processors.shell",
             ],
+            "builtins": ["erp.templatetags.csrf_everywhere"],
         },
     }
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import re
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -116,6 +117,11 @@ SELECT (SELECT id FROM header),
        (SELECT coalesce(array_agg(id ORDER BY id), '{}') FROM entries)
 """
 
+# What goes over the wire: the same statement without comments and runs of spaces. psycopg
+# caches its parsing of a query only up to 4,096 characters; the commented text is longer and
+# would be re-parsed on every posting.
+WIRE_SQL = re.sub(r"\s+", " ", re.sub(r"--[^\n]*", "", SQL)).strip()
+
 
 @dataclass
 class Written:
@@ -186,7 +192,7 @@ def write(
         for wrapper in reversed(connection.execute_wrappers):
             run = functools.partial(wrapper, run)
         header_id, stale, found, short, balances_written, entry_ids = run(
-            SQL, params, False, {"connection": connection, "cursor": cursor}
+            WIRE_SQL, params, False, {"connection": connection, "cursor": cursor}
         )
     if connection.queries_logged:
         # Keep the statement visible to Django's query log (tests count statements).

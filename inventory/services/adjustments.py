@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from erp.errors import DomainError, InvalidTransition
 from erp.models import Tenant, User
 from erp.roles import Role, require_role
+from erp.selectors import tenant_settings
 from inventory import ledger, units
 from inventory.errors import InvalidPosting
 from inventory.ledger.posting import Move
@@ -39,8 +40,7 @@ class OwnRequest(DomainError):
 
 
 def settings_for(tenant: Tenant) -> InventorySettings:
-    settings, _ = InventorySettings.objects.get_or_create(tenant=tenant)
-    return settings
+    return tenant_settings(InventorySettings, tenant=tenant)
 
 
 def _unit_cost(tenant: Tenant, item: Item, location: Location) -> Decimal:

@@ -18,6 +18,7 @@ from erp import numbering
 from erp.errors import InvalidTransition
 from erp.models import Tenant, User
 from erp.roles import Role, require_role
+from erp.selectors import tenant_settings
 from inventory import units
 from inventory.ledger import projections
 from inventory.models import Item, ProjectionKind, Site
@@ -47,8 +48,7 @@ TRANSITIONS = {
 
 
 def settings_for(tenant: Tenant) -> PurchasingSettings:
-    settings, _ = PurchasingSettings.objects.get_or_create(tenant=tenant)
-    return settings
+    return tenant_settings(PurchasingSettings, tenant=tenant)
 
 
 def _lock(tenant: Tenant, order: PurchaseOrder) -> PurchaseOrder:

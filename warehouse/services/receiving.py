@@ -20,6 +20,7 @@ from django.utils import timezone
 from erp.models import Tenant, User
 from erp.numbers import plain
 from erp.roles import Role, require_role
+from erp.selectors import tenant_settings
 from inventory import ledger, units
 from inventory.models import (
     Item,
@@ -61,8 +62,7 @@ class Split:
 
 
 def settings_for(tenant: Tenant) -> ReceivingSettings:
-    settings, _ = ReceivingSettings.objects.get_or_create(tenant=tenant)
-    return settings
+    return tenant_settings(ReceivingSettings, tenant=tenant)
 
 
 def _lot(tenant: Tenant, item: Item, code: str, expiry: datetime.date | None) -> Lot | None:

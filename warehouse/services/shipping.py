@@ -21,6 +21,7 @@ from erp.errors import InvalidTransition
 from erp.models import Tenant, User
 from erp.numbers import plain
 from erp.roles import Role, require_role
+from erp.selectors import tenant_settings
 from inventory import ledger
 from inventory.models import Item, LocationKind, Lot, SerialNumber, TransactionKind
 from orders.models import OrderStatus, SalesOrder, SalesOrderLine
@@ -272,8 +273,7 @@ def confirm_shipment(*, tenant: Tenant, user: User, shipment: Shipment) -> Shipm
 
 
 def settings_for(tenant: Tenant) -> ShippingSettings:
-    settings, _ = ShippingSettings.objects.get_or_create(tenant=tenant)
-    return settings
+    return tenant_settings(ShippingSettings, tenant=tenant)
 
 
 @transaction.atomic

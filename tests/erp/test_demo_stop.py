@@ -1,0 +1,111 @@
+"""`make demo` stops cleanly: Ctrl-C (SIGINT to the terminal's process group) or SIGTERM to
+the process group ends the web server, the Celery worker and beat and the embedded
+PostgreSQL and Redis it started, without a traceback. Run through make, as people run it:
+make passes a SIGTERM on to its child, so the demo sees it twice."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from erp import embedded
+
+READY = "Stockline is running"
+MIGRATING = "==> Migrating the database"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _processes_of(data_dir: Path) -> list[int]:
+    """Every process started for this run: each inherits its STOCKLINE_DATA_DIR."""
+    marker = f"STOCKLINE_DATA_DIR={data_dir}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes()
+            state = (entry / "stat").read_text().split()[2]
+        except OSError:
+            continue
+        if state != "Z" and marker in environ.split(b"\0"):
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture(scope="module")
+def data_dir():
+    """One embedded server folder for the three runs: only the first pays for initdb and the
+    migrations (which the first run interrupts and the second completes)."""
+    path = embedded.DATA_DIR / f"demo-stop-{uuid.uuid4().hex[:8]}"
+    yield path
+    for pid in _processes_of(path):
+        os.kill(pid, signal.SIGKILL)
+    subprocess.run(["rm", "-rf", str(path)], check=False)
+
+
+@pytest.mark.xdist_group("demo-stop")  # one worker, one embedded server folder
+@pytest.mark.parametrize(
+    "signum,when",
+    [(signal.SIGINT, MIGRATING), (signal.SIGINT, READY), (signal.SIGTERM, READY)],
+    ids=["ctrl-c-while-migrating", "ctrl-c-while-serving", "sigterm-while-serving"],
+)
+def test_demo_stops_every_process_it_started_without_a_traceback(signum, when, data_dir):
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "REDIS_URL", "STOCKLINE_TESTING", "DJANGO_SETTINGS_MODULE"}
+    }
+    env |= {
+        "STOCKLINE_DATA_DIR": str(data_dir),
+        "STOCKLINE_REDIS_PORT": str(_free_port()),
+        "PORT": str(_free_port()),
+    }
+    # Its own process group, as a terminal's foreground job is: the signal goes to the group.
+    demo = subprocess.Popen(
+        ["make", "--no-print-directory", "demo", "DEMO_ARGS=--no-data"],
+        cwd=embedded.BASE_DIR, env=env, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    output = []
+    try:
+        deadline = time.monotonic() + 240
+        for line in demo.stdout:
+            output.append(line)
+            if when in line or time.monotonic() > deadline:
+                break
+        assert when in "".join(output), "".join(output)
+        if when == READY:
+            time.sleep(2)  # let worker and beat finish starting
+            running = _processes_of(data_dir)
+            assert len(running) >= 5, running  # web, worker, beat, postgres, redis at least
+        else:
+            time.sleep(1)  # the migration is under way
+
+        os.killpg(demo.pid, signum)
+        rest, _ = demo.communicate(timeout=90)
+        output.append(rest)
+
+        deadline = time.monotonic() + 30
+        while _processes_of(data_dir) and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert _processes_of(data_dir) == []
+        text = "".join(output)
+        assert "Traceback" not in text, text
+        assert "Stopped web, worker, beat and the embedded servers." in text
+    finally:
+        for pid in _processes_of(data_dir):
+            os.kill(pid, signal.SIGKILL)
+        if demo.poll() is None:
+            demo.kill()
