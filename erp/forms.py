@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -21,25 +20,39 @@ class EmailAuthenticationForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": _("That e-mail address and password do not match an active account."),
         "throttled": _(
-            "Too many failed sign-in attempts. Wait %(minutes)s minutes, or reset your password."
+            "Too many failed sign-in attempts for this account from your address. Wait "
+            "%(minutes)s minutes, or reset your password."
+        ),
+        "slowed": _(
+            "Too many failed sign-in attempts from your address. Wait %(seconds)s seconds "
+            "and try again."
+        ),
+        "slowed_account": _(
+            "Too many failed sign-in attempts for this account. Wait %(seconds)s seconds and "
+            "try again, or reset your password."
         ),
     }
 
     def clean(self):
         email = self.cleaned_data.get("username") or ""
         ip = throttle.client_ip(self.request) if self.request else ""
-        if throttle.is_locked(email=email, ip=ip):
+        refused = throttle.refusal(email=email, ip=ip)
+        if refused is not None:
+            code = {"pair": "throttled", "address": "slowed", "account": "slowed_account"}
             raise forms.ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": settings.LOGIN_FAILURE_WINDOW_SECONDS // 60},
+                self.error_messages[code[refused.scope]],
+                code=code[refused.scope],
+                params={
+                    "minutes": -(-refused.wait_seconds // 60),
+                    "seconds": refused.wait_seconds,
+                },
             )
         try:
             cleaned = super().clean()
         except forms.ValidationError:
             throttle.record_failure(email=email, ip=ip)
             raise
-        throttle.clear(email=email)
+        throttle.clear(email=email, ip=ip)
         return cleaned
 
 

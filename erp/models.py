@@ -118,3 +118,27 @@ class Membership(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}) in {self.tenant}"
+
+
+class SignInFailure(models.Model):
+    """Failed sign-ins counted per account, per client address and per pair of the two, kept
+    in PostgreSQL so that signing in never depends on Redis. Keys are hashes: no e-mail
+    address or IP is stored. Not tenant-owned: a sign-in happens before there is a tenant."""
+
+    scope = models.CharField(max_length=10)
+    key = models.CharField(max_length=64)
+    count = models.PositiveIntegerField(default=0)
+    window_start = models.DateTimeField()
+    last_failure = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "key"], name="erp_signinfailure_scope_key"),
+            models.CheckConstraint(
+                condition=models.Q(scope__in=["pair", "account", "address"]),
+                name="erp_signinfailure_scope_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.count} failed sign-ins ({self.scope})"

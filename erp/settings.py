@@ -128,9 +128,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Sign-in throttling: this many failures per address (or per client IP x 4) in the window.
+# Sign-in throttling (erp/throttle.py): this many failures for one account from one address
+# lock that pair for the window; x 4 from one address (or against one account) slow it to one
+# attempt per LOGIN_SLOW_SECONDS.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("LOGIN_FAILURE_WINDOW_SECONDS", "900"))
+LOGIN_SLOW_SECONDS = int(os.environ.get("LOGIN_SLOW_SECONDS", "10"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -173,7 +176,10 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-if env_bool("BEHIND_TLS_PROXY", False):
+# Behind the documented TLS proxy, which sets X-Forwarded-Proto and appends the client's
+# address to X-Forwarded-For; both headers are trusted only then.
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -205,6 +211,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "erp.tasks.heartbeat_task", "schedule": 30.0},
+    "forget-sign-in-failures": {
+        "task": "erp.tasks.forget_sign_in_failures_task",
+        "schedule": crontab(minute=17),
+    },
     "verify-ledger-nightly": {
         "task": "inventory.tasks.verify_ledger_all_task",
         "schedule": crontab(hour=2, minute=30),

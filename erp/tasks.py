@@ -12,7 +12,7 @@ from django.utils import timezone
 # tasks live in their package and register through this import.
 from erp.imports.tasks import check_import_task, run_import_task
 
-__all__ = ["check_import_task", "heartbeat_task", "run_import_task"]
+__all__ = ["check_import_task", "forget_sign_in_failures_task", "heartbeat_task", "run_import_task"]
 
 WORKER_KEY = "heartbeat:worker"
 BEAT_KEY = "heartbeat:beat"
@@ -25,3 +25,11 @@ def heartbeat_task() -> None:
     cache.set_many(
         {WORKER_KEY: {"at": now, "host": socket.gethostname()}, BEAT_KEY: {"at": now}}, timeout=None
     )
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def forget_sign_in_failures_task() -> int:
+    """Hourly: drop sign-in failure counts whose window has passed (no tenant: sign-in has none)."""
+    from erp import throttle
+
+    return throttle.forget_expired()
