@@ -18,12 +18,15 @@ class ScanSteps:
     gives the form to show for it, without errors and focused there."""
 
     def _blank(self) -> list[str]:
+        """Required fields left empty whose only complaint is being empty."""
+        errors = self.errors.as_data()
         return [
             name
             for name, field in self.fields.items()
             if field.required
             and not field.widget.is_hidden
             and not str(self.data.get(self.add_prefix(name), "")).strip()
+            and all(e.code == "required" for e in errors.get(name, []))
         ]
 
     def awaiting(self) -> str | None:

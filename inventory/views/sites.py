@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -25,7 +25,8 @@ def switch_site(request: HttpRequest) -> HttpResponse:
     tenant's site id answers 404, like every id of another tenant."""
     form = SwitchSiteForm(request.POST)
     if not form.is_valid():
-        raise Http404("No such site.")
+        messages.error(request, "Choose a site to work at.")
+        return redirect("home")
     site = get_object_or_404(
         selectors.active_sites(tenant=request.tenant), pk=form.cleaned_data["site"]
     )
