@@ -24,7 +24,7 @@ def _current(client):
     return client.get(reverse("inventory:scan_move")).context["current_site"]
 
 
-def test_an_admin_sets_where_a_member_starts(admin_client, client, tenant_a, sites):
+def test_an_admin_sets_where_a_member_starts(admin_client, tenant_a, sites):
     _chi, atl = sites
     membership = MembershipFactory(tenant=tenant_a, role=Role.OPERATOR)
     response = admin_client.post(
@@ -33,10 +33,22 @@ def test_an_admin_sets_where_a_member_starts(admin_client, client, tenant_a, sit
     assert response.status_code == 302
     with tenant_context(tenant_a):
         assert DefaultSite.objects.get(membership=membership).site == atl
-    client.force_login(membership.user)
-    assert _current(client) == atl
-    page = client.get(reverse("inventory:scan_move"))
+    site_page = admin_client.get(reverse("inventory:site_detail", args=[atl.pk]))
+    assert membership.user.email.encode() in site_page.content
+    user_page = admin_client.get(reverse("users:detail", args=[membership.pk]))
+    assert reverse("inventory:member_site", args=[membership.pk]).encode() in user_page.content
+    operator = Client()
+    operator.force_login(membership.user)
+    assert _current(operator) == atl
+    page = operator.get(reverse("inventory:scan_move"))
     assert b"At ATL" in page.content
+    cleared = admin_client.post(
+        reverse("inventory:member_site", args=[membership.pk]), {"site": ""}
+    )
+    assert cleared.status_code == 302
+    with tenant_context(tenant_a):
+        assert not DefaultSite.objects.filter(membership=membership).exists()
+    assert _current(operator) is None  # two sites, no default, nothing chosen
 
 
 def test_without_a_default_the_only_site_is_current_and_several_leave_it_open(client, tenant_a):
