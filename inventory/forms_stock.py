@@ -37,10 +37,24 @@ class ScanSteps:
             return None
         return blank[0]
 
+    # Scanner pages clear a refused field so the next scan replaces it instead of being
+    # appended to it; desk forms keep what was typed, to correct it.
+    clear_refused = False
+
     def refused(self) -> None:
-        """Keep only the errors of what was scanned: blank fields are steps still to come."""
+        """Keep only the errors of what was scanned (blank fields are steps still to come),
+        and put the focus on the first refused field."""
         for name in self._blank():
             self.errors.pop(name, None)
+        failed = [name for name in self.fields if name in self.errors]
+        if not failed:
+            return
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        self.fields[failed[0]].widget.attrs["autofocus"] = True
+        if self.clear_refused and failed[0] != "site":
+            self.data = self.data.copy()
+            self.data[self.add_prefix(failed[0])] = ""
 
     def next_step(self, **kwargs):
         """An unbound copy holding what was scanned so far, focused on `awaiting()`."""
@@ -154,6 +168,8 @@ class MoveForm(ScanSteps, SiteChoice, forms.Form):
         label=_("To bin"), max_length=61, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    clear_refused = True
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,11 +13,11 @@ from erp.errors import DomainError
 from erp.history import changes
 from erp.roles import Role, roles_required
 from erp.tables import Column, build_table, table_response
-from inventory import scanning, selectors
+from inventory import selectors
 from inventory.forms_stock import AdjustmentForm, DecideForm, InventorySettingsForm
 from inventory.models import Adjustment, AdjustmentState, ReasonCode
 from inventory.services import adjustments as service
-from inventory.views.sites import bin_from
+from inventory.views.sites import bin_from, item_from
 
 
 class AdjustmentFilter(django_filters.FilterSet):
@@ -78,6 +78,7 @@ def adjustment_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form.is_valid()
         location = bin_from(form, "bin", tenant=request.tenant, site=form.cleaned_data.get("site"))
+        item_scan = item_from(form, tenant=request.tenant)
         if form.awaiting():
             return render(
                 request,
@@ -86,8 +87,8 @@ def adjustment_create(request: HttpRequest) -> HttpResponse:
             )
         if not form.errors:
             data = form.cleaned_data
+            item, unit, scan = item_scan
             try:
-                item, unit, scan = scanning.resolve_item(tenant=request.tenant, text=data["item"])
                 adjustment = service.request_adjustment(
                     tenant=request.tenant, user=request.user, item=item, location=location,
                     quantity=data["quantity"], unit=unit, status=data["status"], reason_code=data["reason_code"],

@@ -11,10 +11,9 @@ from django.shortcuts import redirect, render
 from erp.errors import DomainError
 from erp.numbers import plain
 from erp.roles import Role, roles_required
-from inventory import scanning
 from inventory.forms_stock import MoveForm
 from inventory.services import adjustments as service
-from inventory.views.sites import bin_from
+from inventory.views.sites import bin_from, item_from
 
 
 @roles_required(Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
@@ -34,14 +33,15 @@ def move(request: HttpRequest) -> HttpResponse:
         destination = None
         if source is not None:
             destination = bin_from(form, "destination", tenant=request.tenant, site=source.site)
+        item_scan = item_from(form, tenant=request.tenant)
         if form.awaiting():
             return render(
                 request, "inventory/scan/move.html", {"form": form.next_step(tenant=request.tenant)}
             )
         if not form.errors:
             data = form.cleaned_data
+            item, unit, scan = item_scan
             try:
-                item, unit, scan = scanning.resolve_item(tenant=request.tenant, text=data["item"])
                 service.move_stock(
                     tenant=request.tenant, user=request.user, item=item, source=source,
                     destination=destination, quantity=data["quantity"], unit=unit,

@@ -88,3 +88,16 @@ def bin_from(form, name: str, *, tenant, site):
     except DomainError as exc:
         form.add_error(name, str(exc))
     return None
+
+
+def item_from(form, *, tenant):
+    """Resolve the item scan in `form`'s field "item": (item, unit, scan), or None with the
+    refusal as the field's error."""
+    text = (getattr(form, "cleaned_data", None) or {}).get("item")
+    if not text:
+        return None
+    try:
+        return scanning.resolve_item(tenant=tenant, text=text)
+    except DomainError as exc:
+        form.add_error("item", str(exc))
+    return None

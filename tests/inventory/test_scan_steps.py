@@ -56,3 +56,13 @@ def test_the_adjustment_form_steps_from_bin_to_item_to_quantity(client, tenant_a
     assert after_bin.context["form"].fields["item"].widget.attrs.get("autofocus")
     after_item = client.post(url, {**base, "bin": "R-01", "item": "WIDGET"})
     assert after_item.context["form"].fields["quantity"].widget.attrs.get("autofocus")
+
+
+def test_a_refused_item_scan_is_cleared_and_focused_keeping_the_bin(operator):
+    data = {"source": "R-01", "item": "NO-SUCH", "key": _key(operator)}
+    response = operator.post(reverse("inventory:scan_move"), data)
+    assert response.status_code == 422
+    assert b"No item with SKU or GTIN" in response.content
+    form = response.context["form"]
+    assert form.fields["item"].widget.attrs.get("autofocus")
+    assert form["item"].value() == "" and form["source"].value() == "R-01"
