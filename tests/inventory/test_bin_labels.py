@@ -83,3 +83,22 @@ def test_site_and_bin_codes_cannot_hold_the_separator(admin_client, tenant_a):
     with tenant_context(tenant_a):
         with pytest.raises(IntegrityError, match="inventory_site_code_no_slash"):
             Site.objects.create(tenant=tenant_a, code="X/Y", name="raw")
+
+
+def test_picking_takes_the_bin_label_and_refuses_the_same_code_at_another_site(client, tenant_a):
+    from tests.warehouse.outbound import Floor
+
+    floor = Floor(tenant_a)
+    task = floor.tasks(floor.released_wave())[0]
+    elsewhere = SiteFactory(tenant=tenant_a, code="FAR")
+    bin_in(tenant_a, site=elsewhere, code="P-01")
+    client.force_login(floor.operator)
+    url = reverse("warehouse:pick_task", args=[task.pk])
+    label = f"(01){floor.coffee_gtin}(17)300630(10)L-2030-06"
+    wrong = client.post(url, {"bin": "FAR/P-01", "item": label, "quantity": "6"})
+    assert wrong.status_code == 422
+    assert f"is at site FAR, not at {floor.site.code}".encode() in wrong.content
+    done = client.post(url, {"bin": f"{floor.site.code}/P-01", "item": label, "quantity": "6"})
+    assert done.status_code == 302
+    assert on_hand(tenant_a, floor.coffee, floor.staging, lot=floor.lot) == 6
+    assert_ledger_clean(tenant_a)
