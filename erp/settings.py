@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "erp.middleware.TenantMiddleware",
+    "inventory.middleware.SiteMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -116,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "erp.context_processors.shell",
+                "inventory.context_processors.site_switch",
             ],
             "builtins": ["erp.templatetags.csrf_everywhere"],
         },

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from simple_history.utils import bulk_create_with_history
 
-from erp.models import Tenant
+from erp.models import Membership, Tenant
 from inventory.ledger import ensure_bin_locations
-from inventory.models import Bin, BinType, Site, Zone, ZoneType
+from inventory.models import Bin, BinType, DefaultSite, Site, Zone, ZoneType
 
 SITES = {
     "northwind": [
@@ -115,3 +115,17 @@ def load(tenant: Tenant) -> None:
         if new:
             bulk_create_with_history(new, Bin, batch_size=1000)
     ensure_bin_locations(tenant=tenant)
+    _default_sites(tenant)
+
+
+def _default_sites(tenant: Tenant) -> None:
+    """Every demo member starts at the tenant's main site (the first listed): both sites use
+    the same bin codes, and the current site is what tells them apart."""
+    planned = SITES.get(tenant.slug)
+    main = Site.objects.filter(tenant=tenant, code=planned[0][0]).first() if planned else None
+    if main is None:
+        return
+    have = set(DefaultSite.objects.filter(tenant=tenant).values_list("membership_id", flat=True))
+    for membership in Membership.objects.filter(tenant=tenant, is_active=True):
+        if membership.pk not in have:
+            DefaultSite.objects.create(tenant=tenant, membership=membership, site=main)

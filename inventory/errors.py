@@ -31,6 +31,17 @@ class InvalidPosting(DomainError):
         super().__init__(detail=detail, **facts)
 
 
+class AmbiguousBin(InvalidPosting):
+    """A bin code typed without a site that exists at several sites; `sites` are the
+    candidates, so a form can offer them instead of a dead end."""
+
+    def __init__(self, *, code: str, sites):
+        names = ", ".join(site.code for site in sites)
+        super().__init__(
+            f"Bin {code} exists at {names}: choose the site.", code=code, sites=list(sites)
+        )
+
+
 class UnitConversionError(InvalidPosting):
     pass
 

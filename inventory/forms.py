@@ -9,6 +9,7 @@ from inventory import selectors
 from inventory.errors import InvalidGtin
 from inventory.gtin import normalize_gtin
 from inventory.models import Bin, Item, ItemUnit, Site, Zone
+from inventory.models.locations import LABEL_SEPARATOR
 from inventory.services.items import rule_problems
 
 TIME_ZONES = sorted(zoneinfo.available_timezones())
@@ -37,7 +38,7 @@ class SiteForm(forms.ModelForm):
         ]
 
     def clean_code(self):
-        return _clean_code(self.cleaned_data["code"])
+        return _clean_place_code(self.cleaned_data["code"])
 
     def clean_country(self):
         country = self.cleaned_data["country"].strip().upper()
@@ -88,13 +89,23 @@ class BinForm(forms.ModelForm):
             )
 
     def clean_code(self):
-        return _clean_code(self.cleaned_data["code"])
+        return _clean_place_code(self.cleaned_data["code"])
 
 
 def _clean_code(value: str) -> str:
     value = value.strip()
     if not value or any(ch.isspace() for ch in value):
         raise forms.ValidationError(_("A code cannot be empty or contain spaces."))
+    return value
+
+
+def _clean_place_code(value: str) -> str:
+    """Site and bin codes: a bin label reads "SITE/BIN", so neither may hold a "/"."""
+    value = _clean_code(value)
+    if LABEL_SEPARATOR in value:
+        raise forms.ValidationError(
+            _("A site or bin code cannot contain '%(sep)s'."), params={"sep": LABEL_SEPARATOR}
+        )
     return value
 
 

@@ -10,12 +10,15 @@ from reportlab.lib.units import mm
 
 from erp import pdf
 from inventory.models import Bin
+from inventory.scanning import label_text
 
 LABEL_SIZE = (100 * mm, 50 * mm)
 
 
 def bin_labels_pdf(bins: Iterable[Bin]) -> bytes:
-    """A PDF with a Code 128 label per bin: the code as barcode and text, site and zone."""
+    """A PDF with a Code 128 label per bin. The barcode carries "SITE/BIN" (`label_text`),
+    so a scan names one bin even where sites share bin codes; the text shows the code large
+    and site and zone small."""
     buffer = io.BytesIO()
     canvas = pdf.canvas(buffer, pagesize=LABEL_SIZE, title="Bin labels")
     width, height = LABEL_SIZE
@@ -25,11 +28,12 @@ def bin_labels_pdf(bins: Iterable[Bin]) -> bytes:
             f"{bin.site.code} · {bin.zone.code} · {bin.get_bin_type_display()}",
             size=8, max_width=width - 10 * mm,
         )  # fmt: skip
-        barcode = Code128(bin.code, barHeight=20 * mm, barWidth=0.33 * mm, quiet=True)
+        value = label_text(bin)
+        barcode = Code128(value, barHeight=20 * mm, barWidth=0.33 * mm, quiet=True)
         if barcode.width > width - 10 * mm:
             # Long codes: narrow the bars so the whole code stays on the label.
             barcode = Code128(
-                bin.code,
+                value,
                 barHeight=20 * mm,
                 barWidth=0.33 * mm * (width - 10 * mm) / barcode.width,
                 quiet=True,

@@ -11,8 +11,9 @@ import biip
 from biip.gs1_messages import GS1Message
 
 from erp.models import Tenant
-from inventory.errors import InvalidPosting
-from inventory.models import Bin, Item, ItemUnit, Location
+from inventory.errors import AmbiguousBin, InvalidPosting
+from inventory.models import Bin, Item, ItemUnit, Location, Site
+from inventory.models.locations import LABEL_SEPARATOR
 
 
 @dataclass
@@ -90,18 +91,41 @@ def resolve_item(*, tenant: Tenant, text: str) -> tuple[Item, str | None, Scan]:
     return item, None, scan
 
 
-def resolve_bin(*, tenant: Tenant, code: str, site=None) -> Location:
-    """The ledger location of the bin with this code (in `site` when given)."""
-    bins = Bin.objects.filter(tenant=tenant, code__iexact=code.strip(), is_active=True)
-    if site is not None:
-        bins = bins.filter(site=site)
-    found = list(bins.select_related("site")[:2])
-    if not found:
-        raise InvalidPosting(f"No active bin '{code.strip()}'.")
-    if len(found) > 1:
-        raise InvalidPosting(
-            f"Bin code '{code.strip()}' exists at several sites; choose the site first."
-        )
+def label_text(bin: Bin) -> str:
+    """What a bin label's barcode carries: site and bin code, so a scan names one bin even
+    where every site uses the same codes. Codes cannot hold the separator (a constraint)."""
+    return f"{bin.site.code}{LABEL_SEPARATOR}{bin.code}"
+
+
+def resolve_bin(*, tenant: Tenant, code: str, site: Site | int | None = None) -> Location:
+    """The ledger location of the bin a scan or typed code names.
+
+    A label scan ("SITE/BIN", see `label_text`) names its site; a plain code is looked up in
+    `site` when given, else at every site. Raises `InvalidPosting` when nothing matches or
+    the label is of another site than `site`, and `AmbiguousBin` (listing the sites) when
+    a plain code exists at several sites and no site was given.
+    """
+    text = code.strip()
+    bins = Bin.objects.filter(tenant=tenant, is_active=True).select_related("site")
+    site_code, separator, bin_code = text.rpartition(LABEL_SEPARATOR)
+    if separator:
+        found = list(bins.filter(site__code__iexact=site_code, code__iexact=bin_code)[:1])
+        if not found:
+            raise InvalidPosting(f"No active bin {bin_code} at site {site_code}.")
+        site_id = getattr(site, "pk", site)
+        if site_id is not None and found[0].site_id != site_id:
+            here = Site.objects.filter(tenant=tenant, pk=site_id).values_list("code", flat=True)
+            raise InvalidPosting(
+                f"Bin {found[0].code} is at site {found[0].site.code}, not at {here.first()}."
+            )
+    else:
+        if site is not None:
+            bins = bins.filter(site=site)
+        found = list(bins.filter(code__iexact=text).order_by("site__code"))
+        if not found:
+            raise InvalidPosting(f"No active bin '{text}'.")
+        if len(found) > 1:
+            raise AmbiguousBin(code=found[0].code, sites=[b.site for b in found])
     location = (
         Location.objects.filter(tenant=tenant, bin=found[0]).select_related("bin", "site").first()
     )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from erp.imports.urls import import_urls
-from inventory.views import adjustments, items, ledger, locations, scanner, stock, valuation
+from inventory.views import adjustments, items, ledger, locations, scanner, sites, stock, valuation
 
 app_name = "inventory"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("settings/sites/", locations.site_list, name="site_list"),
     path("settings/sites/new/", locations.site_create, name="site_create"),
     path("settings/sites/<int:pk>/", locations.site_detail, name="site_detail"),
+    path("site/switch/", sites.switch_site, name="switch_site"),
+    path("settings/sites/members/<int:pk>/", sites.member_site, name="member_site"),
     path("settings/zones/", locations.zone_list, name="zone_list"),
     path("settings/zones/new/", locations.zone_create, name="zone_create"),
     path("settings/zones/<int:pk>/", locations.zone_detail, name="zone_detail"),

@@ -22,11 +22,11 @@ from inventory.models.ledger import (
     StockTransaction,
     TransactionKind,
 )
-from inventory.models.locations import Bin, BinType, Site, Zone, ZoneType
+from inventory.models.locations import Bin, BinType, DefaultSite, Site, Zone, ZoneType
 
 __all__ = [
     "AbcClass", "Adjustment", "AdjustmentState", "Bin", "BinType", "CostLayer",
-    "CostingMethod", "InventorySettings", "Item", "ItemUnit", "Location", "LocationKind", "Lot",
+    "CostingMethod", "DefaultSite", "InventorySettings", "Item", "ItemUnit", "Location", "LocationKind", "Lot",
     "Projection", "ProjectionKind", "ReasonCode", "Reservation", "SerialNumber", "Site",
     "StockBalance", "StockEntry", "StockStatus", "StockTransaction", "Tracking",
     "TransactionKind", "Velocity", "Zone", "ZoneType",

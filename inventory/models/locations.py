@@ -21,6 +21,11 @@ def validate_time_zone(value: str) -> None:
 
 code_validator_message = _("Use letters, digits, '-', '_' and '.' only.")
 
+# A bin label carries "SITE/BIN" (inventory.scanning.label_text): neither code may hold the
+# separator, so the label reads back one way only.
+LABEL_SEPARATOR = "/"
+CODE_PATTERN = r"^[^\s/]+$"
+
 
 class Site(TenantModel):
     """A warehouse or branch with its own address and local time."""
@@ -45,6 +50,9 @@ class Site(TenantModel):
             ),
             models.CheckConstraint(
                 condition=models.Q(code__regex=r"^\S+$"), name="inventory_site_code_not_blank"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=CODE_PATTERN), name="inventory_site_code_no_slash"
             ),
         ]
 
@@ -149,6 +157,9 @@ class Bin(TenantModel):
             models.CheckConstraint(
                 condition=models.Q(code__regex=r"^\S+$"), name="inventory_bin_code_not_blank"
             ),
+            models.CheckConstraint(
+                condition=models.Q(code__regex=CODE_PATTERN), name="inventory_bin_code_no_slash"
+            ),
         ]
         indexes = [
             models.Index(
@@ -161,3 +172,26 @@ class Bin(TenantModel):
 
     def get_absolute_url(self) -> str:
         return reverse("inventory:bin_detail", args=[self.pk])
+
+
+class DefaultSite(TenantModel):
+    """The site a member starts at: their current site until they switch in the top bar.
+
+    Keyed by membership (one user may work at Chicago for one tenant and Seattle for
+    another). It lives in inventory, not on the membership, because erp knows nothing of
+    sites.
+    """
+
+    membership = TenantForeignKey("erp.Membership", on_delete=models.CASCADE, related_name="+")
+    site = TenantForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "membership"], name="inventory_defaultsite_membership_uniq"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} at {self.site_id}"

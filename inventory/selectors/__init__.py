@@ -22,7 +22,11 @@ from inventory.selectors.ledger import (
     with_entry_for_item,
 )
 from inventory.selectors.locations import (
+    active_sites,
     bins,
+    current_site,
+    default_site,
+    default_sites,
     sites,
     sites_with_counts,
     zones,
@@ -44,10 +48,14 @@ from inventory.selectors.valuation import (
 
 __all__ = [
     "BLANK_CATEGORY",
+    "active_sites",
     "adjustments",
     "atp",
     "bins",
     "cost_layers",
+    "current_site",
+    "default_site",
+    "default_sites",
     "item_atp",
     "item_balances",
     "item_categories",

@@ -7,5 +7,5 @@ from inventory.models import Adjustment
 
 def adjustments(*, tenant) -> QuerySet[Adjustment]:
     return Adjustment.objects.filter(tenant=tenant).select_related(
-        "item", "location", "lot", "serial", "requested_by", "decided_by", "transaction"
+        "item", "location__site", "lot", "serial", "requested_by", "decided_by", "transaction"
     )

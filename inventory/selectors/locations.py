@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from inventory.models import Bin, Site, Zone
+from inventory.models import Bin, DefaultSite, Site, Zone
 
 
 def sites(*, tenant) -> QuerySet[Site]:
@@ -27,3 +27,40 @@ def zones_with_counts(*, tenant) -> QuerySet[Zone]:
 
 def bins(*, tenant) -> QuerySet[Bin]:
     return Bin.objects.filter(tenant=tenant).select_related("site", "zone")
+
+
+def active_sites(*, tenant) -> QuerySet[Site]:
+    return sites(tenant=tenant).filter(is_active=True)
+
+
+def current_site(*, tenant, membership, chosen_id: int | None) -> Site | None:
+    """Where this member works now: the site chosen in this session, else their default
+    site, else the tenant's only active site; None when none of these decides."""
+    active = active_sites(tenant=tenant)
+    if chosen_id is not None:
+        chosen = active.filter(pk=chosen_id).first()
+        if chosen is not None:
+            return chosen
+    if membership is not None:
+        default = (
+            DefaultSite.objects.filter(tenant=tenant, membership=membership, site__is_active=True)
+            .select_related("site")
+            .first()
+        )
+        if default is not None:
+            return default.site
+    only = list(active[:2])
+    return only[0] if len(only) == 1 else None
+
+
+def default_site(*, tenant, membership) -> Site | None:
+    row = (
+        DefaultSite.objects.filter(tenant=tenant, membership=membership)
+        .select_related("site")
+        .first()
+    )
+    return row.site if row else None
+
+
+def default_sites(*, tenant) -> QuerySet[DefaultSite]:
+    return DefaultSite.objects.filter(tenant=tenant).select_related("site", "membership__user")

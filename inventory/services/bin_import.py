@@ -13,6 +13,7 @@ from erp.imports.reading import Line
 from erp.models import ImportJob, Tenant
 from erp.roles import Role
 from inventory.models import Bin, BinType, Site, Zone
+from inventory.models.locations import LABEL_SEPARATOR
 
 BATCH = 5000
 
@@ -34,6 +35,8 @@ def check(*, tenant: Tenant, lines: Iterator[Line]) -> tuple[list[dict], list[di
             problems.append("code is empty")
         elif any(ch.isspace() for ch in code):
             problems.append(f"code '{code}' contains spaces")
+        elif LABEL_SEPARATOR in code:
+            problems.append(f"code '{code}' contains '{LABEL_SEPARATOR}' (labels read SITE/BIN)")
         elif len(code) > 40:
             problems.append(f"code '{code[:40]}…' is longer than 40 characters")
         site_code = c.get("site", "")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
-from erp.models import Tenant, User
+from erp.models import Membership, Tenant, User
 from erp.roles import Role, require_role
 from inventory.errors import DuplicateCode
-from inventory.models import Bin, Site, Zone
+from inventory.models import Bin, DefaultSite, Site, Zone
 
 
 def _save(obj, *, kind: str, where: str = "") -> None:
@@ -53,3 +53,23 @@ def save_bin(*, tenant: Tenant, user: User, bin: Bin) -> Bin:
     ensure_bin_locations(tenant=tenant, bins=[bin])
     Location.objects.filter(tenant=tenant, bin=bin).exclude(code=bin.code).update(code=bin.code)
     return bin
+
+
+@transaction.atomic
+def set_default_site(
+    *, tenant: Tenant, user: User, membership: Membership, site: Site | None
+) -> DefaultSite | None:
+    """Make `site` the site `membership` starts at (None: no default). Admins only; the
+    member's session choice, if any, still wins until they sign in again."""
+    require_role(tenant=tenant, user=user, roles=[Role.ADMIN])
+    if site is None:
+        for row in DefaultSite.objects.filter(tenant=tenant, membership=membership):
+            row.delete()  # one by one, so history records who removed it
+        return None
+    row, _ = DefaultSite.objects.select_for_update().get_or_create(
+        tenant=tenant, membership=membership, defaults={"site": site}
+    )
+    if row.site_id != site.pk:
+        row.site = site
+        row.save(update_fields=["site"])
+    return row

@@ -13,10 +13,11 @@ from erp.errors import DomainError
 from erp.history import changes
 from erp.roles import Role, roles_required
 from erp.tables import Column, build_table, table_response
-from inventory import scanning, selectors
+from inventory import selectors
 from inventory.forms_stock import AdjustmentForm, DecideForm, InventorySettingsForm
 from inventory.models import Adjustment, AdjustmentState, ReasonCode
 from inventory.services import adjustments as service
+from inventory.views.sites import bin_from, item_from
 
 
 class AdjustmentFilter(django_filters.FilterSet):
@@ -69,29 +70,46 @@ def adjustment_list(request: HttpRequest) -> HttpResponse:
 
 @roles_required(Role.SUPERVISOR, Role.ADMIN)
 def adjustment_create(request: HttpRequest) -> HttpResponse:
-    form = AdjustmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            location = scanning.resolve_bin(tenant=request.tenant, code=data["bin"])
-            item, unit, scan = scanning.resolve_item(tenant=request.tenant, text=data["item"])
-            adjustment = service.request_adjustment(
-                tenant=request.tenant, user=request.user, item=item, location=location,
-                quantity=data["quantity"], unit=unit, status=data["status"], reason_code=data["reason_code"],
-                note=data["note"], lot_code=data["lot"] or (scan.lot or ""),
-                expiry=data["expiry"] or scan.expiry, serial=data["serial"] or (scan.serial or ""),
-            )  # fmt: skip
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            if adjustment.state == AdjustmentState.POSTED:
-                messages.success(request, f"Adjustment #{adjustment.pk} posted.")
+    """Record an adjustment at a bin of the chosen site (the current one to start with). A
+    scanner's Enter after each scan shows the form again at the next empty field."""
+    form = AdjustmentForm(
+        request.POST or None, tenant=request.tenant, initial={"site": request.site}
+    )
+    if request.method == "POST":
+        form.is_valid()
+        location = bin_from(form, "bin", tenant=request.tenant, site=form.cleaned_data.get("site"))
+        item_scan = item_from(form, tenant=request.tenant)
+        if form.awaiting():
+            return render(
+                request,
+                "inventory/adjustment/form.html",
+                {"form": form.next_step(tenant=request.tenant)},
+            )
+        if not form.errors:
+            data = form.cleaned_data
+            item, unit, scan = item_scan
+            try:
+                adjustment = service.request_adjustment(
+                    tenant=request.tenant, user=request.user, item=item, location=location,
+                    quantity=data["quantity"], unit=unit, status=data["status"], reason_code=data["reason_code"],
+                    note=data["note"], lot_code=data["lot"] or (scan.lot or ""),
+                    expiry=data["expiry"] or scan.expiry, serial=data["serial"] or (scan.serial or ""),
+                )  # fmt: skip
+            except DomainError as exc:
+                form.add_error(None, str(exc))
             else:
-                messages.warning(
-                    request,
-                    f"Adjustment #{adjustment.pk} is worth {adjustment.estimated_value:.2f}, above the threshold: it waits for another supervisor's approval.",
-                )
-            return redirect("inventory:adjustment_detail", adjustment.pk)
+                if adjustment.state == AdjustmentState.POSTED:
+                    messages.success(
+                        request,
+                        f"Adjustment #{adjustment.pk} posted at {location.site.code} {location.code}.",
+                    )
+                else:
+                    messages.warning(
+                        request,
+                        f"Adjustment #{adjustment.pk} is worth {adjustment.estimated_value:.2f}, above the threshold: it waits for another supervisor's approval.",
+                    )
+                return redirect("inventory:adjustment_detail", adjustment.pk)
+        form.refused()
     return render(
         request,
         "inventory/adjustment/form.html",

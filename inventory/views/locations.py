@@ -84,7 +84,12 @@ def site_detail(request: HttpRequest, pk: int) -> HttpResponse:
         form=form,
         save=locations.save_site,
         template="inventory/site/detail.html",
-        context={"kind": "site", "object": site, "history": changes(site)},
+        context={
+            "kind": "site",
+            "object": site,
+            "history": changes(site),
+            "starting_here": selectors.default_sites(tenant=request.tenant).filter(site=site),
+        },
         success="Site {obj.code} saved.",
     )
 

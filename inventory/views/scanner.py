@@ -11,42 +11,53 @@ from django.shortcuts import redirect, render
 from erp.errors import DomainError
 from erp.numbers import plain
 from erp.roles import Role, roles_required
-from inventory import scanning
 from inventory.forms_stock import MoveForm
 from inventory.services import adjustments as service
+from inventory.views.sites import bin_from, item_from
 
 
 @roles_required(Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 def move(request: HttpRequest) -> HttpResponse:
     """Scan source bin, item (GTIN/GS1/SKU), lot or serial, quantity, destination bin.
 
-    The form carries a key made when it was shown, so a double tap or a retried request
-    posts the move once.
+    Bins are found at the current site (a bin label names its own site); the destination
+    is at the source's site. Each scan's Enter shows the form again at the next empty
+    field. The form carries a key made when it was shown, so a double tap or a retried
+    request posts the move once.
     """
-    form = MoveForm(request.POST or None, initial={"key": uuid.uuid4().hex})
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            source = scanning.resolve_bin(tenant=request.tenant, code=data["source"])
-            destination = scanning.resolve_bin(
-                tenant=request.tenant, code=data["destination"], site=source.site
+    form = MoveForm(request.POST or None, tenant=request.tenant, initial={"key": uuid.uuid4().hex})
+    if request.method == "POST":
+        form.is_valid()
+        site = form.cleaned_data.get("site") or request.site
+        source = bin_from(form, "source", tenant=request.tenant, site=site)
+        destination = None
+        if source is not None:
+            destination = bin_from(form, "destination", tenant=request.tenant, site=source.site)
+        item_scan = item_from(form, tenant=request.tenant)
+        if form.awaiting():
+            return render(
+                request, "inventory/scan/move.html", {"form": form.next_step(tenant=request.tenant)}
             )
-            item, unit, scan = scanning.resolve_item(tenant=request.tenant, text=data["item"])
-            service.move_stock(
-                tenant=request.tenant, user=request.user, item=item, source=source,
-                destination=destination, quantity=data["quantity"], unit=unit,
-                lot_code=data["lot"] or (scan.lot or ""), serial=data["serial"] or (scan.serial or ""),
-                idempotency_key=data["key"],
-            )  # fmt: skip
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            unit_text = unit or item.base_unit
-            messages.success(
-                request,
-                f"Moved {plain(data['quantity'])} {unit_text} of {item.sku} from {source.code} to {destination.code}.",
-            )
-            return redirect("inventory:scan_move")
+        if not form.errors:
+            data = form.cleaned_data
+            item, unit, scan = item_scan
+            try:
+                service.move_stock(
+                    tenant=request.tenant, user=request.user, item=item, source=source,
+                    destination=destination, quantity=data["quantity"], unit=unit,
+                    lot_code=data["lot"] or (scan.lot or ""), serial=data["serial"] or (scan.serial or ""),
+                    idempotency_key=data["key"],
+                )  # fmt: skip
+            except DomainError as exc:
+                form.add_error(None, str(exc))
+            else:
+                unit_text = unit or item.base_unit
+                messages.success(
+                    request,
+                    f"Moved {plain(data['quantity'])} {unit_text} of {item.sku} from {source.code} to {destination.code} at {source.site.code}.",
+                )
+                return redirect("inventory:scan_move")
+        form.refused()
     return render(
         request, "inventory/scan/move.html", {"form": form}, status=422 if form.errors else 200
     )

@@ -7,10 +7,11 @@ from django.core.management import call_command
 
 from erp.models import Membership, Tenant, User
 from erp.tenancy import tenant_context
-from inventory import ledger
+from inventory import ledger, scanning
 from inventory.models import (
     Adjustment,
     Bin,
+    DefaultSite,
     Item,
     Lot,
     Projection,
@@ -34,6 +35,7 @@ def _snapshot():
                 counts[(tenant.slug, model.__name__)] = model.objects.count()
                 counts[(tenant.slug, model.__name__, "history")] = model.history.count()
             for model in (
+                DefaultSite,
                 Lot,
                 StockEntry,
                 Adjustment,
@@ -78,6 +80,16 @@ def test_demo_data_is_complete_and_idempotent():
         assert first[(slug, "PurchaseOrder")] == 5 and first[(slug, "ReceiptLine")] >= 2
         assert first[(slug, "Discrepancy")] >= 1 and first[(slug, "PutawayTask")] >= 1
         assert first[(slug, "Customer")] == 5 and first[(slug, "ShipTo")] == 6
+        # Both sites use the same bin codes: each member starts at a site, and a label
+        # (SITE/BIN) names one bin.
+        assert first[(slug, "DefaultSite")] == first[(slug, "Membership")]
+        tenant = Tenant.objects.get(slug=slug)
+        with tenant_context(tenant):
+            sites = list(Site.objects.order_by("code"))
+            for site in sites:
+                bin = Bin.objects.select_related("site").get(site=site, code="R-01-01-A")
+                location = scanning.resolve_bin(tenant=tenant, code=scanning.label_text(bin))
+                assert location.bin == bin
         assert {priority for priority, _, _ in first[(slug, "customers")]} == {1, 2, 3}
         assert any(hold for _, hold, _ in first[(slug, "customers")])
         assert any(shelf_life for _, _, shelf_life in first[(slug, "customers")])

@@ -242,6 +242,7 @@ def _open_carton(tenant):
 OBJECT_URLS: dict[str, Callable] = {
     "users:detail": lambda t: {"pk": MembershipFactory(tenant=t).pk},
     "inventory:site_detail": lambda t: {"pk": SiteFactory(tenant=t).pk},
+    "inventory:member_site": lambda t: {"pk": MembershipFactory(tenant=t).pk},
     "inventory:zone_detail": lambda t: {"pk": ZoneFactory(site=SiteFactory(tenant=t)).pk},
     "inventory:bin_detail": lambda t: {
         "pk": BinFactory(zone=ZoneFactory(site=SiteFactory(tenant=t))).pk
@@ -332,6 +333,7 @@ PUBLIC_WITH_ARGS = {"accounts:password_reset_confirm": {"uidb64": "MQ", "token":
 POST_ONLY = {
     "accounts:logout",
     "switch_tenant",
+    "inventory:switch_site",
     "inventory:bin_labels",
     "inventory:bin_import_start",
     "inventory:adjustment_decide",
