@@ -382,9 +382,10 @@ def find_outbound_order(*, tenant, text: str) -> SalesOrder | None:
         return orders.filter(
             pk__in=Carton.objects.filter(tenant=tenant, sscc=sscc).values("order_id")
         ).first()
+    # An order-number label read by a scanner that sends symbology identifiers: scan.raw.
     return (
-        orders.filter(number__iexact=text).first()
-        or orders.filter(customer_reference__iexact=text).first()
+        orders.filter(number__iexact=scan.raw).first()
+        or orders.filter(customer_reference__iexact=scan.raw).first()
     )
 
 
