@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from erp.errors import DomainError, InvalidTransition
 from erp.numbers import plain
 from erp.roles import Role, has_role, roles_required
+from inventory import scanning
 from warehouse import selectors
 from warehouse.documents import sscc_text
 from warehouse.errors import BatchTaken
@@ -190,13 +191,18 @@ def pack_order(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
+            scanning.resolve_item(tenant=request.tenant, text=data["item"])
+        except DomainError as exc:
+            form.refuse("item", str(exc))
+            return _pack_page(request, order, form=form, status=422)
+        try:
             carton, item, quantity = shipping.pack_scanned(
                 tenant=request.tenant, user=request.user, order=order, code=data["item"],
                 quantity=data["quantity"], carton=data["carton"], lot_code=data.get("lot", ""),
                 serial_code=data.get("serial", ""),
             )  # fmt: skip
         except DomainError as exc:
-            form.add_error(None, str(exc))
+            form.refuse(getattr(exc, "field", None), str(exc))
         else:
             number = selectors.carton_number(tenant=request.tenant, carton=carton)
             messages.success(
