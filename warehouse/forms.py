@@ -388,7 +388,7 @@ class ShipmentForm(forms.Form):
     )
     tracking_number = forms.CharField(
         label=_("Tracking number"), max_length=60, required=False,
-        widget=forms.TextInput(attrs=SCAN),
+        widget=forms.TextInput(attrs=STEP),
     )  # fmt: skip
 
     def __init__(self, *args, cartons, **kwargs):
