@@ -79,9 +79,10 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   document.addEventListener("DOMContentLoaded", () => {
     const forms = Array.from(document.querySelectorAll("form.scanner-form"));
+    // A page that puts the cursor elsewhere (a Start button) keeps it there.
     const form = forms.find((f) => f.querySelector("[aria-invalid=true]"))
       || forms.find((f) => f.querySelector("[autofocus]"))
-      || forms[0];
+      || (document.querySelector("[autofocus]") ? null : forms[0]);
     if (!form) return;
     const fields = Array.from(form.querySelectorAll(TYPED));
     const target = fields.find((f) => f.getAttribute("aria-invalid") === "true")

@@ -44,7 +44,7 @@ def test_opening_pick_lists_the_waiting_batch_and_claims_nothing(client, tenant_
     client.force_login(member(tenant_a, role))
     page = client.get(reverse("warehouse:pick_next"))
     assert page.status_code == 200
-    assert f"{wave.number}-1".encode() in page.content
+    assert f"<strong>{wave.number}-1</strong> · 2 picks · 1 order".encode() in page.content
     page = client.get(reverse("warehouse:pick_next"))  # and again: still nobody's
     assert _batches(floor) == before and set(before.values()) == {None}
 
@@ -123,6 +123,9 @@ def test_a_pick_on_a_batch_not_started_is_refused(client, tenant_a):
     page = client.get(reverse("warehouse:pick_task", args=[task.pk]))
     assert page.status_code == 200
     assert reverse("warehouse:pick_start", args=[task.batch_id]).encode() in page.content
+    # Enter presses Start: the button has the cursor, not the bin field.
+    assert re.search(r"<button[^>]*autofocus[^>]*>Start ", page.content.decode())
+    assert "autofocus" not in re.search(r'<input[^>]*name="bin"[^>]*>', page.content.decode())[0]
     response = client.post(
         reverse("warehouse:pick_task", args=[task.pk]),
         {"bin": "P-01", "item": floor.coffee_gtin, "lot": "L-2030-06", "quantity": "6"},

@@ -103,6 +103,9 @@ def pick_task(request: HttpRequest, pk: int) -> HttpResponse:
                 else:
                     messages.success(request, result.message)
                 return redirect("warehouse:pick_next")
+    mine = task.batch.picker_id == request.user.pk
+    if not mine and not form.errors:
+        form.focus("")  # the Start (or Take over) button has the cursor
     tasks = list(selectors.batch_tasks(tenant=request.tenant, batch=task.batch))
     context = {
         "task": task,
@@ -110,7 +113,7 @@ def pick_task(request: HttpRequest, pk: int) -> HttpResponse:
         "prompt": prompt,
         "done": sum(1 for t in tasks if t.state != PickState.OPEN),
         "total": len(tasks),
-        "mine": task.batch.picker_id == request.user.pk,
+        "mine": mine,
         "can_start": has_role(request, picking.STARTERS),
     }
     return render(
