@@ -4,6 +4,7 @@ SKUs and bin codes, resolved to the tenant's rows."""
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -31,24 +32,54 @@ class Scan:
         return any((self.lot, self.expiry, self.serial, self.count, self.sscc))
 
 
+# An AIM symbology identifier: "]", the symbology's letter, a modifier (ISO/IEC 15424).
+# Scanners set to send them prefix every code: ]E0 EAN-13/UPC-A, ]E4 EAN-8, ]C1 GS1-128,
+# ]C0 plain Code 128, ]e0 GS1 DataBar, ]d2 GS1 DataMatrix, ]Q3 GS1 QR, ]A0 Code 39...
+AIM_PREFIX = re.compile(r"^\][A-Za-z][0-9A-Za-z]")
+GS = "\x1d"
+# What keyboard-wedge scanners type for GS when they cannot send ASCII 29: the visible
+# "SYMBOL FOR GROUP SEPARATOR" (Android wedge apps) or the text "<GS>" (a common data-format
+# rule). Neither can be mistaken for GS1 data. Ctrl+] (the GS keystroke) becomes ASCII 29 in
+# the scanner pages' script (static/js/stockline.js).
+GS_STAND_INS = ("\u241d", "<GS>")
+
+
+def strip_symbology(text: str) -> str:
+    """`text` without surrounding blanks and without a leading AIM symbology identifier: what
+    a bin, order or SKU label holds."""
+    text = text.strip()
+    return text[3:] if AIM_PREFIX.match(text) else text
+
+
 def parse_scan(text: str) -> Scan:
-    """Read a GS1-128 string (raw with FNC1/GS separators, or with AIs in parentheses), a bare
-    GTIN, or anything else (kept as raw text, e.g. a SKU or a bin code)."""
-    raw = text.strip()
-    scan = Scan(raw=raw)
-    if not raw:
+    """Read what a scanner sent: a GS1 string (raw with GS separators, or with AIs in
+    parentheses), a GTIN (EAN-13, UPC-A, EAN-8, GTIN-14), or anything else (kept as raw text,
+    e.g. a SKU or a bin code), with or without an AIM symbology identifier in front."""
+    text = text.strip()
+    for stand_in in GS_STAND_INS:
+        text = text.replace(stand_in, GS)
+    body = strip_symbology(text)
+    scan = Scan(raw=body)
+    if not body:
         return scan
-    if raw.isdigit() and len(raw) in (8, 12, 13, 14):
-        result = biip.parse(raw)
-        if result.gtin is not None:
-            scan.gtin = result.gtin.as_gtin_14()
+    if body.startswith("("):
+        try:
+            message = GS1Message.parse_hri(body)
+        except Exception:  # biip raises its own ParseError family for text that is not GS1
+            return scan
+        _read(scan, message)
         return scan
-    try:
-        message = GS1Message.parse_hri(raw) if raw.startswith("(") else biip.parse(raw).gs1_message
-    except Exception:  # biip raises its own ParseError family for text that is not GS1
-        message = None
-    if message is None:
-        return scan
+    # biip reads the symbology identifier itself (]E0 is only ever a GTIN, ]C1 GS1 data...).
+    result = biip.parse(text)
+    bare_gtin = body.isdigit() and len(body) in (8, 12, 13, 14)
+    if result.gs1_message is not None and not (bare_gtin and result.gtin is not None):
+        _read(scan, result.gs1_message)
+    elif result.gtin is not None:
+        scan.gtin = result.gtin.as_gtin_14()
+    return scan
+
+
+def _read(scan: Scan, message: GS1Message) -> None:
     for element in message.element_strings:
         ai = element.ai.ai
         if ai in ("01", "02") and element.gtin is not None:
@@ -63,7 +94,6 @@ def parse_scan(text: str) -> Scan:
             scan.count = Decimal(element.value)
         elif ai == "00":
             scan.sscc = element.value
-    return scan
 
 
 def _gtin_variants(gtin14: str) -> list[str]:

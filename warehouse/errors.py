@@ -14,3 +14,21 @@ class WarehouseError(DomainError):
 
 class ReceivingError(WarehouseError):
     pass
+
+
+class BatchTaken(WarehouseError):
+    """Another picker started (or took over) the batch first; names them and what is next."""
+
+    def __init__(self, *, batch, picker: str, next_batch=None, taken_over: bool = False):
+        verb = "taken over" if taken_over else "taken"
+        then = (
+            f"here is the next one: {next_batch}."
+            if next_batch is not None
+            else "no other batch is waiting."
+        )
+        super().__init__(
+            f"Batch {batch} was {verb} by {picker}; {then}",
+            batch=batch,
+            picker=picker,
+            next_batch=next_batch,
+        )

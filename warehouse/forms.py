@@ -11,22 +11,69 @@ from warehouse.models import PutawayRule, ReceivingSettings, ShippingSettings
 from warehouse.models.receiving import DiscrepancyKind
 
 SCAN = {"autocomplete": "off", "autocapitalize": "off", "spellcheck": "false"}
+# A scan step: Enter in a scanner form moves to the next empty step and submits after the
+# last one (static/js/stockline.js). Fields without it are asked for by the server when a
+# scan did not carry them (a lot, a quantity), or reached with Tab.
+STEP = {**SCAN, "data-scan": "step"}
 
 
-class FindOrderForm(forms.Form):
+class ScannerForm(forms.Form):
+    """A form a handheld scanner fills (characters, then Enter). The view moves the focus to
+    the field to scan next, and a refused scan empties its field and focuses it, so the next
+    scan replaces it instead of being appended to it."""
+
+    def focus(self, name: str) -> None:
+        """Put the cursor in `name` (and make it a scan step) when the page renders."""
+        for field in self.fields.values():
+            field.widget.attrs.pop("autofocus", None)
+        if name in self.fields:
+            self.fields[name].widget.attrs.update({"autofocus": True, "data-scan": "step"})
+
+    def refuse(self, name: str | None, message: str) -> None:
+        """Show `message` on field `name` (emptied and focused), or on the form."""
+        if name not in self.fields:
+            self.add_error(None, message)
+            return
+        self.add_error(name, message)
+        data = self.data.copy()
+        data[self.add_prefix(name)] = ""
+        self.data = data
+        self.focus(name)
+
+    def fill(self, **values) -> None:
+        """Show values read from a scan in the fields still empty (a GS1 label's lot...)."""
+        data = self.data.copy()
+        for name, value in values.items():
+            key = self.add_prefix(name)
+            if name in self.fields and value not in (None, "") and not data.get(key):
+                data[key] = value.isoformat() if hasattr(value, "isoformat") else str(value)
+        self.data = data
+
+
+def _scanned_code(value: str) -> str:
+    """A bin or document code as scanned: without a symbology identifier (]C0...)."""
+    from inventory.scanning import strip_symbology
+
+    return strip_symbology(value)
+
+
+class FindOrderForm(ScannerForm):
     order = forms.CharField(
         label=_("Purchase order or ASN"),
         max_length=60,
-        widget=forms.TextInput(attrs={"autofocus": True, **SCAN}),
+        widget=forms.TextInput(attrs={"autofocus": True, **STEP}),
     )
 
+    def clean_order(self):
+        return _scanned_code(self.cleaned_data["order"])
 
-class ReceiveForm(forms.Form):
+
+class ReceiveForm(ScannerForm):
     scan = forms.CharField(
         label=_("Item"),
         max_length=200,
         help_text=_("Scan the GTIN or GS1-128 label, or type the SKU"),
-        widget=forms.TextInput(attrs={"autofocus": True, **SCAN}),
+        widget=forms.TextInput(attrs={"autofocus": True, **STEP}),
     )
     quantity = forms.DecimalField(
         label=_("Quantity"),
@@ -70,15 +117,18 @@ class ReceiveForm(forms.Form):
         self.fields["dock"].label_from_instance = lambda location: location.bin.code
 
 
-class PutawayForm(forms.Form):
+class PutawayForm(ScannerForm):
     bin = forms.CharField(
         label=_("Scan the bin"),
         max_length=40,
-        widget=forms.TextInput(attrs={"autofocus": True, **SCAN}),
+        widget=forms.TextInput(attrs={"autofocus": True, **STEP}),
     )
     reason = forms.CharField(
         label=_("Reason, if not the suggested bin"), max_length=200, required=False
     )
+
+    def clean_bin(self):
+        return _scanned_code(self.cleaned_data["bin"])
 
 
 class ResolveForm(forms.Form):
@@ -204,18 +254,18 @@ class WaveForm(forms.Form):
         return cleaned
 
 
-class PickForm(forms.Form):
+class PickForm(ScannerForm):
     bin = forms.CharField(
         label=_("Scan the bin"),
         max_length=40,
-        widget=forms.TextInput(attrs={"autofocus": True, **SCAN}),
+        widget=forms.TextInput(attrs={"autofocus": True, **STEP}),
     )
     item = forms.CharField(
         label=_("Scan the item"),
         max_length=200,
         required=False,
         help_text=_("GTIN, GS1-128 label or SKU; not needed when the bin is empty"),
-        widget=forms.TextInput(attrs=SCAN),
+        widget=forms.TextInput(attrs=STEP),
     )
     lot = forms.CharField(
         label=_("Lot"), max_length=20, required=False,
@@ -244,22 +294,25 @@ class PickForm(forms.Form):
             "In %(unit)s; less than %(quantity)s is a short pick"
         ) % {"unit": task.item.base_unit, "quantity": plain(task.quantity)}
 
+    def clean_bin(self):
+        return _scanned_code(self.cleaned_data["bin"])
 
-class FindOutboundOrderForm(forms.Form):
+
+class FindOutboundOrderForm(ScannerForm):
     order = forms.CharField(
         label=_("Sales order"),
         max_length=60,
         help_text=_("Order number, customer reference or a carton's SSCC"),
-        widget=forms.TextInput(attrs={"autofocus": True, **SCAN}),
+        widget=forms.TextInput(attrs={"autofocus": True, **STEP}),
     )
 
 
-class PackForm(forms.Form):
+class PackForm(ScannerForm):
     item = forms.CharField(
         label=_("Scan the item"),
         max_length=200,
         help_text=_("GTIN, GS1-128 label or SKU"),
-        widget=forms.TextInput(attrs={"autofocus": True, **SCAN}),
+        widget=forms.TextInput(attrs={"autofocus": True, **STEP}),
     )
     quantity = forms.DecimalField(
         label=_("Quantity"),
@@ -335,7 +388,7 @@ class ShipmentForm(forms.Form):
     )
     tracking_number = forms.CharField(
         label=_("Tracking number"), max_length=60, required=False,
-        widget=forms.TextInput(attrs=SCAN),
+        widget=forms.TextInput(attrs=STEP),
     )  # fmt: skip
 
     def __init__(self, *args, cartons, **kwargs):

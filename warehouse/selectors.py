@@ -235,6 +235,31 @@ def batch_tasks(*, tenant, batch: PickBatch) -> QuerySet[PickTask]:
     return pick_tasks(tenant=tenant).filter(batch=batch).order_by("sequence", "id")
 
 
+def my_next_pick(*, tenant, user) -> PickTask | None:
+    """The next open task of a batch `user` has started (or taken over), if any."""
+    return (
+        pick_tasks(tenant=tenant)
+        .filter(state=PickState.OPEN, batch__picker=user)
+        .order_by("batch_id", "sequence", "id")
+        .first()
+    )
+
+
+def waiting_batches(*, tenant, exclude: int | None = None) -> QuerySet[PickBatch]:
+    """Batches nobody has started that still have picks, in the order they should go out
+    (oldest released wave first), with how many picks and orders each holds."""
+    batches = (
+        PickBatch.objects.filter(tenant=tenant, picker__isnull=True, tasks__state=PickState.OPEN)
+        .select_related("wave__site", "wave__staging")
+        .annotate(
+            open_picks=Count("tasks", filter=Q(tasks__state=PickState.OPEN), distinct=True),
+            order_count=Count("tasks__order", distinct=True),
+        )
+        .order_by("wave__released_at", "wave_id", "number")
+    )
+    return batches.exclude(pk=exclude) if exclude else batches
+
+
 def floor_exceptions(*, tenant) -> QuerySet[FloorException]:
     return FloorException.objects.filter(tenant=tenant).select_related(
         "order", "task__batch__wave", "item", "location", "created_by", "acknowledged_by"
@@ -382,9 +407,10 @@ def find_outbound_order(*, tenant, text: str) -> SalesOrder | None:
         return orders.filter(
             pk__in=Carton.objects.filter(tenant=tenant, sscc=sscc).values("order_id")
         ).first()
+    # An order-number label read by a scanner that sends symbology identifiers: scan.raw.
     return (
-        orders.filter(number__iexact=text).first()
-        or orders.filter(customer_reference__iexact=text).first()
+        orders.filter(number__iexact=scan.raw).first()
+        or orders.filter(customer_reference__iexact=scan.raw).first()
     )
 
 

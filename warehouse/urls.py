@@ -30,6 +30,7 @@ urlpatterns = [
     path("settings/putaway-rules/<int:pk>/", settings.rule_edit, name="rule_edit"),
     path("settings/receiving/", settings.receiving_settings, name="receiving_settings"),
     # Outbound: operators at phone width.
+    path("scan/pick/batches/<int:pk>/start/", stations.pick_start, name="pick_start"),
     path("scan/pick/batches/<int:pk>/take-over/", stations.pick_take_over, name="pick_take_over"),
     path("scan/pick/", stations.pick_next, name="pick_next"),
     path("scan/pick/<int:pk>/", stations.pick_task, name="pick_task"),

@@ -18,3 +18,77 @@ document.addEventListener("DOMContentLoaded", () => {
   const toggle = document.querySelector(".nav-toggle");
   if (toggle) toggle.open = window.matchMedia("(min-width: 900px)").matches;
 });
+// Scanner forms (form.scanner-form). A handheld scanner types the code, then Enter. Enter moves
+// to the next empty scan step (fields with data-scan) and submits only after the last one, once
+// every required field holds something; Enter in an empty required field does nothing. The
+// server puts autofocus on the field it wants next and empties a refused one (aria-invalid);
+// on load that field (else the first empty step) gets the cursor, its text selected so that a
+// scan replaces it. Ctrl+] is the GS keystroke keyboard-wedge scanners send between GS1 fields:
+// it is typed as ASCII 29, which the server reads as the separator (inventory/scanning.py).
+(() => {
+  const TYPED = "input:not([type=hidden]):not([type=checkbox]):not([type=radio])"
+    + ":not([type=submit]):not([type=button]):not([type=file]):not([disabled]):not([readonly])";
+  const isEmpty = (field) => field.value.trim() === "";
+  const place = (field) => {
+    field.focus();
+    if (!isEmpty(field) && typeof field.select === "function") field.select();
+  };
+  const after = (field, others) => others.filter(
+    (other) => field.compareDocumentPosition(other) & Node.DOCUMENT_POSITION_FOLLOWING,
+  );
+
+  document.addEventListener("keydown", (event) => {
+    const field = event.target;
+    if (!(field instanceof HTMLInputElement) || !field.matches(TYPED)) return;
+    const form = field.closest("form.scanner-form");
+    if (!form) return;
+    if (event.ctrlKey && (event.key === "]" || event.code === "BracketRight")) {
+      event.preventDefault();
+      try {
+        field.setRangeText("\x1d", field.selectionStart, field.selectionEnd, "end");
+      } catch (error) {
+        field.value += "\x1d"; // number and date inputs have no selection
+      }
+      return;
+    }
+    if (event.key !== "Enter" || event.isComposing) return;
+    event.preventDefault(); // never the browser's submit-on-Enter: the steps decide
+    if (form.dataset.submitting) return;
+    if (isEmpty(field) && field.required) return;
+    const fields = Array.from(form.querySelectorAll(TYPED));
+    const next = after(field, fields.filter((f) => f.hasAttribute("data-scan"))).find(isEmpty);
+    if (next) {
+      place(next);
+      return;
+    }
+    const missing = fields.find((f) => f.required && isEmpty(f));
+    if (missing) {
+      place(missing);
+      return;
+    }
+    form.requestSubmit();
+  });
+  document.addEventListener("submit", (event) => {
+    // One scan, one request: an Enter arriving while the page reloads is dropped.
+    if (event.target.matches("form.scanner-form")) event.target.dataset.submitting = "1";
+  });
+  window.addEventListener("pageshow", () => {
+    document.querySelectorAll("form.scanner-form[data-submitting]").forEach((form) => {
+      delete form.dataset.submitting;
+    });
+  });
+  document.addEventListener("DOMContentLoaded", () => {
+    const forms = Array.from(document.querySelectorAll("form.scanner-form"));
+    // A page that puts the cursor elsewhere (a Start button) keeps it there.
+    const form = forms.find((f) => f.querySelector("[aria-invalid=true]"))
+      || forms.find((f) => f.querySelector("[autofocus]"))
+      || (document.querySelector("[autofocus]") ? null : forms[0]);
+    if (!form) return;
+    const fields = Array.from(form.querySelectorAll(TYPED));
+    const target = fields.find((f) => f.getAttribute("aria-invalid") === "true")
+      || fields.find((f) => f.hasAttribute("autofocus") && isEmpty(f))
+      || fields.find((f) => f.hasAttribute("data-scan") && isEmpty(f))
+      || fields.find((f) => f.hasAttribute("autofocus"));
+    if (target) place(target);
+  });
+})();

@@ -1,6 +1,9 @@
-"""In Chromium at phone width: an operator receives a PO line by scanning a GS1-128 label
-with lot and expiry, records damaged units, puts the rest away in the suggested bin; the
-stock page shows the quantities and statuses, and the ledger verifies clean."""
+"""In Chromium at phone width, driven as a handheld scanner drives it (characters, then Enter;
+the cursor is never put in a field by hand): an operator finds the PO, receives a GS1 carton
+label read as GS1-128 with its symbology identifier and GS separators in one scan, then a
+label without a count (the quantity is asked for, lot and expiry come from the label) with
+damaged units, and puts the good stock away, a wrong bin scan first; the stock page shows the
+quantities and statuses, and the ledger verifies clean."""
 
 from __future__ import annotations
 
@@ -19,6 +22,9 @@ from warehouse.models import PutawayRule
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
+PHONE = {"width": 360, "height": 780}
+GS = "\x1d"
+
 
 def _sign_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/accounts/login/")
@@ -27,7 +33,26 @@ def _sign_in(page: Page, base: str, email: str) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def test_operator_receives_with_damage_and_puts_away(page: Page, live_server, browser):
+def _scan(page: Page, code: str) -> None:
+    """What a keyboard-wedge scanner does: type the code into the focused field, then Enter."""
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+
+
+def _tab_to(page: Page, label: str) -> None:
+    """Move the cursor with the keypad's Tab key to the field labelled `label`."""
+    for _ in range(25):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "document.activeElement.labels && document.activeElement.labels.length"
+            " ? document.activeElement.labels[0].textContent.trim() : ''"
+        )
+        if focused.startswith(label):
+            return
+    raise AssertionError(f"Tab never reached {label}")
+
+
+def test_operator_receives_by_scanning_with_damage_and_puts_away(page: Page, live_server, browser):
     tenant = TenantFactory(slug="inbound-e2e", name="Inbound E2E")
     dock = Dock(tenant)
     dock.item.tracking = "lot"
@@ -42,28 +67,56 @@ def test_operator_receives_with_damage_and_puts_away(page: Page, live_server, br
     with tenant_context(tenant):
         PutawayRule.objects.create(tenant=tenant, name="bulk storage", target_zone=zone)
     expiry = datetime.date.today() + datetime.timedelta(days=300)
-    label = f"(01)09501101530003(17){expiry:%y%m%d}(10)LOT-E2E"
+    # GS1-128 as the scanner sends it: ]C1, the AIs, GS after the variable-length lot.
+    label = "]C10109501101530003" + f"17{expiry:%y%m%d}10LOT-E2E"
 
-    page.set_viewport_size({"width": 360, "height": 780})
+    page.set_viewport_size(PHONE)
     _sign_in(page, live_server.url, dock.operator.email)
     page.get_by_role("link", name="Receive").first.click()
-    page.get_by_label("Purchase order or ASN").fill(dock.order.number)
-    page.get_by_role("button", name="Find order").click()
+    expect(page.get_by_label("Purchase order or ASN")).to_be_focused()
+    _scan(page, dock.order.number)
     expect(page.locator("h1")).to_have_text(f"Receive {dock.order.number}")
-    page.get_by_label("Item").fill(label)
-    page.get_by_label("Quantity").fill("12")
-    page.get_by_label("Of which damaged").fill("2")
-    page.get_by_label("Note").fill("pallet corner crushed")
-    page.get_by_role("button", name="Receive", exact=True).click()
-    expect(page.locator(".messages")).to_contain_text("Received 12 each of")
+
+    # One scan receives a carton: the label carries lot, expiry and the count (37). The
+    # scanner sends GS as the Ctrl+] keystroke; the page types it as ASCII 29.
+    item = page.get_by_role("textbox", name="Item", exact=True)
+    expect(item).to_be_focused()
+    page.keyboard.type(label)
+    page.keyboard.press("Control+BracketRight")
+    _scan(page, "3710")
+    expect(page.locator(".messages")).to_contain_text("Received 10 each of")
+    expect(item).to_be_focused()
+    expect(item).to_have_value("")
+
+    # A label without a count (GS sent as the character): the lot and expiry fill their
+    # fields, the quantity is asked for; damaged units and a note are reached with Tab.
+    _scan(page, label + GS + "21X1")
+    expect(page.locator(".scan-prompt")).to_contain_text("how many did you receive?")
+    expect(page.locator(".form-errors")).to_have_count(0)
+    expect(page.get_by_role("textbox", name="Lot", exact=True)).to_have_value("LOT-E2E")
+    expect(page.get_by_label("Expiry")).to_have_value(f"{expiry:%Y-%m-%d}")
+    quantity = page.get_by_label("Quantity")
+    expect(quantity).to_be_focused()
+    page.keyboard.type("2")
+    _tab_to(page, "Of which damaged")
+    page.keyboard.type("2")
+    _tab_to(page, "Note")
+    _scan(page, "pallet corner crushed")
+    expect(page.locator(".messages")).to_contain_text("Received 2 each of")
     expect(page.locator(".messages")).to_contain_text("damaged: 2 each")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     page.get_by_role("link", name="Put away (1 waiting)").click()
     expect(page.locator(".suggested-bin")).to_contain_text("BULK-01")
-    page.get_by_label("Scan the bin").fill("BULK-01")
-    page.get_by_role("button", name="Confirm putaway").click()
+    bin_field = page.get_by_label("Scan the bin")
+    expect(bin_field).to_be_focused()
+    _scan(page, "BULK-99")
+    expect(page.locator(".field.has-error")).to_contain_text("No active bin 'BULK-99'")
+    expect(bin_field).to_be_focused()
+    expect(bin_field).to_have_value("")
+    _scan(page, "]C0BULK-01")  # a Code 128 bin label, symbology identifier and all
     expect(page.locator(".messages")).to_contain_text("Put 10 each of")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     supervisor = browser.new_page(viewport={"width": 1280, "height": 900})
     _sign_in(supervisor, live_server.url, member(tenant, Role.SUPERVISOR).email)
@@ -74,4 +127,6 @@ def test_operator_receives_with_damage_and_puts_away(page: Page, live_server, br
     assert "BULK-01" in text and "LOT-E2E" in text and "Available" in text
     assert "DOCK-1" in text and "Damaged" in text
     with tenant_context(tenant):
+        lot = dock.item.lots.get()
+        assert lot.code == "LOT-E2E" and lot.expiry_date == expiry
         assert ledger.verify(tenant.pk) == []

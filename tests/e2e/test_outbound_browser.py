@@ -1,7 +1,11 @@
 """In Chromium: a supervisor enters an order with its ATP check, allocates and releases it,
-then waves and releases it, picked at phone width by an operator with one short pick, packed into two
-cartons with labels and shipped; the order keeps a backorder for the missing unit, the
-ledger verifies clean, and the label, packing slip, bill of lading and pick list read right."""
+then waves and releases it; an operator at phone width, driving the scanner pages as a
+handheld scanner does (characters, then Enter; Tab on the keypad, never a tap on a field),
+starts the batch from the list (opening it claims nothing), picks the lot-tracked coffee with
+one GS1 DataMatrix scan (one short pick, after a wrong bin), the cups by an EAN-13 read with
+its ]E0 symbology identifier, packs two cartons with labels and ships; the order keeps a
+backorder for the missing unit, the ledger verifies clean, and the label, packing slip, bill
+of lading and pick list read right."""
 
 from __future__ import annotations
 
@@ -41,6 +45,25 @@ def _menu(page: Page, label: str) -> None:
 
 def _fits(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def _scan(page: Page, code: str) -> None:
+    """What a keyboard-wedge scanner does: type the code into the focused field, then Enter."""
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+
+
+def _tab_to(page: Page, label: str) -> None:
+    """Move the cursor with the keypad's Tab key to the field labelled `label`."""
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            "document.activeElement.labels && document.activeElement.labels.length"
+            " ? document.activeElement.labels[0].textContent.trim() : ''"
+        )
+        if focused.startswith(label):
+            return
+    raise AssertionError(f"Tab never reached {label}")
 
 
 def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, browser):
@@ -89,53 +112,86 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     expect(supervisor.locator(".wave-status")).to_have_text("Released")
     expect(supervisor.locator(".batch-row")).to_contain_text("not started")
 
-    # Operator at phone width: pick the batch, one bin short.
+    # Operator at phone width: the list of batches claims nothing; Enter starts the first.
     page.set_viewport_size(PHONE)
     _sign_in(page, base, floor.operator.email)
     _menu(page, "Pick")
+    with tenant_context(tenant):
+        batch = PickBatch.objects.select_related("wave").get(wave__wave_orders__order=order)
+    batch_name = str(batch)
+    assert batch.picker_id is None
+    start = page.get_by_role("button", name=f"Start {batch_name}")
+    expect(start).to_be_focused()
+    _fits(page)
+    page.keyboard.press("Enter")
     expect(page.locator(".pick-bin")).to_have_text("P-01")
     expect(page.locator(".pick-quantity")).to_contain_text("6")
     _fits(page)
-    page.get_by_label("Scan the bin").fill("P-02")
-    page.get_by_label("Scan the item").fill(f"(01){floor.coffee_gtin}(10)L-2030-06")
-    page.get_by_label("Quantity found").fill("5")
-    page.get_by_role("button", name="Confirm pick").click()
-    expect(page.locator(".form-errors")).to_contain_text("Wrong bin: P-02 scanned")
-    page.get_by_label("Scan the bin").fill("P-01")
-    page.get_by_role("button", name="Confirm pick").click()
+    with tenant_context(tenant):
+        batch.refresh_from_db()
+    assert batch.picker_id == floor.operator.pk
+
+    # Coffee (lot-tracked): the bin's Enter moves on to the item, not a submit; one GS1
+    # DataMatrix scan (]d2) carries item, expiry and lot; five found, typed after Tab.
+    bin_field, item_field = page.get_by_label("Scan the bin"), page.get_by_label("Scan the item")
+    expect(bin_field).to_be_focused()
+    _scan(page, "P-02")
+    expect(item_field).to_be_focused()
+    expect(bin_field).to_have_value("P-02")
+    page.keyboard.type(f"]d201{floor.coffee_gtin}17300630" + "10L-2030-06")
+    _tab_to(page, "Quantity found")
+    page.keyboard.press("Control+a")
+    _scan(page, "5")
+    expect(page.locator(".form-errors")).to_have_count(0)
+    expect(page.locator(".field.has-error")).to_contain_text("Wrong bin: P-02 scanned")
+    # The refused bin is emptied and has the cursor; the item scan and the count stay.
+    expect(bin_field).to_be_focused()
+    expect(bin_field).to_have_value("")
+    expect(page.get_by_label("Quantity found")).to_have_value("5")
+    _scan(page, "P-01")
     expect(page.locator(".message.warning")).to_contain_text("Short pick: 5 of 6 each")
     expect(page.locator(".message.warning")).to_contain_text("1 backordered")
+
+    # Cups: bin, then the EAN-13 as a scanner set to send AIM identifiers reads it.
     expect(page.locator(".pick-bin")).to_have_text("P-02")
-    page.get_by_label("Scan the bin").fill("P-02")
-    page.get_by_label("Scan the item").fill(floor.cups.sku)
-    page.get_by_role("button", name="Confirm pick").click()
+    expect(bin_field).to_be_focused()
+    _scan(page, "P-02")
+    expect(item_field).to_be_focused()
+    _scan(page, "]E0" + floor.cups_gtin[1:])
     expect(page.locator("main")).to_contain_text("No picks are waiting")
     # The supervisor's progress refreshes by itself (htmx every 10 s).
     expect(supervisor.locator(".batch-row")).to_contain_text(
         floor.operator.get_short_name(), timeout=15000
     )
-    expect(supervisor.locator(".batch-row td").nth(5)).to_contain_text("1")
+    expect(supervisor.locator(".batch-row td").nth(5)).to_contain_text("1", timeout=15000)
 
-    # Packing station: two cartons, each closed with its weight, labels offered.
     _menu(page, "Pack")
     page.get_by_role("link", name=re.compile(order.number)).click()
     expect(page.locator("h1")).to_have_text(f"Pack {order.number}")
-    page.get_by_label("Scan the item").fill(floor.coffee_gtin)
-    page.get_by_label("Quantity").fill("5")
-    page.get_by_role("button", name="Pack", exact=True).click()
+    expect(page.get_by_label("Scan the item")).to_be_focused()
+    page.keyboard.type(floor.coffee_gtin)
+    _tab_to(page, "Quantity")
+    _scan(page, "5")
     expect(page.locator(".messages")).to_contain_text(f"Packed 5 each of {floor.coffee.sku}")
-    page.get_by_label("Weight (kg)").fill("5.3")
-    page.get_by_label("Length (cm)").fill("40")
-    page.get_by_label("Width (cm)").fill("30")
-    page.get_by_label("Height (cm)").fill("20")
-    page.get_by_role("button", name="Close carton 1").click()
+    expect(page.get_by_label("Scan the item")).to_be_focused()
+    _tab_to(page, "Weight (kg)")
+    page.keyboard.type("5.3")
+    _tab_to(page, "Length (cm)")
+    page.keyboard.type("40")
+    _tab_to(page, "Width (cm)")
+    page.keyboard.type("30")
+    _tab_to(page, "Height (cm)")
+    _scan(page, "20")
     expect(page.locator(".messages")).to_contain_text("Carton closed with SSCC 3" + PREFIX)
-    page.get_by_label("Scan the item").fill(floor.cups.sku)
-    page.get_by_label("Quantity").fill("4")
+    expect(page.get_by_label("Scan the item")).to_be_focused()
+    page.keyboard.type(floor.cups.sku)
+    _tab_to(page, "Quantity")
     expect(page.get_by_label("Into carton")).to_have_value("new")
-    page.get_by_role("button", name="Pack", exact=True).click()
-    page.get_by_label("Weight (kg)").fill("0.8")
-    page.get_by_role("button", name="Close carton 2").click()
+    _scan(page, "4")
+    expect(page.locator(".messages")).to_contain_text(f"Packed 4 each of {floor.cups.sku}")
+    _tab_to(page, "Weight (kg)")
+    _scan(page, "0.8")
+    expect(page.locator(".messages")).to_contain_text("Carton closed")
     labels = page.locator("ul.cartons a")
     expect(labels).to_have_count(2)
     label_urls = [labels.nth(i).get_attribute("href") for i in range(2)]
@@ -146,9 +202,12 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     # Shipping station: both cartons, carrier, service, tracking; create, then confirm.
     expect(page.locator("h1")).to_have_text(f"Ship {order.number}")
     expect(page.get_by_label("Carrier")).to_have_value("UPS")
-    page.get_by_label("Service").fill("Ground")
-    page.get_by_label("Tracking number").fill("1Z999AA10123456784")
-    page.get_by_role("button", name="Create shipment").click()
+    # The carrier's tracking label is the scan the page waits for; the service is typed.
+    expect(page.get_by_label("Tracking number")).to_be_focused()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.type("Ground")
+    page.keyboard.press("Tab")
+    _scan(page, "1Z999AA10123456784")
     expect(page.locator(".messages")).to_contain_text("created with 2 carton(s)")
     _fits(page)
     page.get_by_role("button", name="Confirm shipment").click()
@@ -161,7 +220,6 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
         coffee = SalesOrderLine.objects.get(order=order, item=floor.coffee)
         cartons = list(Carton.objects.filter(order=order).order_by("pk"))
         shipment = Shipment.objects.get(order=order)
-        batch = PickBatch.objects.select_related("wave").get(wave__wave_orders__order=order)
         assert ledger.verify(tenant.pk) == []
     assert coffee.shipped_base == 5 and coffee.unallocated_base == 1
     assert coffee.backordered_since is not None
@@ -183,4 +241,4 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     bill = pdfs.text(fetch(bol_url))
     assert "Total: 2 cartons" in bill and "6.1" in bill and "1Z999AA10123456784" in bill
     picks = pdfs.text(fetch(f"/warehouse/batches/{batch.pk}/pick-list/"))
-    assert f"Pick list {batch}" in picks and "Short 5" in picks and "Picked 4" in picks
+    assert f"Pick list {batch_name}" in picks and "Short 5" in picks and "Picked 4" in picks

@@ -143,7 +143,7 @@ def test_pick_list_shows_the_batch_in_walk_order(client, floor):
     wave = floor.released_wave()
     coffee, _ = floor.tasks(wave)
     client.force_login(floor.operator)
-    client.get(reverse("warehouse:pick_next"))  # the batch becomes the operator's
+    client.post(reverse("warehouse:pick_start", args=[coffee.batch_id]))  # now the operator's
     client.force_login(floor.supervisor)
     text = pdfs.text(_get_pdf(client, reverse("warehouse:pick_list", args=[coffee.batch_id])))
     assert f"Pick list {wave.number}-1" in text and f"Wave {wave.number}" in text

@@ -151,3 +151,22 @@ def test_packing_queue_lists_picked_orders_and_refreshes(client, floor):
     assert [o.number for o in part.context["ready"]] == [picked.number]
     assert [o.number for o in part.context["picking"]] == [waiting.number]
     assert part.context["ready"][0].picked == 10 and part.context["ready"][0].carton_count == 0
+
+
+def test_a_scan_naming_no_item_is_cleared_and_focused_and_identifiers_are_understood(client, floor):
+    import re
+
+    order = floor.picked_order()
+    client.force_login(floor.operator)
+    url = reverse("warehouse:pack_order", args=[order.pk])
+    refused = client.post(url, {"item": "]E09501101999992", "quantity": "1", "carton": "new"})
+    assert refused.status_code == 422 and b"No item has GTIN 09501101999992." in refused.content
+    field = re.search(r'<input[^>]*name="item"[^>]*>', refused.content.decode())[0]
+    assert 'aria-invalid="true"' in field and "autofocus" in field and "value=" not in field
+    assert not _cartons(floor, order)
+    # An EAN-13 read with its ]E0 identifier packs one of the cups.
+    packed = client.post(url, {"item": "]E0" + floor.cups_gtin[1:], "carton": "new"}, follow=True)
+    assert f"Packed 1 each of {floor.cups.sku} into carton 1.".encode() in packed.content
+    # The order number on a Code 128 label read with its identifier opens the order.
+    found = client.post(reverse("warehouse:pack_find"), {"order": "]C0" + order.number})
+    assert found.status_code == 302 and found.url == url

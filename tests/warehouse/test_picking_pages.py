@@ -4,6 +4,8 @@ change nothing."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -15,6 +17,7 @@ from tests.factories import member
 from tests.inventory.stock import assert_ledger_clean, on_hand, receive
 from tests.warehouse.outbound import Floor
 from warehouse.models import PickBatch, PickState, PickTask
+from warehouse.services import picking
 
 pytestmark = pytest.mark.django_db
 
@@ -24,11 +27,29 @@ def _task(floor, pk):
         return PickTask.objects.select_related("from_location").get(pk=pk)
 
 
+def _started(floor, task, user=None):
+    """`task`, its batch started by `user` (the floor's operator)."""
+    with tenant_context(floor.tenant):
+        picking.start_batch(
+            tenant=floor.tenant,
+            user=user or floor.operator,
+            batch=PickBatch.objects.get(pk=task.batch_id),
+        )
+    return task
+
+
+def _input(html: bytes, name: str) -> str:
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*>', html.decode())
+    assert found, f"no {name} field"
+    return found.group(0)
+
+
 def test_operator_walks_the_batch_with_gs1_and_sku_scans(client, tenant_a):
     floor = Floor(tenant_a)
     wave = floor.released_wave()
     coffee, cups = floor.tasks(wave)
     client.force_login(floor.operator)
+    client.post(reverse("warehouse:pick_start", args=[coffee.batch_id]))
     start = client.get(reverse("warehouse:pick_next"))
     assert start.status_code == 302 and start.url == reverse(
         "warehouse:pick_task", args=[coffee.pk]
@@ -60,15 +81,13 @@ def test_operator_walks_the_batch_with_gs1_and_sku_scans(client, tenant_a):
         ({"bin": "P-02", "item": "COFFEE", "quantity": "6"}, b"Wrong bin: P-02 scanned; this pick is from P-01."),
         ({"bin": "NOPE", "item": "COFFEE", "quantity": "6"}, b"No active bin &#x27;NOPE&#x27;."),
         ({"bin": "P-01", "item": "CUPS", "quantity": "6"}, b"Wrong item: CUPS-"),
-        ({"bin": "P-01", "item": "GTIN", "quantity": "6"}, b"is lot-tracked: scan its GS1 label or type lot L-2030-06."),
         ({"bin": "P-01", "item": "GTIN", "lot": "L-OTHER", "quantity": "6"}, b"Wrong lot: L-OTHER scanned; this pick is lot L-2030-06."),
-        ({"bin": "P-01", "item": "", "quantity": "6"}, b"to confirm the item."),
         ({"bin": "P-01", "item": "GTIN", "lot": "L-2030-06", "quantity": "7"}, b"Pick between 0 and 6 each."),
     ],
 )  # fmt: skip
 def test_scans_that_do_not_match_the_task_are_refused(client, tenant_a, data, message):
     floor = Floor(tenant_a)
-    task = floor.tasks(floor.released_wave())[0]
+    task = _started(floor, floor.tasks(floor.released_wave())[0])
     data = dict(data)
     data["item"] = {"COFFEE": floor.coffee.sku, "CUPS": floor.cups.sku, "GTIN": floor.coffee_gtin}.get(data["item"], data["item"])  # fmt: skip
     client.force_login(floor.operator)
@@ -83,7 +102,7 @@ def test_scans_that_do_not_match_the_task_are_refused(client, tenant_a, data, me
 def test_short_pick_names_the_bin_that_covers_the_rest(client, tenant_a):
     floor = Floor(tenant_a, stock=6)
     receive(tenant_a, floor.coffee, floor.reserve, 10, lot=floor.lot)
-    task = floor.tasks(floor.released_wave())[0]
+    task = _started(floor, floor.tasks(floor.released_wave())[0])
     client.force_login(floor.operator)
     response = client.post(
         reverse("warehouse:pick_task", args=[task.pk]),
@@ -104,7 +123,7 @@ def test_short_pick_names_the_bin_that_covers_the_rest(client, tenant_a):
 
 def test_empty_bin_is_a_short_pick_without_an_item_scan_and_backorders(client, tenant_a):
     floor = Floor(tenant_a, stock=6)
-    task = floor.tasks(floor.released_wave())[0]
+    task = _started(floor, floor.tasks(floor.released_wave())[0])
     client.force_login(floor.operator)
     response = client.post(
         reverse("warehouse:pick_task", args=[task.pk]),
@@ -121,7 +140,7 @@ def test_empty_bin_is_a_short_pick_without_an_item_scan_and_backorders(client, t
 
 def test_a_double_submit_changes_nothing_and_says_so(client, tenant_a):
     floor = Floor(tenant_a)
-    task = floor.tasks(floor.released_wave())[0]
+    task = _started(floor, floor.tasks(floor.released_wave())[0])
     client.force_login(floor.operator)
     url = reverse("warehouse:pick_task", args=[task.pk])
     data = {"bin": "P-01", "item": floor.coffee_gtin, "lot": "L-2030-06", "quantity": "5"}
@@ -149,9 +168,12 @@ def test_each_picker_keeps_their_own_batch(client, tenant_a):
 
         waves.release_wave(tenant=tenant_a, user=floor.supervisor, wave=wave)
     other = member(tenant_a, Role.OPERATOR)
+    first, second = sorted({t.batch_id for t in floor.tasks(wave)})
     client.force_login(floor.operator)
+    client.post(reverse("warehouse:pick_start", args=[first]))
     mine = _task(floor, int(client.get(reverse("warehouse:pick_next")).url.split("/")[-2]))
     client.force_login(other)
+    client.post(reverse("warehouse:pick_start", args=[second]))
     theirs = _task(floor, int(client.get(reverse("warehouse:pick_next")).url.split("/")[-2]))
     assert mine.batch_id != theirs.batch_id
     client.force_login(floor.operator)
@@ -169,12 +191,94 @@ def test_an_operator_takes_over_a_batch_someone_else_started(client, tenant_a):
     floor = Floor(tenant_a)
     wave = floor.released_wave()
     first, second = member(tenant_a, Role.OPERATOR), member(tenant_a, Role.OPERATOR)
+    batch = floor.tasks(wave)[0].batch_id
     client.force_login(first)
-    assert client.get(reverse("warehouse:pick_next")).status_code == 302  # first claims the batch
+    assert client.post(reverse("warehouse:pick_start", args=[batch])).status_code == 302
     client.force_login(second)
     page = client.get(reverse("warehouse:pick_next"))
     assert b"Batches others started" in page.content
-    batch = floor.tasks(wave)[0].batch_id
-    taken = client.post(reverse("warehouse:pick_take_over", args=[batch]))
+    taken = client.post(reverse("warehouse:pick_take_over", args=[batch]), {"picker": first.pk})
     assert taken.status_code == 302
     assert client.get(reverse("warehouse:pick_next")).url.startswith("/scan/pick/")
+    with tenant_context(tenant_a):
+        assert PickBatch.objects.get(pk=batch).picker == second
+
+
+def test_a_take_over_someone_else_made_first_is_reported(client, tenant_a):
+    floor = Floor(tenant_a)
+    batch = floor.tasks(floor.released_wave())[0].batch_id
+    first, second, third = (member(tenant_a, Role.OPERATOR) for _ in range(3))
+    client.force_login(first)
+    client.post(reverse("warehouse:pick_start", args=[batch]))
+    client.force_login(second)  # second takes it over from first...
+    client.post(reverse("warehouse:pick_take_over", args=[batch]), {"picker": first.pk})
+    client.force_login(third)  # ...while third, who also saw first holding it, tries too
+    response = client.post(
+        reverse("warehouse:pick_take_over", args=[batch]), {"picker": first.pk}, follow=True
+    )
+    assert f"was taken over by {second.get_short_name()}".encode() in response.content
+    with tenant_context(tenant_a):
+        assert PickBatch.objects.get(pk=batch).picker == second
+
+
+def test_a_bin_scan_alone_asks_for_the_item_without_an_error(client, tenant_a):
+    floor = Floor(tenant_a)
+    task = _started(floor, floor.tasks(floor.released_wave())[0])
+    client.force_login(floor.operator)
+    # What a scanner's Enter after the bin sends: the bin, and the quantity already shown.
+    response = client.post(
+        reverse("warehouse:pick_task", args=[task.pk]), {"bin": "P-01", "quantity": "6"}
+    )
+    assert response.status_code == 200
+    assert b"form-errors" not in response.content and b'class="error"' not in response.content
+    assert b"P-01 is the right bin: scan the item." in response.content
+    assert 'value="P-01"' in _input(response.content, "bin")
+    assert "autofocus" not in _input(response.content, "bin")
+    assert "autofocus" in _input(response.content, "item")
+    assert _task(floor, task.pk).state == PickState.OPEN
+
+
+def test_a_lot_tracked_item_scanned_without_its_lot_asks_for_the_lot(client, tenant_a):
+    floor = Floor(tenant_a)
+    task = _started(floor, floor.tasks(floor.released_wave())[0])
+    client.force_login(floor.operator)
+    response = client.post(
+        reverse("warehouse:pick_task", args=[task.pk]),
+        {"bin": "P-01", "item": floor.coffee_gtin, "lot": "", "quantity": "6"},
+    )
+    assert response.status_code == 200
+    assert b"form-errors" not in response.content
+    assert b"scan its GS1 label or type lot L-2030-06." in response.content
+    assert "autofocus" in _input(response.content, "lot")
+    assert f'value="{floor.coffee_gtin}"' in _input(response.content, "item")
+
+
+def test_one_gs1_scan_with_aim_prefix_and_gs_picks_a_lot_tracked_item(client, tenant_a):
+    floor = Floor(tenant_a)
+    task = _started(floor, floor.tasks(floor.released_wave())[0])
+    client.force_login(floor.operator)
+    label = f"]C101{floor.coffee_gtin.zfill(14)}17300630" + "10L-2030-06\x1d3706"
+    response = client.post(
+        reverse("warehouse:pick_task", args=[task.pk]),
+        {"bin": "]C0P-01", "item": label, "lot": "", "quantity": "6"},
+        follow=True,
+    )
+    assert f"Picked 6 each of {floor.coffee.sku} from P-01".encode() in response.content
+    assert on_hand(tenant_a, floor.coffee, floor.staging, lot=floor.lot) == 6
+
+
+def test_a_refused_scan_clears_and_marks_only_its_field(client, tenant_a):
+    floor = Floor(tenant_a)
+    task = _started(floor, floor.tasks(floor.released_wave())[0])
+    client.force_login(floor.operator)
+    url = reverse("warehouse:pick_task", args=[task.pk])
+    response = client.post(url, {"bin": "P-02", "item": "", "quantity": "6"})
+    assert response.status_code == 422
+    assert b"Wrong bin: P-02 scanned; this pick is from P-01." in response.content
+    field = _input(response.content, "bin")
+    assert 'aria-invalid="true"' in field and "autofocus" in field and "value=" not in field
+    response = client.post(url, {"bin": "P-01", "item": floor.cups.sku, "quantity": "6"})
+    assert response.status_code == 422
+    field = _input(response.content, "item")
+    assert 'aria-invalid="true"' in field and "autofocus" in field and "value=" not in field
+    assert 'value="P-01"' in _input(response.content, "bin")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -76,26 +77,79 @@ def test_operator_receives_a_gs1_label_with_damage_then_puts_away(client, lot_do
     assert_ledger_clean(dock.tenant)
 
 
-def test_receiving_page_shows_clear_errors(client, lot_dock):
+def _input(html: bytes, name: str) -> str:
+    found = re.search(rf'<input[^>]*name="{name}"[^>]*>', html.decode())
+    assert found, f"no {name} field"
+    return found.group(0)
+
+
+def test_receiving_asks_for_what_the_scan_did_not_carry(client, lot_dock):
     dock = lot_dock
     client.force_login(dock.operator)
     url = reverse("warehouse:receive_order", args=[dock.order.pk])
+    key = _form_key(client, url)
     no_lot = client.post(
-        url,
-        {
-            "scan": "09501101530003",
-            "quantity": "3",
-            "dock": dock.dock.pk,
-            "key": _form_key(client, url),
-        },
+        url, {"scan": "]E09501101530003", "quantity": "3", "dock": dock.dock.pk, "key": key}
     )
-    assert no_lot.status_code == 422 and b"lot-tracked: scan or type the lot" in no_lot.content
-    no_qty = client.post(
-        url, {"scan": "09501101530003", "dock": dock.dock.pk, "key": _form_key(client, url)}
+    assert no_lot.status_code == 200 and b"form-errors" not in no_lot.content
+    assert b"lot-tracked: scan or type the lot." in no_lot.content
+    assert "autofocus" in _input(no_lot.content, "lot")
+    # A GS1 label without a count (]C1, GS between fields): its lot and expiry fill their
+    # fields, and the quantity is asked for.
+    expiry = datetime.date.today() + datetime.timedelta(days=400)
+    label = "]C10109501101530003" + f"17{expiry:%y%m%d}10LOT7\x1d21SN1"
+    no_qty = client.post(url, {"scan": label, "dock": dock.dock.pk, "key": key})
+    assert no_qty.status_code == 200 and b"how many did you receive?" in no_qty.content
+    assert "autofocus" in _input(no_qty.content, "quantity")
+    assert 'value="LOT7"' in _input(no_qty.content, "lot")
+    assert f'value="{expiry:%Y-%m-%d}"' in _input(no_qty.content, "expiry")
+    with tenant_context(dock.tenant):
+        assert not dock.item.lots.exists()
+    # The quantity typed and Enter: received with what the label said.
+    data = {"scan": label, "quantity": "4", "lot": "LOT7", "dock": dock.dock.pk, "key": key}
+    done = client.post(url, data, follow=True)
+    assert b"Received 4 each of" in done.content
+    with tenant_context(dock.tenant):
+        lot = dock.item.lots.get()
+    assert lot.code == "LOT7" and lot.expiry_date == expiry
+    assert on_hand(dock.tenant, dock.item, dock.bin, lot=lot) == 4
+    unknown = client.post(
+        url, {"scan": "NOPE-1", "quantity": "1", "dock": dock.dock.pk, "key": key}
     )
-    assert no_qty.status_code == 422 and b"Enter the quantity received" in no_qty.content
+    assert unknown.status_code == 422 and b"No item with SKU or GTIN" in unknown.content
+    field = _input(unknown.content, "scan")
+    assert 'aria-invalid="true"' in field and "autofocus" in field and "value=" not in field
     unknown = client.post(reverse("warehouse:receive_find"), {"order": "PO-NOPE"})
     assert unknown.status_code == 422 and b"No order to receive" in unknown.content
+
+
+def test_putaway_to_another_bin_asks_why_and_a_bad_bin_is_cleared(client, lot_dock):
+    dock = lot_dock
+    client.force_login(dock.operator)
+    url = reverse("warehouse:receive_order", args=[dock.order.pk])
+    expiry = datetime.date.today() + datetime.timedelta(days=400)
+    client.post(url, {
+        "scan": f"(01)09501101530003(17){expiry:%y%m%d}(10)L9(37)5", "dock": dock.dock.pk,
+        "key": _form_key(client, url),
+    })  # fmt: skip
+    other = BinFactory(zone=dock.reserve.zone, code="R-02", walk_sequence=2, bin_type="reserve")
+    with tenant_context(dock.tenant):
+        task = PutawayTask.objects.get()
+    page = reverse("warehouse:putaway_task", args=[task.pk])
+    bad = client.post(page, {"bin": "NOPE"})
+    assert bad.status_code == 422
+    field = _input(bad.content, "bin")
+    assert 'aria-invalid="true"' in field and "autofocus" in field and "value=" not in field
+    why = client.post(page, {"bin": "]C0R-02"})
+    assert why.status_code == 200 and b"form-errors" not in why.content
+    assert b"R-02 is not the suggested bin R-01; say why you chose it." in why.content
+    assert "autofocus" in _input(why.content, "reason")
+    done = client.post(page, {"bin": "]C0R-02", "reason": "R-01 blocked"}, follow=True)
+    assert b"Put 5 each of" in done.content
+    with tenant_context(dock.tenant):
+        lot = dock.item.lots.get()
+    assert on_hand(dock.tenant, dock.item, other, lot=lot) == 5
+    assert_ledger_clean(dock.tenant)
 
 
 def test_supervisor_accepts_held_over_receipt_from_the_list(client, dock):

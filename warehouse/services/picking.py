@@ -24,7 +24,7 @@ from inventory.models import Reservation, StockBalance, StockStatus, Transaction
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services import allocation
 from orders.services.sales_orders import SOURCE, publish_demand
-from warehouse.errors import WarehouseError
+from warehouse.errors import BatchTaken, WarehouseError
 from warehouse.models import (
     CountRequest,
     ExceptionKind,
@@ -35,6 +35,8 @@ from warehouse.models import (
 )
 
 PICKERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+# Who starts or takes over a batch: the floor. An admin looking at the queue claims nothing.
+STARTERS = [Role.OPERATOR, Role.SUPERVISOR]
 
 
 def _reservation(tenant: Tenant, task: PickTask) -> Reservation | None:
@@ -77,7 +79,9 @@ def confirm_pick(*, tenant: Tenant, user: User, task: PickTask, quantity: Decima
         )
     quantity = Decimal(quantity)
     if quantity < 0 or quantity > task.quantity:
-        raise WarehouseError(f"Pick between 0 and {plain(task.quantity)} {task.item.base_unit}.")
+        raise WarehouseError(
+            f"Pick between 0 and {plain(task.quantity)} {task.item.base_unit}.", field="quantity"
+        )
     reservation = _reservation(tenant, task)
     # Two tasks of one line may share a balance's reservation; each needs its part of it.
     if reservation is None or reservation.quantity < task.quantity:
@@ -192,26 +196,34 @@ def _tasks_for_new_reservations(
     return made
 
 
-def next_task(*, tenant: Tenant, user: User) -> PickTask | None:
-    """The next open task of the batch this picker is working, else of the oldest open batch
-    (which then becomes theirs)."""
-    open_tasks = PickTask.objects.filter(tenant=tenant, state=PickState.OPEN).select_related(
-        "batch__wave", "item", "lot", "serial", "from_location", "order"
+def _next_waiting(tenant: Tenant, batch: PickBatch) -> PickBatch | None:
+    from warehouse import selectors
+
+    return selectors.waiting_batches(tenant=tenant, exclude=batch.pk).first()
+
+
+@transaction.atomic
+def start_batch(*, tenant: Tenant, user: User, batch: PickBatch) -> PickBatch:
+    """Make an unstarted batch `user`'s to pick. Only operators and supervisors pick.
+
+    The claim is one conditional UPDATE (only while nobody holds the batch): of two pickers
+    starting it at once, the second waits for the first's row lock, then finds it taken and
+    gets `BatchTaken` naming who has it and the next waiting batch. Starting a batch one
+    already holds (a double tap) changes nothing."""
+    require_role(tenant=tenant, user=user, roles=STARTERS)
+    if not PickTask.objects.filter(tenant=tenant, batch_id=batch.pk, state=PickState.OPEN).exists():
+        raise WarehouseError(f"Batch {batch} has nothing left to pick.")
+    won = PickBatch.objects.filter(tenant=tenant, pk=batch.pk, picker__isnull=True).update(
+        picker=user
     )
-    mine = open_tasks.filter(batch__picker=user).order_by("batch_id", "sequence").first()
-    if mine is not None:
-        return mine
-    task = (
-        open_tasks.filter(batch__picker__isnull=True)
-        .order_by("batch__wave__released_at", "batch_id", "sequence")
-        .first()
-    )
-    if task is not None:
-        with transaction.atomic():
-            type(task.batch).objects.filter(
-                tenant=tenant, pk=task.batch_id, picker__isnull=True
-            ).update(picker=user)
-    return task
+    batch = PickBatch.objects.select_related("wave", "picker").get(tenant=tenant, pk=batch.pk)
+    if not won and batch.picker_id != user.pk:
+        raise BatchTaken(
+            batch=batch,
+            picker=batch.picker.get_short_name(),
+            next_batch=_next_waiting(tenant, batch),
+        )
+    return batch
 
 
 @dataclass
@@ -219,6 +231,9 @@ class PickResult:
     task: PickTask
     repeat: bool  # the task was confirmed before (a double submit): nothing was done
     message: str
+    # The field to scan next when what was scanned so far is right but the pick is not
+    # complete yet (a scanner's Enter after the bin): nothing was done.
+    needs: str = ""
 
 
 def _unit(task: PickTask) -> str:
@@ -244,6 +259,17 @@ def _describe(task: PickTask, *, repeat: bool) -> str:
     )
 
 
+def _check_holder(task: PickTask, user: User) -> None:
+    batch = task.batch
+    if batch.picker_id == user.pk:
+        return
+    if batch.picker_id is None:
+        raise WarehouseError(f"Start batch {batch} before picking from it.")
+    raise WarehouseError(
+        f"Batch {batch} is being picked by {batch.picker.get_short_name()}; take it over first."
+    )
+
+
 @transaction.atomic
 def pick_scanned(
     *, tenant: Tenant, user: User, task: PickTask, bin_code: str, item_code: str,
@@ -252,31 +278,53 @@ def pick_scanned(
     """Confirm a pick from what the operator scanned: the task's bin, then its item (GTIN,
     GS1-128 or SKU) with the task's lot or serial when it is tracked, and the quantity found
     (less than asked is a short pick, see the module). An empty bin (0 found) needs no item
-    scan. A repeat on a confirmed task, e.g. a double submit, changes nothing and reports what
-    was confirmed. Errors: WarehouseError / InvalidPosting naming what did not match."""
+    scan. Scans that are right so far but incomplete (the bin alone, an item without its lot)
+    return what to scan next (`needs`) and change nothing. A repeat on a confirmed task, e.g.
+    a double submit, changes nothing and reports what was confirmed. Only the picker holding
+    the batch picks from it. Errors: WarehouseError naming what did not match, with the
+    form field it came from (`field`) when there is one."""
     from inventory import scanning
+    from inventory.errors import InvalidPosting
 
     require_role(tenant=tenant, user=user, roles=PICKERS)
     task = (
-        PickTask.objects.select_related("item", "lot", "serial", "from_location")
+        PickTask.objects.select_related(
+            "item", "lot", "serial", "from_location", "batch__wave", "batch__picker"
+        )
         .filter(tenant=tenant)
         .get(pk=task.pk)
     )
     if task.state != PickState.OPEN:
         return PickResult(task, True, _describe(task, repeat=True))
-    location = scanning.resolve_bin(tenant=tenant, code=bin_code, site=task.from_location.site_id)
+    _check_holder(task, user)
+    try:
+        location = scanning.resolve_bin(
+            tenant=tenant, code=bin_code, site=task.from_location.site_id
+        )
+    except InvalidPosting as exc:
+        raise WarehouseError(str(exc), field="bin") from exc
     if location.pk != task.from_location_id:
         raise WarehouseError(
-            f"Wrong bin: {location.code} scanned; this pick is from {task.from_location.code}."
+            f"Wrong bin: {location.code} scanned; this pick is from {task.from_location.code}.",
+            field="bin",
         )
     quantity = Decimal(quantity)
     if item_code.strip():
-        item, _, scan = scanning.resolve_item(tenant=tenant, text=item_code)
+        try:
+            item, _, scan = scanning.resolve_item(tenant=tenant, text=item_code)
+        except InvalidPosting as exc:
+            raise WarehouseError(str(exc), field="item") from exc
         if item.pk != task.item_id:
-            raise WarehouseError(f"Wrong item: {item.sku} scanned; pick {task.item.sku}.")
-        _check_tracking(task, lot=scan.lot or lot_code, serial=scan.serial or serial_code)
+            raise WarehouseError(
+                f"Wrong item: {item.sku} scanned; pick {task.item.sku}.", field="item"
+            )
+        missing = _check_tracking(task, scan=scan, lot=lot_code, serial=serial_code)
+        if missing:
+            return PickResult(task, False, missing[1], needs=missing[0])
     elif quantity > 0:
-        raise WarehouseError(f"Scan {task.item.sku} (or type its SKU) to confirm the item.")
+        return PickResult(
+            task, False, f"{location.code} is the right bin: scan the item.", needs="item"
+        )
     try:
         task = confirm_pick(tenant=tenant, user=user, task=task, quantity=quantity)
     except InvalidTransition:
@@ -288,33 +336,50 @@ def pick_scanned(
     return PickResult(task, False, _describe(task, repeat=False))
 
 
-def _check_tracking(task: PickTask, *, lot: str, serial: str) -> None:
-    lot, serial = lot.strip(), serial.strip()
-    if task.lot_id:
-        if not lot:
+def _check_tracking(task: PickTask, *, scan, lot: str, serial: str) -> tuple[str, str] | None:
+    """Refuse a lot or serial that is not the task's (naming the field it came from); say
+    which is still to scan (field, prompt) when the item scan did not carry it."""
+    for kind, wanted, scanned, typed in (
+        ("lot", task.lot.code if task.lot_id else None, scan.lot, lot.strip()),
+        ("serial", task.serial.serial if task.serial_id else None, scan.serial, serial.strip()),
+    ):
+        if wanted is None:
+            continue
+        given = scanned or typed
+        if not given:
+            how = "scan its GS1 label or type" if kind == "lot" else "scan or type"
+            return kind, f"{task.item.sku} is {kind}-tracked: {how} {kind} {wanted}."
+        if given.casefold() != wanted.casefold():
             raise WarehouseError(
-                f"{task.item.sku} is lot-tracked: scan its GS1 label or type lot {task.lot.code}."
+                f"Wrong {kind}: {given} scanned; this pick is {kind} {wanted}.",
+                field="item" if scanned else kind,
             )
-        if lot.casefold() != task.lot.code.casefold():
-            raise WarehouseError(f"Wrong lot: {lot} scanned; this pick is lot {task.lot.code}.")
-    if task.serial_id:
-        if not serial:
-            raise WarehouseError(
-                f"{task.item.sku} is serial-tracked: scan or type serial {task.serial.serial}."
-            )
-        if serial.casefold() != task.serial.serial.casefold():
-            raise WarehouseError(
-                f"Wrong serial: {serial} scanned; this pick is serial {task.serial.serial}."
-            )
+    return None
 
 
 @transaction.atomic
-def take_over(*, tenant: Tenant, user: User, batch: PickBatch) -> PickBatch:
-    """Give an unfinished batch someone else started to `user` (a picker went home)."""
-    require_role(tenant=tenant, user=user, roles=PICKERS)
-    batch = PickBatch.objects.select_for_update().get(tenant=tenant, pk=batch.pk)
+def take_over(
+    *, tenant: Tenant, user: User, batch: PickBatch, from_picker: int | None = None
+) -> PickBatch:
+    """Give an unfinished batch someone else started to `user` (a picker went home).
+
+    `from_picker` is the holder the taker saw: when someone else has taken the batch over
+    since, `BatchTaken` says who, rather than silently taking it from them."""
+    require_role(tenant=tenant, user=user, roles=STARTERS)
+    batch = (
+        PickBatch.objects.select_for_update(of=("self",))
+        .select_related("wave", "picker")
+        .get(tenant=tenant, pk=batch.pk)
+    )
     if not batch.tasks.filter(state=PickState.OPEN).exists():
-        raise WarehouseError(f"Batch {batch.number} has nothing left to pick.")
+        raise WarehouseError(f"Batch {batch} has nothing left to pick.")
+    if batch.picker_id == user.pk:
+        return batch
+    if from_picker is not None and batch.picker_id not in (None, from_picker):
+        raise BatchTaken(
+            batch=batch, picker=batch.picker.get_short_name(), taken_over=True,
+            next_batch=_next_waiting(tenant, batch),
+        )  # fmt: skip
     batch.picker = user
     batch.save(update_fields=["picker"])
     return batch

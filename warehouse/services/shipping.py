@@ -381,7 +381,8 @@ def _choose(candidates, code: str, kind: str, item: Item, order: SalesOrder):
         found = candidates.filter(**{f"{field}__iexact": code}).first()
         if found is None:
             raise WarehouseError(
-                f"{item.sku} {kind} {code} is not picked (or already packed) for {order.number}."
+                f"{item.sku} {kind} {code} is not picked (or already packed) for {order.number}.",
+                field=kind,
             )
         return found
     choices = list(candidates[:6])
@@ -392,4 +393,6 @@ def _choose(candidates, code: str, kind: str, item: Item, order: SalesOrder):
             f"Nothing of {item.sku} is picked and not yet packed for {order.number}."
         )
     listed = ", ".join(getattr(c, field) for c in choices)
-    raise WarehouseError(f"Scan or type the {kind} of {item.sku}: picked {kind}s are {listed}.")
+    raise WarehouseError(
+        f"Scan or type the {kind} of {item.sku}: picked {kind}s are {listed}.", field=kind
+    )

@@ -14,7 +14,6 @@ from erp.numbers import plain
 from erp.roles import Role, roles_required
 from inventory import scanning
 from warehouse import selectors
-from warehouse.errors import ReceivingError
 from warehouse.forms import FindOrderForm, PutawayForm, ReceiveForm
 from warehouse.models import PutawayTask, TaskState
 from warehouse.services import putaway, receiving
@@ -57,6 +56,20 @@ def _summary(receipt, discrepancies) -> str:
     return "; ".join(parts) + "."
 
 
+def _receive_needs(item, scan, data) -> tuple[str, str] | None:
+    """The field still to scan or type for `item` (and what to say), when neither the form nor
+    the scanned label gives it: its lot, expiry or serial, then the quantity."""
+    if item.is_lot_tracked and not (data["lot"] or scan.lot):
+        return "lot", f"{item.sku} is lot-tracked: scan or type the lot."
+    if item.is_lot_tracked and item.expiry_required and not (data["expiry"] or scan.expiry):
+        return "expiry", f"{item.sku} needs the lot's expiry date."
+    if item.is_serial_tracked and not (data["serial"] or scan.serial):
+        return "serial", f"{item.sku} is serial-tracked: scan its serial number."
+    if data["quantity"] is None and scan.count is None:
+        return "quantity", f"{item.sku}: how many did you receive?"
+    return None
+
+
 @roles_required(*WORKERS)
 def receive_order(request: HttpRequest, pk: int) -> HttpResponse:
     """Scan an item (or a GS1-128 label with lot, expiry, serial, count) and post it to the dock."""
@@ -65,29 +78,42 @@ def receive_order(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReceiveForm(
         request.POST or None, docks=docks, initial={"key": uuid.uuid4().hex, "dock": docks.first()}
     )
+    prompt = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             item, unit, scan = scanning.resolve_item(tenant=request.tenant, text=data["scan"])
-            quantity = data["quantity"] if data["quantity"] is not None else scan.count
-            if quantity is None:
-                raise ReceivingError("Enter the quantity received.")
-            receipt = receiving.receive(
-                tenant=request.tenant, user=request.user, order=order, item=item,
-                quantity=quantity, dock=data["dock"], scan_key=data["key"],
-                unit=data["unit"].strip() or unit, lot_code=data["lot"] or (scan.lot or ""),
-                expiry=data["expiry"] or scan.expiry, serial=data["serial"] or (scan.serial or ""),
-                damaged=data["damaged"] or Decimal(0), sscc=scan.sscc or "", note=data["note"],
-            )  # fmt: skip
         except DomainError as exc:
-            form.add_error(None, str(exc))
+            form.refuse("scan", str(exc))
         else:
-            found = list(receipt.discrepancies.all())
-            (messages.warning if found else messages.success)(request, _summary(receipt, found))
-            return redirect("warehouse:receive_order", order.pk)
+            # One GS1 scan shows its lot, expiry and serial in their fields.
+            form.fill(lot=scan.lot, expiry=scan.expiry, serial=scan.serial)
+            needs = _receive_needs(item, scan, data)
+            if needs:
+                form.focus(needs[0])
+                prompt = needs[1]
+            else:
+                try:
+                    receipt = receiving.receive(
+                        tenant=request.tenant, user=request.user, order=order, item=item,
+                        quantity=data["quantity"] if data["quantity"] is not None else scan.count,
+                        dock=data["dock"], scan_key=data["key"],
+                        unit=data["unit"].strip() or unit, lot_code=data["lot"] or (scan.lot or ""),
+                        expiry=data["expiry"] or scan.expiry, serial=data["serial"] or (scan.serial or ""),
+                        damaged=data["damaged"] or Decimal(0), sscc=scan.sscc or "", note=data["note"],
+                    )  # fmt: skip
+                except DomainError as exc:
+                    form.refuse(None, str(exc))
+                else:
+                    found = list(receipt.discrepancies.all())
+                    (messages.warning if found else messages.success)(
+                        request, _summary(receipt, found)
+                    )
+                    return redirect("warehouse:receive_order", order.pk)
     context = {
         "order": order,
         "form": form,
+        "prompt": prompt,
         "lines": selectors.order_lines(tenant=request.tenant, order=order),
         "tasks": selectors.open_putaway_tasks(tenant=request.tenant).filter(
             receipt_line__order=order
@@ -113,30 +139,41 @@ def putaway_task(request: HttpRequest, pk: int) -> HttpResponse:
     if task.state != TaskState.OPEN and request.method == "GET":
         messages.info(request, f"Putaway #{task.pk} is {task.get_state_display().lower()}.")
         return redirect("warehouse:putaway_next")
+    prompt = ""
     if request.method == "POST" and form.is_valid():
+        reason = form.cleaned_data["reason"]
         try:
             location = scanning.resolve_bin(
                 tenant=request.tenant, code=form.cleaned_data["bin"], site=task.from_location.site
             )
-            task = putaway.complete(
-                tenant=request.tenant,
-                user=request.user,
-                task=task,
-                location=location,
-                override_reason=form.cleaned_data["reason"],
-            )
         except DomainError as exc:
-            form.add_error(None, str(exc))
+            form.refuse("bin", str(exc))
         else:
-            messages.success(
-                request,
-                f"Put {plain(task.quantity)} {task.item.base_unit} of {task.item.sku} into {task.to_location.code}.",
-            )
-            return redirect("warehouse:putaway_next")
+            suggested = task.suggested_location
+            if suggested and location.pk != suggested.pk and not reason.strip():
+                # A real bin, not the one suggested: ask why rather than refuse the scan.
+                form.focus("reason")
+                prompt = f"{location.code} is not the suggested bin {suggested.code}; say why you chose it."
+            else:
+                try:
+                    task = putaway.complete(
+                        tenant=request.tenant, user=request.user, task=task, location=location,
+                        override_reason=reason,
+                    )  # fmt: skip
+                except putaway.PutawayError as exc:
+                    form.refuse("bin", str(exc))
+                except DomainError as exc:
+                    form.refuse(None, str(exc))
+                else:
+                    messages.success(
+                        request,
+                        f"Put {plain(task.quantity)} {task.item.base_unit} of {task.item.sku} into {task.to_location.code}.",
+                    )
+                    return redirect("warehouse:putaway_next")
     remaining = PutawayTask.objects.filter(tenant=request.tenant, state=TaskState.OPEN).count()
     return render(
         request,
         "warehouse/scan/putaway_task.html",
-        {"task": task, "form": form, "remaining": remaining},
+        {"task": task, "form": form, "remaining": remaining, "prompt": prompt},
         status=422 if form.errors else 200,
     )

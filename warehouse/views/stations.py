@@ -10,9 +10,11 @@ from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError, InvalidTransition
 from erp.numbers import plain
-from erp.roles import Role, roles_required
+from erp.roles import Role, has_role, roles_required
+from inventory import scanning
 from warehouse import selectors
 from warehouse.documents import sscc_text
+from warehouse.errors import BatchTaken
 from warehouse.forms import CloseCartonForm, FindOutboundOrderForm, PackForm, PickForm, ShipmentForm
 from warehouse.models import PickBatch, PickState
 from warehouse.services import picking, shipping
@@ -25,20 +27,46 @@ WORKERS = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 
 @roles_required(*WORKERS)
 def pick_next(request: HttpRequest) -> HttpResponse:
-    """The next task of the batch this operator is picking (taking the oldest open batch)."""
-    task = picking.next_task(tenant=request.tenant, user=request.user)
+    """My picks: the next pick of the batch this picker holds; else the batches waiting to be
+    started and those others hold. Only reads: starting or taking over a batch is a POST."""
+    task = selectors.my_next_pick(tenant=request.tenant, user=request.user)
     if task is not None:
         return redirect("warehouse:pick_task", task.pk)
-    others = picking.batches_of_others(tenant=request.tenant, user=request.user)
-    return render(request, "warehouse/scan/pick_none.html", {"others": others})
+    context = {
+        "waiting": selectors.waiting_batches(tenant=request.tenant)[:20],
+        "others": picking.batches_of_others(tenant=request.tenant, user=request.user),
+        "can_start": has_role(request, picking.STARTERS),
+    }
+    return render(request, "warehouse/scan/pick_none.html", context)
 
 
 @require_POST
-@roles_required(*WORKERS)
+@roles_required(*picking.STARTERS)
+def pick_start(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(
+        PickBatch.objects.filter(tenant=request.tenant).select_related("wave"), pk=pk
+    )
+    try:
+        picking.start_batch(tenant=request.tenant, user=request.user, batch=batch)
+    except BatchTaken as exc:
+        messages.warning(request, str(exc))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("warehouse:pick_next")
+
+
+@require_POST
+@roles_required(*picking.STARTERS)
 def pick_take_over(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(PickBatch.objects.filter(tenant=request.tenant), pk=pk)
+    seen = request.POST.get("picker", "")
     try:
-        picking.take_over(tenant=request.tenant, user=request.user, batch=batch)
+        picking.take_over(
+            tenant=request.tenant, user=request.user, batch=batch,
+            from_picker=int(seen) if seen.isdigit() else None,
+        )  # fmt: skip
+    except BatchTaken as exc:
+        messages.warning(request, str(exc))
     except DomainError as exc:
         messages.error(request, str(exc))
     return redirect("warehouse:pick_next")
@@ -51,6 +79,7 @@ def pick_task(request: HttpRequest, pk: int) -> HttpResponse:
         messages.info(request, f"Pick #{task.pk} is {task.get_state_display().lower()}.")
         return redirect("warehouse:pick_next")
     form = PickForm(request.POST or None, task=task, initial={"quantity": plain(task.quantity)})
+    prompt = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -60,21 +89,32 @@ def pick_task(request: HttpRequest, pk: int) -> HttpResponse:
                 lot_code=data.get("lot", ""), serial_code=data.get("serial", ""),
             )  # fmt: skip
         except DomainError as exc:
-            form.add_error(None, str(exc))
+            form.refuse(getattr(exc, "field", None), str(exc))
         else:
-            if result.repeat:
-                messages.info(request, result.message)
-            elif result.task.state == PickState.SHORT:
-                messages.warning(request, result.message)
+            if result.needs:
+                # Right so far (a scanner's Enter after the bin): ask for the next scan.
+                form.focus(result.needs)
+                prompt = result.message
             else:
-                messages.success(request, result.message)
-            return redirect("warehouse:pick_next")
+                if result.repeat:
+                    messages.info(request, result.message)
+                elif result.task.state == PickState.SHORT:
+                    messages.warning(request, result.message)
+                else:
+                    messages.success(request, result.message)
+                return redirect("warehouse:pick_next")
+    mine = task.batch.picker_id == request.user.pk
+    if not mine and not form.errors:
+        form.focus("")  # the Start (or Take over) button has the cursor
     tasks = list(selectors.batch_tasks(tenant=request.tenant, batch=task.batch))
     context = {
         "task": task,
         "form": form,
+        "prompt": prompt,
         "done": sum(1 for t in tasks if t.state != PickState.OPEN),
         "total": len(tasks),
+        "mine": mine,
+        "can_start": has_role(request, picking.STARTERS),
     }
     return render(
         request, "warehouse/scan/pick_task.html", context, status=422 if form.errors else 200
@@ -154,13 +194,18 @@ def pack_order(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
+            scanning.resolve_item(tenant=request.tenant, text=data["item"])
+        except DomainError as exc:
+            form.refuse("item", str(exc))
+            return _pack_page(request, order, form=form, status=422)
+        try:
             carton, item, quantity = shipping.pack_scanned(
                 tenant=request.tenant, user=request.user, order=order, code=data["item"],
                 quantity=data["quantity"], carton=data["carton"], lot_code=data.get("lot", ""),
                 serial_code=data.get("serial", ""),
             )  # fmt: skip
         except DomainError as exc:
-            form.add_error(None, str(exc))
+            form.refuse(getattr(exc, "field", None), str(exc))
         else:
             number = selectors.carton_number(tenant=request.tenant, carton=carton)
             messages.success(
