@@ -124,8 +124,12 @@ def putaway_tasks(*, tenant) -> QuerySet[PutawayTask]:
     )
 
 
-def open_putaway_tasks(*, tenant) -> QuerySet[PutawayTask]:
-    return putaway_tasks(tenant=tenant).filter(state=TaskState.OPEN).order_by("created_at", "id")
+def open_putaway_tasks(*, tenant, site=None) -> QuerySet[PutawayTask]:
+    """Open putaway tasks, oldest first; only those at `site` (the operator's) when given."""
+    tasks = putaway_tasks(tenant=tenant).filter(state=TaskState.OPEN)
+    if site is not None:
+        tasks = tasks.filter(from_location__site=site)
+    return tasks.order_by("created_at", "id")
 
 
 def qc_balances(*, tenant) -> QuerySet[StockBalance]:
@@ -245,11 +249,15 @@ def my_next_pick(*, tenant, user) -> PickTask | None:
     )
 
 
-def waiting_batches(*, tenant, exclude: int | None = None) -> QuerySet[PickBatch]:
+def waiting_batches(*, tenant, exclude: int | None = None, site=None) -> QuerySet[PickBatch]:
     """Batches nobody has started that still have picks, in the order they should go out
-    (oldest released wave first), with how many picks and orders each holds."""
+    (oldest released wave first), with how many picks and orders each holds; only the waves
+    of `site` (the picker's) when given."""
+    batches = PickBatch.objects.filter(tenant=tenant)
+    if site is not None:
+        batches = batches.filter(wave__site=site)
     batches = (
-        PickBatch.objects.filter(tenant=tenant, picker__isnull=True, tasks__state=PickState.OPEN)
+        batches.filter(picker__isnull=True, tasks__state=PickState.OPEN)
         .select_related("wave__site", "wave__staging")
         .annotate(
             open_picks=Count("tasks", filter=Q(tasks__state=PickState.OPEN), distinct=True),

@@ -126,10 +126,10 @@ def receive_order(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(*WORKERS)
 def putaway_next(request: HttpRequest) -> HttpResponse:
-    task = selectors.open_putaway_tasks(tenant=request.tenant).first()
+    task = selectors.open_putaway_tasks(tenant=request.tenant, site=request.site).first()
     if task is not None:
         return redirect("warehouse:putaway_task", task.pk)
-    return render(request, "warehouse/scan/putaway_none.html")
+    return render(request, "warehouse/scan/putaway_none.html", {"site": request.site})
 
 
 @roles_required(*WORKERS)

@@ -33,7 +33,8 @@ def pick_next(request: HttpRequest) -> HttpResponse:
     if task is not None:
         return redirect("warehouse:pick_task", task.pk)
     context = {
-        "waiting": selectors.waiting_batches(tenant=request.tenant)[:20],
+        "waiting": selectors.waiting_batches(tenant=request.tenant, site=request.site)[:20],
+        "site": request.site,
         "others": picking.batches_of_others(tenant=request.tenant, user=request.user),
         "can_start": has_role(request, picking.STARTERS),
     }
