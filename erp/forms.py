@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import zoneinfo
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
@@ -59,8 +61,17 @@ class MembershipForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        choices=lambda: [(tz, tz) for tz in sorted(zoneinfo.available_timezones())],
+        initial="UTC",
+        help_text=_("Dates and times on every page are shown in this zone"),
+    )
+
     class Meta:
         from erp.models import Tenant
 
         model = Tenant
-        fields = ["name"]
+        fields = ["name", "currency", "time_zone", "date_format"]
+
+    def clean_currency(self):
+        return self.cleaned_data["currency"].strip().upper()

@@ -95,3 +95,15 @@ def rename_tenant(*, tenant: Tenant, user: User, name: str) -> Tenant:
     tenant.name = name.strip()
     tenant.save(update_fields=["name"])
     return tenant
+
+
+def update_organisation(
+    *, tenant: Tenant, user: User, name: str, currency: str, time_zone: str, date_format: str
+) -> Tenant:
+    """Rename the organisation and set how its pages show amounts and dates (admins only;
+    see erp.formats). One save, so the history shows one change."""
+    require_role(tenant=tenant, user=user, roles=[Role.ADMIN])
+    tenant.name = name.strip()
+    tenant.currency, tenant.time_zone, tenant.date_format = currency, time_zone, date_format
+    tenant.save(update_fields=["name", "currency", "time_zone", "date_format"])
+    return tenant

@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "erp.middleware.TenantMiddleware",
+    "erp.formats.TenantFormatsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -117,6 +118,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "erp.context_processors.shell",
             ],
+            # Every page formats numbers and dates with these, so none has to load them.
+            "builtins": ["erp.templatetags.numbers"],
         },
     }
 ]
