@@ -61,9 +61,12 @@ class MembershipForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    """The organisation's name and display settings; a display setting left out of the POST
+    keeps its current value (so renaming alone needs only the name)."""
+
     time_zone = forms.ChoiceField(
         choices=lambda: [(tz, tz) for tz in sorted(zoneinfo.available_timezones())],
-        initial="UTC",
+        required=False,
         help_text=_("Dates and times on every page are shown in this zone"),
     )
 
@@ -73,5 +76,19 @@ class OrganisationForm(forms.ModelForm):
         model = Tenant
         fields = ["name", "currency", "time_zone", "date_format"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].required = False
+        self.fields["date_format"].required = False
+
+    def _kept(self, name: str):
+        return self.cleaned_data.get(name) or getattr(self.instance, name)
+
     def clean_currency(self):
-        return self.cleaned_data["currency"].strip().upper()
+        return self._kept("currency").strip().upper()
+
+    def clean_time_zone(self):
+        return self._kept("time_zone")
+
+    def clean_date_format(self):
+        return self._kept("date_format")
