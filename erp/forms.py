@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import zoneinfo
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
@@ -72,9 +74,39 @@ class MembershipForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    """The organisation's name and display settings; a display setting left out of the POST
+    keeps its current value (so renaming alone needs only the name)."""
+
+    time_zone = forms.ChoiceField(
+        choices=lambda: [(tz, tz) for tz in sorted(zoneinfo.available_timezones())],
+        required=False,
+        help_text=_("Dates and times on every page are shown in this zone"),
+    )
+
     class Meta:
         from erp.models import Tenant
 
         model = Tenant
-        fields = ["name", "paper_size"]
+        fields = ["name", "paper_size", "currency", "time_zone", "date_format"]
         help_texts = {"paper_size": _("For pick lists, packing slips, bills of lading and purchase orders; labels keep their own size.")}  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["currency"].required = False
+        self.fields["date_format"].required = False
+        self.fields["paper_size"].required = False
+
+    def _kept(self, name: str):
+        return self.cleaned_data.get(name) or getattr(self.instance, name)
+
+    def clean_currency(self):
+        return self._kept("currency").strip().upper()
+
+    def clean_time_zone(self):
+        return self._kept("time_zone")
+
+    def clean_date_format(self):
+        return self._kept("date_format")
+
+    def clean_paper_size(self):
+        return self._kept("paper_size")

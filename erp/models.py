@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -8,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from erp.fields import TenantModel
+from erp.formats import DEFAULT_CURRENCY, DateFormat, validate_time_zone
 from erp.imports.models import ImportJob, ImportStatus  # the import framework's own package
 from erp.roles import Role
 
@@ -80,6 +82,25 @@ class Tenant(models.Model):
         _("paper size"), max_length=10, choices=PaperSize.choices, default=PaperSize.A4
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # How its pages show amounts and dates (erp.formats); documents with their own currency
+    # (purchase orders) keep it.
+    currency = models.CharField(
+        max_length=3,
+        default=DEFAULT_CURRENCY,
+        validators=[
+            RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code such as USD."))
+        ],
+        help_text=_("ISO 4217 code shown after amounts, e.g. USD"),
+    )
+    time_zone = models.CharField(
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("Dates and times on every page are shown in this zone"),
+    )
+    date_format = models.CharField(
+        max_length=10, choices=DateFormat.choices, default=DateFormat.ISO
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -89,10 +89,22 @@ def change_membership(
 
 
 @transaction.atomic
-def update_organisation(*, tenant: Tenant, user: User, name: str, paper_size: str) -> Tenant:
-    """Change the organisation's display name and paper size (admins only; the slug stays)."""
+def update_organisation(
+    *,
+    tenant: Tenant,
+    user: User,
+    name: str,
+    currency: str,
+    time_zone: str,
+    date_format: str,
+    paper_size: str,
+) -> Tenant:
+    """Rename the organisation and set how its pages show amounts and dates (see
+    erp.formats) and the paper its documents print on (admins only). One save, so the history
+    shows one change."""
     require_role(tenant=tenant, user=user, roles=[Role.ADMIN])
     tenant.name = name.strip()
+    tenant.currency, tenant.time_zone, tenant.date_format = currency, time_zone, date_format
     tenant.paper_size = paper_size
-    tenant.save(update_fields=["name", "paper_size"])
+    tenant.save(update_fields=["name", "currency", "time_zone", "date_format", "paper_size"])
     return tenant

@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "erp.middleware.TenantMiddleware",
     "inventory.middleware.SiteMiddleware",
+    "erp.formats.TenantFormatsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
@@ -119,7 +120,9 @@ TEMPLATES = [
                 "erp.context_processors.shell",
                 "inventory.context_processors.site_switch",
             ],
-            "builtins": ["erp.templatetags.csrf_everywhere"],
+            # Every page formats numbers and dates with these, and every {% csrf_token %}
+            # finds its token, so no template has to load them.
+            "builtins": ["erp.templatetags.csrf_everywhere", "erp.templatetags.numbers"],
         },
     }
 ]

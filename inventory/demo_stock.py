@@ -22,6 +22,7 @@ from inventory.models import (
     ItemUnit,
     LocationKind,
     Lot,
+    Projection,
     ProjectionKind,
     SerialNumber,
     Site,
@@ -235,6 +236,10 @@ def load(tenant: Tenant) -> None:
     """Call inside the tenant's context, after the sites and bins exist."""
     items = _items(tenant)
     today = timezone.localdate()
+    # Demand comes from the demo's sales orders (orders.demo). Stand-in "open order" demand
+    # that no order owns made ATP refuse what allocation then took; databases loaded before
+    # lose it here.
+    Projection.objects.filter(tenant=tenant, source_type="demo_demand").delete()
     for site_index, site in enumerate(Site.objects.filter(tenant=tenant).order_by("code")):
         picks = list(
             Bin.objects.filter(tenant=tenant, site=site, bin_type="pick_face").order_by(
@@ -283,11 +288,6 @@ def load(tenant: Tenant) -> None:
                 tenant=tenant, source_type="demo_supply", source_id=site.pk * 1000 + item.pk, item=item, site=site,
                 date=today + datetime.timedelta(days=7 + index), quantity=Decimal(100), kind=ProjectionKind.SCHEDULED_RECEIPT,
                 reference="demo expected receipt",
-            )  # fmt: skip
-            projections.publish(
-                tenant=tenant, source_type="demo_demand", source_id=site.pk * 1000 + item.pk, item=item, site=site,
-                date=today + datetime.timedelta(days=3 + index), quantity=Decimal(15), kind=ProjectionKind.DEMAND,
-                reference="demo open order",
             )  # fmt: skip
     _pending_adjustments(tenant, items)
 

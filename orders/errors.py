@@ -25,4 +25,4 @@ class ShipToOfAnotherCustomer(DomainError):
 
 
 class NothingToRelease(DomainError):
-    message = _("Tick at least one allocated order to release.")
+    message = _("Tick at least one allocated order to release to the warehouse.")

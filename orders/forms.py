@@ -157,7 +157,7 @@ class LineCheckForm(OrderLineForm):
 ACTIONS = [
     ("confirm", _("Confirm")),
     ("allocate", _("Allocate now")),
-    ("release", _("Release to the floor")),
+    ("release", _("Release to warehouse")),
     ("cancel", _("Cancel")),
     ("close", _("Close")),
 ]

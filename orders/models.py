@@ -37,7 +37,7 @@ class Customer(TenantModel):
     carrier = models.CharField(max_length=60, blank=True)
     route = models.CharField(max_length=40, blank=True)
     credit_hold = models.BooleanField(
-        default=False, help_text=_("Orders cannot be released while set")
+        default=False, help_text=_("Orders cannot be released to the warehouse while set")
     )
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
@@ -112,7 +112,7 @@ class OrderStatus(models.TextChoices):
     CONFIRMED = "confirmed", _("Confirmed")
     PARTIALLY_ALLOCATED = "partially_allocated", _("Partially allocated")
     ALLOCATED = "allocated", _("Allocated")
-    RELEASED = "released", _("Released")
+    RELEASED = "released", _("Released to warehouse")
     PICKING = "picking", _("Picking")
     PACKED = "packed", _("Packed")
     SHIPPED = "shipped", _("Shipped")

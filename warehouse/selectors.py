@@ -176,6 +176,19 @@ def wave_orders(*, tenant, wave: Wave) -> QuerySet[SalesOrder]:
     )
 
 
+def waiting_for_a_wave(*, tenant, site: Site) -> dict[str, int]:
+    """Why a wave would take nothing at `site`: orders released to the warehouse that no live
+    wave holds (whatever the filters), and allocated orders still in the pool to release."""
+    return {
+        "released": candidate_orders(tenant=tenant, site=site).count(),
+        "to_release": SalesOrder.objects.filter(
+            tenant=tenant,
+            site=site,
+            status__in=[OrderStatus.ALLOCATED, OrderStatus.PARTIALLY_ALLOCATED],
+        ).count(),
+    }
+
+
 def wave_preview(
     *, tenant, site: Site, carrier: str = "", route: str = "", cutoff=None, zone: Zone | None = None
 ) -> list[SalesOrder]:

@@ -19,9 +19,11 @@ def organisation(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None, instance=tenant)
     if request.method == "POST" and form.is_valid():
         try:
+            data = form.cleaned_data
             services.update_organisation(
-                tenant=tenant, user=request.user, name=form.cleaned_data["name"],
-                paper_size=form.cleaned_data["paper_size"],
+                tenant=tenant, user=request.user, name=data["name"], currency=data["currency"],
+                time_zone=data["time_zone"], date_format=data["date_format"],
+                paper_size=data["paper_size"],
             )  # fmt: skip
         except DomainError as exc:
             form.add_error(None, str(exc))

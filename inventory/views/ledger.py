@@ -31,7 +31,7 @@ def transaction_list(request: HttpRequest) -> HttpResponse:
         filterset_class=TransactionFilter,
         columns=[
             Column("#", "id", css="num"),
-            Column("Posted at (UTC)", "posted_at"),
+            Column("Posted at", "posted_at"),
             Column("Kind", "kind"),
             Column("Reference", "reference"),
             Column("Posted by", "posted_by__email"),

@@ -41,7 +41,7 @@ class OrderError(DomainError):
 
 
 class CreditHold(DomainError):
-    message = _("{customer} is on credit hold: {number} cannot be released.")
+    message = _("{customer} is on credit hold: {number} cannot be released to the warehouse.")
 
 
 def _lock(tenant: Tenant, order: SalesOrder) -> SalesOrder:
@@ -197,7 +197,7 @@ def confirm(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
 
 @transaction.atomic
 def release(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
-    """Release an allocated (or partly allocated) order to the floor for waving."""
+    """Release an allocated (or partly allocated) order to the warehouse, where waves take it."""
     require_role(tenant=tenant, user=user, roles=[Role.SUPERVISOR, Role.ADMIN])
     order = _lock(tenant, order)
     if order.status not in (OrderStatus.ALLOCATED, OrderStatus.PARTIALLY_ALLOCATED):

@@ -82,7 +82,7 @@ def pool_release(request: HttpRequest) -> HttpResponse:
     else:
         if result.released:
             numbers = ", ".join(order.number for order in result.released)
-            messages.success(request, f"Released to the floor: {numbers}.")
+            messages.success(request, f"Released to warehouse: {numbers}.")
         for order, reason in result.refused:
-            messages.error(request, f"{order.number} not released: {reason}")
+            messages.error(request, f"{order.number} not released to warehouse: {reason}")
     return redirect("orders:order_pool")

@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
+from erp.formats import day
 from erp.history import changes
-from erp.numbers import plain
+from erp.numbers import quantity
 from erp.roles import has_role, roles_required
 from erp.tables import Column, build_table, table_response
 from inventory import scanning
@@ -177,19 +178,19 @@ def order_add_line(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _added_message(line, check: selectors.LineCheck) -> str:
-    what = f"Line {line.line_no}: {plain(line.quantity)} {line.unit} of {line.item.sku}"
+    what = f"Line {line.line_no}: {quantity(line.quantity, line.unit)} of {line.item.sku}"
+    promised = day(line.promised_date)
     if check.covered:
-        return f"{what} promised for {line.promised_date:%Y-%m-%d}, as requested."
+        return f"{what} promised for {promised}, as requested."
+    promisable = quantity(check.on_requested, line.item.base_unit)
     if check.first_date is None:
         return (
-            f"{what} kept at the requested {line.promised_date:%Y-%m-%d}, but ATP covers it on "
-            f"no date in sight ({plain(check.on_requested)} {line.item.base_unit} promisable): "
-            "it will be backordered."
+            f"{what} kept at the requested {promised}, but ATP covers it on no date in sight "
+            f"({promisable} promisable): it will be backordered."
         )
     return (
-        f"{what} promised for {line.promised_date:%Y-%m-%d}, {check.days_late} day(s) after "
-        f"the requested date: only {plain(check.on_requested)} {line.item.base_unit} "
-        "can be promised by then."
+        f"{what} promised for {promised}, {check.days_late} day(s) after the requested date: "
+        f"only {promisable} can be promised by then."
     )
 
 
@@ -236,7 +237,7 @@ def _act(request, order: SalesOrder, action: str, reason: str) -> str:
         result = allocation.allocate(tenant=tenant, user=user, orders=[order])
         order.refresh_from_db()
         return (
-            f"{order.number}: {plain(result.allocated)} allocated over {result.lines} line(s); "
+            f"{order.number}: {quantity(result.allocated)} allocated over {result.lines} line(s); "
             f"{result.backordered_lines} line(s) backordered. Now {order.get_status_display().lower()}."
         )
     if action == "cancel":

@@ -88,7 +88,7 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
         expect(supervisor.locator(".messages")).to_contain_text(f"of {sku} promised for")
     supervisor.get_by_role("button", name="Confirm order").click()
     supervisor.get_by_role("button", name="Allocate now").click()
-    supervisor.get_by_role("button", name="Release to the floor").click()
+    supervisor.get_by_role("button", name="Release to warehouse").click()
     expect(supervisor.locator(".messages")).to_contain_text("released")
     with tenant_context(tenant):
         order = SalesOrder.objects.get(customer=floor.customer)
@@ -107,7 +107,7 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     supervisor.get_by_label("Orders per batch").fill("4")
     supervisor.get_by_role("button", name="Create wave").click()
     expect(supervisor.locator(".messages")).to_contain_text("planned with 1 order")
-    supervisor.get_by_role("button", name="Release to the floor").click()
+    supervisor.get_by_role("button", name="Release wave").click()
     expect(supervisor.locator(".messages")).to_contain_text("released: 1 batch, 2 pick tasks.")
     expect(supervisor.locator(".wave-status")).to_have_text("Released")
     expect(supervisor.locator(".batch-row")).to_contain_text("not started")

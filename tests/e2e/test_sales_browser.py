@@ -118,7 +118,7 @@ def test_order_entry_with_atp_check_to_release_at_phone_width(page: Page, live_s
     expect(rows).to_have_count(1)
     page.get_by_role("checkbox", name="Tick all on this page").check()
     page.get_by_role("button", name="Release ticked orders").click()
-    expect(page.locator(".messages")).to_contain_text("Released to the floor: SO-")
+    expect(page.locator(".messages")).to_contain_text("Released to warehouse: SO-")
     _fits(page)
     with tenant_context(tenant):
         assert ledger.verify(tenant.pk) == []

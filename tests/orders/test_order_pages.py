@@ -189,7 +189,7 @@ def test_the_price_defaults_to_the_customers_last_price_in_the_lines_unit(shop):
     check = shop.client.get(
         reverse("orders:order_line_check", args=[order.pk]), {"item": "BEANS", "quantity": "1"}
     )
-    assert b"2.5 per each" in check.content
+    assert b"2.50 USD per each" in check.content
 
 
 @pytest.mark.parametrize(
@@ -259,7 +259,7 @@ def test_a_short_order_shows_its_backorder_and_age(shop):
     page = shop.client.get(order.get_absolute_url()).content.decode()
     assert "<strong>6</strong>" in page  # 12 ordered, 6 left after the first line took 4
     assert "3 d" in page
-    assert "Release to the floor" in page and "Allocate now" in page
+    assert "Release to warehouse" in page and "Allocate now" in page
 
 
 def test_release_of_a_customer_on_credit_hold_is_refused_with_the_hold_message(tenant_a, client):
@@ -270,7 +270,7 @@ def test_release_of_a_customer_on_credit_hold_is_refused_with_the_hold_message(t
     assert "is on credit hold: this order cannot be released" in page
     refused = shop.act(order, "release")
     assert refused.status_code == 422
-    assert f"Blue Door is on credit hold: {order.number} cannot be released." in (
+    assert f"Blue Door is on credit hold: {order.number} cannot be released to the warehouse." in (
         refused.content.decode()
     )
     assert shop.refresh(order).status == "allocated"
@@ -280,7 +280,7 @@ def test_planners_do_not_release_orders(tenant_a, client):
     shop = Shop(tenant_a, client, role=Role.PLANNER)
     order = shop.order("2", confirm=True)
     shop.act(order, "allocate")
-    assert "Release to the floor" not in shop.client.get(order.get_absolute_url()).content.decode()
+    assert "Release to warehouse" not in shop.client.get(order.get_absolute_url()).content.decode()
     refused = shop.act(order, "release")
     assert refused.status_code == 422 and b"This action needs one of these roles" in refused.content
 

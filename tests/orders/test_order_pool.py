@@ -90,7 +90,7 @@ def test_release_from_the_pool_one_order_or_several_ticked(shop, tenant_a, clien
     assert "Release ticked orders" in page and f'value="{orders[0].pk}" form="release-form"' in page
     release = reverse("orders:pool_release")
     one = shop.client.post(release, {"orders": [orders[0].pk]}, follow=True)
-    assert f"Released to the floor: {orders[0].number}." in one.content.decode()
+    assert f"Released to warehouse: {orders[0].number}." in one.content.decode()
     several = shop.client.post(release, {"orders": [orders[1].pk, orders[2].pk]}, follow=True)
     assert f"{orders[1].number}, {orders[2].number}" in several.content.decode()
     assert [_status(shop, order) for order in orders] == ["released"] * 3
@@ -108,8 +108,8 @@ def test_bulk_release_reports_the_held_order_and_releases_the_others(tenant_a, c
         reverse("orders:pool_release"), {"orders": [good.pk, held.pk]}, follow=True
     )
     text = response.content.decode()
-    assert f"Released to the floor: {good.number}." in text
-    assert f"{held.number} not released: Slow Payer is on credit hold" in text
+    assert f"Released to warehouse: {good.number}." in text
+    assert f"{held.number} not released to warehouse: Slow Payer is on credit hold" in text
     assert (_status(shop, good), _status(shop, held)) == ("released", "allocated")
 
 
@@ -119,7 +119,7 @@ def test_releasing_nothing_or_another_tenants_order_releases_nothing(shop, tenan
     other.act(theirs, "allocate")
     client.force_login(shop.user)
     response = client.post(reverse("orders:pool_release"), {"orders": [theirs.pk]}, follow=True)
-    assert b"Tick at least one allocated order to release." in response.content
+    assert b"Tick at least one allocated order to release to the warehouse." in response.content
     junk = client.post(reverse("orders:pool_release"), {"orders": ["x"]}, follow=True)
     assert b"Tick at least one" in junk.content
     with tenant_context(tenant_b):

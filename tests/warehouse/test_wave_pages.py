@@ -92,7 +92,8 @@ def test_wave_form_errors_answer_422(client, floor):
     url = reverse("warehouse:wave_create")
     nothing = client.post(url, {"site": floor.site.pk, "orders_per_batch": 4})
     assert (
-        nothing.status_code == 422 and b"No released orders match these filters." in nothing.content
+        nothing.status_code == 422
+        and b"No orders released to the warehouse match these filters." in nothing.content
     )
     other_site = Floor(floor.tenant)
     wrong_zone = client.post(
@@ -108,8 +109,7 @@ def test_release_makes_batches_and_the_progress_refreshes(client, floor):
     client.force_login(floor.supervisor)
     page = client.get(reverse("warehouse:wave_detail", args=[wave.pk]))
     assert (
-        b"Release to the floor" in page.content
-        and b"Release the wave to make its batches" in page.content
+        b"Release wave" in page.content and b"Release the wave to make its batches" in page.content
     )
     released = client.post(reverse("warehouse:wave_release", args=[wave.pk]), follow=True)
     assert f"{wave.number} released: 2 batches, 6 pick tasks.".encode() in released.content
@@ -181,3 +181,45 @@ def test_the_preview_ignores_a_half_typed_batch_size(client, floor):
         headers={"HX-Request": "true"},
     )
     assert bad_date.status_code == 422 and b"Choose a site and valid filters" in bad_date.content
+
+
+def test_an_empty_preview_says_why_and_points_to_the_order_pool(client, floor):
+    """With nothing released to the warehouse, the builder says so and links to the pool,
+    counting the allocated orders waiting there to be released."""
+    allocated = confirmed_order(
+        floor.customer, floor.site, [(floor.cups, 2)], user=floor.supervisor
+    )
+    with tenant_context(floor.tenant):
+        from orders.services import allocation
+
+        allocation.allocate(tenant=floor.tenant, user=floor.supervisor, orders=[allocated])
+    client.force_login(floor.supervisor)
+    url = reverse("warehouse:wave_create")
+    page = client.get(url, {"site": floor.site.pk, "orders_per_batch": 4})
+    text = page.content.decode()
+    assert "<strong>0</strong> orders match." in text
+    assert (
+        f"No orders at {floor.site.code} are released to the warehouse and waiting for a wave."
+        in text
+    )
+    assert (
+        f'<a href="{reverse("orders:order_pool")}">1 allocated order</a>'
+        " in the order pool waits to be released to the warehouse." in text
+    )
+
+
+def test_an_empty_preview_with_released_orders_blames_the_filters(client, floor):
+    floor.released_order()
+    floor.released_order()
+    client.force_login(floor.supervisor)
+    page = client.get(
+        reverse("warehouse:wave_create"),
+        {"site": floor.site.pk, "carrier": "DHL", "orders_per_batch": 4},
+        headers={"HX-Request": "true"},
+    )
+    text = page.content.decode()
+    assert "<strong>0</strong> orders match." in text
+    assert (
+        f'<a href="{reverse("orders:order_pool")}?status=released">2 orders released to the warehouse</a>'
+        f" wait for a wave at {floor.site.code}, but none matches these filters." in text
+    )

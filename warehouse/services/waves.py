@@ -81,7 +81,7 @@ def create_wave(
         ).select_for_update(of=("self",))
     )
     if not orders:
-        raise WarehouseError("No released orders match these filters.")
+        raise WarehouseError("No orders released to the warehouse match these filters.")
     if orders_per_batch < 1:
         raise WarehouseError("A batch holds at least one order.")
     wave = Wave.objects.create(

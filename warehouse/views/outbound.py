@@ -59,11 +59,15 @@ def wave_create(request: HttpRequest) -> HttpResponse:
                 count = wave.wave_orders.count()
                 messages.success(
                     request,
-                    f"{wave.number} planned with {count} order{'s' if count != 1 else ''}; release it to make the pick tasks.",
+                    f"{wave.number} planned with {count} order{'s' if count != 1 else ''}; press Release wave to make the pick tasks.",
                 )
                 return redirect("warehouse:wave_detail", wave.pk)
     orders = selectors.wave_preview(tenant=tenant, **filters) if filters else None
     context = {"form": form, "orders": orders, "zone": (filters or {}).get("zone")}
+    if orders == []:
+        # An empty preview says why: nothing released, or filters that exclude what is.
+        context["site"] = filters["site"]
+        context["waiting"] = selectors.waiting_for_a_wave(tenant=tenant, site=filters["site"])
     template = "_wave_preview.html" if request.htmx else "wave_form.html"
     refused = form.errors if posted else filters is None and form.is_bound
     return render(
@@ -93,7 +97,7 @@ def wave_release(request: HttpRequest, pk: int) -> HttpResponse:
         tasks = sum(batch.tasks.count() for batch in batches)
         messages.success(
             request,
-            f"{wave.number} released: {len(batches)} batch{'es' if len(batches) != 1 else ''}, "
+            f"Wave {wave.number} released: {len(batches)} batch{'es' if len(batches) != 1 else ''}, "
             f"{tasks} pick task{'s' if tasks != 1 else ''}.",
         )
     return redirect("warehouse:wave_detail", wave.pk)
