@@ -7,12 +7,24 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erp.lookups import LookupInput
 from inventory.models import InventorySettings, ReasonCode, StockStatus
 
 
 class AdjustmentForm(forms.Form):
-    bin = forms.CharField(label=_("Bin"), max_length=40, help_text=_("Bin code (scan or type)"))
-    item = forms.CharField(label=_("Item"), max_length=120, help_text=_("SKU, GTIN or GS1 barcode"))
+    # The bin lookup narrows to the form's site field when the form has one.
+    bin = forms.CharField(
+        label=_("Bin"),
+        max_length=40,
+        help_text=_("Bin code (scan or type)"),
+        widget=LookupInput("inventory:bin_lookup", include="[name='site']"),
+    )
+    item = forms.CharField(
+        label=_("Item"),
+        max_length=120,
+        help_text=_("SKU, GTIN or GS1 barcode"),
+        widget=LookupInput("inventory:item_lookup"),
+    )
     quantity = forms.DecimalField(
         label=_("Quantity"),
         max_digits=14,

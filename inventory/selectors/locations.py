@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
+from erp.lookups import ranked_matches
 from inventory.models import Bin, Site, Zone
 
 
@@ -27,3 +28,11 @@ def zones_with_counts(*, tenant) -> QuerySet[Zone]:
 
 def bins(*, tenant) -> QuerySet[Bin]:
     return Bin.objects.filter(tenant=tenant).select_related("site", "zone")
+
+
+def bin_matches(*, tenant, query: str, limit: int, site: Site | None = None) -> list[Bin]:
+    """Active bins whose code starts with `query`, at `site` when one is given."""
+    active = bins(tenant=tenant).filter(is_active=True)
+    if site is not None:
+        active = active.filter(site=site)
+    return list(ranked_matches(active, query=query, code="code")[:limit])
