@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erp.lookups import LookupInput
 from inventory import selectors
 from inventory.models import InventorySettings, ReasonCode, StockStatus
 
@@ -90,9 +91,17 @@ class AdjustmentForm(ScanSteps, SiteChoice, forms.Form):
         label=_("Bin"),
         max_length=61,
         help_text=_("Bin code (scan or type)"),
-        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "off"}),
+        # The lookup narrows to the form's site field.
+        widget=LookupInput(
+            "inventory:bin_lookup", include="[name='site']", attrs={"autofocus": True}
+        ),
     )
-    item = forms.CharField(label=_("Item"), max_length=120, help_text=_("SKU, GTIN or GS1 barcode"))
+    item = forms.CharField(
+        label=_("Item"),
+        max_length=120,
+        help_text=_("SKU, GTIN or GS1 barcode"),
+        widget=LookupInput("inventory:item_lookup"),
+    )
     quantity = forms.DecimalField(
         label=_("Quantity"),
         max_digits=14,

@@ -2,6 +2,7 @@ from django.urls import path
 
 from erp.imports.urls import import_urls
 from inventory.views import adjustments, items, ledger, locations, scanner, sites, stock, valuation
+from inventory.views.lookups import bin_lookup, item_lookup
 
 app_name = "inventory"
 
@@ -50,6 +51,8 @@ urlpatterns = [
     ),
     path("scan/move/", scanner.move, name="scan_move"),
     path("inventory/items/", items.item_list, name="item_list"),
+    path("inventory/items/lookup/", item_lookup, name="item_lookup"),
+    path("inventory/bins/lookup/", bin_lookup, name="bin_lookup"),
     path("inventory/items/new/", items.item_create, name="item_create"),
     path("inventory/items/<int:pk>/", items.item_detail, name="item_detail"),
     path("inventory/items/<int:pk>/edit/", items.item_edit, name="item_edit"),

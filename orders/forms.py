@@ -6,6 +6,7 @@ from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from erp.lookups import LookupChoiceField, LookupInput
 from inventory import selectors as inventory_selectors
 from orders import selectors
 from orders.models import Customer, SalesOrder, ShipTo
@@ -75,6 +76,13 @@ class ShipToChoiceField(forms.ModelChoiceField):
 
 
 class OrderForm(forms.ModelForm):
+    customer = LookupChoiceField(
+        Customer.objects.none(),
+        url_name="orders:customer_lookup",
+        label=_("Customer"),
+        help_text=_("Type the code or part of the name"),
+        error_messages={"invalid_choice": _("No active customer has the code %(value)s.")},
+    )
     ship_to = ShipToChoiceField(
         queryset=ShipTo.objects.none(),
         required=False,
@@ -97,22 +105,22 @@ class OrderForm(forms.ModelForm):
         # Any of the tenant's addresses validates (clean() then insists on the customer's
         # own, with a message saying so); the select offers only the chosen customer's.
         self.fields["ship_to"].queryset = selectors.ship_tos(tenant=tenant)
-        customer_id = str(self.data.get("customer") or self.initial.get("customer") or "")
-        own = (
-            selectors.ship_tos(tenant=tenant).filter(customer_id=customer_id)
-            if customer_id.isdigit()
-            else []
+        customer = selectors.customer_by_code_or_id(
+            tenant=tenant, value=self.data.get("customer") or self.initial.get("customer")
         )
+        own = selectors.ship_tos(tenant=tenant).filter(customer=customer) if customer else []
         self.fields["ship_to"].widget.choices = [("", _("The customer's default address"))] + [
             (s.pk, self.fields["ship_to"].label_from_instance(s)) for s in own
         ]
         # Choosing a customer swaps in its addresses (htmx); without JavaScript the form
-        # still validates the pair on submit.
-        self.fields["customer"].widget.attrs.update(
+        # still validates the pair on submit. The address list listens, because the customer
+        # input's own htmx request is its lookup.
+        self.fields["ship_to"].widget.attrs.update(
             {
                 "hx-get": reverse("orders:order_ship_tos"),
-                "hx-target": "#id_ship_to",
-                "hx-trigger": "change",
+                "hx-trigger": "change from:#id_customer",
+                "hx-include": "#id_customer",
+                "hx-target": "this",
             }
         )
 
@@ -127,7 +135,12 @@ class OrderForm(forms.ModelForm):
 
 
 class OrderLineForm(forms.Form):
-    item = forms.CharField(label=_("Item"), max_length=120, help_text=_("SKU or GTIN"))
+    item = forms.CharField(
+        label=_("Item"),
+        max_length=120,
+        help_text=_("SKU or GTIN, or type part of the description"),
+        widget=LookupInput("inventory:item_lookup"),
+    )
     quantity = forms.DecimalField(max_digits=14, decimal_places=4, min_value=Decimal("0.0001"))
     unit = forms.CharField(
         max_length=20, required=False, help_text=_("Empty: the item's base unit")

@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from erp.lookups import ranked_matches
 from inventory.models import Item, ItemUnit
 from orders.models import (
     ALLOCATABLE,
@@ -66,6 +67,40 @@ def _unallocated(prefix: str = "") -> ExpressionWrapper:
 
 def customers(*, tenant) -> QuerySet[Customer]:
     return Customer.objects.filter(tenant=tenant)
+
+
+def customer_matches(*, tenant, query: str, limit: int) -> list[Customer]:
+    """Active customers whose code starts with, or whose name contains, `query`."""
+    active = customers(tenant=tenant).filter(is_active=True)
+    return list(ranked_matches(active, query=query, code="code", text=("name",))[:limit])
+
+
+def customer_by_code_or_id(*, tenant, value) -> Customer | None:
+    """The customer a form names: by its code as typed, else by id (links carry the id)."""
+    if isinstance(value, Customer):
+        return value
+    text = str(value or "").strip()
+    if not text or len(text) > 40 or "\x00" in text:
+        return None
+    found = customers(tenant=tenant).filter(code=text).first()
+    if found is None and text.isdigit():
+        found = customers(tenant=tenant).filter(pk=text).first()
+    return found
+
+
+def carriers_and_routes(*, tenant) -> tuple[list[str], list[str]]:
+    """The carriers and the routes in use on the tenant's customers and open orders, sorted."""
+    pairs = set(customers(tenant=tenant).values_list("carrier", "route").distinct())
+    pairs |= set(
+        SalesOrder.objects.filter(tenant=tenant)
+        .exclude(status__in=[OrderStatus.CLOSED, OrderStatus.CANCELLED])
+        .order_by()
+        .values_list("carrier", "route")
+        .distinct()
+    )
+    carriers = sorted({c for c, _ in pairs if c}, key=str.casefold)
+    routes = sorted({r for _, r in pairs if r}, key=str.casefold)
+    return carriers, routes
 
 
 def customers_with_counts(*, tenant) -> QuerySet[Customer]:

@@ -2,11 +2,13 @@ from django.urls import path
 
 from erp.imports.urls import import_urls
 from orders.views import backorders, customers, pool, sales_orders
+from orders.views.lookups import customer_lookup
 
 app_name = "orders"
 
 urlpatterns = [
     path("customers/", customers.customer_list, name="customer_list"),
+    path("customers/lookup/", customer_lookup, name="customer_lookup"),
     path("customers/new/", customers.customer_create, name="customer_create"),
     path("customers/<int:pk>/", customers.customer_detail, name="customer_detail"),
     path("customers/<int:pk>/ship-tos/new/", customers.ship_to_create, name="ship_to_create"),

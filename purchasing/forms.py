@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erp.lookups import LookupChoiceField, LookupInput
 from inventory import selectors as inventory_selectors
 from inventory.models import Item
 from purchasing import selectors
@@ -61,7 +62,13 @@ class SupplierItemEditForm(forms.ModelForm):
 
 
 class SupplierItemForm(SupplierItemEditForm):
-    item = forms.ModelChoiceField(queryset=None)
+    item = LookupChoiceField(
+        Item.objects.none(),
+        url_name="inventory:item_lookup",
+        code_field="sku",
+        help_text=_("Type the SKU or part of the description"),
+        error_messages={"invalid_choice": _("No active item has the SKU %(value)s.")},
+    )
 
     class Meta(SupplierItemEditForm.Meta):
         fields = ["item", *SupplierItemEditForm.Meta.fields]
@@ -90,6 +97,14 @@ class PriceBreakForm(forms.Form):
 
 
 class OrderForm(forms.ModelForm):
+    supplier = LookupChoiceField(
+        Supplier.objects.none(),
+        url_name="purchasing:supplier_lookup",
+        label=_("Supplier"),
+        help_text=_("Type the code or part of the name"),
+        error_messages={"invalid_choice": _("No active supplier has the code %(value)s.")},
+    )
+
     class Meta:
         model = PurchaseOrder
         fields = ["supplier", "site", "expected_date", "supplier_reference", "notes"]
@@ -107,7 +122,12 @@ class OrderForm(forms.ModelForm):
 
 
 class OrderLineForm(forms.Form):
-    item = forms.CharField(label=_("Item"), max_length=120, help_text=_("SKU or GTIN"))
+    item = forms.CharField(
+        label=_("Item"),
+        max_length=120,
+        help_text=_("SKU or GTIN, or type part of the description"),
+        widget=LookupInput("inventory:item_lookup"),
+    )
     quantity = forms.DecimalField(max_digits=14, decimal_places=4, min_value=0)
     unit = forms.CharField(
         max_length=20, required=False, help_text=_("Empty: the item's base unit")

@@ -2,11 +2,13 @@ from django.urls import path
 
 from erp.imports.urls import import_urls
 from purchasing.views import orders, supplier_items, suppliers
+from purchasing.views.lookups import supplier_lookup
 
 app_name = "purchasing"
 
 urlpatterns = [
     path("suppliers/", suppliers.supplier_list, name="supplier_list"),
+    path("suppliers/lookup/", supplier_lookup, name="supplier_lookup"),
     path("suppliers/new/", suppliers.supplier_create, name="supplier_create"),
     *import_urls("purchasing.suppliers", prefix="suppliers/import/"),
     path("suppliers/<int:pk>/", suppliers.supplier_detail, name="supplier_detail"),

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.numbers import plain
 from inventory import selectors as inventory_selectors
+from orders import selectors as orders_selectors
 from warehouse.models import PutawayRule, ReceivingSettings, ShippingSettings
 from warehouse.models.receiving import DiscrepancyKind
 
@@ -212,12 +213,26 @@ class ReceivingSettingsForm(forms.ModelForm):
 # Outbound ------------------------------------------------------------------------------
 
 
+class KnownValueField(forms.ChoiceField):
+    """One of a list of values in use (carriers, routes), matched regardless of case and
+    cleaned to the spelling in use, so a link typed in lower case still filters."""
+
+    def to_python(self, value):
+        text = super().to_python(value).strip()
+        known = {str(key).casefold(): key for key, _label in self.choices}
+        return known.get(text.casefold(), text)
+
+
 class WaveForm(forms.Form):
-    """The filters of a new wave; the same fields preview the orders it would take (GET)."""
+    """The filters of a new wave; the same fields preview the orders it would take (GET).
+
+    Zones are those of the chosen site; carriers and routes those the tenant's customers and
+    open orders use, so a filter can only name something that exists.
+    """
 
     site = forms.ModelChoiceField(label=_("Site"), queryset=None, empty_label=None)
-    carrier = forms.CharField(label=_("Carrier"), max_length=60, required=False)
-    route = forms.CharField(label=_("Route"), max_length=40, required=False)
+    carrier = KnownValueField(label=_("Carrier"), required=False)
+    route = KnownValueField(label=_("Route"), required=False)
     cutoff = forms.DateField(
         label=_("Ship-by cut-off"),
         required=False,
@@ -238,10 +253,25 @@ class WaveForm(forms.Form):
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["site"].queryset = inventory_selectors.sites(tenant=tenant).filter(
-            is_active=True
-        )
-        self.fields["zone"].queryset = inventory_selectors.zones(tenant=tenant)
+        sites = inventory_selectors.sites(tenant=tenant).filter(is_active=True)
+        self.fields["site"].queryset = sites
+        site = self.chosen_site(sites)
+        zones = inventory_selectors.zones(tenant=tenant)
+        self.fields["zone"].queryset = zones.filter(site=site) if site else zones.none()
+        if site is not None:
+            self.fields["zone"].error_messages["invalid_choice"] = _(
+                "That zone is not at site %(site)s."
+            ) % {"site": site.code}
+        carriers, routes = orders_selectors.carriers_and_routes(tenant=tenant)
+        self.fields["carrier"].choices = [("", _("Any carrier"))] + [(c, c) for c in carriers]
+        self.fields["route"].choices = [("", _("Any route"))] + [(r, r) for r in routes]
+
+    def chosen_site(self, sites):
+        """The site the form is for: the one sent, else the initial one."""
+        if self.is_bound:
+            value = str(self.data.get("site") or "")
+            return sites.filter(pk=value).first() if value.isdigit() else None
+        return self.initial.get("site")
 
     def clean(self):
         cleaned = super().clean()

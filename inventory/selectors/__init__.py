@@ -7,6 +7,7 @@ from inventory.selectors.items import (
     item_atp,
     item_balances,
     item_entries,
+    item_matches,
     item_projections,
     item_units,
     items,
@@ -23,6 +24,7 @@ from inventory.selectors.ledger import (
 )
 from inventory.selectors.locations import (
     active_sites,
+    bin_matches,
     bins,
     current_site,
     default_site,
@@ -51,6 +53,7 @@ __all__ = [
     "active_sites",
     "adjustments",
     "atp",
+    "bin_matches",
     "bins",
     "cost_layers",
     "current_site",
@@ -60,6 +63,7 @@ __all__ = [
     "item_balances",
     "item_categories",
     "item_entries",
+    "item_matches",
     "item_projections",
     "item_units",
     "item_value_as_of",

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.db.models import DecimalField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from erp.lookups import ranked_matches
 from inventory.gtin import gtin_forms, normalize_gtin
 from inventory.models import (
     Item,
@@ -21,6 +22,15 @@ from inventory.selectors.atp import Atp, atp
 
 def items(*, tenant) -> QuerySet[Item]:
     return Item.objects.filter(tenant=tenant)
+
+
+def item_matches(*, tenant, query: str, limit: int) -> list[Item]:
+    """Active items whose SKU starts with, or description contains, `query`, or that have a
+    unit whose GTIN starts with it."""
+    gtin = Q(pk__in=ItemUnit.objects.filter(tenant=tenant, gtin__startswith=query).values("item"))
+    active = items(tenant=tenant).filter(is_active=True)
+    found = ranked_matches(active, query=query, code="sku", text=("description",), extra=gtin)
+    return list(found[:limit])
 
 
 def items_with_on_hand(*, tenant) -> QuerySet[Item]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
+from erp.lookups import ranked_matches
 from inventory.models import Bin, DefaultSite, Site, Zone
 
 
@@ -64,3 +65,11 @@ def default_site(*, tenant, membership) -> Site | None:
 
 def default_sites(*, tenant) -> QuerySet[DefaultSite]:
     return DefaultSite.objects.filter(tenant=tenant).select_related("site", "membership__user")
+
+
+def bin_matches(*, tenant, query: str, limit: int, site: Site | None = None) -> list[Bin]:
+    """Active bins whose code starts with `query`, at `site` when one is given."""
+    active = bins(tenant=tenant).filter(is_active=True)
+    if site is not None:
+        active = active.filter(site=site)
+    return list(ranked_matches(active, query=query, code="code")[:limit])

@@ -37,10 +37,10 @@ def order_list(request: HttpRequest) -> HttpResponse:
             Column("Number", "number"),
             Column("Customer", "customer__code"),
             Column("Status", "status"),
-            Column("Ordered", "order_date"),
+            Column("Ordered", "order_date", css="hide-md"),
             Column("Promised", "promised_date"),
-            Column("Carrier / route", "carrier"),
-            Column("Lines", css="num"),
+            Column("Carrier / route", "carrier", css="hide-md"),
+            Column("Lines", css="num hide-sm"),
             Column("Backordered", "wanting_base", css="num"),
             Column("Total", "total", css="num"),
         ],
@@ -58,7 +58,11 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 @roles_required(*EDITORS)
 def order_create(request: HttpRequest) -> HttpResponse:
-    initial = {"customer": request.GET.get("customer"), "requested_date": timezone.localdate()}
+    # A link from a customer's page names it by id; the input shows its code.
+    customer = selectors.customer_by_code_or_id(
+        tenant=request.tenant, value=request.GET.get("customer")
+    )
+    initial = {"customer": customer, "requested_date": timezone.localdate()}
     form = OrderForm(request.POST or None, tenant=request.tenant, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
@@ -80,11 +84,11 @@ def order_create(request: HttpRequest) -> HttpResponse:
 @roles_required(*EDITORS)
 def order_ship_tos(request: HttpRequest) -> HttpResponse:
     """The ship-to options of the customer chosen on the new-order form (htmx swaps them in)."""
-    customer_id = request.GET.get("customer", "")
+    customer = selectors.customer_by_code_or_id(
+        tenant=request.tenant, value=request.GET.get("customer")
+    )
     ship_tos = (
-        selectors.ship_tos(tenant=request.tenant).filter(customer_id=customer_id)
-        if customer_id.isdigit()
-        else []
+        selectors.ship_tos(tenant=request.tenant).filter(customer=customer) if customer else []
     )
     return render(request, "orders/order/_ship_to_options.html", {"ship_tos": ship_tos})
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 
+from erp.lookups import ranked_matches
 from purchasing.models import (
     PriceBreak,
     PurchaseOrder,
@@ -15,6 +16,12 @@ from purchasing.models import (
 
 def suppliers(*, tenant) -> QuerySet[Supplier]:
     return Supplier.objects.filter(tenant=tenant)
+
+
+def supplier_matches(*, tenant, query: str, limit: int) -> list[Supplier]:
+    """Active suppliers whose code starts with, or whose name contains, `query`."""
+    active = suppliers(tenant=tenant).filter(is_active=True)
+    return list(ranked_matches(active, query=query, code="code", text=("name",))[:limit])
 
 
 def supplier_items(*, tenant, supplier: Supplier | None = None) -> QuerySet[SupplierItem]:

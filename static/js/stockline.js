@@ -90,5 +90,81 @@ document.addEventListener("DOMContentLoaded", () => {
       || fields.find((f) => f.hasAttribute("data-scan") && isEmpty(f))
       || fields.find((f) => f.hasAttribute("autofocus"));
     if (target) place(target);
+
+// Search-as-you-type (erp/lookups.py): the input asks its lookup view for matches as `q`,
+// the matches arrive as a listbox under it; arrows move, Enter or a tap chooses, Escape
+// closes. Without JavaScript the input is a plain text field and the form resolves the code.
+(() => {
+  const listOf = (input) => document.getElementById(input.getAttribute("aria-controls"));
+  const optionsOf = (list) => [...list.querySelectorAll("[role=option]")];
+  const close = (input) => {
+    const list = listOf(input);
+    if (list) list.hidden = true;
+    input.setAttribute("aria-expanded", "false");
+    input.removeAttribute("aria-activedescendant");
+  };
+  const mark = (input, index) => {
+    const options = optionsOf(listOf(input));
+    options.forEach((option, i) => option.setAttribute("aria-selected", String(i === index)));
+    if (options[index]) {
+      input.setAttribute("aria-activedescendant", options[index].id);
+      options[index].scrollIntoView({ block: "nearest" });
+    }
+  };
+  const choose = (input, option) => {
+    input.value = option.dataset.value;
+    close(input);
+    // Listeners (the order form's ship-to list, the ATP check) react as if it were typed.
+    input.dispatchEvent(new Event("change", { bubbles: true }));
+  };
+  document.addEventListener("htmx:configRequest", (event) => {
+    const input = event.detail.elt;
+    if (input instanceof HTMLInputElement && input.hasAttribute("data-lookup")) {
+      event.detail.parameters.q = input.value;
+    }
+  });
+  document.addEventListener("htmx:afterSwap", (event) => {
+    const list = event.detail.target;
+    if (!list.matches || !list.matches(".lookup-options")) return;
+    const input = document.querySelector(`[aria-controls="${list.id}"]`);
+    optionsOf(list).forEach((option, i) => { option.id = `${list.id}-${i}`; });
+    const open = list.children.length > 0 && input === document.activeElement;
+    list.hidden = !open;
+    input.setAttribute("aria-expanded", String(open));
+    input.removeAttribute("aria-activedescendant");
+  });
+  document.addEventListener("keydown", (event) => {
+    const input = event.target;
+    if (!(input instanceof HTMLInputElement) || !input.hasAttribute("data-lookup")) return;
+    const list = listOf(input);
+    if (!list || list.hidden) return;
+    const options = optionsOf(list);
+    const current = options.findIndex((o) => o.getAttribute("aria-selected") === "true");
+    if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+      event.preventDefault();
+      const step = event.key === "ArrowDown" ? 1 : -1;
+      mark(input, (current + step + options.length) % options.length);
+    } else if (event.key === "Enter" && current >= 0) {
+      event.preventDefault();  // choose, do not submit the form yet
+      choose(input, options[current]);
+    } else if (event.key === "Escape") {
+      event.preventDefault();
+      close(input);
+    } else if (event.key === "Tab" && current >= 0) {
+      choose(input, options[current]);
+    }
+  });
+  // mousedown, not click: it comes before the input's blur closes the list.
+  document.addEventListener("mousedown", (event) => {
+    const option = event.target.closest && event.target.closest(".lookup-options [role=option]");
+    if (!option) return;
+    event.preventDefault();
+    const input = document.querySelector(`[aria-controls="${option.parentElement.id}"]`);
+    if (input) choose(input, option);
+  });
+  document.addEventListener("focusout", (event) => {
+    if (event.target instanceof HTMLInputElement && event.target.hasAttribute("data-lookup")) {
+      close(event.target);
+    }
   });
 })();

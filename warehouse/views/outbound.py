@@ -38,6 +38,8 @@ def wave_create(request: HttpRequest) -> HttpResponse:
     tenant = request.tenant
     posted = request.method == "POST"
     data = request.POST if posted else (request.GET if "site" in request.GET else None)
+    if data is not None and not posted:
+        data = _without_other_sites_zone(data, tenant=tenant)
     first_site = inventory_selectors.sites(tenant=tenant).filter(is_active=True).first()
     form = WaveForm(data, tenant=tenant, initial={"site": first_site, "orders_per_batch": 4})
     filters = {"site": first_site} if first_site is not None else None
@@ -68,11 +70,29 @@ def wave_create(request: HttpRequest) -> HttpResponse:
         # An empty preview says why: nothing released, or filters that exclude what is.
         context["site"] = filters["site"]
         context["waiting"] = selectors.waiting_for_a_wave(tenant=tenant, site=filters["site"])
+    if request.htmx:
+        # The zone list follows the site: it rides along with the preview, swapped by id.
+        form.fields["zone"].widget.attrs["hx-swap-oob"] = "true"
+        context["zone_options"] = True
     template = "_wave_preview.html" if request.htmx else "wave_form.html"
     refused = form.errors if posted else filters is None and form.is_bound
     return render(
         request, f"warehouse/outbound/{template}", context, status=422 if refused else 200
     )
+
+
+def _without_other_sites_zone(data, *, tenant):
+    """The query with its zone dropped when that zone is not at the query's site: after the
+    site changes, the zone chosen for the old one is stale, not wrong."""
+    zone, site = str(data.get("zone") or ""), str(data.get("site") or "")
+    if not zone.isdigit() or not site.isdigit():
+        return data
+    zones = inventory_selectors.zones(tenant=tenant).filter(pk=zone, site_id=site)
+    if zones.exists():
+        return data
+    data = data.copy()
+    data["zone"] = ""
+    return data
 
 
 @roles_required(*SUPERVISORS)

@@ -1,0 +1,20 @@
+"""Search-as-you-type for the purchasing forms: suppliers by code or name (erp.lookups)."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.views.decorators.http import require_GET
+
+from erp.lookups import lookup_response, options
+from erp.roles import Role, roles_required
+from purchasing import selectors
+
+
+@require_GET
+@roles_required(Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN)
+def supplier_lookup(request: HttpRequest) -> HttpResponse:
+    def search(query: str, limit: int):
+        found = selectors.supplier_matches(tenant=request.tenant, query=query, limit=limit)
+        return options(found, value="code", label="name")
+
+    return lookup_response(request, search)
