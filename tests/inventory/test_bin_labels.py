@@ -93,6 +93,7 @@ def test_picking_takes_the_bin_label_and_refuses_the_same_code_at_another_site(c
     elsewhere = SiteFactory(tenant=tenant_a, code="FAR")
     bin_in(tenant_a, site=elsewhere, code="P-01")
     client.force_login(floor.operator)
+    client.post(reverse("warehouse:pick_start", args=[task.batch_id]))  # picks need it started
     url = reverse("warehouse:pick_task", args=[task.pk])
     label = f"(01){floor.coffee_gtin}(17)300630(10)L-2030-06"
     wrong = client.post(url, {"bin": "FAR/P-01", "item": label, "quantity": "6"})
