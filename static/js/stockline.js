@@ -90,6 +90,8 @@ document.addEventListener("DOMContentLoaded", () => {
       || fields.find((f) => f.hasAttribute("data-scan") && isEmpty(f))
       || fields.find((f) => f.hasAttribute("autofocus"));
     if (target) place(target);
+  });
+})();
 
 // Search-as-you-type (erp/lookups.py): the input asks its lookup view for matches as `q`,
 // the matches arrive as a listbox under it; arrows move, Enter or a tap chooses, Escape

@@ -37,3 +37,17 @@ def celery_worker_thread(transactional_db, settings):
             yield
     finally:
         app.conf.task_default_queue = previous
+
+
+@pytest.fixture(autouse=True)
+def _no_script_errors(request):
+    """A script error on any page of a browser test fails it: a broken stockline.js leaves
+    pages looking fine to the server while the menu, scanner steps and lookups are dead."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield
+    assert errors == [], f"script errors in the browser: {errors}"
