@@ -1,5 +1,5 @@
-"""`{% load inventory_format %}`: the shared number filters (`erp.numbers`) under the names
-stock pages use, and costing method labels."""
+"""`{% load inventory_format %}`: the unit-cost and costing-method labels of the valuation
+pages. `qty` and `money` are template builtins (erp.templatetags.numbers)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,6 @@ from erp import numbers
 from inventory.models import CostingMethod
 
 register = template.Library()
-
-
-@register.filter
-def qty(value, unit: str = "") -> str:
-    return numbers.quantity(value, unit)
-
-
-@register.filter
-def money(value, currency: str | None = None) -> str:
-    return numbers.money(value, currency or None)
 
 
 @register.filter

@@ -16,7 +16,8 @@ from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory import ledger
 from inventory.models import ItemUnit
-from tests.factories import PASSWORD, BinFactory, TenantFactory, ZoneFactory, member
+from tests.e2e.keys import scan, sign_in, tab_to
+from tests.factories import BinFactory, TenantFactory, ZoneFactory, member
 from tests.warehouse.conftest import Dock
 from warehouse.models import PutawayRule
 
@@ -24,32 +25,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 780}
 GS = "\x1d"
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-
-
-def _scan(page: Page, code: str) -> None:
-    """What a keyboard-wedge scanner does: type the code into the focused field, then Enter."""
-    page.keyboard.type(code)
-    page.keyboard.press("Enter")
-
-
-def _tab_to(page: Page, label: str) -> None:
-    """Move the cursor with the keypad's Tab key to the field labelled `label`."""
-    for _ in range(25):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(
-            "document.activeElement.labels && document.activeElement.labels.length"
-            " ? document.activeElement.labels[0].textContent.trim() : ''"
-        )
-        if focused.startswith(label):
-            return
-    raise AssertionError(f"Tab never reached {label}")
 
 
 def test_operator_receives_by_scanning_with_damage_and_puts_away(page: Page, live_server, browser):
@@ -71,10 +46,10 @@ def test_operator_receives_by_scanning_with_damage_and_puts_away(page: Page, liv
     label = "]C10109501101530003" + f"17{expiry:%y%m%d}10LOT-E2E"
 
     page.set_viewport_size(PHONE)
-    _sign_in(page, live_server.url, dock.operator.email)
+    sign_in(page, live_server.url, dock.operator.email)
     page.get_by_role("link", name="Receive").first.click()
     expect(page.get_by_label("Purchase order or ASN")).to_be_focused()
-    _scan(page, dock.order.number)
+    scan(page, dock.order.number)
     expect(page.locator("h1")).to_have_text(f"Receive {dock.order.number}")
 
     # One scan receives a carton: the label carries lot, expiry and the count (37). The
@@ -83,14 +58,14 @@ def test_operator_receives_by_scanning_with_damage_and_puts_away(page: Page, liv
     expect(item).to_be_focused()
     page.keyboard.type(label)
     page.keyboard.press("Control+BracketRight")
-    _scan(page, "3710")
+    scan(page, "3710")
     expect(page.locator(".messages")).to_contain_text("Received 10 each of")
     expect(item).to_be_focused()
     expect(item).to_have_value("")
 
     # A label without a count (GS sent as the character): the lot and expiry fill their
     # fields, the quantity is asked for; damaged units and a note are reached with Tab.
-    _scan(page, label + GS + "21X1")
+    scan(page, label + GS + "21X1")
     expect(page.locator(".scan-prompt")).to_contain_text("how many did you receive?")
     expect(page.locator(".form-errors")).to_have_count(0)
     expect(page.get_by_role("textbox", name="Lot", exact=True)).to_have_value("LOT-E2E")
@@ -98,10 +73,10 @@ def test_operator_receives_by_scanning_with_damage_and_puts_away(page: Page, liv
     quantity = page.get_by_label("Quantity")
     expect(quantity).to_be_focused()
     page.keyboard.type("2")
-    _tab_to(page, "Of which damaged")
+    tab_to(page, "Of which damaged")
     page.keyboard.type("2")
-    _tab_to(page, "Note")
-    _scan(page, "pallet corner crushed")
+    tab_to(page, "Note")
+    scan(page, "pallet corner crushed")
     expect(page.locator(".messages")).to_contain_text("Received 2 each of")
     expect(page.locator(".messages")).to_contain_text("damaged: 2 each")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -110,16 +85,16 @@ def test_operator_receives_by_scanning_with_damage_and_puts_away(page: Page, liv
     expect(page.locator(".suggested-bin")).to_contain_text("BULK-01")
     bin_field = page.get_by_label("Scan the bin")
     expect(bin_field).to_be_focused()
-    _scan(page, "BULK-99")
+    scan(page, "BULK-99")
     expect(page.locator(".field.has-error")).to_contain_text("No active bin 'BULK-99'")
     expect(bin_field).to_be_focused()
     expect(bin_field).to_have_value("")
-    _scan(page, "]C0BULK-01")  # a Code 128 bin label, symbology identifier and all
+    scan(page, "]C0BULK-01")  # a Code 128 bin label, symbology identifier and all
     expect(page.locator(".messages")).to_contain_text("Put 10 each of")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     supervisor = browser.new_page(viewport={"width": 1280, "height": 900})
-    _sign_in(supervisor, live_server.url, member(tenant, Role.SUPERVISOR).email)
+    sign_in(supervisor, live_server.url, member(tenant, Role.SUPERVISOR).email)
     supervisor.goto(f"{live_server.url}/inventory/stock/?item={dock.item.sku}")
     rows = supervisor.locator("#stock-results tbody tr")
     expect(rows).to_have_count(2)

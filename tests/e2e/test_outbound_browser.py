@@ -18,7 +18,8 @@ from playwright.sync_api import Page, expect
 from erp.tenancy import tenant_context
 from inventory import ledger
 from orders.models import SalesOrder, SalesOrderLine
-from tests.factories import PASSWORD, TenantFactory
+from tests.e2e.keys import scan, sign_in, tab_to
+from tests.factories import TenantFactory
 from tests.warehouse import pdfs
 from tests.warehouse.outbound import PREFIX, Floor
 from warehouse.models import Carton, PickBatch, Shipment
@@ -26,13 +27,6 @@ from warehouse.models import Carton, PickBatch, Shipment
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 780}
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _menu(page: Page, label: str) -> None:
@@ -47,25 +41,6 @@ def _fits(page: Page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
-def _scan(page: Page, code: str) -> None:
-    """What a keyboard-wedge scanner does: type the code into the focused field, then Enter."""
-    page.keyboard.type(code)
-    page.keyboard.press("Enter")
-
-
-def _tab_to(page: Page, label: str) -> None:
-    """Move the cursor with the keypad's Tab key to the field labelled `label`."""
-    for _ in range(40):
-        page.keyboard.press("Tab")
-        focused = page.evaluate(
-            "document.activeElement.labels && document.activeElement.labels.length"
-            " ? document.activeElement.labels[0].textContent.trim() : ''"
-        )
-        if focused.startswith(label):
-            return
-    raise AssertionError(f"Tab never reached {label}")
-
-
 def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, browser):
     tenant = TenantFactory(slug="outbound-e2e", name="Outbound E2E")
     floor = Floor(tenant, stock=6)  # six coffee in P-01, nowhere else
@@ -73,7 +48,7 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
 
     # Supervisor: enter the order (ATP checked per line), allocate and release it.
     supervisor = browser.new_page(viewport={"width": 1280, "height": 900})
-    _sign_in(supervisor, base, floor.supervisor.email)
+    sign_in(supervisor, base, floor.supervisor.email)
     supervisor.goto(f"{base}/sales/orders/new/")
     supervisor.get_by_label("Customer", exact=False).first.fill(floor.customer.code)
     supervisor.get_by_label("Ships from").select_option(str(floor.site.pk))
@@ -97,7 +72,7 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     # Then preview the wave, create and release it.
     _menu(supervisor, "Waves")
     supervisor.get_by_role("link", name="Build a wave").click()
-    supervisor.get_by_label("Site").select_option(str(floor.site.pk))
+    supervisor.locator("main").get_by_label("Site").select_option(str(floor.site.pk))
     # Choosing a filter refreshes the preview (htmx); carriers are those in use.
     supervisor.get_by_label("Carrier").select_option("UPS")
     expect(supervisor.locator(".preview-count")).to_contain_text("1 order matches")
@@ -112,7 +87,7 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
 
     # Operator at phone width: the list of batches claims nothing; Enter starts the first.
     page.set_viewport_size(PHONE)
-    _sign_in(page, base, floor.operator.email)
+    sign_in(page, base, floor.operator.email)
     _menu(page, "Pick")
     with tenant_context(tenant):
         batch = PickBatch.objects.select_related("wave").get(wave__wave_orders__order=order)
@@ -133,30 +108,30 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     # DataMatrix scan (]d2) carries item, expiry and lot; five found, typed after Tab.
     bin_field, item_field = page.get_by_label("Scan the bin"), page.get_by_label("Scan the item")
     expect(bin_field).to_be_focused()
-    _scan(page, "P-02")
+    scan(page, "P-02")
     expect(item_field).to_be_focused()
     expect(bin_field).to_have_value("P-02")
     page.keyboard.type(f"]d201{floor.coffee_gtin}17300630" + "10L-2030-06")
-    _tab_to(page, "Quantity found")
+    tab_to(page, "Quantity found")
     page.keyboard.press("Control+a")
-    _scan(page, "5")
+    scan(page, "5")
     expect(page.locator(".form-errors")).to_have_count(0)
     expect(page.locator(".field.has-error")).to_contain_text("Wrong bin: P-02 scanned")
     # The refused bin is emptied and has the cursor; the item scan and the count stay.
     expect(bin_field).to_be_focused()
     expect(bin_field).to_have_value("")
     expect(page.get_by_label("Quantity found")).to_have_value("5")
-    _scan(page, "P-01")
+    scan(page, "P-01")
     expect(page.locator(".message.warning")).to_contain_text("Short pick: 5 of 6 each")
     expect(page.locator(".message.warning")).to_contain_text("1 backordered")
 
     # Cups: bin, then the EAN-13 as a scanner set to send AIM identifiers reads it.
     expect(page.locator(".pick-bin")).to_have_text("P-02")
     expect(bin_field).to_be_focused()
-    _scan(page, "P-02")
+    scan(page, "P-02")
     expect(item_field).to_be_focused()
-    _scan(page, "]E0" + floor.cups_gtin[1:])
-    expect(page.locator("main")).to_contain_text("No picks are waiting")
+    scan(page, "]E0" + floor.cups_gtin[1:])
+    expect(page.locator("main")).to_contain_text("You hold no batch")
     # The supervisor's progress refreshes by itself (htmx every 10 s).
     expect(supervisor.locator(".batch-row")).to_contain_text(
         floor.operator.get_short_name(), timeout=15000
@@ -168,27 +143,27 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     expect(page.locator("h1")).to_have_text(f"Pack {order.number}")
     expect(page.get_by_label("Scan the item")).to_be_focused()
     page.keyboard.type(floor.coffee_gtin)
-    _tab_to(page, "Quantity")
-    _scan(page, "5")
+    tab_to(page, "Quantity")
+    scan(page, "5")
     expect(page.locator(".messages")).to_contain_text(f"Packed 5 each of {floor.coffee.sku}")
     expect(page.get_by_label("Scan the item")).to_be_focused()
-    _tab_to(page, "Weight (kg)")
+    tab_to(page, "Weight (kg)")
     page.keyboard.type("5.3")
-    _tab_to(page, "Length (cm)")
+    tab_to(page, "Length (cm)")
     page.keyboard.type("40")
-    _tab_to(page, "Width (cm)")
+    tab_to(page, "Width (cm)")
     page.keyboard.type("30")
-    _tab_to(page, "Height (cm)")
-    _scan(page, "20")
+    tab_to(page, "Height (cm)")
+    scan(page, "20")
     expect(page.locator(".messages")).to_contain_text("Carton closed with SSCC 3" + PREFIX)
     expect(page.get_by_label("Scan the item")).to_be_focused()
     page.keyboard.type(floor.cups.sku)
-    _tab_to(page, "Quantity")
+    tab_to(page, "Quantity")
     expect(page.get_by_label("Into carton")).to_have_value("new")
-    _scan(page, "4")
+    scan(page, "4")
     expect(page.locator(".messages")).to_contain_text(f"Packed 4 each of {floor.cups.sku}")
-    _tab_to(page, "Weight (kg)")
-    _scan(page, "0.8")
+    tab_to(page, "Weight (kg)")
+    scan(page, "0.8")
     expect(page.locator(".messages")).to_contain_text("Carton closed")
     labels = page.locator("ul.cartons a")
     expect(labels).to_have_count(2)
@@ -205,7 +180,7 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     page.keyboard.press("Shift+Tab")
     page.keyboard.type("Ground")
     page.keyboard.press("Tab")
-    _scan(page, "1Z999AA10123456784")
+    scan(page, "1Z999AA10123456784")
     expect(page.locator(".messages")).to_contain_text("created with 2 carton(s)")
     _fits(page)
     page.get_by_role("button", name="Confirm shipment").click()

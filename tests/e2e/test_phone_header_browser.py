@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from tests.factories import PASSWORD, TenantFactory
+from tests.e2e.keys import sign_in
+from tests.factories import TenantFactory
 from tests.warehouse.conftest import Dock
 from tests.warehouse.outbound import Floor
 
@@ -16,13 +17,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 640}
 SLIM = 56  # px: one row of controls
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _box(page: Page, selector: str) -> dict:
@@ -34,7 +28,7 @@ def test_the_pick_task_and_confirm_fit_one_phone_screen(page: Page, live_server)
     floor = Floor(tenant)
     coffee, _ = floor.tasks(floor.released_wave())  # lot-tracked: the longest pick form
     page.set_viewport_size(PHONE)
-    _sign_in(page, live_server.url, floor.operator.email)
+    sign_in(page, live_server.url, floor.operator.email)
     page.goto(live_server.url + reverse("warehouse:pick_task", args=[coffee.pk]))
 
     header = _box(page, "header.topbar")
@@ -60,7 +54,7 @@ def test_the_receive_button_stays_on_screen_below_many_fields(page: Page, live_s
     tenant = TenantFactory(slug="phone-receive-e2e", name="Phone Receive E2E")
     dock = Dock(tenant)
     page.set_viewport_size(PHONE)
-    _sign_in(page, live_server.url, dock.operator.email)
+    sign_in(page, live_server.url, dock.operator.email)
     page.goto(live_server.url + reverse("warehouse:receive_order", args=[dock.order.pk]))
     expect(page.get_by_role("heading", name=f"Receive {dock.order.number}")).to_be_in_viewport()
     expect(page.get_by_role("button", name="Receive", exact=True)).to_be_in_viewport(ratio=1)
@@ -71,7 +65,7 @@ def test_the_desktop_keeps_its_side_menu_and_one_row_header(page: Page, live_ser
     tenant = TenantFactory(slug="desk-e2e", name="Desk E2E")
     floor = Floor(tenant)
     page.set_viewport_size({"width": 1280, "height": 800})
-    _sign_in(page, live_server.url, floor.supervisor.email)
+    sign_in(page, live_server.url, floor.supervisor.email)
     page.goto(live_server.url + reverse("warehouse:wave_list"))
     assert _box(page, "header.topbar")["height"] <= SLIM
     expect(

@@ -17,8 +17,8 @@ from inventory import ledger
 from inventory.ledger import projections
 from inventory.models import ProjectionKind
 from orders.models import ShipTo
+from tests.e2e.keys import sign_in
 from tests.factories import (
-    PASSWORD,
     CustomerFactory,
     ItemFactory,
     ItemUnitFactory,
@@ -31,13 +31,6 @@ from tests.inventory.stock import receive
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WIDTH = 360
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _fits(page: Page) -> None:
@@ -67,7 +60,7 @@ def test_order_entry_with_atp_check_to_release_at_phone_width(page: Page, live_s
     supervisor = member(tenant, Role.SUPERVISOR)
 
     page.set_viewport_size({"width": WIDTH, "height": 800})
-    _sign_in(page, live_server.url, supervisor.email)
+    sign_in(page, live_server.url, supervisor.email)
     page.goto(f"{live_server.url}/sales/orders/new/")
     # The customer is found by part of its name and chosen with the keyboard alone.
     customer_input = page.get_by_role("combobox", name="Customer")

@@ -15,18 +15,12 @@ from erp.models import Membership
 from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory.models import DefaultSite
-from tests.factories import PASSWORD, ItemFactory, SiteFactory, TenantFactory, ZoneFactory, bin_in
+from tests.e2e.keys import sign_in
+from tests.factories import ItemFactory, SiteFactory, TenantFactory, ZoneFactory, bin_in
 from tests.factories import member as make_member
 from tests.inventory.stock import assert_ledger_clean, on_hand, receive
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/accounts/login/")
-    page.get_by_label("E-mail address").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def _scan(page: Page, field: str, text: str) -> None:
@@ -71,7 +65,7 @@ def test_adjustment_and_move_on_a_bin_code_both_sites_use(page: Page, live_serve
     operator = _starting_at(tenant, Role.OPERATOR, chi)
 
     page.set_viewport_size({"width": 360, "height": 740})
-    _sign_in(page, live_server.url, supervisor.email)
+    sign_in(page, live_server.url, supervisor.email)
     page.goto(f"{live_server.url}/inventory/adjustments/new/")
     expect(page.locator("#site-switch")).to_have_value(str(chi.pk))
     assert _fits(page)
@@ -85,7 +79,7 @@ def test_adjustment_and_move_on_a_bin_code_both_sites_use(page: Page, live_serve
     assert on_hand(tenant, item, bins["ATL"]["R-01"]) == 10
 
     scanner = browser.new_page(viewport={"width": 360, "height": 740})
-    _sign_in(scanner, live_server.url, operator.email)
+    sign_in(scanner, live_server.url, operator.email)
     scanner.goto(f"{live_server.url}/scan/move/")
     expect(scanner.locator("main")).to_contain_text("At CHI")
     # The operator walks over to Atlanta: the top bar switches the site for the session.

@@ -69,7 +69,7 @@ def test_operator_walks_the_batch_with_gs1_and_sku_scans(client, tenant_a):
         {"bin": "P-02", "item": floor.cups.sku.lower(), "quantity": "4"},
         follow=True,
     )
-    assert b"No picks are waiting" in done.content
+    assert b"You hold no batch" in done.content
     assert on_hand(tenant_a, floor.coffee, floor.staging, lot=floor.lot) == 6
     assert on_hand(tenant_a, floor.cups, floor.staging) == 4
     assert_ledger_clean(tenant_a)

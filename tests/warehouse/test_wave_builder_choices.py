@@ -73,3 +73,13 @@ def test_carrier_and_route_are_choices_of_the_values_in_use(client, floors, tena
         URL, {"site": main.site.pk, "carrier": "Pony Express", "orders_per_batch": 4}
     )
     assert unknown.status_code == 422 and b"Select a valid choice" in unknown.content
+
+
+def test_the_builder_opens_at_the_supervisors_current_site(client, floors):
+    main, other = floors
+    client.force_login(main.supervisor)
+    client.post(reverse("inventory:switch_site"), {"site": other.site.pk})
+    page = client.get(URL).content.decode()
+    chosen = re.search(r'<select name="site".*?<option value="(\d+)" selected', page, re.S)
+    assert chosen and int(chosen.group(1)) == other.site.pk
+    assert any("FAR" in zone for zone in _options(page, "zone"))

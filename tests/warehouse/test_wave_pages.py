@@ -211,6 +211,7 @@ def test_an_empty_preview_says_why_and_points_to_the_order_pool(client, floor):
 def test_an_empty_preview_with_released_orders_blames_the_filters(client, floor):
     floor.released_order()
     floor.released_order()
+    CustomerFactory(tenant=floor.tenant, carrier="DHL")  # a carrier in use, on no released order
     client.force_login(floor.supervisor)
     page = client.get(
         reverse("warehouse:wave_create"),

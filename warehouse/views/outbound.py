@@ -40,7 +40,10 @@ def wave_create(request: HttpRequest) -> HttpResponse:
     data = request.POST if posted else (request.GET if "site" in request.GET else None)
     if data is not None and not posted:
         data = _without_other_sites_zone(data, tenant=tenant)
-    first_site = inventory_selectors.sites(tenant=tenant).filter(is_active=True).first()
+    # The supervisor's current site first: a wave is built where they work.
+    first_site = (
+        request.site or inventory_selectors.sites(tenant=tenant).filter(is_active=True).first()
+    )
     form = WaveForm(data, tenant=tenant, initial={"site": first_site, "orders_per_batch": 4})
     filters = {"site": first_site} if first_site is not None else None
     if form.is_bound:
