@@ -24,6 +24,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from erp.parsing import parse_id
+
 MAX_QUERY_LENGTH = 60
 LIMIT = 10
 
@@ -112,8 +114,8 @@ class LookupChoiceField(forms.ModelChoiceField):
         if found is None:
             alike = list(self.queryset.filter(**{f"{code}__iexact": text})[:2])
             found = alike[0] if len(alike) == 1 else None
-        if found is None and text.isdigit():
-            found = self.queryset.filter(pk=text).first()
+        if found is None and parse_id(text) is not None:
+            found = self.queryset.filter(pk=parse_id(text)).first()
         if found is None:
             raise invalid
         return found

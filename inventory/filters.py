@@ -38,7 +38,14 @@ def _date_widget() -> forms.DateInput:
 
 
 class DaysFilter(django_filters.NumberFilter):
+    """A whole number of days; a hundred years at most, since a date further out than that
+    overflows (the filter answers with its form error instead)."""
+
     field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("max_value", 36500)
+        super().__init__(*args, **kwargs)
 
 
 def _utc_midnight(day: datetime.date) -> datetime.datetime:

@@ -71,7 +71,7 @@ def parse_scan(text: str) -> Scan:
         return scan
     # biip reads the symbology identifier itself (]E0 is only ever a GTIN, ]C1 GS1 data...).
     result = biip.parse(text)
-    bare_gtin = body.isdigit() and len(body) in (8, 12, 13, 14)
+    bare_gtin = body.isascii() and body.isdigit() and len(body) in (8, 12, 13, 14)
     if result.gs1_message is not None and not (bare_gtin and result.gtin is not None):
         _read(scan, result.gs1_message)
     elif result.gtin is not None:

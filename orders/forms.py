@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from erp.lookups import LookupChoiceField, LookupInput
+from erp.parsing import parse_id
 from inventory import selectors as inventory_selectors
 from orders import selectors
 from orders.models import Customer, SalesOrder, ShipTo
@@ -195,4 +196,4 @@ class ReleaseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # Any id is accepted here; the view looks each one up among the tenant's orders.
-        self.fields["orders"].valid_value = lambda value: str(value).isdigit()
+        self.fields["orders"].valid_value = lambda value: parse_id(value) is not None

@@ -25,6 +25,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from erp.lookups import ranked_matches
+from erp.parsing import parse_id
 from inventory.models import Item, ItemUnit
 from orders.models import (
     ALLOCATABLE,
@@ -83,8 +84,8 @@ def customer_by_code_or_id(*, tenant, value) -> Customer | None:
     if not text or len(text) > 40 or "\x00" in text:
         return None
     found = customers(tenant=tenant).filter(code=text).first()
-    if found is None and text.isdigit():
-        found = customers(tenant=tenant).filter(pk=text).first()
+    if found is None and parse_id(text) is not None:
+        found = customers(tenant=tenant).filter(pk=parse_id(text)).first()
     return found
 
 

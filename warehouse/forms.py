@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from erp.numbers import plain
+from erp.parsing import parse_id
 from inventory import selectors as inventory_selectors
 from orders import selectors as orders_selectors
 from warehouse.models import PutawayRule, ReceivingSettings, ShippingSettings
@@ -269,8 +270,8 @@ class WaveForm(forms.Form):
     def chosen_site(self, sites):
         """The site the form is for: the one sent, else the initial one."""
         if self.is_bound:
-            value = str(self.data.get("site") or "")
-            return sites.filter(pk=value).first() if value.isdigit() else None
+            site = parse_id(self.data.get("site"))
+            return sites.filter(pk=site).first() if site else None
         return self.initial.get("site")
 
     def clean(self):

@@ -20,6 +20,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from erp.parsing import parse_ids
 from inventory.models import Location, Reservation, Site, StockBalance, StockStatus, Zone
 from orders.models import OrderStatus, SalesOrder, SalesOrderLine
 from orders.services.sales_orders import SOURCE as ORDER_LINE
@@ -423,7 +424,7 @@ def find_outbound_order(*, tenant, text: str) -> SalesOrder | None:
         return None
     orders = outbound_orders(tenant=tenant)
     scan = parse_scan(text)
-    sscc = scan.sscc or (text if text.isdigit() and len(text) == 18 else None)
+    sscc = scan.sscc or (text if text.isascii() and text.isdigit() and len(text) == 18 else None)
     if sscc:
         return orders.filter(
             pk__in=Carton.objects.filter(tenant=tenant, sscc=sscc).values("order_id")
@@ -441,7 +442,7 @@ def shipping_settings(*, tenant) -> ShippingSettings | None:
 
 def shipment_of_cartons(*, tenant, order: SalesOrder, carton_ids: list[str]) -> Shipment | None:
     """The one shipment already holding every one of these cartons of `order`, if any."""
-    ids = [int(pk) for pk in carton_ids if str(pk).isdigit()]
+    ids = parse_ids(carton_ids)
     if not ids:
         return None
     found = set(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
 from erp.history import changes
+from erp.parsing import parse_id, parse_ids
 from erp.roles import Role, roles_required
 from erp.tables import Column, build_table, table_response
 from inventory import selectors
@@ -119,7 +120,8 @@ def zone_list(request: HttpRequest) -> HttpResponse:
 
 @roles_required(Role.ADMIN)
 def zone_create(request: HttpRequest) -> HttpResponse:
-    initial = {"site": request.GET.get("site")} if request.GET.get("site", "").isdigit() else None
+    site = parse_id(request.GET.get("site"))
+    initial = {"site": site} if site else None
     form = ZoneForm(request.POST or None, tenant=request.tenant, initial=initial)
     return _edit(
         request,
@@ -218,7 +220,7 @@ def bin_label(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(Role.ADMIN)
 def bin_labels(request: HttpRequest) -> HttpResponse:
     """Labels for the ticked bins, or for every bin the current filter shows."""
-    ids = [i for i in request.POST.getlist("bin") if i.isdigit()]
+    ids = parse_ids(request.POST.getlist("bin"))
     if ids:
         chosen = (
             selectors.bins(tenant=request.tenant)

@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from erp.lookups import MAX_QUERY_LENGTH, Option, lookup_response, options
+from erp.parsing import parse_id
 from erp.roles import Role, roles_required
 from inventory import selectors
 
@@ -42,6 +43,5 @@ def _site(request: HttpRequest):
     if not value or len(value) > MAX_QUERY_LENGTH or "\x00" in value:
         return None
     sites = selectors.sites(tenant=request.tenant)
-    return (sites.filter(pk=value).first() if value.isdigit() else None) or sites.filter(
-        code=value
-    ).first()
+    by_id = parse_id(value)
+    return (sites.filter(pk=by_id).first() if by_id else None) or sites.filter(code=value).first()

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
+from erp.parsing import parse_id
 from erp.roles import Role, roles_required
 from inventory import selectors as inventory_selectors
 from warehouse import selectors
@@ -87,8 +88,8 @@ def wave_create(request: HttpRequest) -> HttpResponse:
 def _without_other_sites_zone(data, *, tenant):
     """The query with its zone dropped when that zone is not at the query's site: after the
     site changes, the zone chosen for the old one is stale, not wrong."""
-    zone, site = str(data.get("zone") or ""), str(data.get("site") or "")
-    if not zone.isdigit() or not site.isdigit():
+    zone, site = parse_id(data.get("zone")), parse_id(data.get("site"))
+    if zone is None or site is None:
         return data
     zones = inventory_selectors.zones(tenant=tenant).filter(pk=zone, site_id=site)
     if zones.exists():

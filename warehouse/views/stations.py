@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError, InvalidTransition
 from erp.numbers import plain
+from erp.parsing import parse_id
 from erp.roles import Role, has_role, roles_required
 from inventory import scanning
 from warehouse import selectors
@@ -64,7 +65,7 @@ def pick_take_over(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         picking.take_over(
             tenant=request.tenant, user=request.user, batch=batch,
-            from_picker=int(seen) if seen.isdigit() else None,
+            from_picker=parse_id(seen),
         )  # fmt: skip
     except BatchTaken as exc:
         messages.warning(request, str(exc))
