@@ -51,3 +51,36 @@ def test_parallel_receipts_of_one_line_stop_at_the_tolerance(tenant_a):
     assert on_hand(tenant_a, dock.item, dock.bin) == 105
     assert on_hand(tenant_a, dock.item, dock.bin, status="quarantine") == 15
     assert_ledger_clean(tenant_a)
+
+
+def test_the_same_scan_twice_at_once_receives_once_without_an_error(tenant_a):
+    """A double tap on Receive: two requests with one scan key race; the second waits for the
+    first's order lock and answers with its receipt line."""
+    dock = Dock(tenant_a)
+    for attempt in range(3):
+        barrier = threading.Barrier(2)
+        results, errors = [], []
+
+        def operator(key=f"double-tap-{attempt}", barrier=barrier, results=results, errors=errors):
+            try:
+                barrier.wait()
+                with tenant_context(tenant_a, durable=True):
+                    line = receiving.receive(
+                        tenant=tenant_a, user=dock.operator, order=dock.order, item=dock.item,
+                        quantity=Decimal(10), dock=dock.dock, scan_key=key,
+                    )  # fmt: skip
+                    results.append(line.pk)
+            except Exception as exc:  # reported below
+                errors.append(exc)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=operator) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert errors == []
+        assert len(results) == 2 and results[0] == results[1]
+    assert on_hand(tenant_a, dock.item, dock.bin) == 30  # three taps of 10, each received once
+    assert_ledger_clean(tenant_a)

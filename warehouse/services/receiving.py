@@ -202,6 +202,11 @@ def receive(
         .select_related("supplier", "site")
         .get(tenant=tenant, pk=order.pk)
     )
+    # Again under the order's lock: a double tap's second request waited here for the first
+    # to commit, and now finds its line instead of failing on the scan-once constraint.
+    existing = ReceiptLine.objects.filter(tenant=tenant, scan_key=scan_key).first()
+    if existing is not None:
+        return existing
     if order.status not in RECEIVABLE:
         raise ReceivingError(
             f"{order.number} is {order.get_status_display().lower()}; it cannot be received against."
