@@ -185,3 +185,37 @@ def test_short_pick_with_no_other_stock_backorders(tenant_a, floor):
     assert line.backordered_since is not None
     assert "2 backordered" in exception.outcome
     assert_ledger_clean(tenant_a)
+
+
+def test_a_short_picks_rest_comes_from_another_bin_never_the_one_that_came_up_short(
+    tenant_a, floor
+):
+    """The system says P-01 holds 10; the picker finds 2 of the 6 asked. What the bin is said
+    to hold beyond that is in doubt until counted, so the rest comes from reserve."""
+    site, p1, _, reserve, _ = floor
+    supervisor, operator = member(tenant_a, Role.SUPERVISOR), member(tenant_a, Role.OPERATOR)
+    item = ItemFactory(tenant=tenant_a)
+    receive(tenant_a, item, p1, 10)
+    receive(tenant_a, item, reserve, 10)
+    order = confirmed_order(
+        CustomerFactory(tenant=tenant_a), site, [(item, 6)], promised=datetime.date.today()
+    )
+    with tenant_context(tenant_a):
+        allocation.allocate(tenant=tenant_a, user=supervisor)
+        sales_orders.release(tenant=tenant_a, user=supervisor, order=order)
+        wave = waves.create_wave(tenant=tenant_a, user=supervisor, site=site)
+        (batch,) = waves.release_wave(tenant=tenant_a, user=supervisor, wave=wave)
+        task = batch.tasks.get()
+        assert task.from_location.code == "P-01"
+        picking.confirm_pick(tenant=tenant_a, user=operator, task=task, quantity=Decimal(2))
+        rest = list(
+            PickTask.objects.filter(state=PickState.OPEN).values_list(
+                "from_location__code", "quantity"
+            )
+        )
+        exception = FloorException.objects.get()
+    assert rest == [("R-01", 4)]
+    assert "4 to pick from R-01" in exception.outcome
+    assert on_hand(tenant_a, item, p1, status="quarantine") == 8  # held until P-01 is counted
+    assert on_hand(tenant_a, item, p1) == 0
+    assert_ledger_clean(tenant_a)

@@ -3,7 +3,8 @@
 A short pick records what was found, puts the missing units on hold in the bin (status
 quarantine, pending a count) so nothing is promised from them again, flags the bin for a
 count, raises an exception for the supervisor, and tries another bin for the rest; what no
-bin has becomes a backorder on the line.
+bin has becomes a backorder on the line. The short bin's other free units of that stock are held
+with the missing ones, so the rest never goes back to it.
 """
 
 from __future__ import annotations
@@ -123,9 +124,12 @@ def _short(
     line.allocated_base -= missing
     line.save(update_fields=["allocated_base"])
     balance = StockBalance.objects.get(tenant=tenant, pk=task.balance_id)
-    hold = min(missing, balance.on_hand - balance.reserved)
+    # The bin held less than asked, so whatever more the system says it holds of this stock is
+    # in doubt too: all of it not promised elsewhere is held until someone counts the bin.
+    # Holding only the missing units left the rest available, and the re-allocation below sent
+    # the next pick straight back to the bin that just came up short.
+    hold = balance.on_hand - balance.reserved
     if hold > 0:
-        # The bin's count is wrong: hold the missing units there until someone counts it.
         ledger.post(
             tenant=tenant, user=user, kind=TransactionKind.STATUS_CHANGE,
             moves=[ledger.Move(item=task.item, quantity=hold, source=task.from_location, destination=task.from_location, lot=task.lot, serial=task.serial, source_status=StockStatus.AVAILABLE, destination_status=StockStatus.QUARANTINE)],
