@@ -163,3 +163,25 @@ class SignInFailure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.count} failed sign-ins ({self.scope})"
+
+
+class IdempotentRequest(TenantModel):
+    """A form submission done once: its key, minted when the form was rendered, and the answer
+    it got, which a repeat of the same key (a double tap, a retry) receives instead of doing
+    the work again. Written in the request's own transaction (erp.idempotency)."""
+
+    key = models.CharField(max_length=32)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    path = models.CharField(max_length=300)
+    status_code = models.PositiveSmallIntegerField(null=True)
+    headers = models.JSONField(default=dict)
+    body = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "key"], name="erp_idempotentrequest_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.key})"

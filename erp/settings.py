@@ -120,9 +120,13 @@ TEMPLATES = [
                 "erp.context_processors.shell",
                 "inventory.context_processors.site_switch",
             ],
-            # Every page formats numbers and dates with these, and every {% csrf_token %}
-            # finds its token, so no template has to load them.
-            "builtins": ["erp.templatetags.csrf_everywhere", "erp.templatetags.numbers"],
+            # Every page formats numbers and dates with these, every {% csrf_token %} finds
+            # its token and every form may carry {% idempotency_key %}, with no {% load %}.
+            "builtins": [
+                "erp.templatetags.csrf_everywhere",
+                "erp.templatetags.form_keys",
+                "erp.templatetags.numbers",
+            ],
         },
     }
 ]
@@ -216,6 +220,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "erp.tasks.heartbeat_task", "schedule": 30.0},
+    "forget-idempotent-requests": {
+        "task": "erp.tasks.forget_idempotent_requests_task",
+        "schedule": crontab(hour=3, minute=10),
+    },
     "forget-sign-in-failures": {
         "task": "erp.tasks.forget_sign_in_failures_task",
         "schedule": crontab(minute=17),

@@ -12,7 +12,13 @@ from django.utils import timezone
 # tasks live in their package and register through this import.
 from erp.imports.tasks import check_import_task, run_import_task
 
-__all__ = ["check_import_task", "forget_sign_in_failures_task", "heartbeat_task", "run_import_task"]
+__all__ = [
+    "check_import_task",
+    "forget_idempotent_requests_task",
+    "forget_sign_in_failures_task",
+    "heartbeat_task",
+    "run_import_task",
+]
 
 WORKER_KEY = "heartbeat:worker"
 BEAT_KEY = "heartbeat:beat"
@@ -33,3 +39,23 @@ def forget_sign_in_failures_task() -> int:
     from erp import throttle
 
     return throttle.forget_expired()
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def forget_idempotent_requests_task() -> None:
+    """Nightly: fan out, per tenant, the forgetting of form answers kept for repeats."""
+    from erp.models import Tenant
+
+    for tenant_id in Tenant.objects.values_list("pk", flat=True):
+        forget_idempotent_requests_for_task.delay(tenant_id)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def forget_idempotent_requests_for_task(tenant_id: int) -> int:
+    """Drop one tenant's stored form answers older than a week: a double tap or a retry comes
+    within seconds, and the rows would otherwise grow without end."""
+    from erp import idempotency
+    from erp.tenancy import task_context
+
+    with task_context(tenant_id) as tenant:
+        return idempotency.forget_old(tenant=tenant)

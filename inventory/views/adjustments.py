@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
 from erp.history import changes
+from erp.idempotency import idempotent
 from erp.roles import Role, roles_required
 from erp.tables import Column, build_table, table_response
 from inventory import selectors
@@ -69,6 +70,7 @@ def adjustment_list(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(Role.SUPERVISOR, Role.ADMIN)
+@idempotent
 def adjustment_create(request: HttpRequest) -> HttpResponse:
     """Record an adjustment at a bin of the chosen site (the current one to start with). A
     scanner's Enter after each scan shows the form again at the next empty field."""
@@ -130,6 +132,7 @@ def adjustment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(Role.SUPERVISOR, Role.ADMIN)
+@idempotent
 def adjustment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     adjustment = get_object_or_404(selectors.adjustments(tenant=request.tenant), pk=pk)
     form = DecideForm(request.POST)

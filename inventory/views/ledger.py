@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
+from erp.idempotency import idempotent
 from erp.roles import Role, has_role, roles_required
 from erp.tables import Column, build_table, table_response
 from inventory import ledger, selectors
@@ -81,6 +82,7 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(*REVERSERS)
+@idempotent
 def transaction_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     """Post the mirror image of a transaction; the ledger refuses a second reversal."""
     transaction = get_object_or_404(selectors.transactions(tenant=request.tenant), pk=pk)

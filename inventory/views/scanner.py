@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from erp.errors import DomainError
+from erp.idempotency import idempotent
 from erp.numbers import plain
 from erp.roles import Role, roles_required
 from inventory.forms_stock import MoveForm
@@ -17,6 +18,7 @@ from inventory.views.sites import bin_from, item_from
 
 
 @roles_required(Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+@idempotent
 def move(request: HttpRequest) -> HttpResponse:
     """Scan source bin, item (GTIN/GS1/SKU), lot or serial, quantity, destination bin.
 

@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
+from erp.idempotency import idempotent
 from erp.roles import has_role, roles_required
 from erp.tables import Column, build_table, table_response
 from orders import selectors
@@ -54,6 +55,7 @@ def order_pool(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @roles_required(*EDITORS)
+@idempotent
 def pool_allocate(request: HttpRequest) -> HttpResponse:
     try:
         service.queue_allocation(tenant=request.tenant, user=request.user)
@@ -71,6 +73,7 @@ def pool_allocate(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @roles_required(*RELEASERS)
+@idempotent
 def pool_release(request: HttpRequest) -> HttpResponse:
     form = ReleaseForm(request.POST)
     ids = form.cleaned_data["orders"] if form.is_valid() else []

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from erp.errors import DomainError
 from erp.formats import day
 from erp.history import changes
+from erp.idempotency import idempotent
 from erp.numbers import quantity
 from erp.roles import has_role, roles_required
 from erp.tables import Column, build_table, table_response
@@ -57,6 +58,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*EDITORS)
+@idempotent
 def order_create(request: HttpRequest) -> HttpResponse:
     # A link from a customer's page names it by id; the input shows its code.
     customer = selectors.customer_by_code_or_id(
@@ -150,6 +152,7 @@ def _resolve(request, order, data: dict):
 
 @require_POST
 @roles_required(*EDITORS)
+@idempotent
 def order_add_line(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.orders(tenant=request.tenant), pk=pk)
     form = OrderLineForm(request.POST)
@@ -260,6 +263,7 @@ def _act(request, order: SalesOrder, action: str, reason: str) -> str:
 
 @require_POST
 @roles_required(*EDITORS)
+@idempotent
 def order_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Confirm, allocate now, release, cancel (with a reason) or close; the services check
     role and status."""

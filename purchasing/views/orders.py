@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from erp import pdf
 from erp.errors import DomainError
 from erp.history import changes
+from erp.idempotency import idempotent
 from erp.roles import Role, has_role, roles_required
 from erp.tables import Column, build_table, table_response
 from inventory import scanning
@@ -77,6 +78,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*BUYERS)
+@idempotent
 def order_create(request: HttpRequest) -> HttpResponse:
     form = OrderForm(request.POST or None, tenant=request.tenant)
     if request.method == "POST" and form.is_valid():
@@ -115,6 +117,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(*BUYERS)
+@idempotent
 def order_add_line(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.orders(tenant=request.tenant), pk=pk)
     form = OrderLineForm(request.POST)
@@ -163,6 +166,7 @@ def order_remove_line(request: HttpRequest, pk: int, line_pk: int) -> HttpRespon
 
 @require_POST
 @roles_required(Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN)
+@idempotent
 def order_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve, send, cancel, close or reopen; the service checks role and status."""
     order = get_object_or_404(selectors.orders(tenant=request.tenant), pk=pk)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
+from erp.idempotency import idempotent
 from erp.parsing import parse_id
 from erp.roles import Role, roles_required
 from inventory import selectors as inventory_selectors
@@ -34,6 +35,7 @@ FILTERS = ("site", "carrier", "route", "cutoff", "zone")
 
 
 @roles_required(*SUPERVISORS)
+@idempotent
 def wave_create(request: HttpRequest) -> HttpResponse:
     """GET with filters previews the orders a wave would take; POST creates it."""
     tenant = request.tenant
@@ -111,6 +113,7 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(*SUPERVISORS)
+@idempotent
 def wave_release(request: HttpRequest, pk: int) -> HttpResponse:
     wave = get_object_or_404(selectors.waves(tenant=request.tenant), pk=pk)
     try:

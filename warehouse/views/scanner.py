@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from erp.errors import DomainError
+from erp.idempotency import idempotent
 from erp.numbers import plain
 from erp.roles import Role, roles_required
 from inventory import scanning
@@ -133,6 +134,7 @@ def putaway_next(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*WORKERS)
+@idempotent
 def putaway_task(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(selectors.putaway_tasks(tenant=request.tenant), pk=pk)
     form = PutawayForm(request.POST or None)

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError, InvalidTransition
+from erp.idempotency import idempotent
 from erp.numbers import plain
 from erp.parsing import parse_id
 from erp.roles import Role, has_role, roles_required
@@ -75,6 +76,7 @@ def pick_take_over(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(*WORKERS)
+@idempotent
 def pick_task(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(selectors.pick_tasks(tenant=request.tenant), pk=pk)
     if task.state != PickState.OPEN and request.method == "GET":
@@ -183,6 +185,7 @@ def _pack_page(request, order, *, form=None, close_form=None, status=200) -> Htt
 
 
 @roles_required(*WORKERS)
+@idempotent
 def pack_order(request: HttpRequest, pk: int) -> HttpResponse:
     """Scan items into the current carton (or a new one)."""
     order = get_object_or_404(selectors.outbound_orders(tenant=request.tenant), pk=pk)
@@ -220,6 +223,7 @@ def pack_order(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(*WORKERS)
+@idempotent
 def carton_close(request: HttpRequest, pk: int, carton_pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.outbound_orders(tenant=request.tenant), pk=pk)
     carton = get_object_or_404(
@@ -241,6 +245,7 @@ def carton_close(request: HttpRequest, pk: int, carton_pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(*WORKERS)
+@idempotent
 def pack_finish(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.outbound_orders(tenant=request.tenant), pk=pk)
     try:
@@ -272,6 +277,7 @@ def ship_find(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*WORKERS)
+@idempotent
 def ship_order(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose the order's closed cartons and the carrier: the shipment is created, then
     confirmed on its own page when the carrier takes it."""
@@ -328,6 +334,7 @@ def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(*WORKERS)
+@idempotent
 def shipment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     shipment = get_object_or_404(selectors.shipments(tenant=request.tenant), pk=pk)
     try:

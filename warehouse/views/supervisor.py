@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
+from erp.idempotency import idempotent
 from erp.numbers import plain
 from erp.roles import Role, roles_required
 from warehouse import selectors
@@ -48,6 +49,7 @@ def receiving_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(*SUPERVISORS)
+@idempotent
 def short_close(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.receivable_orders(tenant=request.tenant), pk=pk)
     line = get_object_or_404(selectors.order_lines(tenant=request.tenant, order=order), pk=line_pk)
@@ -89,6 +91,7 @@ def discrepancy_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @roles_required(*SUPERVISORS)
+@idempotent
 def discrepancy_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     discrepancy = get_object_or_404(selectors.discrepancies(tenant=request.tenant), pk=pk)
     form = ResolveForm(request.POST)
@@ -134,6 +137,7 @@ def qc_list(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 @roles_required(*SUPERVISORS)
+@idempotent
 def qc_inspect(request: HttpRequest, pk: int) -> HttpResponse:
     balance = get_object_or_404(selectors.qc_balances(tenant=request.tenant), pk=pk)
     form = InspectForm(request.POST)
