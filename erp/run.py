@@ -10,6 +10,7 @@ stopped at the end only if this run started them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -84,12 +85,16 @@ def demo(port: str, *, load_data: bool = True) -> int:
         for child in children:
             if child.poll() is None:
                 child.send_signal(signal.SIGTERM)
+        # One deadline for all: web, worker and beat stop side by side, not one after another.
+        deadline = time.monotonic() + 15
         for child in children:
-            try:
-                child.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                child.kill()
-                child.wait()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                child.wait(timeout=max(0.1, deadline - time.monotonic()))
+            # Each child leads its own session: its whole group goes, so no pool process
+            # (gunicorn's workers, Celery's) outlives a master that had to be killed.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.pid, signal.SIGKILL)
+            child.wait()
         embedded.stop(started)
         print(
             "\nStopped web, worker, beat"

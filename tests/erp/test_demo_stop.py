@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import uuid
 from pathlib import Path
@@ -93,9 +94,13 @@ def test_demo_stops_every_process_it_started_without_a_traceback(signum, when, d
         else:
             time.sleep(1)  # the migration is under way
 
+        # Read the rest of the output aside: the pipe stays open as long as any process that
+        # inherited it lives, and what is measured is that make itself ends.
+        reader = threading.Thread(target=lambda: output.extend(demo.stdout), daemon=True)
+        reader.start()
         os.killpg(demo.pid, signum)
-        rest, _ = demo.communicate(timeout=90)
-        output.append(rest)
+        demo.wait(timeout=180)
+        reader.join(timeout=30)
 
         deadline = time.monotonic() + 30
         while _processes_of(data_dir) and time.monotonic() < deadline:
