@@ -174,8 +174,11 @@ def start_redis() -> bool:
             "--pidfile", str(REDIS_DIR / "redis.pid"),
             "--dir", str(REDIS_DIR),
             "--logfile", str(REDIS_DIR / "redis.log"),
+            # The broker's queue must survive a restart: work queued by a request that has
+            # committed is kept in the append-only file, flushed every second.
             "--save", "",
-            "--appendonly", "no",
+            "--appendonly", "yes",
+            "--appendfsync", "everysec",
         ],
         check=True,
     )  # fmt: skip

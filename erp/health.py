@@ -41,9 +41,15 @@ def check_redis() -> Check:
             settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1
         )
         info = client.info("server")
+        kept = client.info("persistence").get("aof_enabled")
     except Exception as exc:
         return Check("Redis", False, f"unreachable: {exc}")
-    return Check("Redis", True, f"Redis {info.get('redis_version')}")
+    queue = (
+        "queued tasks kept across a restart (append-only file)"
+        if kept
+        else "append-only file off: queued tasks are lost if Redis restarts"
+    )
+    return Check("Redis", True, f"Redis {info.get('redis_version')}; {queue}")
 
 
 def _heartbeat(name: str, key: str, ping: bool = False) -> Check:

@@ -53,3 +53,31 @@ def test_redis_starts_once_then_attaches(scratch):
     assert embedded.redis_url() == url
     embedded.stop_redis()
     assert embedded._redis_pid() is None
+
+
+def test_redis_keeps_queued_work_across_a_restart(scratch):
+    """The broker's queue is on disk (append-only file): a task queued before Redis stops is
+    still queued after it starts again."""
+    import redis
+
+    embedded.start_redis()
+    client = redis.Redis.from_url(embedded.redis_url())
+    client.rpush("celery", "queued-before-the-restart")
+    assert client.config_get("appendonly") == {"appendonly": "yes"}
+    embedded.stop_redis()
+    assert embedded._redis_pid() is None
+
+    embedded.start_redis()
+    client = redis.Redis.from_url(embedded.redis_url())
+    assert client.lrange("celery", 0, -1) == [b"queued-before-the-restart"]
+
+
+def test_the_health_page_says_whether_queued_work_survives_a_restart(scratch, settings):
+    from erp.health import check_redis
+
+    embedded.start_redis()
+    settings.REDIS_URL = embedded.redis_url()
+    assert "kept across a restart (append-only file)" in check_redis().detail
+    redis_client = __import__("redis").Redis.from_url(settings.REDIS_URL)
+    redis_client.config_set("appendonly", "no")
+    assert "queued tasks are lost if Redis restarts" in check_redis().detail
