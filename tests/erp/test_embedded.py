@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import socket
+
 import psycopg
 import pytest
 
 from erp import embedded
 from erp.provision import ProvisionError, provision
+
+# One worker runs these one after another: each starts and stops real servers on this machine.
+pytestmark = pytest.mark.xdist_group("embedded-servers")
 
 
 @pytest.fixture
@@ -14,7 +19,12 @@ def scratch(tmp_path, monkeypatch):
     monkeypatch.setattr(embedded, "DATA_DIR", tmp_path)
     monkeypatch.setattr(embedded, "PG_DIR", tmp_path / "pg")
     monkeypatch.setattr(embedded, "REDIS_DIR", tmp_path / "redis")
-    monkeypatch.setenv("STOCKLINE_REDIS_PORT", "6480")
+    # A port no other server holds: an embedded Redis that finds its port taken would answer
+    # through whichever server has it.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    monkeypatch.setenv("STOCKLINE_REDIS_PORT", str(port))
     yield tmp_path
     embedded.stop()
 
