@@ -45,6 +45,18 @@ def _processes_of(data_dir: Path) -> list[int]:
     return found
 
 
+def _pid(path: Path) -> int:
+    return int(path.read_text().split()[0])
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().split()[2]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 @pytest.fixture(scope="module")
 def data_dir():
     """One embedded server folder for the three runs: only the first pays for initdb and the
@@ -87,10 +99,18 @@ def test_demo_stops_every_process_it_started_without_a_traceback(signum, when, d
             if when in line or time.monotonic() > deadline:
                 break
         assert when in "".join(output), "".join(output)
+        servers = []
         if when == READY:
             time.sleep(2)  # let worker and beat finish starting
             running = _processes_of(data_dir)
             assert len(running) >= 5, running  # web, worker, beat, postgres, redis at least
+            # Redis and PostgreSQL rewrite their process titles over the environment, so they
+            # are found by their pid files instead.
+            servers = [
+                _pid(data_dir / "redis" / "redis.pid"),
+                _pid(data_dir / "pg" / "postmaster.pid"),
+            ]
+            assert all(_alive(pid) for pid in servers), servers
         else:
             time.sleep(1)  # the migration is under way
 
@@ -106,6 +126,7 @@ def test_demo_stops_every_process_it_started_without_a_traceback(signum, when, d
         while _processes_of(data_dir) and time.monotonic() < deadline:
             time.sleep(0.5)
         assert _processes_of(data_dir) == []
+        assert [pid for pid in servers if _alive(pid)] == []
         text = "".join(output)
         assert "Traceback" not in text, text
         assert "Stopped web, worker, beat and the embedded servers." in text
