@@ -37,3 +37,15 @@ class InvalidTransition(DomainError):
 
 class ImportNotReady(DomainError):
     message = _("This import is {status}; only a checked file without errors can be imported.")
+
+
+class ImportNotInterrupted(DomainError):
+    message = _("This import is {status}; only an interrupted import can be resumed.")
+
+
+class ImportStillRunning(DomainError):
+    message = _("A worker is still at this import; it cannot be resumed while it runs.")
+
+
+class ImportNotYours(DomainError):
+    message = _("Only the person who uploaded this file, or an admin, can resume it.")

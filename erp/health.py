@@ -78,10 +78,42 @@ def _heartbeat(name: str, key: str, ping: bool = False) -> Check:
     return Check(name, fresh, detail, seen)
 
 
+OUTBOX_LATE = timedelta(minutes=2)
+
+
+def check_outbox() -> Check:
+    """Follow-up work recorded by committed changes but not yet handed to the broker."""
+    from erp import outbox
+
+    try:
+        waiting = outbox.pending()
+    except Exception as exc:
+        return Check("Queued follow-up work", False, f"unknown: {exc}")
+    if not waiting["count"]:
+        return Check("Queued follow-up work", True, "everything recorded has been queued")
+    late = timezone.now() - waiting["oldest"] > OUTBOX_LATE
+    detail = f"{waiting['count']} task(s) recorded but not yet queued" + (
+        "; the oldest waits for Redis and the beat sweep" if late else ""
+    )
+    return Check("Queued follow-up work", not late, detail, waiting["oldest"])
+
+
 def run_checks() -> list[Check]:
+    redis_check = check_redis()
+    if not redis_check.ok:
+        # Asking a dead broker would only make the page wait (seconds per check).
+        unknown = "unknown while Redis is down (work waits in the outbox meanwhile)"
+        return [
+            check_database(),
+            redis_check,
+            check_outbox(),
+            Check("Celery worker", False, unknown),
+            Check("Celery beat", False, unknown),
+        ]
     return [
         check_database(),
-        check_redis(),
+        redis_check,
+        check_outbox(),
         _heartbeat("Celery worker", WORKER_KEY, ping=True),
         _heartbeat("Celery beat", BEAT_KEY),
     ]

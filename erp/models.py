@@ -185,3 +185,31 @@ class IdempotentRequest(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.path} ({self.key})"
+
+
+class OutboxMessage(models.Model):
+    """Follow-up work a transaction asks for, written in that transaction (erp.outbox).
+
+    Not tenant-owned: a beat task sweeps every tenant's unsent rows, and the rows hold only a
+    task name and ids (the tenant's among them), no business data; the task opens its
+    tenant's context itself."""
+
+    task = models.CharField(max_length=200)
+    args = models.JSONField(default=list)
+    kwargs = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["created_at"],
+                condition=models.Q(sent_at__isnull=True),
+                name="erp_outbox_unsent_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task}{tuple(self.args)}"

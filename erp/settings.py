@@ -213,6 +213,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Stockline <stockline@
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
 CELERY_TASK_ACKS_LATE = True
+# Nothing reads task results; storing them would only make publishing wait on Redis.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "stockline")
@@ -220,6 +222,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "erp.tasks.heartbeat_task", "schedule": 30.0},
+    "sweep-outbox": {"task": "erp.tasks.sweep_outbox_task", "schedule": 30.0},
     "forget-idempotent-requests": {
         "task": "erp.tasks.forget_idempotent_requests_task",
         "schedule": crontab(hour=3, minute=10),

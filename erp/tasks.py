@@ -18,6 +18,7 @@ __all__ = [
     "forget_sign_in_failures_task",
     "heartbeat_task",
     "run_import_task",
+    "sweep_outbox_task",
 ]
 
 WORKER_KEY = "heartbeat:worker"
@@ -59,3 +60,11 @@ def forget_idempotent_requests_for_task(tenant_id: int) -> int:
 
     with task_context(tenant_id) as tenant:
         return idempotency.forget_old(tenant=tenant)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_outbox_task() -> int:
+    """Every 30 seconds: queue follow-up work whose after-commit publish failed (erp.outbox)."""
+    from erp import outbox
+
+    return outbox.sweep()

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 
@@ -18,6 +19,25 @@ def _isolated_cache(settings):
     settings.CACHES = {
         "default": {**settings.CACHES["default"], "KEY_PREFIX": f"test-{uuid.uuid4().hex[:12]}"}
     }
+
+
+@pytest.fixture(autouse=True)
+def sent_tasks(request, monkeypatch):
+    """What the outbox hands to the broker, recorded as (task name, args) instead of sent:
+    tests run tasks themselves. Tests marked `real_broker` (the fault tests) send for real."""
+    sent: list[tuple[str, list]] = []
+    if request.node.get_closest_marker("real_broker") is None:
+        from erp import outbox
+
+        @contextlib.contextmanager
+        def no_broker():
+            yield None
+
+        monkeypatch.setattr(outbox, "_broker", no_broker)
+        monkeypatch.setattr(
+            outbox, "_send", lambda message, connection: sent.append((message.task, message.args))
+        )
+    return sent
 
 
 @pytest.fixture

@@ -39,6 +39,10 @@ class ImportJob(TenantModel):
     # The first checked rows as display strings, so the page shows them without re-checking.
     preview = models.JSONField(default=list, blank=True)
     message = models.TextField(blank=True)
+    # Set (and committed) by the worker as it takes the job up, before the long transaction:
+    # a job taken up whose worker holds no lock on it any more was interrupted (erp.imports.jobs).
+    taken_at = models.DateTimeField(null=True, blank=True)
+    taken_by = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

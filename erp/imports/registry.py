@@ -69,6 +69,10 @@ class Importer:
     def start_url_name(self) -> str:
         return f"{self.url_name}_start"
 
+    @property
+    def resume_url_name(self) -> str:
+        return f"{self.url_name}_resume"
+
     def count(self, n: int) -> str:
         return f"{n} {self.noun if n == 1 else self.noun_plural}"
 

@@ -9,16 +9,21 @@ it while that transaction is still open.
 
 from __future__ import annotations
 
-from django.core.cache import cache
-from django.db import transaction
-from django.utils import timezone
+import contextlib
+from datetime import timedelta
 
-from erp.errors import ImportNotReady
+from django.core.cache import cache
+from django.db import DatabaseError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from erp import jobs, outbox
+from erp.errors import ImportNotInterrupted, ImportNotReady, ImportNotYours, ImportStillRunning
 from erp.imports.models import ImportJob, ImportStatus
 from erp.imports.reading import Checked, check_text
 from erp.imports.registry import Importer, importer_for
 from erp.models import Tenant, User
-from erp.roles import require_role
+from erp.roles import Role, membership_for, require_role
 
 MAX_STORED_ERRORS = 1000
 PREVIEW_ROWS = 20
@@ -28,17 +33,43 @@ def progress_key(job_id: int) -> str:
     return f"import:{job_id}:progress"
 
 
+# A job queued this long without a worker taking it up may be re-queued by its owner.
+WAITING_TOO_LONG = timedelta(minutes=2)
+
+
 def _progress(job_id: int, phase: str, done: int, total: int) -> None:
-    cache.set(progress_key(job_id), {"phase": phase, "done": done, "total": total}, timeout=3600)
+    """Progress and heartbeat: the import runs in one transaction, so what it has done so far
+    can only be told outside the database. Redis being down only costs the progress bar."""
+    value = {"phase": phase, "done": done, "total": total, "at": timezone.now().isoformat()}
+    with contextlib.suppress(Exception):  # the import goes on without its progress bar
+        cache.set(progress_key(job_id), value, timeout=3600)
 
 
 def progress(job: ImportJob) -> dict:
-    """{"phase", "done", "total"} of a running job, from the cache the tasks write to."""
-    return cache.get(progress_key(job.pk)) or {
-        "phase": job.status,
-        "done": 0,
-        "total": job.row_count,
-    }
+    """{"phase", "done", "total", "at"} of a running job, from the cache the tasks write to."""
+    try:
+        value = cache.get(progress_key(job.pk))
+    except Exception:  # Redis down: the page shows the state without the progress bar
+        value = None
+    if value and value.get("at"):
+        value["at"] = parse_datetime(value["at"])
+    return value or {"phase": job.status, "done": 0, "total": job.row_count, "at": None}
+
+
+def liveness(job: ImportJob) -> str | None:
+    """For a job in progress: "running" (a worker holds it), "interrupted" (a worker took it
+    up and holds it no more: it died), or "waiting" (queued, not taken up yet)."""
+    if not job.in_progress:
+        return None
+    if jobs.running(jobs.IMPORT, job.pk):
+        return "running"
+    return "interrupted" if job.taken_at else "waiting"
+
+
+def may_resume(job: ImportJob, state: str | None) -> bool:
+    if state == "interrupted":
+        return True
+    return state == "waiting" and timezone.now() - job.created_at > WAITING_TOO_LONG
 
 
 def _check(importer: Importer, tenant: Tenant, job: ImportJob) -> Checked:
@@ -83,7 +114,7 @@ def create_import(*, tenant: Tenant, user: User, kind: str, filename: str, text:
     )
     from erp.imports.tasks import check_import_task
 
-    check_import_task.delay_on_commit(tenant.pk, job.pk)
+    outbox.enqueue(check_import_task, tenant.pk, job.pk)
     return job
 
 
@@ -120,11 +151,12 @@ def start_import(*, tenant: Tenant, user: User, job: ImportJob) -> ImportJob:
     if job.status != ImportStatus.READY:
         raise ImportNotReady(status=job.get_status_display().lower())
     job.status = ImportStatus.IMPORTING
-    job.save(update_fields=["status"])
+    job.taken_at, job.taken_by = None, ""
+    job.save(update_fields=["status", "taken_at", "taken_by"])
     _progress(job.pk, ImportStatus.IMPORTING, 0, job.row_count)
     from erp.imports.tasks import run_import_task
 
-    run_import_task.delay_on_commit(tenant.pk, job.pk)
+    outbox.enqueue(run_import_task, tenant.pk, job.pk)
     return job
 
 
@@ -160,6 +192,48 @@ def run_import(*, tenant: Tenant, job: ImportJob) -> ImportJob:
     job.finished_at = timezone.now()
     job.message = f"Imported {imported} {importer.noun}(s)."
     job.save()
+    return job
+
+
+def take(*, tenant: Tenant, job_id: int, worker: str) -> None:
+    """Record, committed at once, that `worker` has taken the job up (see `liveness`)."""
+    with transaction.atomic():
+        ImportJob.objects.filter(
+            tenant=tenant,
+            pk=job_id,
+            status__in=(ImportStatus.VALIDATING, ImportStatus.IMPORTING),
+        ).update(taken_at=timezone.now(), taken_by=worker[:200])
+
+
+@transaction.atomic
+def resume_import(*, tenant: Tenant, user: User, job: ImportJob) -> ImportJob:
+    """Queue an interrupted job (or one left waiting too long) again, from the first line:
+    an interrupted job wrote nothing, because checking and importing each run in one
+    transaction.
+
+    Raises `ImportNotYours` for anyone but its uploader or an admin, `ImportStillRunning`
+    while a worker holds it and `ImportNotInterrupted` for a job not in progress.
+    """
+    membership = membership_for(tenant=tenant, user=user)
+    if job.created_by_id != user.pk and (membership is None or membership.role != Role.ADMIN):
+        raise ImportNotYours()
+    try:
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update(nowait=True).get(tenant=tenant, pk=job.pk)
+    except DatabaseError:  # the worker's transaction holds the row
+        raise ImportStillRunning() from None
+    state = liveness(job)
+    if state == "running":
+        raise ImportStillRunning()
+    if not may_resume(job, state):
+        raise ImportNotInterrupted(status=job.get_status_display().lower())
+    job.taken_at, job.taken_by = None, ""
+    job.message = ""
+    job.save(update_fields=["taken_at", "taken_by", "message"])
+    from erp.imports.tasks import check_import_task, run_import_task
+
+    task = check_import_task if job.status == ImportStatus.VALIDATING else run_import_task
+    outbox.enqueue(task, tenant.pk, job.pk)
     return job
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import socket
+
 from celery import shared_task
 from django.db import OperationalError
 
+from erp import jobs
 from erp.imports import services
 from erp.imports.models import ImportJob
 from erp.tenancy import task_context
@@ -25,7 +28,16 @@ def run_import_task(self, tenant_id: int, job_id: int) -> None:
 
 
 def _run(step, tenant_id: int, job_id: int) -> None:
+    with jobs.holding(jobs.IMPORT, job_id) as mine:
+        if not mine:
+            return  # a redelivery while another worker runs the job: that one finishes it
+        _step(step, tenant_id, job_id)
+
+
+def _step(step, tenant_id: int, job_id: int) -> None:
     try:
+        with task_context(tenant_id) as tenant:
+            services.take(tenant=tenant, job_id=job_id, worker=socket.gethostname())
         with task_context(tenant_id) as tenant:
             job = ImportJob.objects.get(tenant=tenant, pk=job_id)
             step(tenant=tenant, job=job)

@@ -30,4 +30,10 @@ def import_urls(kind: str, *, prefix: str) -> list[URLPattern]:
             kwargs,
             name=f"{name}_start",
         ),
+        path(
+            f"{prefix}<int:pk>/resume/",
+            require_POST(guard(views.resume)),
+            kwargs,
+            name=f"{name}_resume",
+        ),
     ]

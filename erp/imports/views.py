@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from erp.errors import DomainError
+from erp.idempotency import idempotent
 from erp.imports import selectors, services
 from erp.imports.forms import ImportUploadForm
 from erp.imports.registry import importer_for
@@ -47,8 +48,11 @@ def detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     )
     progress = services.progress(job)
     total = progress.get("total") or 0
+    state = services.liveness(job)
     context = {
         "job": job,
+        "liveness": state,
+        "may_resume": services.may_resume(job, state),
         "importer": importer,
         "progress": progress,
         "percent": int(100 * progress.get("done", 0) / total) if total else 0,
@@ -70,4 +74,21 @@ def start(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         services.start_import(tenant=request.tenant, user=request.user, job=job)
     except DomainError as exc:
         messages.error(request, str(exc))
+    return redirect(importer.detail_url_name, job.pk)
+
+
+@idempotent
+def resume(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    importer = importer_for(kind)
+    job = get_object_or_404(
+        selectors.import_jobs(tenant=request.tenant, kind=kind).defer("content"), pk=pk
+    )
+    try:
+        services.resume_import(tenant=request.tenant, user=request.user, job=job)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, "Queued again. Nothing had been written; it runs again from the first line."
+        )
     return redirect(importer.detail_url_name, job.pk)

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from erp import outbox
 from erp.errors import DomainError
 from erp.models import Tenant, User
 from erp.roles import Role, require_role
@@ -29,7 +30,7 @@ def queue_allocation(*, tenant: Tenant, user: User) -> None:
     require_role(tenant=tenant, user=user, roles=ALLOCATORS)
     from orders.tasks import allocate_task
 
-    allocate_task.delay_on_commit(tenant.pk)
+    outbox.enqueue(allocate_task, tenant.pk)
 
 
 @transaction.atomic

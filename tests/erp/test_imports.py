@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
 from erp.errors import ImportNotReady
 from erp.imports import Column, Importer, PreviewColumn, importer_for, register, registry
@@ -132,7 +133,13 @@ def test_ready_job_keeps_a_preview_and_imports_once(tenant_a, planner):
     with tenant_context(tenant_a):
         job.refresh_from_db()
     assert (job.status, job.imported_count, job.message) == ("done", 2, "Imported 2 thing(s).")
-    assert imports.progress(job) == {"phase": "importing", "done": 2, "total": 2}
+    shown = imports.progress(job)
+    assert {k: shown[k] for k in ("phase", "done", "total")} == {
+        "phase": "importing",
+        "done": 2,
+        "total": 2,
+    }
+    assert shown["at"] <= timezone.now()  # the heartbeat: when the worker last reported
 
 
 def test_error_report_is_capped_but_counts_every_bad_line(tenant_a, planner):

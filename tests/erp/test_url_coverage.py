@@ -252,6 +252,7 @@ OBJECT_URLS: dict[str, Callable] = {
     },
     "inventory:bin_import_detail": lambda t: {"pk": _import_job(t).pk},
     "inventory:bin_import_start": lambda t: {"pk": _import_job(t).pk},
+    "inventory:bin_import_resume": lambda t: {"pk": _import_job(t).pk},
     "inventory:item_detail": lambda t: {"pk": ItemFactory(tenant=t).pk},
     "inventory:item_edit": lambda t: {"pk": ItemFactory(tenant=t).pk},
     "inventory:unit_create": lambda t: {"pk": ItemFactory(tenant=t).pk},
@@ -259,6 +260,7 @@ OBJECT_URLS: dict[str, Callable] = {
     "inventory:unit_remove": lambda t: {"pk": ItemUnitFactory(item=ItemFactory(tenant=t)).pk},
     "inventory:item_import_detail": lambda t: {"pk": _import_job(t, "inventory.items").pk},
     "inventory:item_import_start": lambda t: {"pk": _import_job(t, "inventory.items").pk},
+    "inventory:item_import_resume": lambda t: {"pk": _import_job(t, "inventory.items").pk},
     "inventory:adjustment_detail": lambda t: {"pk": _adjustment(t).pk},
     "inventory:adjustment_decide": lambda t: {"pk": _adjustment(t).pk},
     "inventory:transaction_detail": lambda t: {
@@ -273,10 +275,16 @@ OBJECT_URLS: dict[str, Callable] = {
         "pk": _import_job(t, "purchasing.suppliers").pk
     },
     "purchasing:supplier_import_start": lambda t: {"pk": _import_job(t, "purchasing.suppliers").pk},
+    "purchasing:supplier_import_resume": lambda t: {
+        "pk": _import_job(t, "purchasing.suppliers").pk
+    },
     "purchasing:supplier_item_import_detail": lambda t: {
         "pk": _import_job(t, "purchasing.supplier_items").pk
     },
     "purchasing:supplier_item_import_start": lambda t: {
+        "pk": _import_job(t, "purchasing.supplier_items").pk
+    },
+    "purchasing:supplier_item_import_resume": lambda t: {
         "pk": _import_job(t, "purchasing.supplier_items").pk
     },
     "purchasing:supplier_item_edit": lambda t: {"pk": _supplier_item(t).pk},
@@ -301,6 +309,7 @@ OBJECT_URLS: dict[str, Callable] = {
     "orders:ship_to_edit": lambda t: {"pk": _ship_to(t).pk},
     "orders:customer_import_detail": lambda t: {"pk": _import_job(t, "orders.customers").pk},
     "orders:customer_import_start": lambda t: {"pk": _import_job(t, "orders.customers").pk},
+    "orders:customer_import_resume": lambda t: {"pk": _import_job(t, "orders.customers").pk},
     "orders:order_detail": lambda t: {"pk": _sales_order(t)[0].pk},
     "orders:order_add_line": lambda t: {"pk": _sales_order(t)[0].pk},
     "orders:order_line_check": lambda t: {"pk": _sales_order(t)[0].pk},
@@ -337,22 +346,27 @@ POST_ONLY = {
     "inventory:switch_site",
     "inventory:bin_labels",
     "inventory:bin_import_start",
+    "inventory:bin_import_resume",
     "inventory:adjustment_decide",
     "inventory:transaction_reverse",
     "purchasing:order_add_line",
     "purchasing:order_action",
     "purchasing:order_remove_line",
     "purchasing:supplier_import_start",
+    "purchasing:supplier_import_resume",
     "purchasing:supplier_item_import_start",
+    "purchasing:supplier_item_import_resume",
     "purchasing:price_break_add",
     "purchasing:price_break_remove",
     "inventory:item_import_start",
+    "inventory:item_import_resume",
     "warehouse:short_close",
     "warehouse:pick_take_over",
     "warehouse:pick_start",
     "warehouse:discrepancy_resolve",
     "warehouse:qc_inspect",
     "orders:customer_import_start",
+    "orders:customer_import_resume",
     "orders:order_add_line",
     "orders:order_remove_line",
     "orders:order_action",

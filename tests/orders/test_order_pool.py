@@ -68,15 +68,12 @@ def test_the_pool_filters_by_priority_carrier_route_and_promise(shop):
 
 
 def test_run_allocation_queues_the_task_after_commit_and_says_so(
-    shop, django_capture_on_commit_callbacks, monkeypatch
+    shop, django_capture_on_commit_callbacks, sent_tasks
 ):
-    sent = []
-    # The broker is outside the process: record what would be sent to it.
-    monkeypatch.setattr(allocate_task, "delay", lambda *args: sent.append(args))
     order = shop.order("3", confirm=True)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         response = shop.client.post(reverse("orders:pool_allocate"), follow=True)
-    assert len(callbacks) == 1 and sent == [(shop.tenant.pk,)]
+    assert len(callbacks) == 1 and sent_tasks == [(allocate_task.name, [shop.tenant.pk])]
     assert b"Allocation queued for every open order" in response.content
     allocate_task(shop.tenant.pk)  # what the worker then runs
     assert _status(shop, order) == "allocated"

@@ -17,6 +17,7 @@ from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from erp import outbox
 from erp.errors import DomainError, InvalidTransition
 from erp.models import Tenant, User
 from erp.roles import Role, require_role
@@ -252,7 +253,7 @@ def complete(
     # The goods are pickable now: let waiting backorders of the item have them.
     from orders.tasks import allocate_task
 
-    allocate_task.delay_on_commit(tenant.pk, [task.item_id])
+    outbox.enqueue(allocate_task, tenant.pk, [task.item_id])
     task.override_reason = (
         override_reason.strip()[:200] if location.pk != task.suggested_location_id else ""
     )

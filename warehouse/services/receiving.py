@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from erp import outbox
 from erp.models import Tenant, User
 from erp.numbers import plain
 from erp.roles import Role, require_role
@@ -368,7 +369,7 @@ def receive(
         _refresh_order_status(tenant, order)
     from warehouse.tasks import offer_receipt_to_demand_task
 
-    offer_receipt_to_demand_task.delay_on_commit(tenant.pk, receipt.pk)
+    outbox.enqueue(offer_receipt_to_demand_task, tenant.pk, receipt.pk)
     return receipt
 
 
