@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.http import HttpResponse
+from django.template.loader import render_to_string
 
 from erp.tenancy import switch, tenant_context
 
@@ -23,6 +25,19 @@ class TenantMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        try:
+            return self._call(request)
+        except (OperationalError, InterfaceError):  # before or after the view: no connection
+            return database_unreachable(request)
+
+    def process_exception(self, request, exception):
+        """A view whose connection died (database restarted, network cut) answers 503 and
+        rolls back, rather than a 500 that reads like a bug."""
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return database_unreachable(request)
+        return None
+
+    def _call(self, request):
         request.tenant = None
         request.membership = None
         request.memberships = []
@@ -51,3 +66,9 @@ class TenantMiddleware:
             if response.status_code >= 500:
                 transaction.set_rollback(True)
         return response
+
+
+def database_unreachable(request) -> HttpResponse:
+    """Rendered without the request's context processors: they would query the database."""
+    body = render_to_string("503.html", {"method": request.method, "path": request.path})
+    return HttpResponse(body, status=503, headers={"Retry-After": "5"})
