@@ -37,3 +37,7 @@ class InvalidTransition(DomainError):
 
 class ImportNotReady(DomainError):
     message = _("This import is {status}; only a checked file without errors can be imported.")
+
+
+class AlreadyMember(DomainError):
+    message = _("{email} is already a member of {tenant}.")
