@@ -49,3 +49,7 @@ class ImportStillRunning(DomainError):
 
 class ImportNotYours(DomainError):
     message = _("Only the person who uploaded this file, or an admin, can resume it.")
+
+
+class AlreadyMember(DomainError):
+    message = _("{email} is already a member of {tenant}.")

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from erp import throttle
+from erp.parsing import MAX_ID
 from erp.roles import Role
 
 
@@ -66,6 +67,11 @@ class AddMemberForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address"))
     full_name = forms.CharField(label=_("Full name"), max_length=150, required=False)
     role = forms.ChoiceField(choices=Role.choices)
+
+
+class AnswerInvitationForm(forms.Form):
+    invitation = forms.IntegerField(min_value=1, max_value=MAX_ID)
+    answer = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
 
 
 class MembershipForm(forms.Form):

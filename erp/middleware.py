@@ -56,7 +56,9 @@ class TenantMiddleware:
             wanted = request.session.get(SESSION_KEY)
             active = next((m for m in memberships if m.tenant_id == wanted), None)
             if active is None and memberships:
-                active = memberships[0]
+                # Until the user switches, they work where they joined first: joining another
+                # tenant (accepting an invitation) never moves where they land on signing in.
+                active = min(memberships, key=lambda m: (m.created_at, m.pk))
             if active is not None:
                 request.membership = active
                 request.tenant = active.tenant

@@ -13,7 +13,17 @@ from erp.formats import DEFAULT_CURRENCY, DateFormat, validate_time_zone
 from erp.imports.models import ImportJob, ImportStatus  # the import framework's own package
 from erp.roles import Role
 
-__all__ = ["ImportJob", "ImportStatus", "Membership", "PaperSize", "Tenant", "User", "UserManager"]
+__all__ = [
+    "ImportJob",
+    "ImportStatus",
+    "Invitation",
+    "InvitationStatus",
+    "Membership",
+    "PaperSize",
+    "Tenant",
+    "User",
+    "UserManager",
+]
 
 
 class UserManager(BaseUserManager):
@@ -139,6 +149,72 @@ class Membership(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.get_role_display()}) in {self.tenant}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REVOKED = "revoked", _("Withdrawn")
+    EXPIRED = "expired", _("Expired")
+
+
+class Invitation(TenantModel):
+    """A role in a tenant offered to a user who already has an account (erp.invitations).
+
+    No membership exists until the user, signed in as themselves, accepts. Only a hash of the
+    link's token is kept, so a copy of this table cannot be used to accept on anyone's behalf.
+    A pending invitation past `expires_at` is expired whether or not its status says so yet.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    status = models.CharField(
+        max_length=10, choices=InvitationStatus.choices, default=InvitationStatus.PENDING
+    )
+    token_hash = models.CharField(max_length=64)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords(excluded_fields=["token_hash"])
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # Inviting again while one is pending renews that one instead of adding another.
+            models.UniqueConstraint(
+                fields=["tenant", "user"],
+                condition=models.Q(status="pending"),
+                name="erp_invitation_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]),
+                name="erp_invitation_role_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=InvitationStatus.values),
+                name="erp_invitation_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="pending") | models.Q(closed_at__isnull=False),
+                name="erp_invitation_closed_at_when_closed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} invited as {self.get_role_display()} to {self.tenant}"
+
+    @property
+    def state(self) -> str:
+        if self.status == InvitationStatus.PENDING and self.expires_at <= timezone.now():
+            return InvitationStatus.EXPIRED
+        return self.status
+
+    def get_state_display(self) -> str:
+        return InvitationStatus(self.state).label
 
 
 class SignInFailure(models.Model):

@@ -57,6 +57,22 @@ def any_member(view: Callable) -> Callable:
     return roles_required(*Role)(view)
 
 
+def signed_in(view: Callable) -> Callable:
+    """Allow any signed-in user, member of some tenant or of none (answering invitations is
+    how a user without a membership gets one). Anonymous users are sent to sign in."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            from django.contrib.auth.views import redirect_to_login
+
+            return redirect_to_login(request.get_full_path())
+        return view(request, *args, **kwargs)
+
+    wrapper.allowed_roles = ALL_ROLES
+    return wrapper
+
+
 def public(view: Callable) -> Callable:
     """Mark a view as open to anonymous visitors (sign-in, password reset)."""
     view.allowed_roles = None

@@ -13,13 +13,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext_lazy as _
 
+from erp import invitations
 from erp.errors import DomainError
-from erp.models import Membership, Tenant, User
+from erp.models import Invitation, Membership, Tenant, User
 from erp.roles import Role, require_role
-
-
-class AlreadyMember(DomainError):
-    message = _("{email} is already a member of {tenant}.")
 
 
 class LastAdmin(DomainError):
@@ -43,23 +40,25 @@ def _send_set_password_email(member: User) -> None:
 
 
 @transaction.atomic
-def add_member(*, tenant: Tenant, user: User, email: str, full_name: str, role: Role) -> Membership:
-    """Give `email` a membership with `role` in `tenant`, creating the user when new.
+def add_member(
+    *, tenant: Tenant, user: User, email: str, full_name: str, role: Role
+) -> Membership | Invitation:
+    """Give `email` the `role` in `tenant`: a membership for a new address, an invitation for
+    an address that already has an account.
 
-    A new user gets an e-mail (after commit) with a link to choose a password.
+    A new user gets an e-mail (after commit) with a link to choose a password. An existing
+    user belongs to whoever already works with them: they are only invited (erp.invitations)
+    and become a member when they accept, so no admin can put them in a tenant unasked.
     Raises `RoleRequired` unless `user` is an admin, `AlreadyMember` on a repeat.
     """
     require_role(tenant=tenant, user=user, roles=[Role.ADMIN])
     email = email.strip().lower()
-    member = User.objects.filter(email__iexact=email).first()
-    created = member is None
-    if created:
-        member = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
-    elif Membership.objects.filter(tenant=tenant, user=member).exists():
-        raise AlreadyMember(email=email, tenant=tenant.name)
+    existing = User.objects.filter(email__iexact=email).first()
+    if existing is not None:
+        return invitations.invite(tenant=tenant, user=user, invitee=existing, role=role)
+    member = User.objects.create_user(email=email, password=None, full_name=full_name.strip())
     membership = Membership.objects.create(tenant=tenant, user=member, role=role)
-    if created:
-        transaction.on_commit(lambda: _send_set_password_email(member))
+    transaction.on_commit(lambda: _send_set_password_email(member))
     return membership
 
 

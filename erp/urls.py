@@ -6,6 +6,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("accounts/", include("erp.views.accounts")),
     path("tenant/switch/", home.switch_tenant, name="switch_tenant"),
+    path("invitations/", include("erp.views.invitations")),
     path("settings/organisation/", organisation.organisation, name="organisation"),
     path("settings/users/", include("erp.views.users")),
     path("settings/health/", system.health, name="health"),

@@ -8,7 +8,8 @@ from decimal import Decimal
 import factory
 from factory.django import DjangoModelFactory
 
-from erp.models import Membership, Tenant, User
+from erp.invitations import VALID_FOR, hash_token
+from erp.models import Invitation, Membership, Tenant, User
 from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory.models import Bin, BinType, Item, ItemUnit, Lot, SerialNumber, Site, Zone, ZoneType
@@ -57,6 +58,23 @@ class MembershipFactory(TenantOwnedFactory):
     tenant = factory.SubFactory(TenantFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.ADMIN
+
+
+class InvitationFactory(TenantOwnedFactory):
+    """A pending invitation; its link's token is `token` (only the hash is stored)."""
+
+    class Meta:
+        model = Invitation
+
+    class Params:
+        token = factory.Sequence(lambda n: f"invitation-token-{n}")
+
+    tenant = factory.SubFactory(TenantFactory)
+    user = factory.SubFactory(UserFactory)
+    role = Role.PLANNER
+    invited_by = None
+    token_hash = factory.LazyAttribute(lambda o: hash_token(o.token))
+    expires_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC) + VALID_FOR)
 
 
 class SiteFactory(TenantOwnedFactory):

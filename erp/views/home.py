@@ -1,20 +1,29 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from erp import selectors
 from erp.forms import SwitchTenantForm
 from erp.middleware import SESSION_KEY
 from erp.navigation import menu_for
-from erp.roles import any_member
+from erp.roles import any_member, signed_in
 
 
-@any_member
+@signed_in
 def home(request: HttpRequest) -> HttpResponse:
+    waiting = list(selectors.invitations_waiting_for(user=request.user))
+    if request.membership is None:
+        # A user invited while a member of nothing answers first; there is no dashboard yet.
+        if waiting:
+            return redirect("invitations:list")
+        raise PermissionDenied(_("You have no active membership in any organisation."))
     sections = menu_for(request.membership.role, request.path)
-    return render(request, "erp/home.html", {"sections": sections})
+    return render(request, "erp/home.html", {"sections": sections, "invitations": waiting})
 
 
 @require_POST

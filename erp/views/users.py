@@ -7,12 +7,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path
+from django.views.decorators.http import require_POST
 
-from erp import selectors, services
+from erp import invitations, selectors, services
 from erp.errors import DomainError
 from erp.forms import AddMemberForm, MembershipForm
 from erp.history import changes
-from erp.models import Membership
+from erp.idempotency import idempotent
+from erp.models import Invitation, Membership
 from erp.roles import Role, roles_required
 from erp.tables import Column, build_table, table_response
 
@@ -56,24 +58,35 @@ def user_list(request: HttpRequest) -> HttpResponse:
         row_template="erp/users/_row.html",
         default_sort="user__email",
     )
-    return table_response(request, template="erp/users/list.html", table=table)
+    return table_response(
+        request,
+        template="erp/users/list.html",
+        table=table,
+        context={"invitations": list(selectors.pending_invitations(tenant=request.tenant))},
+    )
 
 
 @roles_required(Role.ADMIN)
+@idempotent
 def user_add(request: HttpRequest) -> HttpResponse:
     form = AddMemberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.add_member(
+            added = services.add_member(
                 tenant=request.tenant, user=request.user, **form.cleaned_data
             )
         except DomainError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(
-                request, f"{membership.user.email} added as {membership.get_role_display()}."
-            )
-            return redirect("users:detail", membership.pk)
+            if isinstance(added, Invitation):
+                messages.success(
+                    request,
+                    f"{added.user.email} already has a Stockline account: they were invited as "
+                    f"{added.get_role_display()} and become a member when they accept.",
+                )
+                return redirect("users:list")
+            messages.success(request, f"{added.user.email} added as {added.get_role_display()}.")
+            return redirect("users:detail", added.pk)
     return render(request, "erp/users/add.html", {"form": form}, status=422 if form.errors else 200)
 
 
@@ -101,8 +114,23 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_POST
+@roles_required(Role.ADMIN)
+@idempotent
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(selectors.invitations(tenant=request.tenant), pk=pk)
+    try:
+        invitations.revoke(tenant=request.tenant, user=request.user, invitation=invitation)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"The invitation to {invitation.user.email} was withdrawn.")
+    return redirect("users:list")
+
+
 urlpatterns = [
     path("", user_list, name="list"),
     path("add/", user_add, name="add"),
     path("<int:pk>/", user_detail, name="detail"),
+    path("invitations/<int:pk>/revoke/", invitation_revoke, name="invitation_revoke"),
 ]

@@ -14,6 +14,7 @@ from erp.tenancy import tenant_context
 from tests.factories import (
     BinFactory,
     CustomerFactory,
+    InvitationFactory,
     ItemFactory,
     ItemUnitFactory,
     MembershipFactory,
@@ -241,6 +242,7 @@ def _open_carton(tenant):
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
 OBJECT_URLS: dict[str, Callable] = {
     "users:detail": lambda t: {"pk": MembershipFactory(tenant=t).pk},
+    "users:invitation_revoke": lambda t: {"pk": InvitationFactory(tenant=t).pk},
     "inventory:site_detail": lambda t: {"pk": SiteFactory(tenant=t).pk},
     "inventory:member_site": lambda t: {"pk": MembershipFactory(tenant=t).pk},
     "inventory:zone_detail": lambda t: {"pk": ZoneFactory(site=SiteFactory(tenant=t)).pk},
@@ -338,11 +340,16 @@ OBJECT_URLS: dict[str, Callable] = {
     },
 }
 # Public pages that need arguments, and what to pass.
-PUBLIC_WITH_ARGS = {"accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"}}
+PUBLIC_WITH_ARGS = {
+    "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+    "invitations:open": {"token": "not-a-token"},
+}
 # Views that only accept POST (GET answers 405).
 POST_ONLY = {
     "accounts:logout",
     "switch_tenant",
+    "invitations:answer",
+    "users:invitation_revoke",
     "inventory:switch_site",
     "inventory:bin_labels",
     "inventory:bin_import_start",
