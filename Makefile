@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 DEMO_ARGS ?=
 
-.PHONY: demo test install stop status lint format bench bench-ledger clean
+.PHONY: demo test test-faults install stop status lint format bench bench-ledger clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ demo: install
 
 test: install
 	exec $(PY) -m erp.run test $(ARGS)
+
+# Only the fault tests (also the last stage of `make test`), on servers of their own.
+test-faults: install
+	exec $(PY) -m erp.run faults $(ARGS)
 
 stop:
 	$(PY) -m erp.embedded stop

@@ -3,6 +3,7 @@
     python -m erp.run demo   # servers, migrations, demo data, web + worker + beat; Ctrl-C stops all
     python -m erp.run demo --no-data   # the same on an empty database
     python -m erp.run test [pytest args]   # servers, lint and checks, the whole suite
+    python -m erp.run faults   # only the fault tests, on servers of their own
 
 Embedded PostgreSQL/Redis are started only where `DATABASE_URL`/`REDIS_URL` are unset, and
 stopped at the end only if this run started them.
@@ -196,7 +197,12 @@ def test(pytest_args: list[str]) -> int:
         # would pin one worker); tests that share a costly fixture stay together through
         # `@pytest.mark.xdist_group`.
         _run([PY, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *pytest_args], env)
-        print(f"    tests {time.monotonic() - t:.1f}s, whole run {time.monotonic() - began:.1f}s")
+        print(f"    tests {time.monotonic() - t:.1f}s")
+        if not pytest_args:  # a chosen subset (make test ARGS=...) skips the fault stage
+            t = _step("Fault tests: Redis stopped, worker killed, PostgreSQL restarted")
+            _run([PY, "-m", "erp.run", "faults"], os.environ.copy())
+            print(f"    {time.monotonic() - t:.1f}s")
+        print(f"    whole run {time.monotonic() - began:.1f}s")
         return 0
     except subprocess.CalledProcessError as exc:
         print(f"\nFAILED: {' '.join(map(str, exc.cmd))}", file=sys.stderr)
@@ -205,12 +211,48 @@ def test(pytest_args: list[str]) -> int:
         embedded.stop(started)
 
 
+FAULT_DATA_DIR = BASE_DIR / ".data" / "faults"
+
+
+def faults(pytest_args: list[str]) -> int:
+    """Run tests/faults on a PostgreSQL and a Redis of their own, whatever DATABASE_URL and
+    REDIS_URL say: the tests stop and restart both, which would break anyone sharing them."""
+    if os.environ.get("STOCKLINE_DATA_DIR") != str(FAULT_DATA_DIR):
+        # erp.embedded reads its folder at import: start again in a process that has it.
+        env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+        env.update(STOCKLINE_DATA_DIR=str(FAULT_DATA_DIR), STOCKLINE_REDIS_PORT="6395")
+        return subprocess.run([PY, "-m", "erp.run", "faults", *pytest_args], env=env).returncode
+    started = embedded.start()
+    env = {
+        **os.environ,
+        **started.env,
+        "DJANGO_SETTINGS_MODULE": "erp.settings",
+        "STOCKLINE_TESTING": "true",
+        "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
+        "STOCKLINE_FAULT_SERVERS": "1",
+        "CELERY_QUEUE": "stockline-faults",
+    }
+    env.pop("DEBUG", None)
+    try:
+        _run([PY, "-m", "pytest", "-p", "no:xdist", "tests/faults", *pytest_args], env)
+        return 0
+    except subprocess.CalledProcessError as exc:
+        return exc.returncode or 1
+    finally:
+        embedded.stop(started)
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) < 2 or argv[1] not in {"demo", "test"}:
-        print("usage: python -m erp.run demo [--no-data] | test [pytest args]", file=sys.stderr)
+    if len(argv) < 2 or argv[1] not in {"demo", "test", "faults"}:
+        print(
+            "usage: python -m erp.run demo [--no-data] | test [pytest args] | faults",
+            file=sys.stderr,
+        )
         return 2
     if argv[1] == "demo":
         return demo(os.environ.get("PORT", "8000"), load_data="--no-data" not in argv[2:])
+    if argv[1] == "faults":
+        return faults(argv[2:])
     return test(argv[2:])
 
 
