@@ -147,3 +147,22 @@ def test_another_tenants_reversal_request_is_not_found(client, tenant_a, tenant_
         ).status_code
         == 404
     )
+
+
+def test_the_pending_reversal_is_listed_for_review_and_named_on_the_transaction(
+    client, tenant_a, receipt
+):
+    txn, _, _ = receipt
+    client.force_login(member(tenant_a, Role.SUPERVISOR))
+    _reverse(client, txn)
+    client.force_login(member(tenant_a, Role.SUPERVISOR))
+    listing = client.get(reverse("inventory:adjustment_list"), {"state": "pending"})
+    assert listing.status_code == 200
+    assert (
+        f'Reversal of <a href="{reverse("inventory:transaction_detail", args=[txn.pk])}">'.encode()
+        in listing.content
+    )
+    assert b">Review</a>" in listing.content
+    detail = client.get(reverse("inventory:transaction_detail", args=[txn.pk]))
+    assert b"waits for another supervisor's approval" in detail.content
+    assert b"Reverse this transaction" not in detail.content
