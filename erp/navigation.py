@@ -125,6 +125,7 @@ NAV: list[NavItem] = [
     NavItem(_("Sales"), _("Customer import"), "orders:customer_import", SALES_EDITORS),
     NavItem(_("Settings"), _("Organisation"), "organisation", frozenset({A})),
     NavItem(_("Settings"), _("Inventory settings"), "inventory:inventory_settings", frozenset({A})),
+    NavItem(_("Settings"), _("Purchasing"), "purchasing:purchasing_settings", frozenset({A})),
     NavItem(_("Settings"), _("Receiving policy"), "warehouse:receiving_settings", frozenset({A})),
     NavItem(_("Settings"), _("Putaway rules"), "warehouse:rule_list", frozenset({A})),
     NavItem(_("Settings"), _("Shipping"), "warehouse:shipping_settings", frozenset({A})),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from decimal import Decimal
 
+from django.utils import timezone
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -18,6 +19,14 @@ from purchasing.models import PurchaseOrder, PurchaseOrderLine
 
 def _money(value: Decimal) -> str:
     return f"{value:,.2f}"
+
+
+def _approval(order: PurchaseOrder) -> list:
+    """Who approved the order and when (the supplier and the auditor both ask)."""
+    if order.approved_by is None:
+        return [pdf.Bold("Not approved yet")]
+    day = timezone.localtime(order.approved_at)
+    return [pdf.Bold("Approved by"), f" {order.approved_by.get_full_name()} on {day:%Y-%m-%d}"]
 
 
 def purchase_order_pdf(
@@ -49,7 +58,8 @@ def purchase_order_pdf(
                                pdf.Bold("Expected"), f" {order.expected_date:%Y-%m-%d}", pdf.LINE_BREAK,
                                pdf.Bold("Currency"), f" {order.currency}", style=normal),
                  pdf.paragraph(pdf.Bold("Status"), f" {order.get_status_display()}", pdf.LINE_BREAK,
-                               pdf.Bold("Your reference"), f" {order.supplier_reference or '—'}", style=normal)],
+                               pdf.Bold("Your reference"), f" {order.supplier_reference or '—'}", pdf.LINE_BREAK,
+                               *_approval(order), style=normal)],
             ],
             widths=[text_width / 2, text_width / 2],
         ),

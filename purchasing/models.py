@@ -159,6 +159,7 @@ class PriceBreak(TenantModel):
 class PurchasingSettings(TenantModel):
     approval_threshold = models.DecimalField(
         _("approval threshold"), max_digits=18, decimal_places=2, default=Decimal("5000.00"),
+        validators=[MinValueValidator(0)],
         help_text=_("Orders worth more need approval by someone other than their creator."),
     )  # fmt: skip
     history = HistoricalRecords()
@@ -166,7 +167,11 @@ class PurchasingSettings(TenantModel):
     class Meta:
         verbose_name_plural = "purchasing settings"
         constraints = [
-            models.UniqueConstraint(fields=["tenant"], name="purchasing_settings_one_per_tenant")
+            models.UniqueConstraint(fields=["tenant"], name="purchasing_settings_one_per_tenant"),
+            models.CheckConstraint(
+                condition=models.Q(approval_threshold__gte=0),
+                name="purchasing_settings_threshold_not_negative",
+            ),
         ]
 
 
@@ -215,6 +220,12 @@ class PurchaseOrder(TenantModel):
             models.CheckConstraint(
                 condition=models.Q(status__in=OrderStatus.values),
                 name="purchasing_order_status_valid",
+            ),
+            # Nothing reaches the supplier unapproved, whichever code path set the status.
+            models.CheckConstraint(
+                condition=models.Q(status__in=["draft", "cancelled"])
+                | models.Q(approved_by__isnull=False, approved_at__isnull=False),
+                name="purchasing_order_approved_has_approver",
             ),
         ]
 

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from erp.imports.urls import import_urls
-from purchasing.views import orders, supplier_items, suppliers
+from purchasing.views import orders, settings, supplier_items, suppliers
 from purchasing.views.lookups import supplier_lookup
 
 app_name = "purchasing"
@@ -25,6 +25,7 @@ urlpatterns = [
         supplier_items.price_break_remove,
         name="price_break_remove",
     ),
+    path("settings/", settings.purchasing_settings, name="purchasing_settings"),
     path("orders/", orders.order_list, name="order_list"),
     path("orders/new/", orders.order_create, name="order_create"),
     path("orders/<int:pk>/", orders.order_detail, name="order_detail"),

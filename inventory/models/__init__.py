@@ -1,4 +1,10 @@
-from inventory.models.adjustments import Adjustment, AdjustmentState, InventorySettings, ReasonCode
+from inventory.models.adjustments import (
+    Adjustment,
+    AdjustmentKind,
+    AdjustmentState,
+    InventorySettings,
+    ReasonCode,
+)
 from inventory.models.items import (
     AbcClass,
     CostingMethod,
@@ -25,7 +31,7 @@ from inventory.models.ledger import (
 from inventory.models.locations import Bin, BinType, DefaultSite, Site, Zone, ZoneType
 
 __all__ = [
-    "AbcClass", "Adjustment", "AdjustmentState", "Bin", "BinType", "CostLayer",
+    "AbcClass", "Adjustment", "AdjustmentKind", "AdjustmentState", "Bin", "BinType", "CostLayer",
     "CostingMethod", "DefaultSite", "InventorySettings", "Item", "ItemUnit", "Location", "LocationKind", "Lot",
     "Projection", "ProjectionKind", "ReasonCode", "Reservation", "SerialNumber", "Site",
     "StockBalance", "StockEntry", "StockStatus", "StockTransaction", "Tracking",

@@ -55,11 +55,26 @@ class AdjustmentState(models.TextChoices):
     REJECTED = "rejected", _("Rejected")
 
 
-class Adjustment(TenantModel):
-    """A request to add or remove stock in a bin. Posts at once under the threshold."""
+class AdjustmentKind(models.TextChoices):
+    ADJUSTMENT = "adjustment", _("Adjustment")
+    REVERSAL = "reversal", _("Reversal")
 
-    item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="+")
-    location = TenantForeignKey(Location, on_delete=models.PROTECT, related_name="+")
+
+class Adjustment(TenantModel):
+    """A request to add or remove stock in a bin, or to reverse a posted transaction. Posts
+    at once within the threshold; above it a second person approves it, so both kinds share
+    one approval queue."""
+
+    kind = models.CharField(
+        max_length=20, choices=AdjustmentKind.choices, default=AdjustmentKind.ADJUSTMENT
+    )
+    reverses = TenantForeignKey(
+        StockTransaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    item = TenantForeignKey(Item, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    location = TenantForeignKey(
+        Location, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     lot = TenantForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     serial = TenantForeignKey(
         SerialNumber, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -70,10 +85,12 @@ class Adjustment(TenantModel):
     quantity = models.DecimalField(
         max_digits=18,
         decimal_places=4,
+        null=True,
+        blank=True,
         help_text=_("Signed, base unit: + adds stock, - removes it"),
     )
     estimated_value = models.DecimalField(max_digits=18, decimal_places=4)
-    reason_code = models.CharField(max_length=20, choices=ReasonCode.choices)
+    reason_code = models.CharField(max_length=20, choices=ReasonCode.choices, blank=True)
     note = models.CharField(max_length=300, blank=True)
     state = models.CharField(
         max_length=20, choices=AdjustmentState.choices, default=AdjustmentState.PENDING
@@ -105,7 +122,39 @@ class Adjustment(TenantModel):
                 condition=~models.Q(state="posted") | models.Q(transaction__isnull=False),
                 name="inventory_adjustment_posted_has_transaction",
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        kind="adjustment",
+                        item__isnull=False,
+                        location__isnull=False,
+                        quantity__isnull=False,
+                        reverses__isnull=True,
+                    )
+                    | models.Q(kind="reversal", reverses__isnull=False, item__isnull=True)
+                ),
+                name="inventory_adjustment_kind_fields",
+            ),
+            # Two supervisors asking at once leave one request for the other to decide.
+            models.UniqueConstraint(
+                fields=["tenant", "reverses"],
+                condition=models.Q(state="pending"),
+                name="inventory_adjustment_one_pending_reversal",
+            ),
+        ]
+        indexes = [
+            # The day sum: what one user posted for one item and bin since midnight.
+            models.Index(
+                fields=["tenant", "requested_by", "item", "location", "requested_at"],
+                name="inv_adj_day_sum_idx",
+            )
         ]
 
     def __str__(self) -> str:
+        if self.kind == AdjustmentKind.REVERSAL:
+            return f"Reversal request #{self.pk}"
         return f"Adjustment #{self.pk}"
+
+    @property
+    def signed_value(self) -> Decimal:
+        return -self.estimated_value if (self.quantity or 0) < 0 else self.estimated_value

@@ -1,7 +1,7 @@
 """Reads of inventory's tables for views, tasks and reports (no writes). One module per area;
 the names are re-exported here so callers write `selectors.bins(tenant=...)`."""
 
-from inventory.selectors.adjustments import adjustments
+from inventory.selectors.adjustments import adjustments, pending_reversal
 from inventory.selectors.atp import atp
 from inventory.selectors.items import (
     item_atp,
@@ -70,6 +70,7 @@ __all__ = [
     "items",
     "items_with_on_hand",
     "layer_totals",
+    "pending_reversal",
     "posted_by_end_of",
     "posting_users",
     "sites",

@@ -1,12 +1,19 @@
 """Stock adjustments: requested with a reason code, posted at once when small, otherwise
-approved (or rejected) by a second supervisor; and operators' bin-to-bin moves."""
+approved (or rejected) by a second supervisor; and operators' bin-to-bin moves.
+
+"Small" is measured on the day, not the piece: what one user posts without a second person
+for one item and bin since midnight (the tenant's time), plus the new adjustment, must stay
+within the tenant's threshold, so a large write-off split into pieces still needs approval.
+Reversal requests (`inventory.services.reversals`) share the approval below."""
 
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Case, F, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +26,7 @@ from inventory.errors import InvalidPosting
 from inventory.ledger.posting import Move
 from inventory.models import (
     Adjustment,
+    AdjustmentKind,
     AdjustmentState,
     CostLayer,
     InventorySettings,
@@ -36,16 +44,17 @@ MOVERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
 
 
 class OwnRequest(DomainError):
-    message = _("You requested adjustment #{id}; another supervisor must approve it.")
+    message = _("You requested {document}; another supervisor must approve it.")
 
 
 def settings_for(tenant: Tenant) -> InventorySettings:
     return tenant_settings(InventorySettings, tenant=tenant)
 
 
-def _unit_cost(tenant: Tenant, item: Item, location: Location) -> Decimal:
+def unit_cost(tenant: Tenant, item: Item, site_id: int | None) -> Decimal:
+    """The site's current average cost of `item` (its standard cost when none is held)."""
     layers = CostLayer.objects.filter(
-        tenant=tenant, item=item, site_id=location.site_id, remaining_quantity__gt=0
+        tenant=tenant, item=item, site_id=site_id, remaining_quantity__gt=0
     )
     quantity = sum((layer.remaining_quantity for layer in layers), Decimal(0))
     if quantity:
@@ -115,18 +124,55 @@ def request_adjustment(
     serial_number = _serial(tenant, item, serial, lot, create=adding)
     if reason_code == "other" and not note.strip():
         raise InvalidPosting("Say what happened in the note when the reason is 'Other'.")
-    value = (abs(quantity) * _unit_cost(tenant, item, location)).quantize(Decimal("0.0001"))
+    value = (abs(quantity) * unit_cost(tenant, item, location.site_id)).quantize(Decimal("0.0001"))
+    _lock_day(tenant, user, item, location)
+    so_far = posted_alone_today(tenant=tenant, user=user, item=item, location=location)
     adjustment = Adjustment.objects.create(
         tenant=tenant, item=item, location=location, lot=lot, serial=serial_number, status=status,
         quantity=quantity, estimated_value=value, reason_code=reason_code, note=note.strip()[:300],
         requested_by=user,
     )  # fmt: skip
-    if value <= settings_for(tenant).adjustment_approval_threshold:
+    if abs(so_far + adjustment.signed_value) <= settings_for(tenant).adjustment_approval_threshold:
         _post(tenant, user, adjustment)
     return adjustment
 
 
+def _day_start(tenant: Tenant) -> datetime.datetime:
+    zone = zoneinfo.ZoneInfo(tenant.time_zone)
+    today = timezone.now().astimezone(zone).date()
+    return datetime.datetime.combine(today, datetime.time.min, tzinfo=zone)
+
+
+def _lock_day(tenant: Tenant, user: User, item: Item, location: Location) -> None:
+    """Serialize one user's adjustments of one item and bin until commit: two at the same
+    moment would each read the day's sum without the other and both slip under."""
+    key = f"adjustment-day:{tenant.pk}:{user.pk}:{item.pk}:{location.pk}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
+
+
+def posted_alone_today(*, tenant: Tenant, user: User, item: Item, location: Location) -> Decimal:
+    """The signed value `user` adjusted today at `location` for `item` without a second
+    person (posted at once, so they decided it themselves)."""
+    signed = Case(When(quantity__lt=0, then=-F("estimated_value")), default=F("estimated_value"))
+    total = Adjustment.objects.filter(
+        tenant=tenant, kind=AdjustmentKind.ADJUSTMENT, state=AdjustmentState.POSTED,
+        requested_by=user, decided_by=user, item=item, location=location,
+        requested_at__gte=_day_start(tenant),
+    ).aggregate(total=Sum(signed))["total"]  # fmt: skip
+    return total or Decimal(0)
+
+
 def _post(tenant: Tenant, user: User, adjustment: Adjustment) -> StockTransaction:
+    if adjustment.kind == AdjustmentKind.REVERSAL:
+        txn = ledger.reverse(
+            tenant=tenant,
+            user=user,
+            original=adjustment.reverses,
+            reason=adjustment.note,
+            idempotency_key=f"reversal-request:{adjustment.pk}",
+        )
+        return _posted(user, adjustment, txn)
     virtual = ledger.virtual_location(tenant=tenant, kind=LocationKind.ADJUSTMENT)
     quantity = abs(adjustment.quantity)
     common = {
@@ -158,6 +204,10 @@ def _post(tenant: Tenant, user: User, adjustment: Adjustment) -> StockTransactio
         reason=f"{adjustment.get_reason_code_display()}: {adjustment.note}".strip(": "),
         idempotency_key=f"adjustment:{adjustment.pk}",
     )
+    return _posted(user, adjustment, txn)
+
+
+def _posted(user: User, adjustment: Adjustment, txn: StockTransaction) -> StockTransaction:
     adjustment.state = AdjustmentState.POSTED
     adjustment.transaction = txn
     adjustment.decided_by = user
@@ -169,12 +219,12 @@ def _post(tenant: Tenant, user: User, adjustment: Adjustment) -> StockTransactio
 def _pending(tenant: Tenant, adjustment: Adjustment, target: str) -> Adjustment:
     locked = (
         Adjustment.objects.select_for_update(of=("self",))
-        .select_related("item", "location", "lot", "serial")
+        .select_related("item", "location", "lot", "serial", "reverses")
         .get(tenant=tenant, pk=adjustment.pk)
     )
     if locked.state != AdjustmentState.PENDING:
         raise InvalidTransition(
-            document=f"Adjustment #{locked.pk}",
+            document=str(locked),
             current=locked.get_state_display().lower(),
             target=target,
         )
@@ -183,11 +233,12 @@ def _pending(tenant: Tenant, adjustment: Adjustment, target: str) -> Adjustment:
 
 @transaction.atomic
 def approve_adjustment(*, tenant: Tenant, user: User, adjustment: Adjustment) -> Adjustment:
-    """Post a pending adjustment. The requester cannot approve their own; a repeat is refused."""
+    """Post a pending adjustment or reversal. The requester cannot approve their own; a repeat
+    is refused. Raises what `ledger.post` or `ledger.reverse` raise, leaving it pending."""
     require_role(tenant=tenant, user=user, roles=ADJUSTERS)
     locked = _pending(tenant, adjustment, "approved")
     if locked.requested_by_id == user.pk:
-        raise OwnRequest(id=locked.pk)
+        raise OwnRequest(document=str(locked).lower())
     _post(tenant, user, locked)
     return locked
 

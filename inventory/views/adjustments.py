@@ -16,13 +16,14 @@ from erp.roles import Role, roles_required
 from erp.tables import Column, build_table, table_response
 from inventory import selectors
 from inventory.forms_stock import AdjustmentForm, DecideForm, InventorySettingsForm
-from inventory.models import Adjustment, AdjustmentState, ReasonCode
+from inventory.models import Adjustment, AdjustmentKind, AdjustmentState, ReasonCode
 from inventory.services import adjustments as service
 from inventory.views.sites import bin_from, item_from
 
 
 class AdjustmentFilter(django_filters.FilterSet):
     state = django_filters.ChoiceFilter(choices=AdjustmentState.choices, empty_label="Any state")
+    kind = django_filters.ChoiceFilter(choices=AdjustmentKind.choices, empty_label="Any kind")
     reason_code = django_filters.ChoiceFilter(
         label="Reason", choices=ReasonCode.choices, empty_label="Any reason"
     )
@@ -35,7 +36,7 @@ class AdjustmentFilter(django_filters.FilterSet):
 
     class Meta:
         model = Adjustment
-        fields = ["state", "reason_code", "item"]
+        fields = ["state", "kind", "reason_code", "item"]
 
 
 @roles_required(Role.SUPERVISOR, Role.ADMIN)
@@ -108,7 +109,7 @@ def adjustment_create(request: HttpRequest) -> HttpResponse:
                 else:
                     messages.warning(
                         request,
-                        f"Adjustment #{adjustment.pk} is worth {adjustment.estimated_value:.2f}, above the threshold: it waits for another supervisor's approval.",
+                        f"Adjustment #{adjustment.pk} is worth {adjustment.estimated_value:.2f}; with what you adjusted of {item.sku} at {location.code} today that is above the threshold: it waits for another supervisor's approval.",
                     )
                 return redirect("inventory:adjustment_detail", adjustment.pk)
         form.refused()

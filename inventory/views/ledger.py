@@ -12,8 +12,11 @@ from erp.errors import DomainError
 from erp.idempotency import idempotent
 from erp.roles import Role, has_role, roles_required
 from erp.tables import Column, build_table, table_response
-from inventory import ledger, selectors
+from inventory import selectors
 from inventory.filters import EntryFilter, TransactionFilter
+from inventory.models import Adjustment
+from inventory.services import reversals
+from inventory.services.adjustments import settings_for
 
 LEDGER_ROLES = (Role.SUPERVISOR, Role.FINANCE, Role.ADMIN)
 REVERSERS = (Role.SUPERVISOR, Role.ADMIN)
@@ -76,6 +79,10 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context={
             "transaction": transaction,
             "reverse_form": ReverseForm() if has_role(request, REVERSERS) else None,
+            "pending_reversal": selectors.pending_reversal(
+                tenant=request.tenant, transaction=transaction
+            ),
+            "threshold": settings_for(request.tenant).adjustment_approval_threshold,
         },
     )
 
@@ -84,14 +91,15 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @roles_required(*REVERSERS)
 @idempotent
 def transaction_reverse(request: HttpRequest, pk: int) -> HttpResponse:
-    """Post the mirror image of a transaction; the ledger refuses a second reversal."""
+    """Post the mirror image of a transaction, or, above the threshold, ask another supervisor
+    to; the ledger refuses a second reversal."""
     transaction = get_object_or_404(selectors.transactions(tenant=request.tenant), pk=pk)
     form = ReverseForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Give a reason to reverse a transaction.")
         return redirect("inventory:transaction_detail", transaction.pk)
     try:
-        reversal = ledger.reverse(
+        reversal = reversals.request_reversal(
             tenant=request.tenant,
             user=request.user,
             original=transaction,
@@ -101,5 +109,12 @@ def transaction_reverse(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("inventory:transaction_detail", transaction.pk)
+    if isinstance(reversal, Adjustment):
+        messages.warning(
+            request,
+            f"Reversing transaction #{transaction.pk} is worth {reversal.estimated_value:.2f}, "
+            "above the threshold: it waits for another supervisor's approval.",
+        )
+        return redirect("inventory:adjustment_detail", reversal.pk)
     messages.success(request, f"Transaction #{transaction.pk} reversed by #{reversal.pk}.")
     return redirect("inventory:transaction_detail", reversal.pk)

@@ -3,6 +3,10 @@
 draft -> approved -> sent -> partially received -> received -> closed; cancelled from draft
 or approved. Open lines publish their open quantity as a scheduled receipt on the line's
 expected date (inventory projections), in the same transaction that changes the line.
+
+Above the tenant's approval threshold someone other than the creator approves. Lines change
+only in draft, going back to draft withdraws the approval, and sending checks the approval
+again, so an order reaches the supplier only with an approval that covers it as sent.
 """
 
 from __future__ import annotations
@@ -147,6 +151,27 @@ def order_value(order: PurchaseOrder) -> Decimal:
     return sum((line.value for line in order.lines.all()), Decimal(0))
 
 
+def _check_approver(tenant: Tenant, order: PurchaseOrder, *, approver: User | None) -> None:
+    """Raise `ApprovalRequired` unless `approver` may approve `order` as it stands now."""
+    value = order_value(order)
+    threshold = settings_for(tenant).approval_threshold
+    if approver is None or (value > threshold and order.created_by_id == approver.pk):
+        raise ApprovalRequired(
+            number=order.number,
+            value=f"{value:.2f}",
+            currency=order.currency,
+            threshold=f"{threshold:.2f}",
+        )
+
+
+def needs_other_approver(*, tenant: Tenant, order: PurchaseOrder, user: User) -> bool:
+    """Whether `user` created `order` and its value is above the threshold (for the page)."""
+    return (
+        order.created_by_id == user.pk
+        and order_value(order) > settings_for(tenant).approval_threshold
+    )
+
+
 @transaction.atomic
 def approve(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
     """Approve a draft. Above the tenant's threshold the creator cannot approve it; its lines
@@ -155,16 +180,8 @@ def approve(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrde
     order = _lock(tenant, order)
     if not order.lines.exists():
         raise EmptyOrder(number=order.number)
-    value = order_value(order)
-    threshold = settings_for(tenant).approval_threshold
     _move(order, OrderStatus.APPROVED)
-    if value > threshold and order.created_by_id == user.pk:
-        raise ApprovalRequired(
-            number=order.number,
-            value=f"{value:.2f}",
-            currency=order.currency,
-            threshold=f"{threshold:.2f}",
-        )
+    _check_approver(tenant, order, approver=user)
     order.approved_by, order.approved_at = user, timezone.now()
     order.save(update_fields=["status", "approved_by", "approved_at"])
     _publish_all(tenant, order)
@@ -173,9 +190,12 @@ def approve(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrde
 
 @transaction.atomic
 def send(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
+    """Commit the order to the supplier. Its approval is checked again as it stands now (the
+    threshold may have fallen since), so no order above it leaves approved by its creator."""
     require_role(tenant=tenant, user=user, roles=BUYERS)
     order = _lock(tenant, order)
     _move(order, OrderStatus.SENT)
+    _check_approver(tenant, order, approver=order.approved_by)
     order.sent_at = timezone.now()
     order.save(update_fields=["status", "sent_at"])
     return order
@@ -205,6 +225,16 @@ def close(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
         line.save(update_fields=["short_closed"])  # saved one by one so history records it
     _publish_all(tenant, order)
     return order
+
+
+@transaction.atomic
+def save_settings(
+    *, tenant: Tenant, user: User, settings: PurchasingSettings
+) -> PurchasingSettings:
+    require_role(tenant=tenant, user=user, roles=[Role.ADMIN])
+    settings.tenant = tenant
+    settings.save()
+    return settings
 
 
 @transaction.atomic

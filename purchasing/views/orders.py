@@ -105,6 +105,10 @@ def _detail(request, order, *, line_form=None, action_form=None, status=200):
         "action_form": action_form,
         "can_edit": has_role(request, BUYERS),
         "history": changes(order),
+        "threshold": service.settings_for(request.tenant).approval_threshold,
+        "own_approval_refused": service.needs_other_approver(
+            tenant=request.tenant, order=order, user=request.user
+        ),
     }
     return render(request, "purchasing/order/detail.html", context, status=status)
 
