@@ -23,7 +23,7 @@ from tests.concurrency import at_once, browser
 class Form:
     user: object
     url: str
-    data: dict
+    data: dict | Callable[[], dict]  # a function when each post needs its own (a file)
     effect: Callable[[], dict]
     before: dict
     once: dict
@@ -47,21 +47,27 @@ def answer(response: HttpResponse) -> tuple:
     return response.status_code, response.content
 
 
+def _post(client, form: Form, key: str) -> HttpResponse:
+    data = form.data() if callable(form.data) else form.data
+    return client.post(form.url, {**data, FIELD: key})
+
+
 def check_twice_in_a_row(form: Form) -> None:
     assert form.effect() == form.before
-    client = browser(form.user)
-    data = {**form.data, FIELD: new_key()}
-    first = client.post(form.url, data)
-    again = client.post(form.url, data)
+    client, key = browser(form.user), new_key()
+    first = _post(client, form, key)
+    again = _post(client, form, key)
     assert first.status_code == form.status, first.content.decode()[:2000]
-    assert answer(again) == answer(first)
+    assert answer(again) == answer(first), (again.status_code, again.content.decode()[:2000])
     assert form.effect() == form.once
 
 
 def check_twice_at_once(form: Form) -> None:
     assert form.effect() == form.before
-    data = {**form.data, FIELD: new_key()}
-    first, second = at_once(form.user, lambda client: client.post(form.url, data))
-    assert {first.status_code, second.status_code} == {form.status}
+    key = new_key()
+    first, second = at_once(form.user, lambda client: _post(client, form, key))
+    assert [first.status_code, second.status_code] == [form.status] * 2, [
+        response.content.decode()[:2000] for response in (first, second)
+    ]
     assert answer(second) == answer(first)
     assert form.effect() == form.once
