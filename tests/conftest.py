@@ -5,6 +5,7 @@ import os
 import uuid
 
 import pytest
+from django.core.management import call_command
 
 from erp.roles import Role
 from erp.tenancy import tenant_context
@@ -65,3 +66,23 @@ def admin_a(tenant_a):
 def admin_client(client, admin_a):
     client.force_login(admin_a)
     return client
+
+
+@pytest.fixture(scope="module")
+def committed_db(django_db_setup, django_db_blocker):
+    """Database access in autocommit, as `django_db(transaction=True)` gives, shared by a
+    module's tests and flushed once when the module is done: a flush after every test costs
+    a second or more, and the double-submit modules have dozens of such tests. Each test
+    works in a tenant of its own (`own_tenant`), so row-level security keeps them apart; the
+    flush runs before any other module's test does."""
+    with django_db_blocker.unblock():
+        try:
+            yield
+        finally:
+            call_command("flush", verbosity=0, interactive=False)
+
+
+@pytest.fixture
+def own_tenant(committed_db):
+    """A tenant of this test's own, committed (see `committed_db`)."""
+    return TenantFactory(slug=f"t-{uuid.uuid4().hex[:12]}")

@@ -16,6 +16,7 @@ from erp.imports.registry import importer_for
 RECENT = 10
 
 
+@idempotent
 def upload(request: HttpRequest, kind: str) -> HttpResponse:
     importer = importer_for(kind)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -65,6 +66,7 @@ def detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     return render(request, "erp/imports/detail.html", context)
 
 
+@idempotent
 def start(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     importer = importer_for(kind)
     job = get_object_or_404(

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
 from erp.history import changes
+from erp.idempotency import idempotent
 from erp.parsing import parse_id, parse_ids
 from erp.roles import Role, roles_required
 from erp.tables import Column, build_table, table_response
@@ -64,6 +65,7 @@ def site_list(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(Role.ADMIN)
+@idempotent
 def site_create(request: HttpRequest) -> HttpResponse:
     form = SiteForm(request.POST or None)
     return _edit(
@@ -119,6 +121,7 @@ def zone_list(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(Role.ADMIN)
+@idempotent
 def zone_create(request: HttpRequest) -> HttpResponse:
     site = parse_id(request.GET.get("site"))
     initial = {"site": site} if site else None
@@ -178,6 +181,7 @@ def bin_list(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(Role.ADMIN)
+@idempotent
 def bin_create(request: HttpRequest) -> HttpResponse:
     form = BinForm(request.POST or None, tenant=request.tenant)
     return _edit(

@@ -158,6 +158,7 @@ def order_add_line(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(*BUYERS)
+@idempotent
 def order_remove_line(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.orders(tenant=request.tenant), pk=pk)
     line = get_object_or_404(selectors.order_lines(tenant=request.tenant, order=order), pk=line_pk)

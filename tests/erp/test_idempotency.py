@@ -4,11 +4,9 @@ answers are pages, never a server error (erp.idempotency; issue 9 findings 1 and
 from __future__ import annotations
 
 import re
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
@@ -16,6 +14,7 @@ from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory.models import Adjustment, StockTransaction
 from orders.models import SalesOrderLine
+from tests.concurrency import at_once
 from tests.factories import ItemFactory, bin_in, member
 from tests.inventory.stock import assert_ledger_clean, on_hand
 from warehouse.models import Carton
@@ -27,6 +26,10 @@ def _key(client, url) -> str:
     page = client.get(url)
     assert page.status_code == 200
     return KEY.search(page.content.decode()).group(1)
+
+
+def _codes(responses) -> list[int]:
+    return [response.status_code for response in responses]
 
 
 def _adjustment_form(client, item, bin, key, quantity="5"):
@@ -102,36 +105,12 @@ def test_a_form_without_a_key_still_works(client, tenant_a):
     assert on_hand(tenant_a, item, bin) == 10
 
 
-def _at_once(tenant, user, send) -> list[int]:
-    """`send(client)` from two browsers of `user` at the same moment; their status codes."""
-    barrier, answers, errors = threading.Barrier(2), [], []
-
-    def browser():
-        client = Client()
-        client.force_login(user)
-        try:
-            barrier.wait()
-            answers.append(send(client).status_code)
-        except Exception as exc:  # reported below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=browser) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert errors == []
-    return answers
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_same_adjustment_twice_at_once_posts_once(tenant_a):
     item, bin = ItemFactory(tenant=tenant_a), bin_in(tenant_a)
     user = member(tenant_a, Role.SUPERVISOR)
     key = "a" * 32
-    answers = _at_once(tenant_a, user, lambda c: _adjustment_form(c, item, bin, key))
+    answers = _codes(at_once(user, lambda c: _adjustment_form(c, item, bin, key)))
     assert sorted(answers) == [302, 302]
     with tenant_context(tenant_a):
         assert Adjustment.objects.count() == 1
@@ -149,7 +128,7 @@ def test_the_same_order_line_twice_at_once_adds_one_line(tenant_a):
     url = reverse("orders:order_add_line", args=[order.pk])
     data = {"item": item.sku, "quantity": "3", "unit": item.base_unit, "price": "2.50",
             "idempotency_key": "b" * 32}  # fmt: skip
-    answers = _at_once(tenant_a, user, lambda c: c.post(url, data))
+    answers = _codes(at_once(user, lambda c: c.post(url, data)))
     assert all(code < 500 for code in answers)
     with tenant_context(tenant_a):
         assert SalesOrderLine.objects.filter(order=order).count() == 1
@@ -163,7 +142,7 @@ def test_packing_into_a_new_carton_twice_at_once_makes_one_carton_of_two(tenant_
     order = floor.picked_order()
     url = reverse("warehouse:pack_order", args=[order.pk])
     data = {"item": floor.cups.sku, "quantity": "2", "carton": "new", "idempotency_key": "c" * 32}
-    answers = _at_once(tenant_a, floor.operator, lambda c: c.post(url, data))
+    answers = _codes(at_once(floor.operator, lambda c: c.post(url, data)))
     assert all(code < 500 for code in answers)
     with tenant_context(tenant_a):
         cartons = list(Carton.objects.filter(order=order).prefetch_related("lines"))

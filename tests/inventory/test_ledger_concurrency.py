@@ -2,42 +2,20 @@
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from erp.tenancy import tenant_context
 from inventory import ledger
 from inventory.errors import InsufficientStock, SerialConflict
 from inventory.models import LocationKind, StockTransaction
+from tests.concurrency import together
 from tests.factories import ItemFactory, SerialFactory, bin_in
 from tests.inventory.stock import assert_ledger_clean, loc, on_hand, receive
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _run_together(jobs) -> list:
-    """Run callables in threads released at the same moment; return result or exception each."""
-    barrier = threading.Barrier(len(jobs))
-    results: list = [None] * len(jobs)
-
-    def worker(index, job):
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as exc:
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def _move_job(tenant, item, source, destination, quantity=1, key=None, pause=0.0):
@@ -61,7 +39,7 @@ def test_two_takers_of_the_last_unit_exactly_one_succeeds(tenant_a):
     source = bin_in(tenant_a)
     first, second = bin_in(tenant_a, site=source.site), bin_in(tenant_a, site=source.site)
     receive(tenant_a, item, source, 1)
-    results = _run_together(
+    results = together(
         [
             _move_job(tenant_a, item, source, first, pause=0.2),
             _move_job(tenant_a, item, source, second, pause=0.2),
@@ -95,7 +73,7 @@ def test_postings_in_opposite_order_never_deadlock(tenant_a):
 
         return run
 
-    results = _run_together([job(a, b), job(b, a), job(a, b), job(b, a)])
+    results = together([job(a, b), job(b, a), job(a, b), job(b, a)])
     assert results == ["done"] * 4, results
     assert_ledger_clean(tenant_a)
 
@@ -105,7 +83,7 @@ def test_concurrent_retries_with_one_idempotency_key_post_once(tenant_a):
     source = bin_in(tenant_a)
     destination = bin_in(tenant_a, site=source.site)
     receive(tenant_a, item, source, 10)
-    results = _run_together(
+    results = together(
         [
             _move_job(tenant_a, item, source, destination, quantity=3, key="scanner-42", pause=0.1)
             for _ in range(6)
@@ -136,7 +114,7 @@ def test_serial_never_duplicated_under_a_race(tenant_a):
 
         return job
 
-    results = _run_together([receive_job(first), receive_job(second)])
+    results = together([receive_job(first), receive_job(second)])
     assert sum(isinstance(r, StockTransaction) for r in results) == 1
     assert sum(isinstance(r, SerialConflict) for r in results) == 1, results
     with tenant_context(tenant_a):
@@ -169,7 +147,7 @@ def test_two_reservations_of_the_last_unit_only_one_succeeds(tenant_a):
 
         return job
 
-    results = _run_together([reserve_job(1), reserve_job(2)])
+    results = together([reserve_job(1), reserve_job(2)])
     assert sum(isinstance(r, InsufficientStock) for r in results) == 1, results
     assert_ledger_clean(tenant_a)
 
@@ -179,7 +157,7 @@ def test_concurrent_retries_taking_the_last_units_post_once(tenant_a):
     source = bin_in(tenant_a)
     destination = bin_in(tenant_a, site=source.site)
     receive(tenant_a, item, source, 3)
-    results = _run_together(
+    results = together(
         [
             _move_job(
                 tenant_a, item, source, destination, quantity=3, key="scanner-last", pause=0.1

@@ -3,11 +3,10 @@ is promised twice and no reservation is left without its stock."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from erp.roles import Role
 from erp.tenancy import tenant_context
@@ -15,6 +14,7 @@ from inventory import ledger
 from inventory.models import Reservation, StockBalance
 from orders.models import SalesOrderLine
 from orders.services import allocation, sales_orders
+from tests.concurrency import together
 from tests.factories import (
     BinFactory,
     CustomerFactory,
@@ -29,27 +29,6 @@ from warehouse.models import PickTask
 from warehouse.services import picking, waves
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _together(jobs):
-    barrier = threading.Barrier(len(jobs))
-    errors: list = []
-
-    def run(job):
-        try:
-            barrier.wait()
-            job()
-        except Exception as exc:  # collected and asserted below
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=90)
-    return errors
 
 
 def test_two_allocation_runs_and_a_picker_never_over_allocate(tenant_a):
@@ -91,7 +70,7 @@ def test_two_allocation_runs_and_a_picker_never_over_allocate(tenant_a):
         with tenant_context(tenant_a, durable=True):
             picking.confirm_pick(tenant=tenant_a, user=operator, task=task, quantity=Decimal(8))
 
-    assert _together([allocate, allocate, pick_it]) == []
+    assert together([allocate, allocate, pick_it]) == [None, None, None]
     with tenant_context(tenant_a):
         for balance in StockBalance.objects.filter(is_real=True):
             assert 0 <= balance.reserved <= balance.on_hand

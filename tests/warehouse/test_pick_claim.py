@@ -5,15 +5,15 @@ the same batch at once one gets it and the other is told who did and offered the
 from __future__ import annotations
 
 import re
-import threading
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.urls import reverse
 
 from erp.errors import RoleRequired
 from erp.roles import Role
 from erp.tenancy import tenant_context
+from tests.concurrency import together
 from tests.factories import member
 from tests.warehouse.outbound import Floor
 from warehouse.errors import BatchTaken
@@ -143,13 +143,11 @@ def test_two_pickers_starting_one_batch_at_once_one_wins_the_other_is_told(tenan
     first, second = _two_batches(floor)
     ann = member(tenant_a, Role.OPERATOR, user__full_name="Ann Lee")
     bob = member(tenant_a, Role.SUPERVISOR, user__full_name="Bob Ray")
-    barrier = threading.Barrier(2)
     won: list = []
     lost: list = []
 
     def start(user):
         try:
-            barrier.wait()
             with tenant_context(tenant_a, durable=True):
                 batch = PickBatch.objects.get(pk=first.pk)  # both saw it free
                 assert batch.picker_id is None
@@ -160,14 +158,8 @@ def test_two_pickers_starting_one_batch_at_once_one_wins_the_other_is_told(tenan
                     cursor.execute("SELECT pg_sleep(0.3)")
         except BatchTaken as exc:
             lost.append((user, exc))
-        finally:
-            connections.close_all()
 
-    threads = [threading.Thread(target=start, args=(user,)) for user in (ann, bob)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    assert together([lambda user=user: start(user) for user in (ann, bob)]) == [None, None]
     assert len(won) == 1 and len(lost) == 1
     (winner,), ((loser, error),) = won, lost
     assert {winner, loser} == {ann, bob}

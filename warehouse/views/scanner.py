@@ -72,6 +72,7 @@ def _receive_needs(item, scan, data) -> tuple[str, str] | None:
 
 
 @roles_required(*WORKERS)
+@idempotent
 def receive_order(request: HttpRequest, pk: int) -> HttpResponse:
     """Scan an item (or a GS1-128 label with lot, expiry, serial, count) and post it to the dock."""
     order = get_object_or_404(selectors.receivable_orders(tenant=request.tenant), pk=pk)

@@ -1,0 +1,71 @@
+"""An import's upload and its start, each sent twice in a row and twice at once, make one
+import job and start it once (issue 9)."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from erp.imports import tasks
+from erp.imports.models import ImportJob
+from erp.roles import Role
+from erp.tenancy import tenant_context
+from tests.double_submit import Form, check_twice_at_once, check_twice_in_a_row, reading
+from tests.factories import member
+
+CSV = "site,zone,code,type\nMAIN,PICK,A-1,pick_face\n"
+
+
+@pytest.fixture(autouse=True)
+def _broker(monkeypatch):
+    """The checks and imports queued after commit stay here rather than going to Redis."""
+    monkeypatch.setattr(tasks.check_import_task, "delay", lambda *args: None)
+    monkeypatch.setattr(tasks.run_import_task, "delay", lambda *args: None)
+
+
+def _jobs(tenant):
+    return reading(tenant, jobs=lambda: list(ImportJob.objects.values_list("status", flat=True)))
+
+
+def upload(tenant) -> Form:
+    return Form(
+        user=member(tenant, Role.ADMIN),
+        url=reverse("inventory:bin_import"),
+        # Each post reads its own file, as each browser sends its own copy.
+        data=lambda: {"file": SimpleUploadedFile("bins.csv", CSV.encode())},
+        effect=_jobs(tenant),
+        before={"jobs": []},
+        once={"jobs": ["validating"]},
+    )
+
+
+def start(tenant) -> Form:
+    admin = member(tenant, Role.ADMIN)
+    with tenant_context(tenant):
+        job = ImportJob.objects.create(
+            tenant=tenant, kind="inventory.bins", created_by=admin, filename="bins.csv",
+            content=CSV, status="ready", row_count=1,
+        )  # fmt: skip
+    return Form(
+        user=admin,
+        url=reverse("inventory:bin_import_start", args=[job.pk]),
+        data={},
+        effect=_jobs(tenant),
+        before={"jobs": ["ready"]},
+        once={"jobs": ["importing"]},
+    )
+
+
+FORMS = [upload, start]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("build", FORMS, ids=lambda build: build.__name__)
+def test_a_form_sent_twice_in_a_row_is_done_once(tenant_a, build):
+    check_twice_in_a_row(build(tenant_a))
+
+
+@pytest.mark.parametrize("build", FORMS, ids=lambda build: build.__name__)
+def test_a_form_sent_twice_at_once_is_done_once(own_tenant, build):
+    check_twice_at_once(build(own_tenant))
