@@ -7,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from erp.imports import tasks
 from erp.imports.models import ImportJob
 from erp.roles import Role
 from erp.tenancy import tenant_context
@@ -15,13 +14,6 @@ from tests.double_submit import Form, check_twice_at_once, check_twice_in_a_row,
 from tests.factories import member
 
 CSV = "site,zone,code,type\nMAIN,PICK,A-1,pick_face\n"
-
-
-@pytest.fixture(autouse=True)
-def _broker(monkeypatch):
-    """The checks and imports queued after commit stay here rather than going to Redis."""
-    monkeypatch.setattr(tasks.check_import_task, "delay", lambda *args: None)
-    monkeypatch.setattr(tasks.run_import_task, "delay", lambda *args: None)
 
 
 def _jobs(tenant):
