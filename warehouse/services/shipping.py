@@ -24,8 +24,8 @@ from erp.roles import Role, require_role
 from erp.selectors import tenant_settings
 from inventory import ledger
 from inventory.models import Item, LocationKind, Lot, SerialNumber, TransactionKind
-from orders.models import OrderStatus, SalesOrder, SalesOrderLine
-from orders.services.sales_orders import refresh_status
+from orders.models import SalesOrder, SalesOrderLine
+from orders.services import fulfilment
 from warehouse.errors import WarehouseError
 from warehouse.models import (
     Carton,
@@ -91,7 +91,7 @@ def pack(
 ) -> Carton:  # fmt: skip
     """Put `quantity` (base units) of a picked item into an open carton (a new one if None)."""
     require_role(tenant=tenant, user=user, roles=PACKERS)
-    order = SalesOrder.objects.select_for_update().get(tenant=tenant, pk=order.pk)
+    order = fulfilment.lock_order(tenant=tenant, order_id=order.pk)
     quantity = Decimal(quantity)
     if quantity <= 0:
         raise WarehouseError("Pack a quantity above zero.")
@@ -154,7 +154,7 @@ def finish_packing(*, tenant: Tenant, user: User, order: SalesOrder) -> list[Flo
     """Declare the order packed. Any picked quantity left out of closed cartons (or cartons
     left open) is flagged for the supervisor."""
     require_role(tenant=tenant, user=user, roles=PACKERS)
-    order = SalesOrder.objects.select_for_update().get(tenant=tenant, pk=order.pk)
+    order = fulfilment.lock_order(tenant=tenant, order_id=order.pk)
     if PickTask.objects.filter(tenant=tenant, order=order, state=PickState.OPEN).exists():
         raise WarehouseError(f"{order.number} still has items to pick.")
     if Carton.objects.filter(tenant=tenant, order=order, closed=False).exists():
@@ -172,9 +172,7 @@ def finish_packing(*, tenant: Tenant, user: User, order: SalesOrder) -> list[Flo
                     outcome=f"picked {plain(line.picked_base)}, packed {plain(packed[line.pk])}",
                 )
             )  # fmt: skip
-    if order.status == OrderStatus.PICKING:
-        order.status = OrderStatus.PACKED
-        order.save(update_fields=["status"])
+    fulfilment.record_packed(tenant=tenant, user=user, order=order)
     return flagged
 
 
@@ -212,7 +210,7 @@ def create_shipment(
 def confirm_shipment(*, tenant: Tenant, user: User, shipment: Shipment) -> Shipment:
     """Ship: post the cartons' contents from staging to the customer, with cost of goods."""
     require_role(tenant=tenant, user=user, roles=SHIPPERS)
-    order = SalesOrder.objects.select_for_update().get(tenant=tenant, pk=shipment.order_id)
+    order = fulfilment.lock_order(tenant=tenant, order_id=shipment.order_id)
     shipment = Shipment.objects.select_for_update(of=("self",)).get(tenant=tenant, pk=shipment.pk)
     if shipment.status != ShipmentStatus.OPEN:
         raise InvalidTransition(
@@ -227,12 +225,6 @@ def confirm_shipment(*, tenant: Tenant, user: User, shipment: Shipment) -> Shipm
     )
     if not contents:
         raise WarehouseError(f"{shipment.number} has no cartons.")
-    lines = {
-        line.pk: line
-        for line in SalesOrderLine.objects.select_for_update(of=("self",))
-        .filter(tenant=tenant, order=order)
-        .order_by("pk")
-    }
     staging = (
         PickTask.objects.filter(tenant=tenant, order=order)
         .values_list("to_location", flat=True)
@@ -250,25 +242,16 @@ def confirm_shipment(*, tenant: Tenant, user: User, shipment: Shipment) -> Shipm
         reference=f"{order.number} {shipment.number}", idempotency_key=f"shipment:{shipment.pk}",
     )  # fmt: skip
     now = timezone.now()
+    quantities: dict[int, Decimal] = defaultdict(Decimal)
     for content in contents:
-        line = lines[content.order_line_id]
-        if content.quantity > line.picked_base:
-            raise WarehouseError(f"{shipment.number} ships more {line.item.sku} than was picked.")
-        line.picked_base -= content.quantity
-        line.shipped_base += content.quantity
-        line.first_shipped_at = line.first_shipped_at or now
-    for line in lines.values():
-        line.save(update_fields=["picked_base", "shipped_base", "first_shipped_at"])
+        quantities[content.order_line_id] += content.quantity
+    order = fulfilment.record_shipment(
+        tenant=tenant, user=user, order=order, quantities=quantities, at=now,
+        reference=shipment.number,
+    )  # fmt: skip
     shipment.status, shipment.shipped_at, shipment.shipped_by = ShipmentStatus.SHIPPED, now, user
     shipment.on_time = timezone.localdate() <= order.promised_date
     shipment.save(update_fields=["transaction", "status", "shipped_at", "shipped_by", "on_time"])
-    remaining = list(lines.values())
-    if any(line.picked_base > 0 for line in remaining):
-        order.status = OrderStatus.PACKED
-    else:
-        order.status = OrderStatus.CONFIRMED  # recomputed from its lines just below
-        order.status = refresh_status(order, remaining)
-    order.save(update_fields=["status"])
     return shipment
 
 
@@ -332,7 +315,7 @@ def pack_scanned(
     from inventory.models import ItemUnit
 
     require_role(tenant=tenant, user=user, roles=PACKERS)
-    order = SalesOrder.objects.select_for_update().get(tenant=tenant, pk=order.pk)
+    order = fulfilment.lock_order(tenant=tenant, order_id=order.pk)
     item, unit, scan = scanning.resolve_item(tenant=tenant, text=code)
     count = quantity if quantity is not None else (scan.count or Decimal(1))
     factor = Decimal(1)

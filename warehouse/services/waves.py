@@ -15,6 +15,7 @@ from erp.models import Tenant, User
 from erp.roles import Role, require_role
 from inventory.models import Location, Reservation, Site, Zone
 from orders.models import OrderStatus, SalesOrder, SalesOrderLine
+from orders.services import fulfilment
 from orders.services.sales_orders import SOURCE
 from warehouse.errors import WarehouseError
 from warehouse.models import PickBatch, PickTask, Wave, WaveOrder, WaveStatus
@@ -163,9 +164,7 @@ def release_wave(*, tenant: Tenant, user: User, wave: Wave) -> list[PickBatch]:
                 for sequence, (_, _, tote, reservation, line) in enumerate(work, start=1)
             ]
         )  # fmt: skip
-    for order in pickable:
-        order.status = OrderStatus.PICKING
-        order.save(update_fields=["status"])
+    fulfilment.record_release_to_wave(tenant=tenant, user=user, orders=pickable)
     wave.status = WaveStatus.RELEASED
     wave.released_at = timezone.now()
     wave.save(update_fields=["status", "released_at"])
