@@ -12,7 +12,7 @@ from orders.models import OrderStatus, SalesOrder, SalesOrderLine
 from orders.services import allocation, sales_orders
 from tests.inventory.stock import assert_ledger_clean, receive
 from tests.warehouse.outbound import Floor
-from warehouse.models import PickState, PickTask, Wave, WaveStatus
+from warehouse.models import PickState, PickTask, WaveStatus
 from warehouse.services import picking, shipping, waves
 
 pytestmark = pytest.mark.django_db
@@ -48,9 +48,11 @@ def _pick_pack_ship(floor: Floor, order) -> None:
             tenant=tenant, user=operator, order=order, cartons=cartons
         )
         shipping.confirm_shipment(tenant=tenant, user=operator, shipment=shipment)
-        # No service finishes a wave yet, and an order in a released wave is not offered to
-        # a new one: the wave is marked done as a supervisor would once it is.
-        Wave.objects.filter(pk=wave.pk).update(status=WaveStatus.DONE)
+        # Every order of the wave has left the floor: the wave is done, and an order shipped
+        # in part can go into a new wave once its backorder is allocated.
+        wave.refresh_from_db()
+        assert wave.status == WaveStatus.DONE
+        assert wave.history.latest().history_user == operator
 
 
 def test_shipping_part_of_an_order_leaves_it_partially_shipped_then_shipped(tenant_a):

@@ -38,6 +38,7 @@ from warehouse.models import (
     ShipmentStatus,
     ShippingSettings,
 )
+from warehouse.services import waves
 
 PACKERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
 SHIPPERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
@@ -252,6 +253,7 @@ def confirm_shipment(*, tenant: Tenant, user: User, shipment: Shipment) -> Shipm
     shipment.status, shipment.shipped_at, shipment.shipped_by = ShipmentStatus.SHIPPED, now, user
     shipment.on_time = timezone.localdate() <= order.promised_date
     shipment.save(update_fields=["transaction", "status", "shipped_at", "shipped_by", "on_time"])
+    waves.finish_waves_of(tenant=tenant, user=user, order=order)
     return shipment
 
 
