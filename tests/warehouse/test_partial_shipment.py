@@ -13,7 +13,7 @@ from orders.services import allocation, sales_orders
 from tests.inventory.stock import assert_ledger_clean, receive
 from tests.warehouse.outbound import Floor
 from warehouse.models import PickState, PickTask, WaveStatus
-from warehouse.services import picking, shipping, waves
+from warehouse.services import packing, picking, shipping, waves
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +33,16 @@ def _pick_pack_ship(floor: Floor, order) -> None:
             picking.confirm_pick(tenant=tenant, user=operator, task=task, quantity=task.quantity)
         cartons = []
         for line in SalesOrderLine.objects.filter(order=order, picked_base__gt=0):
-            carton = shipping.pack(
+            carton = packing.pack(
                 tenant=tenant, user=operator, order=order, item=line.item,
                 quantity=line.picked_base, lot=floor.lot if line.item == floor.coffee else None,
             )  # fmt: skip
             cartons.append(
-                shipping.close_carton(
+                packing.close_carton(
                     tenant=tenant, user=operator, carton=carton, weight_kg=Decimal(1)
                 )
             )
-        shipping.finish_packing(tenant=tenant, user=operator, order=order)
+        packing.finish_packing(tenant=tenant, user=operator, order=order)
         assert SalesOrder.objects.get(pk=order.pk).status == OrderStatus.PACKED
         shipment = shipping.create_shipment(
             tenant=tenant, user=operator, order=order, cartons=cartons
