@@ -38,6 +38,7 @@ from inventory.models import (
     StockTransaction,
     TransactionKind,
 )
+from inventory.services import lots
 
 ADJUSTERS = [Role.SUPERVISOR, Role.ADMIN]
 MOVERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
@@ -65,31 +66,21 @@ def unit_cost(tenant: Tenant, item: Item, site_id: int | None) -> Decimal:
 def _lot(
     tenant: Tenant, item: Item, code: str, expiry: datetime.date | None, create: bool
 ) -> Lot | None:
-    code = (code or "").strip()
-    if not code:
+    if not (code or "").strip():
         return None
-    lot = Lot.objects.filter(tenant=tenant, item=item, code=code).first()
-    if lot is None:
-        if not create:
-            raise InvalidPosting(f"{item.sku} has no lot {code}.")
-        if item.expiry_required and expiry is None:
-            raise InvalidPosting(f"{item.sku} needs an expiry date for a new lot.")
-        lot = Lot.objects.create(tenant=tenant, item=item, code=code[:20], expiry_date=expiry)
-    return lot
+    if create:
+        return lots.lot_for_receipt(tenant=tenant, item=item, code=code, expiry=expiry)
+    return lots.existing_lot(tenant=tenant, item=item, code=code)
 
 
 def _serial(
     tenant: Tenant, item: Item, serial: str, lot: Lot | None, create: bool
 ) -> SerialNumber | None:
-    serial = (serial or "").strip()
-    if not serial:
+    if not (serial or "").strip():
         return None
-    found = SerialNumber.objects.filter(tenant=tenant, item=item, serial=serial).first()
-    if found is None:
-        if not create:
-            raise InvalidPosting(f"{item.sku} has no serial {serial}.")
-        found = SerialNumber.objects.create(tenant=tenant, item=item, serial=serial[:40], lot=lot)
-    return found
+    if create:
+        return lots.register_serial(tenant=tenant, item=item, serial=serial, lot=lot)
+    return lots.existing_serial(tenant=tenant, item=item, serial=serial)
 
 
 @transaction.atomic
