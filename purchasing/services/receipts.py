@@ -50,9 +50,12 @@ def line_for_item(*, tenant: Tenant, order: PurchaseOrder, item) -> PurchaseOrde
     return next((line for line in lines if line.open_base > 0), lines[-1])
 
 
+@transaction.atomic
 def refresh_received_status(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
-    """Move a locked order to received when no line expects more, else to partially received
-    (no change from any other status: a closed order stays closed)."""
+    """Move the order to received when no line expects more, else to partially received (no
+    change from any other status: a closed order stays closed). Locks the order and reads
+    its status again, so a stale copy never overwrites a later move."""
+    order = lock_order(tenant=tenant, order=order)
     # One EXISTS query, whatever the number of lines.
     done = not order.lines.filter(received_base__lt=F("quantity_base"), short_closed=False).exists()
     action = "receive_all" if done else "receive_part"
