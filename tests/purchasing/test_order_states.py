@@ -15,7 +15,7 @@ from erp.tenancy import tenant_context
 from purchasing import selectors, states
 from purchasing.models import PurchaseOrder
 from purchasing.services import orders, receipts
-from tests.factories import PurchaseOrderFactory, PurchaseOrderLineFactory, member
+from tests.factories import PurchaseOrderLineFactory, member
 
 pytestmark = pytest.mark.django_db
 
