@@ -25,6 +25,8 @@ class Transition:
 
     `label` and `style` name the page's button; an action without a label is one the system
     takes on someone's behalf (a receipt filling an order), never offered as a button.
+    `outcome` words the target in a refusal where the status alone would not say which action
+    was refused ("approved" for an approval that posts).
     """
 
     sources: frozenset[str]
@@ -32,13 +34,15 @@ class Transition:
     roles: frozenset[Role]
     label: str = ""
     style: str = ""
+    outcome: str = ""
     name: str = field(default="", compare=False)
 
 
 def transition(
-    sources: Iterable[str], target: str, roles: Iterable[Role], *, label: str = "", style: str = ""
-) -> Transition:
-    return Transition(frozenset(sources), target, frozenset(roles), label, style)
+    sources: Iterable[str], target: str, roles: Iterable[Role], *, label: str = "", style: str = "",
+    outcome: str = "",
+) -> Transition:  # fmt: skip
+    return Transition(frozenset(sources), target, frozenset(roles), label, style, outcome)
 
 
 class Machine:
@@ -53,7 +57,7 @@ class Machine:
         self.choices = choices
         self.describe = describe
         self.table = {
-            name: Transition(t.sources, t.target, t.roles, t.label, t.style, name)
+            name: Transition(t.sources, t.target, t.roles, t.label, t.style, t.outcome, name)
             for name, t in table.items()
         }
 
@@ -70,13 +74,9 @@ class Machine:
         """Raise `RoleRequired` unless `user` may take `action` in `tenant`."""
         require_role(tenant=tenant, user=user, roles=self.table[action].roles)
 
-    def move(self, document, action: str, *, tenant, user, reason: str = "") -> None:
-        """Take `action` on `document` (locked by the caller), which the caller then saves.
-
-        Checks the role, then the current status; raises `RoleRequired` or
-        `InvalidTransition` ("PO-1 cannot go from draft to sent.") and changes nothing then.
-        History records `user` and the action (with `reason`) on the caller's save.
-        """
+    def check(self, document, action: str, *, tenant, user) -> None:
+        """Raise `RoleRequired` or `InvalidTransition` ("PO-1 cannot go from draft to
+        sent.") unless `user` may take `action` on `document` as it stands."""
         step = self.table[action]
         self.authorize(tenant=tenant, user=user, action=action)
         current = self.status(document)
@@ -84,9 +84,17 @@ class Machine:
             raise InvalidTransition(
                 document=self.describe(document),
                 current=self.display(current),
-                target=self.display(step.target),
+                target=step.outcome or self.display(step.target),
             )
-        setattr(document, self.field, step.target)
+
+    def move(self, document, action: str, *, tenant, user, reason: str = "") -> None:
+        """Take `action` on `document` (locked by the caller), which the caller then saves.
+
+        Raises what `check` raises, changing nothing then. History records `user` and the
+        action (with `reason`) on the caller's save.
+        """
+        self.check(document, action, tenant=tenant, user=user)
+        setattr(document, self.field, self.table[action].target)
         document._history_user = user
         why = f"{action}: {reason.strip()}" if reason.strip() else action
         document._change_reason = why[:HISTORY_REASON_LENGTH]
