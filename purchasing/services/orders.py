@@ -234,9 +234,7 @@ def default_unit_cost(
         .prefetch_related("price_breaks")
         .first()
     )
-    if supplier_item is None:
-        return item.standard_cost * (
-            _base_quantity(tenant, item, unit, Decimal(quantity)) / Decimal(quantity)
-        )
+    # Refuses a quantity the order line would refuse (zero, unknown unit, split unit).
     base = _base_quantity(tenant, item, unit, Decimal(quantity))
-    return supplier_item.price_for(base) * base / Decimal(quantity)
+    per_base = supplier_item.price_for(base) if supplier_item else item.standard_cost
+    return units.per_unit(tenant=tenant, item=item, unit=unit, per_base=per_base)

@@ -22,12 +22,11 @@ from erp.errors import DomainError
 from erp.models import Tenant, User
 from erp.roles import Role
 from erp.transitions import Machine, transition
-from inventory import ledger
+from inventory import ledger, units
 from inventory.models import (
     Bin,
     BinType,
     Item,
-    ItemUnit,
     Location,
     Lot,
     StockBalance,
@@ -64,22 +63,6 @@ class Load:
     units: Decimal = Decimal(0)
     volume: Decimal = Decimal(0)
     weight: Decimal = Decimal(0)
-
-
-def _per_base_unit(
-    tenant: Tenant, items: set[int]
-) -> dict[int, tuple[Decimal | None, Decimal | None]]:
-    """Volume (m³) and weight (kg) of one base unit of each item, where its units say."""
-    found: dict[int, tuple[Decimal | None, Decimal | None]] = {}
-    for unit in ItemUnit.objects.filter(tenant=tenant, item_id__in=items).order_by("factor"):
-        volume = unit.volume_m3 / unit.factor if unit.volume_m3 is not None else None
-        weight = unit.weight_kg / unit.factor if unit.weight_kg is not None else None
-        known = found.get(unit.item_id, (None, None))
-        found[unit.item_id] = (
-            known[0] if known[0] is not None else volume,
-            known[1] if known[1] is not None else weight,
-        )
-    return found
 
 
 def _loads(tenant: Tenant, locations: list[int], sizes) -> dict[int, Load]:
@@ -175,9 +158,9 @@ def suggest(
         empty = [by_bin[b] for b in empty_bins if b in by_bin]
         if not holding and not empty:
             continue
-        sizes = _per_base_unit(
-            tenant,
-            {item.pk}
+        sizes = units.base_unit_sizes(
+            tenant=tenant,
+            item_ids={item.pk}
             | set(
                 StockBalance.objects.filter(
                     tenant=tenant, location__in=holding, on_hand__gt=0
