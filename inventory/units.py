@@ -1,4 +1,5 @@
-"""Quantities in an item's units, converted exactly to its base unit."""
+"""Quantities in an item's units, converted exactly to its base unit: the one conversion
+purchasing, receiving and putaway use."""
 
 from __future__ import annotations
 
@@ -33,3 +34,24 @@ def to_base(*, tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
             sku=item.sku,
         )
     return base
+
+
+def per_unit(*, tenant, item: Item, unit: str, per_base: Decimal) -> Decimal:
+    """An amount per base unit (a price, a cost) as the amount per one `unit`."""
+    return Decimal(per_base) * factor(tenant=tenant, item=item, unit=unit)
+
+
+def base_unit_sizes(*, tenant, item_ids) -> dict[int, tuple[Decimal | None, Decimal | None]]:
+    """Item id -> volume (m³) and weight (kg) of one base unit, from the smallest unit that
+    gives each (a case's weight over its factor when only the case was weighed)."""
+    found: dict[int, tuple[Decimal | None, Decimal | None]] = {}
+    rows = ItemUnit.objects.filter(tenant=tenant, item_id__in=list(item_ids)).order_by("factor")
+    for row in rows:
+        volume = row.volume_m3 / row.factor if row.volume_m3 is not None else None
+        weight = row.weight_kg / row.factor if row.weight_kg is not None else None
+        known = found.get(row.item_id, (None, None))
+        found[row.item_id] = (
+            known[0] if known[0] is not None else volume,
+            known[1] if known[1] is not None else weight,
+        )
+    return found

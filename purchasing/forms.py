@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from erp.lookups import LookupChoiceField, LookupInput
 from inventory import selectors as inventory_selectors
 from inventory.models import Item
-from purchasing import selectors
+from purchasing import selectors, states
 from purchasing.models import PurchaseOrder, Supplier, SupplierItem, currency_validator
 
 
@@ -144,12 +144,7 @@ class OrderLineForm(forms.Form):
 
 
 class OrderActionForm(forms.Form):
+    # The buttons the transitions table offers; the service checks role and status.
     action = forms.ChoiceField(
-        choices=[
-            ("approve", _("Approve")),
-            ("send", _("Mark as sent")),
-            ("cancel", _("Cancel")),
-            ("close", _("Close")),
-            ("reopen", _("Back to draft")),
-        ]
+        choices=[(name, step.label) for name, step in states.TRANSITIONS.items() if step.label]
     )

@@ -195,6 +195,23 @@ class PurchaseOrderFactory(TenantOwnedFactory):
     created_by = factory.LazyAttribute(lambda o: member(o.tenant, "planner"))
 
 
+class PurchaseOrderLineFactory(TenantOwnedFactory):
+    """A line in the item's base unit (add_line's conversion is tested on its own)."""
+
+    class Meta:
+        model = "purchasing.PurchaseOrderLine"
+
+    order = factory.SubFactory(PurchaseOrderFactory)
+    tenant = factory.SelfAttribute("order.tenant")
+    line_no = factory.Sequence(lambda n: n + 1)
+    item = factory.SubFactory(ItemFactory, tenant=factory.SelfAttribute("..tenant"))
+    unit = factory.SelfAttribute("item.base_unit")
+    quantity = Decimal(10)
+    quantity_base = factory.SelfAttribute("quantity")
+    unit_cost = Decimal("2.00")
+    expected_date = factory.SelfAttribute("order.expected_date")
+
+
 class CustomerFactory(TenantOwnedFactory):
     class Meta:
         model = "orders.Customer"

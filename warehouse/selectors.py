@@ -24,7 +24,7 @@ from erp.parsing import parse_ids
 from inventory.models import Location, Reservation, Site, StockBalance, StockStatus, Zone
 from orders.models import OrderStatus, SalesOrder, SalesOrderLine
 from orders.services.sales_orders import SOURCE as ORDER_LINE
-from purchasing.models import OrderStatus as PurchaseStatus
+from purchasing import states as purchase_states
 from purchasing.models import PurchaseOrder, PurchaseOrderLine
 from warehouse.models import (
     Carton,
@@ -46,12 +46,8 @@ from warehouse.models import (
 )
 from warehouse.services.waves import candidate_orders
 
-RECEIVING_STATUSES = [
-    PurchaseStatus.APPROVED,
-    PurchaseStatus.SENT,
-    PurchaseStatus.PARTIALLY_RECEIVED,
-    PurchaseStatus.RECEIVED,
-]
+# Purchasing's table decides which orders take goods; the dock lists exactly those.
+RECEIVING_STATUSES = sorted(purchase_states.RECEIVABLE)
 
 
 def receivable_orders(*, tenant) -> QuerySet[PurchaseOrder]:

@@ -1,7 +1,7 @@
 """Reads of inventory's tables for views, tasks and reports (no writes). One module per area;
 the names are re-exported here so callers write `selectors.bins(tenant=...)`."""
 
-from inventory.selectors.adjustments import adjustments, pending_reversal
+from inventory.selectors.adjustments import adjustment_actions, adjustments, pending_reversal
 from inventory.selectors.atp import atp
 from inventory.selectors.items import (
     item_atp,
@@ -51,6 +51,7 @@ from inventory.selectors.valuation import (
 __all__ = [
     "BLANK_CATEGORY",
     "active_sites",
+    "adjustment_actions",
     "adjustments",
     "atp",
     "bin_matches",

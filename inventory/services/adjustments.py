@@ -17,7 +17,7 @@ from django.db.models import Case, F, Sum, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from erp.errors import DomainError, InvalidTransition
+from erp.errors import DomainError
 from erp.models import Tenant, User
 from erp.roles import Role, require_role
 from erp.selectors import tenant_settings
@@ -38,8 +38,9 @@ from inventory.models import (
     StockTransaction,
     TransactionKind,
 )
+from inventory.services import lots
+from inventory.states import ADJUSTERS, adjustment_machine
 
-ADJUSTERS = [Role.SUPERVISOR, Role.ADMIN]
 MOVERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
 
 
@@ -65,31 +66,21 @@ def unit_cost(tenant: Tenant, item: Item, site_id: int | None) -> Decimal:
 def _lot(
     tenant: Tenant, item: Item, code: str, expiry: datetime.date | None, create: bool
 ) -> Lot | None:
-    code = (code or "").strip()
-    if not code:
+    if not (code or "").strip():
         return None
-    lot = Lot.objects.filter(tenant=tenant, item=item, code=code).first()
-    if lot is None:
-        if not create:
-            raise InvalidPosting(f"{item.sku} has no lot {code}.")
-        if item.expiry_required and expiry is None:
-            raise InvalidPosting(f"{item.sku} needs an expiry date for a new lot.")
-        lot = Lot.objects.create(tenant=tenant, item=item, code=code[:20], expiry_date=expiry)
-    return lot
+    if create:
+        return lots.lot_for_receipt(tenant=tenant, item=item, code=code, expiry=expiry)
+    return lots.existing_lot(tenant=tenant, item=item, code=code)
 
 
 def _serial(
     tenant: Tenant, item: Item, serial: str, lot: Lot | None, create: bool
 ) -> SerialNumber | None:
-    serial = (serial or "").strip()
-    if not serial:
+    if not (serial or "").strip():
         return None
-    found = SerialNumber.objects.filter(tenant=tenant, item=item, serial=serial).first()
-    if found is None:
-        if not create:
-            raise InvalidPosting(f"{item.sku} has no serial {serial}.")
-        found = SerialNumber.objects.create(tenant=tenant, item=item, serial=serial[:40], lot=lot)
-    return found
+    if create:
+        return lots.register_serial(tenant=tenant, item=item, serial=serial, lot=lot)
+    return lots.existing_serial(tenant=tenant, item=item, serial=serial)
 
 
 @transaction.atomic
@@ -133,7 +124,7 @@ def request_adjustment(
         requested_by=user,
     )  # fmt: skip
     if abs(so_far + adjustment.signed_value) <= settings_for(tenant).adjustment_approval_threshold:
-        _post(tenant, user, adjustment)
+        _post(tenant, user, adjustment, action="post")
     return adjustment
 
 
@@ -163,7 +154,8 @@ def posted_alone_today(*, tenant: Tenant, user: User, item: Item, location: Loca
     return total or Decimal(0)
 
 
-def _post(tenant: Tenant, user: User, adjustment: Adjustment) -> StockTransaction:
+def _post(tenant: Tenant, user: User, adjustment: Adjustment, *, action: str) -> StockTransaction:
+    adjustment_machine.check(adjustment, action, tenant=tenant, user=user)
     if adjustment.kind == AdjustmentKind.REVERSAL:
         txn = ledger.reverse(
             tenant=tenant,
@@ -172,7 +164,7 @@ def _post(tenant: Tenant, user: User, adjustment: Adjustment) -> StockTransactio
             reason=adjustment.note,
             idempotency_key=f"reversal-request:{adjustment.pk}",
         )
-        return _posted(user, adjustment, txn)
+        return _posted(tenant, user, adjustment, txn, action)
     virtual = ledger.virtual_location(tenant=tenant, kind=LocationKind.ADJUSTMENT)
     quantity = abs(adjustment.quantity)
     common = {
@@ -204,11 +196,13 @@ def _post(tenant: Tenant, user: User, adjustment: Adjustment) -> StockTransactio
         reason=f"{adjustment.get_reason_code_display()}: {adjustment.note}".strip(": "),
         idempotency_key=f"adjustment:{adjustment.pk}",
     )
-    return _posted(user, adjustment, txn)
+    return _posted(tenant, user, adjustment, txn, action)
 
 
-def _posted(user: User, adjustment: Adjustment, txn: StockTransaction) -> StockTransaction:
-    adjustment.state = AdjustmentState.POSTED
+def _posted(
+    tenant: Tenant, user: User, adjustment: Adjustment, txn: StockTransaction, action: str
+) -> StockTransaction:
+    adjustment_machine.move(adjustment, action, tenant=tenant, user=user)
     adjustment.transaction = txn
     adjustment.decided_by = user
     adjustment.decided_at = timezone.now()
@@ -216,30 +210,23 @@ def _posted(user: User, adjustment: Adjustment, txn: StockTransaction) -> StockT
     return txn
 
 
-def _pending(tenant: Tenant, adjustment: Adjustment, target: str) -> Adjustment:
-    locked = (
+def _lock(tenant: Tenant, adjustment: Adjustment) -> Adjustment:
+    return (
         Adjustment.objects.select_for_update(of=("self",))
         .select_related("item", "location", "lot", "serial", "reverses")
         .get(tenant=tenant, pk=adjustment.pk)
     )
-    if locked.state != AdjustmentState.PENDING:
-        raise InvalidTransition(
-            document=str(locked),
-            current=locked.get_state_display().lower(),
-            target=target,
-        )
-    return locked
 
 
 @transaction.atomic
 def approve_adjustment(*, tenant: Tenant, user: User, adjustment: Adjustment) -> Adjustment:
     """Post a pending adjustment or reversal. The requester cannot approve their own; a repeat
     is refused. Raises what `ledger.post` or `ledger.reverse` raise, leaving it pending."""
-    require_role(tenant=tenant, user=user, roles=ADJUSTERS)
-    locked = _pending(tenant, adjustment, "approved")
+    locked = _lock(tenant, adjustment)
+    adjustment_machine.check(locked, "approve", tenant=tenant, user=user)
     if locked.requested_by_id == user.pk:
         raise OwnRequest(document=str(locked).lower())
-    _post(tenant, user, locked)
+    _post(tenant, user, locked, action="approve")
     return locked
 
 
@@ -247,9 +234,8 @@ def approve_adjustment(*, tenant: Tenant, user: User, adjustment: Adjustment) ->
 def reject_adjustment(
     *, tenant: Tenant, user: User, adjustment: Adjustment, note: str = ""
 ) -> Adjustment:
-    require_role(tenant=tenant, user=user, roles=ADJUSTERS)
-    locked = _pending(tenant, adjustment, "rejected")
-    locked.state = AdjustmentState.REJECTED
+    locked = _lock(tenant, adjustment)
+    adjustment_machine.move(locked, "reject", tenant=tenant, user=user, reason=note)
     locked.decided_by = user
     locked.decided_at = timezone.now()
     if note.strip():

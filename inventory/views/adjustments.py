@@ -122,13 +122,24 @@ def adjustment_create(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _decision_context(request, adjustment: Adjustment, form: DecideForm) -> dict:
+    return {
+        "adjustment": adjustment,
+        "form": form,
+        "history": changes(adjustment),
+        "actions": selectors.adjustment_actions(
+            tenant=request.tenant, adjustment=adjustment, user=request.user
+        ),
+    }
+
+
 @roles_required(Role.SUPERVISOR, Role.ADMIN)
 def adjustment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     adjustment = get_object_or_404(selectors.adjustments(tenant=request.tenant), pk=pk)
     return render(
         request,
         "inventory/adjustment/detail.html",
-        {"adjustment": adjustment, "form": DecideForm(), "history": changes(adjustment)},
+        _decision_context(request, adjustment, DecideForm()),
     )
 
 
@@ -158,7 +169,7 @@ def adjustment_decide(request: HttpRequest, pk: int) -> HttpResponse:
         return render(
             request,
             "inventory/adjustment/detail.html",
-            {"adjustment": adjustment, "form": form, "history": changes(adjustment)},
+            _decision_context(request, adjustment, form),
             status=422,
         )
     messages.success(

@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
 
 from erp.lookups import ranked_matches
+from erp.roles import membership_for
+from erp.transitions import Transition
+from purchasing import states
 from purchasing.models import (
     PriceBreak,
     PurchaseOrder,
@@ -61,3 +64,35 @@ def price_breaks(*, tenant, supplier_item: SupplierItem | None = None) -> QueryS
         .order_by("supplier_item", "min_quantity")
     )
     return queryset.filter(supplier_item=supplier_item) if supplier_item is not None else queryset
+
+
+def available_actions(*, tenant, order: PurchaseOrder, user) -> list[Transition]:
+    """The status actions `user` may take on `order` now (the page's buttons), from the
+    transitions table; approving is left out where the creator's own approval is refused."""
+    from purchasing.services.orders import needs_other_approver
+
+    actions = states.machine.allowed(order, tenant=tenant, user=user)
+    if any(a.name == "approve" for a in actions) and needs_other_approver(
+        tenant=tenant, order=order, user=user
+    ):
+        actions = [a for a in actions if a.name != "approve"]
+    return actions
+
+
+def approval_withheld(*, tenant, order: PurchaseOrder, user) -> bool:
+    """Whether `user` could approve `order` but for having created it above the threshold."""
+    from purchasing.services.orders import needs_other_approver
+
+    return states.machine.can(order, "approve") and needs_other_approver(
+        tenant=tenant, order=order, user=user
+    )
+
+
+def lines_editable(*, tenant, order: PurchaseOrder, user) -> bool:
+    """Whether `user` may add or remove lines of `order` now."""
+    membership = membership_for(tenant=tenant, user=user)
+    return (
+        order.status in states.EDITABLE
+        and membership is not None
+        and membership.role in states.BUYERS
+    )

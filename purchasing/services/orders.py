@@ -1,7 +1,6 @@
-"""Purchase orders: lines, the status machine, and the scheduled receipts they publish.
+"""Purchase orders: lines, status changes, and the scheduled receipts they publish.
 
-draft -> approved -> sent -> partially received -> received -> closed; cancelled from draft
-or approved. Open lines publish their open quantity as a scheduled receipt on the line's
+Status moves only through `purchasing.states` (its table says which and by whom). Open lines publish their open quantity as a scheduled receipt on the line's
 expected date (inventory projections), in the same transaction that changes the line.
 
 Above the tenant's approval threshold someone other than the creator approves. Lines change
@@ -19,58 +18,37 @@ from django.db.models import F, Max
 from django.utils import timezone
 
 from erp import numbering
-from erp.errors import InvalidTransition
 from erp.models import Tenant, User
 from erp.roles import Role, require_role
 from erp.selectors import tenant_settings
 from inventory import units
 from inventory.ledger import projections
 from inventory.models import Item, ProjectionKind, Site
+from purchasing import states
 from purchasing.errors import ApprovalRequired, EmptyOrder, InvalidLine, OrderNotEditable
 from purchasing.models import (
     OPEN_STATUSES,
-    OrderStatus,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchasingSettings,
     Supplier,
 )
 
-BUYERS = [Role.PLANNER, Role.ADMIN]
-APPROVERS = [Role.PLANNER, Role.ADMIN, Role.FINANCE]
+BUYERS = states.BUYERS
 SOURCE = "purchase_order_line"
-
-TRANSITIONS = {
-    OrderStatus.DRAFT: {OrderStatus.APPROVED, OrderStatus.CANCELLED},
-    OrderStatus.APPROVED: {OrderStatus.SENT, OrderStatus.CANCELLED, OrderStatus.DRAFT},
-    OrderStatus.SENT: {OrderStatus.PARTIALLY_RECEIVED, OrderStatus.RECEIVED, OrderStatus.CLOSED},
-    OrderStatus.PARTIALLY_RECEIVED: {OrderStatus.RECEIVED, OrderStatus.CLOSED},
-    OrderStatus.RECEIVED: {OrderStatus.CLOSED},
-    OrderStatus.CLOSED: set(),
-    OrderStatus.CANCELLED: set(),
-}
 
 
 def settings_for(tenant: Tenant) -> PurchasingSettings:
     return tenant_settings(PurchasingSettings, tenant=tenant)
 
 
-def _lock(tenant: Tenant, order: PurchaseOrder) -> PurchaseOrder:
+def lock_order(*, tenant: Tenant, order: PurchaseOrder) -> PurchaseOrder:
+    """The order, locked for the rest of the transaction (lock the order before its lines)."""
     return (
         PurchaseOrder.objects.select_for_update(of=("self",))
         .select_related("supplier", "site")
         .get(tenant=tenant, pk=order.pk)
     )
-
-
-def _move(order: PurchaseOrder, target: OrderStatus) -> None:
-    if target not in TRANSITIONS[OrderStatus(order.status)]:
-        raise InvalidTransition(
-            document=order.number,
-            current=order.get_status_display().lower(),
-            target=OrderStatus(target).label.lower(),
-        )
-    order.status = target
 
 
 def publish_line(*, tenant: Tenant, line: PurchaseOrderLine, order: PurchaseOrder) -> None:
@@ -121,8 +99,8 @@ def add_line(
 ) -> PurchaseOrderLine:  # fmt: skip
     """Add a line to a draft order (quantity and cost in `unit`, the base unit by default)."""
     require_role(tenant=tenant, user=user, roles=BUYERS)
-    order = _lock(tenant, order)
-    if order.status != OrderStatus.DRAFT:
+    order = lock_order(tenant=tenant, order=order)
+    if order.status not in states.EDITABLE:
         raise OrderNotEditable(number=order.number, status=order.get_status_display().lower())
     if not item.is_active:
         raise InvalidLine(detail=f"{item.sku} is inactive.")
@@ -141,8 +119,8 @@ def add_line(
 @transaction.atomic
 def remove_line(*, tenant: Tenant, user: User, line: PurchaseOrderLine) -> None:
     require_role(tenant=tenant, user=user, roles=BUYERS)
-    order = _lock(tenant, line.order)
-    if order.status != OrderStatus.DRAFT:
+    order = lock_order(tenant=tenant, order=line.order)
+    if order.status not in states.EDITABLE:
         raise OrderNotEditable(number=order.number, status=order.get_status_display().lower())
     line.delete()
 
@@ -173,14 +151,14 @@ def needs_other_approver(*, tenant: Tenant, order: PurchaseOrder, user: User) ->
 
 
 @transaction.atomic
-def approve(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
+def approve(*, tenant: Tenant, user: User, order: PurchaseOrder, reason: str = "") -> PurchaseOrder:
     """Approve a draft. Above the tenant's threshold the creator cannot approve it; its lines
     start publishing scheduled receipts."""
-    require_role(tenant=tenant, user=user, roles=APPROVERS)
-    order = _lock(tenant, order)
+    states.machine.authorize(tenant=tenant, user=user, action="approve")
+    order = lock_order(tenant=tenant, order=order)
     if not order.lines.exists():
         raise EmptyOrder(number=order.number)
-    _move(order, OrderStatus.APPROVED)
+    states.machine.move(order, "approve", tenant=tenant, user=user, reason=reason)
     _check_approver(tenant, order, approver=user)
     order.approved_by, order.approved_at = user, timezone.now()
     order.save(update_fields=["status", "approved_by", "approved_at"])
@@ -189,12 +167,11 @@ def approve(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrde
 
 
 @transaction.atomic
-def send(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
+def send(*, tenant: Tenant, user: User, order: PurchaseOrder, reason: str = "") -> PurchaseOrder:
     """Commit the order to the supplier. Its approval is checked again as it stands now (the
     threshold may have fallen since), so no order above it leaves approved by its creator."""
-    require_role(tenant=tenant, user=user, roles=BUYERS)
-    order = _lock(tenant, order)
-    _move(order, OrderStatus.SENT)
+    order = lock_order(tenant=tenant, order=order)
+    states.machine.move(order, "send", tenant=tenant, user=user, reason=reason)
     _check_approver(tenant, order, approver=order.approved_by)
     order.sent_at = timezone.now()
     order.save(update_fields=["status", "sent_at"])
@@ -202,10 +179,9 @@ def send(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
 
 
 @transaction.atomic
-def cancel(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
-    require_role(tenant=tenant, user=user, roles=BUYERS)
-    order = _lock(tenant, order)
-    _move(order, OrderStatus.CANCELLED)
+def cancel(*, tenant: Tenant, user: User, order: PurchaseOrder, reason: str = "") -> PurchaseOrder:
+    order = lock_order(tenant=tenant, order=order)
+    states.machine.move(order, "cancel", tenant=tenant, user=user, reason=reason)
     order.closed_at = timezone.now()
     order.save(update_fields=["status", "closed_at"])
     _publish_all(tenant, order)
@@ -213,11 +189,10 @@ def cancel(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder
 
 
 @transaction.atomic
-def close(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
+def close(*, tenant: Tenant, user: User, order: PurchaseOrder, reason: str = "") -> PurchaseOrder:
     """Close an order; lines still open are short-closed (nothing more is expected)."""
-    require_role(tenant=tenant, user=user, roles=[Role.SUPERVISOR, *BUYERS])
-    order = _lock(tenant, order)
-    _move(order, OrderStatus.CLOSED)
+    order = lock_order(tenant=tenant, order=order)
+    states.machine.move(order, "close", tenant=tenant, user=user, reason=reason)
     order.closed_at = timezone.now()
     order.save(update_fields=["status", "closed_at"])
     for line in order.lines.filter(received_base__lt=F("quantity_base"), short_closed=False):
@@ -238,11 +213,10 @@ def save_settings(
 
 
 @transaction.atomic
-def reopen(*, tenant: Tenant, user: User, order: PurchaseOrder) -> PurchaseOrder:
+def reopen(*, tenant: Tenant, user: User, order: PurchaseOrder, reason: str = "") -> PurchaseOrder:
     """Take an approved (not yet sent) order back to draft to change it; it needs approval again."""
-    require_role(tenant=tenant, user=user, roles=BUYERS)
-    order = _lock(tenant, order)
-    _move(order, OrderStatus.DRAFT)
+    order = lock_order(tenant=tenant, order=order)
+    states.machine.move(order, "reopen", tenant=tenant, user=user, reason=reason)
     order.approved_by, order.approved_at = None, None
     order.save(update_fields=["status", "approved_by", "approved_at"])
     _publish_all(tenant, order)
@@ -260,9 +234,7 @@ def default_unit_cost(
         .prefetch_related("price_breaks")
         .first()
     )
-    if supplier_item is None:
-        return item.standard_cost * (
-            _base_quantity(tenant, item, unit, Decimal(quantity)) / Decimal(quantity)
-        )
+    # Refuses a quantity the order line would refuse (zero, unknown unit, split unit).
     base = _base_quantity(tenant, item, unit, Decimal(quantity))
-    return supplier_item.price_for(base) * base / Decimal(quantity)
+    per_base = supplier_item.price_for(base) if supplier_item else item.standard_cost
+    return units.per_unit(tenant=tenant, item=item, unit=unit, per_base=per_base)

@@ -16,14 +16,14 @@ from erp.idempotency import idempotent
 from erp.roles import Role, has_role, roles_required
 from erp.tables import Column, build_table, table_response
 from inventory import scanning
-from purchasing import selectors
+from purchasing import selectors, states
 from purchasing.documents import purchase_order_pdf
 from purchasing.forms import OrderActionForm, OrderForm, OrderLineForm
 from purchasing.models import OrderStatus, PurchaseOrder
 from purchasing.services import orders as service
 
 VIEWERS = (Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN)
-BUYERS = (Role.PLANNER, Role.ADMIN)
+BUYERS = tuple(states.BUYERS)
 ACTIONS = {
     "approve": service.approve,
     "send": service.send,
@@ -98,17 +98,17 @@ def order_create(request: HttpRequest) -> HttpResponse:
 
 def _detail(request, order, *, line_form=None, action_form=None, status=200):
     order = selectors.orders(tenant=request.tenant).get(pk=order.pk)
+    who = {"tenant": request.tenant, "order": order, "user": request.user}
     context = {
         "order": order,
         "lines": selectors.order_lines(tenant=request.tenant, order=order),
         "line_form": line_form or OrderLineForm(),
         "action_form": action_form,
-        "can_edit": has_role(request, BUYERS),
+        "can_edit_lines": selectors.lines_editable(**who),
+        "actions": selectors.available_actions(**who),
         "history": changes(order),
         "threshold": service.settings_for(request.tenant).approval_threshold,
-        "own_approval_refused": service.needs_other_approver(
-            tenant=request.tenant, order=order, user=request.user
-        ),
+        "own_approval_refused": selectors.approval_withheld(**who),
     }
     return render(request, "purchasing/order/detail.html", context, status=status)
 

@@ -18,15 +18,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp import outbox
-from erp.errors import DomainError, InvalidTransition
+from erp.errors import DomainError
 from erp.models import Tenant, User
-from erp.roles import Role, require_role
-from inventory import ledger
+from erp.roles import Role
+from erp.transitions import Machine, transition
+from inventory import ledger, units
 from inventory.models import (
     Bin,
     BinType,
     Item,
-    ItemUnit,
     Location,
     Lot,
     StockBalance,
@@ -36,6 +36,12 @@ from inventory.models import (
 from warehouse.models import PutawayRule, PutawayTask, ReceiptLine, TaskState
 
 WORKERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+
+# A putaway task's whole life: open until its goods are in a bin.
+TASK_TRANSITIONS = {"complete": transition([TaskState.OPEN], TaskState.DONE, WORKERS)}
+task_machine = Machine(
+    field="state", choices=TaskState, table=TASK_TRANSITIONS, describe=lambda t: f"Putaway #{t.pk}"
+)
 
 
 class PutawayError(DomainError):
@@ -57,22 +63,6 @@ class Load:
     units: Decimal = Decimal(0)
     volume: Decimal = Decimal(0)
     weight: Decimal = Decimal(0)
-
-
-def _per_base_unit(
-    tenant: Tenant, items: set[int]
-) -> dict[int, tuple[Decimal | None, Decimal | None]]:
-    """Volume (m³) and weight (kg) of one base unit of each item, where its units say."""
-    found: dict[int, tuple[Decimal | None, Decimal | None]] = {}
-    for unit in ItemUnit.objects.filter(tenant=tenant, item_id__in=items).order_by("factor"):
-        volume = unit.volume_m3 / unit.factor if unit.volume_m3 is not None else None
-        weight = unit.weight_kg / unit.factor if unit.weight_kg is not None else None
-        known = found.get(unit.item_id, (None, None))
-        found[unit.item_id] = (
-            known[0] if known[0] is not None else volume,
-            known[1] if known[1] is not None else weight,
-        )
-    return found
 
 
 def _loads(tenant: Tenant, locations: list[int], sizes) -> dict[int, Load]:
@@ -168,9 +158,9 @@ def suggest(
         empty = [by_bin[b] for b in empty_bins if b in by_bin]
         if not holding and not empty:
             continue
-        sizes = _per_base_unit(
-            tenant,
-            {item.pk}
+        sizes = units.base_unit_sizes(
+            tenant=tenant,
+            item_ids={item.pk}
             | set(
                 StockBalance.objects.filter(
                     tenant=tenant, location__in=holding, on_hand__gt=0
@@ -215,7 +205,7 @@ def complete(
 ) -> PutawayTask:
     """Move the task's goods from the dock to `location`. A bin other than the suggested one
     needs a reason, which is kept. A repeat (double scan) returns the finished task."""
-    require_role(tenant=tenant, user=user, roles=WORKERS)
+    task_machine.authorize(tenant=tenant, user=user, action="complete")
     task = (
         PutawayTask.objects.select_for_update(of=("self",))
         .select_related("item", "lot", "serial", "from_location", "suggested_location")
@@ -223,10 +213,7 @@ def complete(
     )
     if task.state == TaskState.DONE and task.to_location_id == location.pk:
         return task
-    if task.state != TaskState.OPEN:
-        raise InvalidTransition(
-            document=f"Putaway #{task.pk}", current=task.get_state_display().lower(), target="done"
-        )
+    task_machine.check(task, "complete", tenant=tenant, user=user)
     if not location.is_real or location.site_id != task.from_location.site_id:
         raise PutawayError(f"{location.code} is not a bin at this site.")
     if location.pk == task.from_location_id:
@@ -244,12 +231,8 @@ def complete(
         moves=[ledger.Move(item=task.item, quantity=task.quantity, source=task.from_location, destination=location, lot=task.lot, serial=task.serial, source_status=StockStatus.AVAILABLE)],
         reference=f"putaway #{task.pk}", idempotency_key=f"putaway:{task.pk}",
     )  # fmt: skip
-    task.state, task.to_location, task.completed_by, task.completed_at = (
-        TaskState.DONE,
-        location,
-        user,
-        timezone.now(),
-    )
+    task_machine.move(task, "complete", tenant=tenant, user=user, reason=override_reason)
+    task.to_location, task.completed_by, task.completed_at = location, user, timezone.now()
     # The goods are pickable now: let waiting backorders of the item have them.
     from orders.tasks import allocate_task
 

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from erp import outbox
@@ -32,8 +31,12 @@ from inventory.models import (
     StockStatus,
     TransactionKind,
 )
-from purchasing.models import OrderStatus, PurchaseOrder, PurchaseOrderLine, SupplierItem
+from inventory.services import lots
+from purchasing import selectors as purchasing_selectors
+from purchasing import states as order_states
+from purchasing.models import PurchaseOrder, PurchaseOrderLine
 from purchasing.services import orders as order_service
+from purchasing.services import receipts as order_receipts
 from warehouse.errors import ReceivingError
 from warehouse.models import (
     Discrepancy,
@@ -46,12 +49,6 @@ from warehouse.models import (
 from warehouse.services import putaway
 
 RECEIVERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
-RECEIVABLE = {
-    OrderStatus.APPROVED,
-    OrderStatus.SENT,
-    OrderStatus.PARTIALLY_RECEIVED,
-    OrderStatus.RECEIVED,
-}
 
 
 @dataclass
@@ -74,14 +71,7 @@ def _lot(tenant: Tenant, item: Item, code: str, expiry: datetime.date | None) ->
         raise ReceivingError(f"{item.sku} is lot-tracked: scan or type the lot (GS1 AI 10).")
     if item.expiry_required and expiry is None:
         raise ReceivingError(f"{item.sku} needs the expiry date of lot {code} (GS1 AI 17).")
-    lot = Lot.objects.filter(tenant=tenant, item=item, code=code).first()
-    if lot is None:
-        return Lot.objects.create(tenant=tenant, item=item, code=code[:20], expiry_date=expiry)
-    if expiry is not None and lot.expiry_date not in (None, expiry):
-        raise ReceivingError(
-            f"Lot {code} of {item.sku} is on file with expiry {lot.expiry_date:%Y-%m-%d}, not {expiry:%Y-%m-%d}."
-        )
-    return lot
+    return lots.lot_for_receipt(tenant=tenant, item=item, code=code, expiry=expiry)
 
 
 def _serial(tenant: Tenant, item: Item, serial: str, lot: Lot | None) -> SerialNumber | None:
@@ -90,10 +80,7 @@ def _serial(tenant: Tenant, item: Item, serial: str, lot: Lot | None) -> SerialN
         return None
     if not serial:
         raise ReceivingError(f"{item.sku} is serial-tracked: scan the serial number (GS1 AI 21).")
-    found = SerialNumber.objects.filter(tenant=tenant, item=item, serial=serial).first()
-    return found or SerialNumber.objects.create(
-        tenant=tenant, item=item, serial=serial[:40], lot=lot
-    )
+    return lots.register_serial(tenant=tenant, item=item, serial=serial, lot=lot)
 
 
 def _shelf_life_problem(
@@ -110,14 +97,6 @@ def _shelf_life_problem(
             f"{(expiry - today).days} days of shelf life left; at least {minimum} needed",
         )
     return None
-
-
-def _line_for(order: PurchaseOrder, item: Item) -> PurchaseOrderLine | None:
-    """The order's line for `item` still expecting goods (else its last line), locked."""
-    lines = list(order.lines.select_for_update().filter(item=item).order_by("line_no"))
-    if not lines:
-        return None
-    return next((line for line in lines if line.open_base > 0), lines[-1])
 
 
 def _split(
@@ -156,19 +135,6 @@ def _record(
     )  # fmt: skip
 
 
-def _refresh_order_status(tenant: Tenant, order: PurchaseOrder) -> None:
-    # One EXISTS query, whatever the number of lines.
-    done = not order.lines.filter(received_base__lt=F("quantity_base"), short_closed=False).exists()
-    target = OrderStatus.RECEIVED if done else OrderStatus.PARTIALLY_RECEIVED
-    if order.status != target and order.status in (
-        OrderStatus.APPROVED,
-        OrderStatus.SENT,
-        OrderStatus.PARTIALLY_RECEIVED,
-    ):
-        order.status = target
-        order.save(update_fields=["status"])
-
-
 @transaction.atomic
 def receive(
     *,
@@ -198,17 +164,13 @@ def receive(
     existing = ReceiptLine.objects.filter(tenant=tenant, scan_key=scan_key).first()
     if existing is not None:
         return existing
-    order = (
-        PurchaseOrder.objects.select_for_update(of=("self",))
-        .select_related("supplier", "site")
-        .get(tenant=tenant, pk=order.pk)
-    )
+    order = order_service.lock_order(tenant=tenant, order=order)
     # Again under the order's lock: a double tap's second request waited here for the first
     # to commit, and now finds its line instead of failing on the scan-once constraint.
     existing = ReceiptLine.objects.filter(tenant=tenant, scan_key=scan_key).first()
     if existing is not None:
         return existing
-    if order.status not in RECEIVABLE:
+    if order.status not in order_states.RECEIVABLE:
         raise ReceivingError(
             f"{order.number} is {order.get_status_display().lower()}; it cannot be received against."
         )
@@ -236,13 +198,15 @@ def receive(
             f"Refused: {item.sku} lot {lot.code if lot else '-'} is {problem[1]} (receiving policy: refuse)."
         )
 
-    line = _line_for(order, item)
+    line = order_receipts.line_for_item(tenant=tenant, order=order, item=item)
     split = _split(
         line, base - damaged_base, damaged_base, order.supplier.over_receipt_tolerance_pct
     )
-    supplier_item = SupplierItem.objects.filter(
-        tenant=tenant, supplier=order.supplier, item=item
-    ).first()
+    supplier_item = (
+        purchasing_selectors.supplier_items(tenant=tenant, supplier=order.supplier)
+        .filter(item=item)
+        .first()
+    )
     if problem:
         split.accepted_status = StockStatus.QUARANTINE
     elif supplier_item is not None and supplier_item.inspection_required:
@@ -332,9 +296,11 @@ def receive(
                 split.accepted_status,
                 "within tolerance; accepted",
             )
-        line.received_base += split.accepted
-        line.save(update_fields=["received_base"])
-        order_service.publish_line(tenant=tenant, line=line, order=order)
+        if split.accepted > 0:
+            line = order_receipts.record_receipt(
+                tenant=tenant, user=user, order=order, line=line, quantity=split.accepted,
+                reference=f"receipt {scan_key}",
+            )  # fmt: skip
     if split.damaged > 0:
         _record(
             tenant,
@@ -365,8 +331,9 @@ def receive(
             problem[1],
             needs_approval=True,
         )
-    if line is not None:
-        _refresh_order_status(tenant, order)
+    if line is not None and split.accepted <= 0:
+        # Nothing counted (all damaged or held), yet goods came: the order is under way.
+        order_receipts.refresh_received_status(tenant=tenant, user=user, order=order)
     from warehouse.tasks import offer_receipt_to_demand_task
 
     outbox.enqueue(offer_receipt_to_demand_task, tenant.pk, receipt.pk)
@@ -391,9 +358,7 @@ def resolve_discrepancy(
             f"This discrepancy is already {discrepancy.get_state_display().lower()}."
         )
     if accept and discrepancy.kind == DiscrepancyKind.OVER_RECEIPT and discrepancy.order_line_id:
-        line = PurchaseOrderLine.objects.select_for_update().get(
-            tenant=tenant, pk=discrepancy.order_line_id
-        )
+        line = discrepancy.order_line
         receipt = discrepancy.receipt_line
         ledger.post(
             tenant=tenant, user=user, kind=TransactionKind.STATUS_CHANGE,
@@ -401,11 +366,12 @@ def resolve_discrepancy(
             reference=f"{discrepancy.order.number}/{line.line_no} over-receipt accepted",
             idempotency_key=f"discrepancy:{discrepancy.pk}",
         )  # fmt: skip
-        line.received_base += discrepancy.quantity
-        line.save(update_fields=["received_base"])
+        order_receipts.record_receipt(
+            tenant=tenant, user=user, order=discrepancy.order, line=line,
+            quantity=discrepancy.quantity, reference=f"over-receipt accepted #{discrepancy.pk}",
+        )  # fmt: skip
         receipt.accepted_base += discrepancy.quantity
         receipt.save(update_fields=["accepted_base"])
-        order_service.publish_line(tenant=tenant, line=line, order=discrepancy.order)
         putaway.create_for_receipt(tenant=tenant, receipt=receipt, quantity=discrepancy.quantity)
     discrepancy.state = DiscrepancyState.ACCEPTED if accept else DiscrepancyState.REJECTED
     discrepancy.resolved_by, discrepancy.resolved_at = user, timezone.now()
@@ -418,25 +384,13 @@ def resolve_discrepancy(
 def short_close_line(
     *, tenant: Tenant, user: User, line: PurchaseOrderLine, reason: str
 ) -> Discrepancy:
-    """Stop expecting the rest of a line: a short-receipt discrepancy, and no more projection."""
+    """Stop expecting the rest of a line: a short-receipt discrepancy, and no more projection.
+    Raises `ReceivingError` without a reason, `InvalidLine` when nothing more is expected."""
     require_role(tenant=tenant, user=user, roles=[Role.SUPERVISOR, Role.ADMIN])
-    line = (
-        PurchaseOrderLine.objects.select_for_update(of=("self",))
-        .select_related("order", "item")
-        .get(tenant=tenant, pk=line.pk)
-    )
-    if line.short_closed or line.open_base <= 0:
-        raise ReceivingError(f"{line.order.number}/{line.line_no} expects nothing more.")
     if not reason.strip():
         raise ReceivingError("Say why the rest will not come.")
-    missing = line.open_base
-    line.short_closed = True
-    line.save(update_fields=["short_closed"])
-    order_service.publish_line(tenant=tenant, line=line, order=line.order)
-    order = PurchaseOrder.objects.select_for_update(of=("self",)).get(
-        tenant=tenant, pk=line.order_id
-    )
-    _refresh_order_status(tenant, order)
+    line = order_receipts.close_short(tenant=tenant, user=user, line=line, reason=reason)
+    missing = line.quantity_base - line.received_base
     discrepancy = _record(
         tenant,
         user,

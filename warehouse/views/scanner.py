@@ -139,7 +139,7 @@ def putaway_next(request: HttpRequest) -> HttpResponse:
 def putaway_task(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(selectors.putaway_tasks(tenant=request.tenant), pk=pk)
     form = PutawayForm(request.POST or None)
-    if task.state != TaskState.OPEN and request.method == "GET":
+    if not putaway.task_machine.can(task, "complete") and request.method == "GET":
         messages.info(request, f"Putaway #{task.pk} is {task.get_state_display().lower()}.")
         return redirect("warehouse:putaway_next")
     prompt = ""
