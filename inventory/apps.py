@@ -19,3 +19,7 @@ class InventoryConfig(AppConfig):
 
         register_demo(DemoStep("inventory.places", 10, demo.load))
         register_demo(DemoStep("inventory.stock", 20, demo_stock.load))
+
+        from inventory import navigation
+
+        navigation.register_all()

@@ -18,3 +18,7 @@ class OrdersConfig(AppConfig):
 
         # After the warehouse's receipts (40), as the demo has always been loaded.
         register_demo(DemoStep("orders.sales", 50, demo.load))
+
+        from orders import navigation
+
+        navigation.register_all()

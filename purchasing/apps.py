@@ -18,3 +18,7 @@ class PurchasingConfig(AppConfig):
         from purchasing import demo
 
         register_demo(DemoStep("purchasing.orders", 30, demo.load))
+
+        from purchasing import navigation
+
+        navigation.register_all()

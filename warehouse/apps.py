@@ -13,3 +13,7 @@ class WarehouseConfig(AppConfig):
         register_demo(DemoStep("warehouse.inbound", 40, demo.load_inbound))
         # A released wave needs the released sales orders (orders.sales, 50).
         register_demo(DemoStep("warehouse.outbound", 60, demo.load_outbound))
+
+        from warehouse import navigation
+
+        navigation.register_all()

@@ -38,9 +38,7 @@ from inventory.models import (
     StockTransaction,
     TransactionKind,
 )
-
-ADJUSTERS = [Role.SUPERVISOR, Role.ADMIN]
-MOVERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+from inventory.permissions import ADJUSTERS, FLOOR
 
 
 class OwnRequest(DomainError):
@@ -273,7 +271,7 @@ def move_stock(
     idempotency_key: str,
 ) -> StockTransaction:
     """An operator's bin-to-bin move (available stock). A rescan with the same key posts once."""
-    require_role(tenant=tenant, user=user, roles=MOVERS)
+    require_role(tenant=tenant, user=user, roles=FLOOR)
     if not (source.is_real and destination.is_real):
         raise InvalidPosting("Move between bins.")
     if source.site_id != destination.site_id:

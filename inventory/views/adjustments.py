@@ -17,6 +17,7 @@ from erp.tables import Column, build_table, table_response
 from inventory import selectors
 from inventory.forms_stock import AdjustmentForm, DecideForm, InventorySettingsForm
 from inventory.models import Adjustment, AdjustmentKind, AdjustmentState, ReasonCode
+from inventory.permissions import ADJUSTERS
 from inventory.services import adjustments as service
 from inventory.views.sites import bin_from, item_from
 
@@ -39,7 +40,7 @@ class AdjustmentFilter(django_filters.FilterSet):
         fields = ["state", "kind", "reason_code", "item"]
 
 
-@roles_required(Role.SUPERVISOR, Role.ADMIN)
+@roles_required(*ADJUSTERS)
 def adjustment_list(request: HttpRequest) -> HttpResponse:
     table = build_table(
         request,
@@ -70,7 +71,7 @@ def adjustment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.SUPERVISOR, Role.ADMIN)
+@roles_required(*ADJUSTERS)
 @idempotent
 def adjustment_create(request: HttpRequest) -> HttpResponse:
     """Record an adjustment at a bin of the chosen site (the current one to start with). A
@@ -121,7 +122,7 @@ def adjustment_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.SUPERVISOR, Role.ADMIN)
+@roles_required(*ADJUSTERS)
 def adjustment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     adjustment = get_object_or_404(selectors.adjustments(tenant=request.tenant), pk=pk)
     return render(
@@ -132,7 +133,7 @@ def adjustment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@roles_required(Role.SUPERVISOR, Role.ADMIN)
+@roles_required(*ADJUSTERS)
 @idempotent
 def adjustment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     adjustment = get_object_or_404(selectors.adjustments(tenant=request.tenant), pk=pk)

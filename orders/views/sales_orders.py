@@ -23,8 +23,8 @@ from orders import selectors
 from orders.filters import OrderFilter
 from orders.forms import LineCheckForm, OrderActionForm, OrderForm, OrderLineForm
 from orders.models import ALLOCATABLE, OrderStatus, SalesOrder
+from orders.permissions import EDITORS, RELEASERS, VIEWERS
 from orders.services import allocation, sales_orders
-from orders.views import EDITORS, RELEASERS, VIEWERS
 
 
 @roles_required(*VIEWERS)
