@@ -26,3 +26,7 @@ class ShipToOfAnotherCustomer(DomainError):
 
 class NothingToRelease(DomainError):
     message = _("Tick at least one allocated order to release to the warehouse.")
+
+
+class ShipsMoreThanPicked(DomainError):
+    message = _("{reference} ships more {sku} than was picked.")

@@ -115,6 +115,7 @@ class OrderStatus(models.TextChoices):
     RELEASED = "released", _("Released to warehouse")
     PICKING = "picking", _("Picking")
     PACKED = "packed", _("Packed")
+    PARTIALLY_SHIPPED = "partially_shipped", _("Partially shipped")
     SHIPPED = "shipped", _("Shipped")
     CLOSED = "closed", _("Closed")
     CANCELLED = "cancelled", _("Cancelled")
@@ -128,6 +129,7 @@ ALLOCATABLE = [
     OrderStatus.RELEASED,
     OrderStatus.PICKING,
     OrderStatus.PACKED,
+    OrderStatus.PARTIALLY_SHIPPED,
     OrderStatus.SHIPPED,
 ]
 

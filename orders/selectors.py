@@ -27,6 +27,7 @@ from django.utils import timezone
 from erp.lookups import ranked_matches
 from erp.parsing import parse_id
 from inventory.models import Item, ItemUnit
+from orders import states
 from orders.models import (
     ALLOCATABLE,
     Customer,
@@ -46,9 +47,10 @@ POOL = [
     OrderStatus.PARTIALLY_ALLOCATED,
     OrderStatus.ALLOCATED,
     OrderStatus.RELEASED,
+    OrderStatus.PARTIALLY_SHIPPED,
 ]
 
-RELEASABLE = [OrderStatus.ALLOCATED, OrderStatus.PARTIALLY_ALLOCATED]
+RELEASABLE = sorted(states.TRANSITIONS["release"].sources)
 
 
 def _unallocated(prefix: str = "") -> ExpressionWrapper:
@@ -159,6 +161,18 @@ def orders(*, tenant) -> QuerySet[SalesOrder]:
             held_total=Coalesce(Sum(F("lines__allocated_base") + F("lines__picked_base")), ZERO),
         )
     )
+
+
+def available_actions(*, tenant, order: SalesOrder, user) -> list[str]:
+    """What `user` may do to `order` from the order page, in the order shown: the moves its
+    status and quantities allow (`orders.states`) that the user's role may make. `order`
+    comes from `orders` (its quantity annotations decide allocate and close)."""
+    totals = states.Totals.of_annotated(order)
+    return [
+        action
+        for action in states.DESK_ACTIONS
+        if states.allowed(tenant=tenant, user=user, order=order, action=action, totals=totals)
+    ]
 
 
 def order_lines(*, tenant, order: SalesOrder) -> QuerySet[SalesOrderLine]:

@@ -25,9 +25,13 @@ def _isolated_cache(settings):
 @pytest.fixture(autouse=True)
 def sent_tasks(request, monkeypatch):
     """What the outbox hands to the broker, recorded as (task name, args) instead of sent:
-    tests run tasks themselves. Tests marked `real_broker` (the fault tests) send for real."""
+    tests run tasks themselves. Tests marked `real_broker` (the fault tests) and those with a
+    worker thread (browser tests) send for real."""
     sent: list[tuple[str, list]] = []
-    if request.node.get_closest_marker("real_broker") is None:
+    real = request.node.get_closest_marker("real_broker") or (
+        "celery_worker_thread" in request.fixturenames  # browser tests run a real worker
+    )
+    if not real:
         from erp import outbox
 
         @contextlib.contextmanager

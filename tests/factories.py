@@ -230,3 +230,20 @@ def confirmed_order(customer, site, lines, *, promised=None, user=None):
         sales_orders.confirm(tenant=tenant, user=user, order=order)
         order.refresh_from_db()
     return order
+
+
+class SalesOrderFactory(TenantOwnedFactory):
+    """An order at any `status`, set directly: for tests of the state machine's table. Orders
+    that must be real (lines, demand, reservations) come from `confirmed_order`."""
+
+    class Meta:
+        model = "orders.SalesOrder"
+
+    tenant = factory.SubFactory(TenantFactory)
+    number = factory.Sequence(lambda n: f"SO-T{n:05}")
+    customer = factory.SubFactory(CustomerFactory, tenant=factory.SelfAttribute("..tenant"))
+    site = factory.SubFactory(SiteFactory, tenant=factory.SelfAttribute("..tenant"))
+    order_date = factory.LazyFunction(datetime.date.today)
+    requested_date = factory.LazyFunction(datetime.date.today)
+    promised_date = factory.LazyFunction(datetime.date.today)
+    created_by = factory.LazyAttribute(lambda o: member(o.tenant, "planner"))

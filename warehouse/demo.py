@@ -93,7 +93,7 @@ def _ship_one(tenant: Tenant, user, wave) -> None:
     """Pick, pack and ship the wave's first order, so the demo shows a shipped order with its
     carton label, packing slip and bill of lading; the others stay on the floor to pick."""
     from warehouse.models import PickTask
-    from warehouse.services import picking, shipping
+    from warehouse.services import packing, picking, shipping
 
     first = (
         PickTask.objects.filter(tenant=tenant, batch__wave=wave)
@@ -111,7 +111,7 @@ def _ship_one(tenant: Tenant, user, wave) -> None:
         picking.confirm_pick(tenant=tenant, user=user, task=task, quantity=task.quantity)
     carton = None
     for task in tasks:
-        carton = shipping.pack(
+        carton = packing.pack(
             tenant=tenant,
             user=user,
             order=order,
@@ -121,7 +121,7 @@ def _ship_one(tenant: Tenant, user, wave) -> None:
             lot=task.lot,
             serial=task.serial,
         )
-    carton = shipping.close_carton(
+    carton = packing.close_carton(
         tenant=tenant,
         user=user,
         carton=carton,
@@ -130,7 +130,7 @@ def _ship_one(tenant: Tenant, user, wave) -> None:
         width_cm=Decimal(30),
         height_cm=Decimal(25),
     )
-    shipping.finish_packing(tenant=tenant, user=user, order=order)
+    packing.finish_packing(tenant=tenant, user=user, order=order)
     shipment = shipping.create_shipment(
         tenant=tenant,
         user=user,

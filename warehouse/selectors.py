@@ -405,7 +405,7 @@ def sales_order_lines(*, tenant, order: SalesOrder) -> QuerySet[SalesOrderLine]:
 
 def pack_lines(*, tenant, order: SalesOrder) -> list[SalesOrderLine]:
     """The order's lines with what is picked, packed (in cartons not yet shipped) and left."""
-    from warehouse.services.shipping import packed_by_line
+    from warehouse.services.packing import packed_by_line
 
     packed = packed_by_line(tenant=tenant, order=order)
     lines = list(sales_order_lines(tenant=tenant, order=order))

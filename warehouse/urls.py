@@ -41,6 +41,11 @@ urlpatterns = [
         stations.carton_close,
         name="carton_close",
     ),
+    path(
+        "scan/pack/<int:pk>/cartons/<int:carton_pk>/unpack/",
+        stations.carton_unpack,
+        name="carton_unpack",
+    ),
     path("scan/pack/<int:pk>/finish/", stations.pack_finish, name="pack_finish"),
     path("scan/ship/", stations.ship_find, name="ship_find"),
     path("scan/ship/<int:pk>/", stations.ship_order, name="ship_order"),

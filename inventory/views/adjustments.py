@@ -14,6 +14,7 @@ from erp.history import changes
 from erp.idempotency import idempotent
 from erp.roles import Role, roles_required
 from erp.tables import Column, build_table, table_response
+from erp.views.settings_page import settings_page
 from inventory import selectors
 from inventory.forms_stock import AdjustmentForm, DecideForm, InventorySettingsForm
 from inventory.models import Adjustment, AdjustmentKind, AdjustmentState, ReasonCode
@@ -170,21 +171,12 @@ def adjustment_decide(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(Role.ADMIN)
 def inventory_settings(request: HttpRequest) -> HttpResponse:
-    settings = service.settings_for(request.tenant)
-    form = InventorySettingsForm(request.POST or None, instance=settings)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service.save_settings(
-                tenant=request.tenant, user=request.user, settings=form.save(commit=False)
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Inventory settings saved.")
-            return redirect("inventory:inventory_settings")
-    return render(
+    return settings_page(
         request,
-        "inventory/settings.html",
-        {"form": form, "history": changes(settings)},
-        status=422 if form.errors else 200,
+        settings_for=service.settings_for,
+        save_settings=service.save_settings,
+        form_class=InventorySettingsForm,
+        template="inventory/settings.html",
+        saved="Inventory settings saved.",
+        url_name="inventory:inventory_settings",
     )

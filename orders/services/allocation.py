@@ -27,6 +27,7 @@ from erp.models import Tenant, User
 from erp.roles import Role, require_role
 from inventory import ledger
 from inventory.models import Item
+from orders import states
 from orders.models import ALLOCATABLE, SalesOrder, SalesOrderLine
 from orders.services.sales_orders import SOURCE, publish_demand, refresh_status
 
@@ -173,9 +174,10 @@ def _refresh_orders(
         lines_by_order[line.order_id].append(line)
     changed = []
     for order in orders:
-        status = refresh_status(order, lines_by_order[order.pk])
-        if status != order.status:
-            order.status = status
+        # An order cancelled since its lines were chosen keeps its status, as one on the floor.
+        target = refresh_status(order, lines_by_order[order.pk])
+        if target != order.status:
+            states.move(tenant=tenant, user=user, order=order, action="allocate", target=target)
             changed.append(order)
     if changed:
         bulk_update_with_history(
@@ -209,19 +211,24 @@ def allocate(
 
 @transaction.atomic
 def deallocate_line(
-    *, tenant: Tenant, user: User | None, line: SalesOrderLine, quantity: Decimal
-) -> None:
-    """Give back part of a line's allocation (e.g. a short pick that found no other stock):
-    the line goes back to wanting it, as a backorder."""
+    *, tenant: Tenant, user: User | None, line: SalesOrderLine, quantity: Decimal, reason: str = ""
+) -> SalesOrderLine:
+    """Give back part of a line's allocation (e.g. what a short pick did not find): the line
+    goes back to wanting it, as a backorder. The caller releases the reservation in the
+    ledger (it knows which bin's). Returns the line, locked and saved."""
     line = (
         SalesOrderLine.objects.select_for_update(of=("self",))
-        .select_related("order")
+        .select_related("order", "item")
         .get(tenant=tenant, pk=line.pk)
     )
     quantity = min(Decimal(quantity), line.allocated_base)
     if quantity <= 0:
-        return
+        return line
     line.allocated_base -= quantity
     line.backordered_since = line.backordered_since or timezone.now()
+    line._change_reason = reason[:100] or "deallocated"
+    if user is not None:
+        line._history_user = user
     line.save(update_fields=["allocated_base", "backordered_since"])
     publish_demand(tenant=tenant, lines=[line])
+    return line

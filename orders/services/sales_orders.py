@@ -1,5 +1,6 @@
-"""Sales orders: entry with an ATP check per line, the status machine, cancellation, and the
-demand they publish (the unallocated part of each open line, on its promised date)."""
+"""Sales orders: entry with an ATP check per line, the desk's moves of the status machine
+(`orders.states`), cancellation, and the demand they publish (the unallocated part of each
+open line, on its promised date)."""
 
 from __future__ import annotations
 
@@ -12,25 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from erp import numbering
-from erp.errors import DomainError, InvalidTransition
+from erp.errors import DomainError
 from erp.models import Tenant, User
 from erp.roles import Role, require_role
 from inventory import ledger, units
 from inventory import selectors as inventory_selectors
 from inventory.ledger import projections
 from inventory.models import Item, ProjectionKind, Site
-from orders.models import Customer, OrderStatus, SalesOrder, SalesOrderLine, ShipTo
+from orders import states
+from orders.models import ALLOCATABLE, Customer, OrderStatus, SalesOrder, SalesOrderLine, ShipTo
 
 ORDER_TAKERS = [Role.SUPERVISOR, Role.PLANNER, Role.ADMIN]
 SOURCE = "sales_order_line"
 EDITABLE = {OrderStatus.DRAFT}
-CANCELLABLE = {
-    OrderStatus.DRAFT,
-    OrderStatus.CONFIRMED,
-    OrderStatus.PARTIALLY_ALLOCATED,
-    OrderStatus.ALLOCATED,
-    OrderStatus.RELEASED,
-}
 
 
 class OrderError(DomainError):
@@ -56,15 +51,7 @@ def publish_demand(*, tenant: Tenant, lines: list[SalesOrderLine]) -> None:
     """Each line's unallocated quantity as demand on its promised date (none unless open)."""
     rows = []
     for line in lines:
-        live = line.order.status in (
-            OrderStatus.CONFIRMED,
-            OrderStatus.PARTIALLY_ALLOCATED,
-            OrderStatus.ALLOCATED,
-            OrderStatus.RELEASED,
-            OrderStatus.PICKING,
-            OrderStatus.PACKED,
-            OrderStatus.SHIPPED,
-        )
+        live = line.order.status in ALLOCATABLE
         quantity = max(line.unallocated_base, Decimal(0)) if live else Decimal(0)
         rows.append(
             projections.ProjectionRow(
@@ -169,28 +156,21 @@ def remove_line(*, tenant: Tenant, user: User, line: SalesOrderLine) -> None:
     line.delete()
 
 
-def _move(order: SalesOrder, target: OrderStatus) -> None:
-    raise InvalidTransition(
-        document=order.number,
-        current=order.get_status_display().lower(),
-        target=OrderStatus(target).label.lower(),
-    )
-
-
 @transaction.atomic
 def confirm(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
     """Confirm a draft: its lines become demand; the order's promised date is its latest line's."""
     require_role(tenant=tenant, user=user, roles=ORDER_TAKERS)
     order = _lock(tenant, order)
-    if order.status != OrderStatus.DRAFT:
-        _move(order, OrderStatus.CONFIRMED)
+    states.check(tenant=tenant, user=user, order=order, action="confirm")
     lines = list(order.lines.select_related("order"))
     if not lines:
         raise OrderError(f"{order.number} has no lines.")
-    order.status = OrderStatus.CONFIRMED
     order.confirmed_at = timezone.now()
     order.promised_date = max(line.promised_date for line in lines)
-    order.save(update_fields=["status", "confirmed_at", "promised_date"])
+    states.transition(
+        tenant=tenant, user=user, order=order, action="confirm",
+        fields=("confirmed_at", "promised_date"),
+    )  # fmt: skip
     publish_demand(tenant=tenant, lines=lines)
     return order
 
@@ -200,13 +180,10 @@ def release(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
     """Release an allocated (or partly allocated) order to the warehouse, where waves take it."""
     require_role(tenant=tenant, user=user, roles=[Role.SUPERVISOR, Role.ADMIN])
     order = _lock(tenant, order)
-    if order.status not in (OrderStatus.ALLOCATED, OrderStatus.PARTIALLY_ALLOCATED):
-        _move(order, OrderStatus.RELEASED)
+    states.check(tenant=tenant, user=user, order=order, action="release")
     if order.customer.credit_hold:
         raise CreditHold(customer=order.customer.name, number=order.number)
-    order.status = OrderStatus.RELEASED
-    order.save(update_fields=["status"])
-    return order
+    return states.transition(tenant=tenant, user=user, order=order, action="release")
 
 
 @transaction.atomic
@@ -214,8 +191,7 @@ def cancel(*, tenant: Tenant, user: User, order: SalesOrder, reason: str = "") -
     """Cancel an order not yet being picked: its reservations are released, its demand withdrawn."""
     require_role(tenant=tenant, user=user, roles=ORDER_TAKERS)
     order = _lock(tenant, order)
-    if order.status not in CANCELLABLE:
-        _move(order, OrderStatus.CANCELLED)
+    states.check(tenant=tenant, user=user, order=order, action="cancel")
     lines = list(
         SalesOrderLine.objects.select_for_update().filter(tenant=tenant, order=order).order_by("pk")
     )
@@ -224,52 +200,38 @@ def cancel(*, tenant: Tenant, user: User, order: SalesOrder, reason: str = "") -
         line.cancelled_base += line.allocated_base + line.unallocated_base
         line.allocated_base = Decimal(0)
         line.save(update_fields=["cancelled_base", "allocated_base"])
-    order.status = OrderStatus.CANCELLED
     if reason.strip():
         order.notes = f"{order.notes}\nCancelled: {reason.strip()}".strip()
-    order.save(update_fields=["status", "notes"])
+    states.transition(
+        tenant=tenant, user=user, order=order, action="cancel", reason=reason, fields=("notes",)
+    )
     publish_demand(tenant=tenant, lines=[line for line in lines])
     return order
 
 
 @transaction.atomic
 def close(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
-    """Close a shipped order; what is still backordered is cancelled."""
+    """Close a shipped (or partly shipped) order with nothing left allocated or picked; what
+    is still backordered is cancelled."""
     require_role(tenant=tenant, user=user, roles=ORDER_TAKERS)
     order = _lock(tenant, order)
     lines = list(
         SalesOrderLine.objects.select_for_update().filter(tenant=tenant, order=order).order_by("pk")
     )
-    if not any(line.shipped_base > 0 for line in lines) or any(
-        line.allocated_base > 0 or line.picked_base > 0 for line in lines
-    ):
-        _move(order, OrderStatus.CLOSED)
+    totals = states.Totals.of_lines(lines)
+    states.check(tenant=tenant, user=user, order=order, action="close", totals=totals)
     for line in lines:
         if line.unallocated_base > 0:
             line.cancelled_base += line.unallocated_base
             line.save(update_fields=["cancelled_base"])
-    order.status = OrderStatus.CLOSED
-    order.save(update_fields=["status"])
+    states.transition(tenant=tenant, user=user, order=order, action="close", totals=totals)
     publish_demand(tenant=tenant, lines=lines)
     return order
 
 
 def refresh_status(order: SalesOrder, lines: list[SalesOrderLine]) -> str:
-    """The allocation-driven status of a confirmed order from its lines (no save)."""
-    if order.status in (
-        OrderStatus.DRAFT,
-        OrderStatus.CANCELLED,
-        OrderStatus.CLOSED,
-        OrderStatus.RELEASED,
-        OrderStatus.PICKING,
-        OrderStatus.PACKED,
-    ):
+    """The status allocation leaves `order` at, from its lines (no save): orders on the
+    floor, drafts and finished orders keep theirs (`orders.states.derived_status`)."""
+    if order.status not in states.FROM_LINES:
         return order.status
-    wanting = sum((line.unallocated_base for line in lines), Decimal(0))
-    held = sum((line.allocated_base + line.picked_base for line in lines), Decimal(0))
-    shipped = sum((line.shipped_base for line in lines), Decimal(0))
-    if wanting <= 0 and held <= 0 and shipped > 0:
-        return OrderStatus.SHIPPED
-    if wanting <= 0:
-        return OrderStatus.ALLOCATED
-    return OrderStatus.PARTIALLY_ALLOCATED if held > 0 else OrderStatus.CONFIRMED
+    return states.derived_status(states.Totals.of_lines(lines))

@@ -11,7 +11,7 @@ from orders import selectors
 register = template.Library()
 
 # Statuses that need someone's attention (warn), that are done (ok), or neither.
-WARN = {"draft", "confirmed", "partially_allocated"}
+WARN = {"draft", "confirmed", "partially_allocated", "partially_shipped"}
 OK = {"allocated", "released", "picking", "packed", "shipped", "closed"}
 
 

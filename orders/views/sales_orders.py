@@ -22,8 +22,8 @@ from inventory import scanning
 from orders import selectors
 from orders.filters import OrderFilter
 from orders.forms import LineCheckForm, OrderActionForm, OrderForm, OrderLineForm
-from orders.models import ALLOCATABLE, OrderStatus, SalesOrder
-from orders.permissions import EDITORS, RELEASERS, VIEWERS
+from orders.models import ALLOCATABLE, SalesOrder
+from orders.permissions import EDITORS, VIEWERS
 from orders.services import allocation, sales_orders
 
 
@@ -95,30 +95,6 @@ def order_ship_tos(request: HttpRequest) -> HttpResponse:
     return render(request, "orders/order/_ship_to_options.html", {"ship_tos": ship_tos})
 
 
-def _actions(request, order: SalesOrder) -> set[str]:
-    """The actions the order's status and the user's role allow (the services decide)."""
-    if not has_role(request, EDITORS):
-        return set()
-    allowed = set()
-    if order.status == OrderStatus.DRAFT:
-        allowed.add("confirm")
-    if order.status in ALLOCATABLE and order.wanting_base > 0:
-        allowed.add("allocate")
-    if order.status in (OrderStatus.ALLOCATED, OrderStatus.PARTIALLY_ALLOCATED) and has_role(
-        request, RELEASERS
-    ):
-        allowed.add("release")
-    if order.status in sales_orders.CANCELLABLE:
-        allowed.add("cancel")
-    if (
-        order.shipped_total > 0
-        and order.held_total == 0
-        and order.status not in (OrderStatus.CLOSED, OrderStatus.CANCELLED)
-    ):
-        allowed.add("close")
-    return allowed
-
-
 def _detail(request, order, *, line_form=None, action_form=None, status=200) -> HttpResponse:
     order = selectors.orders(tenant=request.tenant).get(pk=order.pk)
     can_edit = has_role(request, EDITORS)
@@ -129,7 +105,9 @@ def _detail(request, order, *, line_form=None, action_form=None, status=200) -> 
         "today": timezone.localdate(),
         "can_edit": can_edit,
         "editable": can_edit and order.status in sales_orders.EDITABLE,
-        "actions": _actions(request, order),
+        "actions": selectors.available_actions(
+            tenant=request.tenant, order=order, user=request.user
+        ),
         "line_form": line_form or OrderLineForm(),
         "action_form": action_form or OrderActionForm(),
         "history": changes(order),

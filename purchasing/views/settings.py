@@ -4,13 +4,10 @@ approves."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
 
-from erp.errors import DomainError
-from erp.history import changes
 from erp.roles import Role, roles_required
+from erp.views.settings_page import settings_page
 from purchasing.models import PurchasingSettings
 from purchasing.services import orders as service
 
@@ -23,21 +20,12 @@ class PurchasingSettingsForm(forms.ModelForm):
 
 @roles_required(Role.ADMIN)
 def purchasing_settings(request: HttpRequest) -> HttpResponse:
-    settings = service.settings_for(request.tenant)
-    form = PurchasingSettingsForm(request.POST or None, instance=settings)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service.save_settings(
-                tenant=request.tenant, user=request.user, settings=form.save(commit=False)
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Purchasing settings saved.")
-            return redirect("purchasing:purchasing_settings")
-    return render(
+    return settings_page(
         request,
-        "purchasing/settings.html",
-        {"form": form, "history": changes(settings)},
-        status=422 if form.errors else 200,
+        settings_for=service.settings_for,
+        save_settings=service.save_settings,
+        form_class=PurchasingSettingsForm,
+        template="purchasing/settings.html",
+        saved="Purchasing settings saved.",
+        url_name="purchasing:purchasing_settings",
     )

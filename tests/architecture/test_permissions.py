@@ -22,6 +22,7 @@ STILL_LITERAL = {
     "purchasing/services/supplier_import.py",
     "purchasing/services/suppliers.py",
     "warehouse/services/exceptions.py",
+    "warehouse/services/packing.py",
     "warehouse/services/picking.py",
     "warehouse/services/putaway.py",
     "warehouse/services/quality.py",

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import connection
 
 
-def test_database_url() -> str:
+def worker_database_url() -> str:
     """The URL of the database this test session runs on (the test copy, not the main one)."""
     params = connection.get_connection_params()
     host, port = params.get("host") or "", params.get("port") or 5432
@@ -30,7 +30,7 @@ class Worker:
         self.log = tempfile.NamedTemporaryFile(  # noqa: SIM115
             prefix="fault-worker-", suffix=".log", delete=False
         )
-        env = {**os.environ, "DATABASE_URL": test_database_url(), "CONN_MAX_AGE": "0"}
+        env = {**os.environ, "DATABASE_URL": worker_database_url(), "CONN_MAX_AGE": "0"}
         self.process = subprocess.Popen(
             [
                 sys.executable, "-m", "celery", "-A", "erp", "worker",

@@ -25,7 +25,7 @@ from tests.factories import (
 )
 from tests.inventory.stock import receive
 from warehouse.models import PickState, PickTask, ShippingSettings
-from warehouse.services import picking, shipping, waves
+from warehouse.services import packing, picking, shipping, waves
 
 PREFIX = "0614141"
 
@@ -138,19 +138,19 @@ class Floor:
         cartons = []
         with tenant_context(self.tenant):
             for item, quantity, weight in ((self.coffee, 6, "6.4"), (self.cups, 4, "0.8")):
-                carton = shipping.pack(
+                carton = packing.pack(
                     tenant=self.tenant, user=self.operator, order=order, item=item,
                     quantity=Decimal(quantity), lot=self.lot if item == self.coffee else None,
                 )  # fmt: skip
                 if close:
-                    carton = shipping.close_carton(
+                    carton = packing.close_carton(
                         tenant=self.tenant, user=self.operator, carton=carton,
                         weight_kg=Decimal(weight), length_cm=Decimal(40), width_cm=Decimal(30),
                         height_cm=Decimal(20),
                     )  # fmt: skip
                 cartons.append(carton)
             if close and finish:
-                shipping.finish_packing(tenant=self.tenant, user=self.operator, order=order)
+                packing.finish_packing(tenant=self.tenant, user=self.operator, order=order)
             order.refresh_from_db()
         order.cartons = cartons
         return order

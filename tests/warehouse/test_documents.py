@@ -17,7 +17,7 @@ from tests.warehouse import pdfs
 from tests.warehouse.outbound import PREFIX, Floor
 from warehouse import documents
 from warehouse.models import PickTask
-from warehouse.services import shipping
+from warehouse.services import packing, shipping
 
 pytestmark = pytest.mark.django_db
 
@@ -73,9 +73,9 @@ def test_carton_label_carries_a_valid_sscc_barcode_contents_and_addresses(client
 def test_a_mixed_carton_lists_its_lines_without_a_contents_barcode(client, floor):
     order = floor.picked_order()
     with tenant_context(floor.tenant):
-        carton = shipping.pack(tenant=floor.tenant, user=floor.operator, order=order, item=floor.coffee, quantity=Decimal(6), lot=floor.lot)  # fmt: skip
-        shipping.pack(tenant=floor.tenant, user=floor.operator, order=order, item=floor.cups, quantity=Decimal(4), carton=carton)  # fmt: skip
-        carton = shipping.close_carton(tenant=floor.tenant, user=floor.operator, carton=carton, weight_kg=Decimal(7))  # fmt: skip
+        carton = packing.pack(tenant=floor.tenant, user=floor.operator, order=order, item=floor.coffee, quantity=Decimal(6), lot=floor.lot)  # fmt: skip
+        packing.pack(tenant=floor.tenant, user=floor.operator, order=order, item=floor.cups, quantity=Decimal(4), carton=carton)  # fmt: skip
+        carton = packing.close_carton(tenant=floor.tenant, user=floor.operator, carton=carton, weight_kg=Decimal(7))  # fmt: skip
     client.force_login(floor.supervisor)
     pdf = _get_pdf(client, reverse("warehouse:carton_label", args=[carton.pk]))
     text = pdfs.text(pdf)
@@ -98,10 +98,10 @@ def test_packing_slip_lists_cartons_contents_and_backorders(client, tenant_a):
     floor = Floor(tenant_a, stock=6)
     order = floor.picked_order(short={0: 5})  # one coffee missing and nowhere else: backordered
     with tenant_context(tenant_a):
-        carton = shipping.pack(tenant=tenant_a, user=floor.operator, order=order, item=floor.coffee, quantity=Decimal(5), lot=floor.lot)  # fmt: skip
-        carton = shipping.close_carton(tenant=tenant_a, user=floor.operator, carton=carton, weight_kg=Decimal("5.5"))  # fmt: skip
-        cups = shipping.pack(tenant=tenant_a, user=floor.operator, order=order, item=floor.cups, quantity=Decimal(4))  # fmt: skip
-        cups = shipping.close_carton(tenant=tenant_a, user=floor.operator, carton=cups, weight_kg=Decimal("0.8"))  # fmt: skip
+        carton = packing.pack(tenant=tenant_a, user=floor.operator, order=order, item=floor.coffee, quantity=Decimal(5), lot=floor.lot)  # fmt: skip
+        carton = packing.close_carton(tenant=tenant_a, user=floor.operator, carton=carton, weight_kg=Decimal("5.5"))  # fmt: skip
+        cups = packing.pack(tenant=tenant_a, user=floor.operator, order=order, item=floor.cups, quantity=Decimal(4))  # fmt: skip
+        cups = packing.close_carton(tenant=tenant_a, user=floor.operator, carton=cups, weight_kg=Decimal("0.8"))  # fmt: skip
         shipment = shipping.create_shipment(tenant=tenant_a, user=floor.operator, order=order, cartons=[carton, cups], service="Ground", tracking_number="1Z42")  # fmt: skip
         shipping.confirm_shipment(tenant=tenant_a, user=floor.operator, shipment=shipment)
     client.force_login(floor.operator)

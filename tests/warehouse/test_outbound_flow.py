@@ -26,7 +26,7 @@ from tests.factories import (
 from tests.inventory.stock import assert_ledger_clean, on_hand, receive
 from warehouse.errors import WarehouseError as ReceivingError
 from warehouse.models import CountRequest, FloorException, PickState, PickTask, ShippingSettings
-from warehouse.services import picking, shipping, waves
+from warehouse.services import packing, picking, shipping, waves
 
 pytestmark = pytest.mark.django_db
 
@@ -59,14 +59,14 @@ def floor(tenant_a):
 def test_sscc_check_digits_match_known_examples(extension, prefix, serial, expected):
     import biip
 
-    code = shipping.sscc(extension=extension, company_prefix=prefix, serial=serial)
+    code = packing.sscc(extension=extension, company_prefix=prefix, serial=serial)
     assert code == expected and len(code) == 18
     assert biip.parse(code).sscc is not None  # biip agrees the check digit is right
 
 
 def test_sscc_serials_run_out_with_a_clear_error():
     with pytest.raises(ReceivingError, match="used up"):
-        shipping.sscc(extension=0, company_prefix="1234567890", serial=10**6)
+        packing.sscc(extension=0, company_prefix="1234567890", serial=10**6)
 
 
 def test_wave_pick_short_pack_and_ship(tenant_a, floor):
@@ -115,27 +115,27 @@ def test_wave_pick_short_pack_and_ship(tenant_a, floor):
     assert on_hand(tenant_a, beans, staging) == 10 and on_hand(tenant_a, cups, staging) == 4
 
     with tenant_context(tenant_a):
-        first = shipping.pack(
+        first = packing.pack(
             tenant=tenant_a, user=operator, order=order, item=beans, quantity=Decimal(10)
         )
-        second = shipping.pack(
+        second = packing.pack(
             tenant=tenant_a, user=operator, order=order, item=cups, quantity=Decimal(4)
         )
         with pytest.raises(
             ReceivingError, match="Only 0 each of CUPS are picked and not yet packed"
         ):
-            shipping.pack(
+            packing.pack(
                 tenant=tenant_a, user=operator, order=order, item=cups, quantity=Decimal(1)
             )
-        first = shipping.close_carton(
+        first = packing.close_carton(
             tenant=tenant_a, user=operator, carton=first, weight_kg=Decimal("11.2")
         )
-        second = shipping.close_carton(
+        second = packing.close_carton(
             tenant=tenant_a, user=operator, carton=second, weight_kg=Decimal("1.1")
         )
-        assert first.sscc == shipping.sscc(extension=3, company_prefix="0614141", serial=123456)
-        assert second.sscc == shipping.sscc(extension=3, company_prefix="0614141", serial=123457)
-        assert shipping.finish_packing(tenant=tenant_a, user=operator, order=order) == []
+        assert first.sscc == packing.sscc(extension=3, company_prefix="0614141", serial=123456)
+        assert second.sscc == packing.sscc(extension=3, company_prefix="0614141", serial=123457)
+        assert packing.finish_packing(tenant=tenant_a, user=operator, order=order) == []
         shipment = shipping.create_shipment(
             tenant=tenant_a,
             user=operator,

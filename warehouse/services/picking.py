@@ -23,8 +23,8 @@ from erp.roles import Role, require_role
 from inventory import ledger
 from inventory.models import Reservation, StockBalance, StockStatus, TransactionKind
 from orders.models import SalesOrder, SalesOrderLine
-from orders.services import allocation
-from orders.services.sales_orders import SOURCE, publish_demand
+from orders.services import fulfilment
+from orders.services.sales_orders import SOURCE
 from warehouse.errors import BatchTaken, WarehouseError
 from warehouse.models import (
     CountRequest,
@@ -61,12 +61,8 @@ def confirm_pick(*, tenant: Tenant, user: User, task: PickTask, quantity: Decima
     Less than asked is a short pick (see the module). A repeat on a finished task is refused.
     """
     require_role(tenant=tenant, user=user, roles=PICKERS)
-    order = SalesOrder.objects.select_for_update().get(tenant=tenant, pk=task.order_id)
-    line = (
-        SalesOrderLine.objects.select_for_update(of=("self",))
-        .select_related("item", "order")
-        .get(tenant=tenant, pk=task.order_line_id)
-    )
+    order = fulfilment.lock_order(tenant=tenant, order_id=task.order_id)
+    line = fulfilment.lock_line(tenant=tenant, line_id=task.order_line_id)
     task = (
         PickTask.objects.select_for_update(of=("self",))
         .select_related("item", "lot", "serial", "from_location", "to_location", "batch")
@@ -96,15 +92,15 @@ def confirm_pick(*, tenant: Tenant, user: User, task: PickTask, quantity: Decima
             consume=[ledger.Consume(reservation, quantity)],
             reference=f"{order.number}/{line.line_no} pick #{task.pk}", idempotency_key=f"pick:{task.pk}",
         )  # fmt: skip
-    line.allocated_base -= quantity
-    line.picked_base += quantity
+    line = fulfilment.record_pick(
+        tenant=tenant, user=user, line=line, quantity=quantity, reference=f"pick #{task.pk}"
+    )
     task.picked_quantity = quantity
     task.completed_by, task.completed_at = user, timezone.now()
     task.state = PickState.DONE if quantity == task.quantity else PickState.SHORT
     task.save(
         update_fields=["transaction", "picked_quantity", "completed_by", "completed_at", "state"]
     )
-    line.save(update_fields=["allocated_base", "picked_base"])
     if task.state == PickState.SHORT:
         _short(tenant, user, order, line, task, task.quantity - quantity)
     return task
@@ -121,8 +117,6 @@ def _short(
     reservation = _reservation(tenant, task)
     if reservation is not None:
         ledger.release(tenant=tenant, user=user, reservation=reservation, quantity=missing)
-    line.allocated_base -= missing
-    line.save(update_fields=["allocated_base"])
     balance = StockBalance.objects.get(tenant=tenant, pk=task.balance_id)
     # The bin held less than asked, so whatever more the system says it holds of this stock is
     # in doubt too: all of it not promised elsewhere is held until someone counts the bin.
@@ -142,12 +136,12 @@ def _short(
         done=False,
         defaults={"reason": f"short pick #{task.pk} of {task.item.sku}"},
     )
-    before = line.allocated_base
-    allocation.allocate(tenant=tenant, user=None, orders=[order], items=[line.item_id])
-    line.refresh_from_db()
-    found_elsewhere = line.allocated_base - before
-    new_tasks = _tasks_for_new_reservations(tenant, line, task)
-    backordered = line.unallocated_base
+    # After the hold, so that allocation does not send the rest back to this bin.
+    outcome = fulfilment.record_short(
+        tenant=tenant, user=user, line=line, missing=missing, reference=f"pick #{task.pk}"
+    )
+    found_elsewhere, backordered = outcome.found_elsewhere, outcome.backordered
+    new_tasks = _tasks_for_new_reservations(tenant, outcome.line, task)
     parts = []
     if found_elsewhere > 0:
         parts.append(
@@ -160,7 +154,6 @@ def _short(
         location=task.from_location, expected=task.quantity, found=task.picked_quantity,
         outcome="; ".join(parts) or "nothing more needed", created_by=user,
     )  # fmt: skip
-    publish_demand(tenant=tenant, lines=[line])
 
 
 def _tasks_for_new_reservations(

@@ -15,6 +15,7 @@ from erp.models import Tenant, User
 from erp.roles import Role, require_role
 from inventory.models import Location, Reservation, Site, Zone
 from orders.models import OrderStatus, SalesOrder, SalesOrderLine
+from orders.services import fulfilment
 from orders.services.sales_orders import SOURCE
 from warehouse.errors import WarehouseError
 from warehouse.models import PickBatch, PickTask, Wave, WaveOrder, WaveStatus
@@ -163,10 +164,40 @@ def release_wave(*, tenant: Tenant, user: User, wave: Wave) -> list[PickBatch]:
                 for sequence, (_, _, tote, reservation, line) in enumerate(work, start=1)
             ]
         )  # fmt: skip
-    for order in pickable:
-        order.status = OrderStatus.PICKING
-        order.save(update_fields=["status"])
+    fulfilment.record_release_to_wave(tenant=tenant, user=user, orders=pickable)
     wave.status = WaveStatus.RELEASED
     wave.released_at = timezone.now()
     wave.save(update_fields=["status", "released_at"])
     return batches
+
+
+# Orders that have left the floor: nothing of theirs is picked, packed or shipped any more.
+OFF_THE_FLOOR = [
+    OrderStatus.PARTIALLY_SHIPPED,
+    OrderStatus.SHIPPED,
+    OrderStatus.CLOSED,
+    OrderStatus.CANCELLED,
+]
+
+
+def finish_waves_of(*, tenant: Tenant, user: User, order: SalesOrder) -> list[Wave]:
+    """Mark done each released wave of `order` whose orders have all left the floor.
+
+    Called in the shipment's transaction. Until a wave is done its orders are not offered to
+    another one, so an order shipped in part and allocated again could never be waved."""
+    finished = []
+    for wave in Wave.objects.select_for_update().filter(
+        tenant=tenant, status=WaveStatus.RELEASED, wave_orders__order=order
+    ):
+        in_wave = WaveOrder.objects.filter(tenant=tenant, wave=wave).values("order_id")
+        on_floor = SalesOrder.objects.filter(tenant=tenant, pk__in=in_wave).exclude(
+            status__in=OFF_THE_FLOOR
+        )
+        if on_floor.exists():
+            continue
+        wave.status = WaveStatus.DONE
+        wave._history_user = user
+        wave._change_reason = f"Every order shipped ({order.number} last)"
+        wave.save(update_fields=["status"])
+        finished.append(wave)
+    return finished

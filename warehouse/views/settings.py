@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from erp.errors import DomainError
 from erp.history import changes
 from erp.roles import Role, roles_required
+from erp.views.settings_page import settings_page
 from warehouse import selectors
 from warehouse.forms import PutawayRuleForm, ReceivingSettingsForm, ShippingSettingsForm
 from warehouse.services import rules, shipping
@@ -48,39 +49,25 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 def receiving_settings(request: HttpRequest) -> HttpResponse:
     from warehouse.services.receiving import settings_for
 
-    settings = settings_for(request.tenant)
-    form = ReceivingSettingsForm(request.POST or None, instance=settings)
-    if request.method == "POST" and form.is_valid():
-        rules.save_settings(
-            tenant=request.tenant, user=request.user, settings=form.save(commit=False)
-        )
-        messages.success(request, "Receiving settings saved.")
-        return redirect("warehouse:receiving_settings")
-    return render(
+    return settings_page(
         request,
-        "warehouse/settings/receiving.html",
-        {"form": form, "history": changes(settings)},
-        status=422 if form.errors else 200,
+        settings_for=settings_for,
+        save_settings=rules.save_settings,
+        form_class=ReceivingSettingsForm,
+        template="warehouse/settings/receiving.html",
+        saved="Receiving settings saved.",
+        url_name="warehouse:receiving_settings",
     )
 
 
 @roles_required(Role.ADMIN)
 def shipping_settings(request: HttpRequest) -> HttpResponse:
-    settings = shipping.settings_for(request.tenant)
-    form = ShippingSettingsForm(request.POST or None, instance=settings)
-    if request.method == "POST" and form.is_valid():
-        try:
-            shipping.save_settings(
-                tenant=request.tenant, user=request.user, settings=form.save(commit=False)
-            )
-        except DomainError as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Shipping settings saved.")
-            return redirect("warehouse:shipping_settings")
-    return render(
+    return settings_page(
         request,
-        "warehouse/settings/shipping.html",
-        {"form": form, "history": changes(settings)},
-        status=422 if form.errors else 200,
+        settings_for=shipping.settings_for,
+        save_settings=shipping.save_settings,
+        form_class=ShippingSettingsForm,
+        template="warehouse/settings/shipping.html",
+        saved="Shipping settings saved.",
+        url_name="warehouse:shipping_settings",
     )

@@ -20,7 +20,7 @@ from warehouse.errors import BatchTaken
 from warehouse.forms import CloseCartonForm, FindOutboundOrderForm, PackForm, PickForm, ShipmentForm
 from warehouse.models import PickBatch, PickState
 from warehouse.permissions import FLOOR, STARTERS
-from warehouse.services import picking, shipping
+from warehouse.services import packing, picking, shipping
 
 # Picking ---------------------------------------------------------------------------------
 
@@ -202,7 +202,7 @@ def pack_order(request: HttpRequest, pk: int) -> HttpResponse:
             form.refuse("item", str(exc))
             return _pack_page(request, order, form=form, status=422)
         try:
-            carton, item, quantity = shipping.pack_scanned(
+            carton, item, quantity = packing.pack_scanned(
                 tenant=request.tenant, user=request.user, order=order, code=data["item"],
                 quantity=data["quantity"], carton=data["carton"], lot_code=data.get("lot", ""),
                 serial_code=data.get("serial", ""),
@@ -230,7 +230,7 @@ def carton_close(request: HttpRequest, pk: int, carton_pk: int) -> HttpResponse:
     form = CloseCartonForm(request.POST, prefix=f"carton{carton.pk}")
     if form.is_valid():
         try:
-            carton = shipping.close_carton(
+            carton = packing.close_carton(
                 tenant=request.tenant, user=request.user, carton=carton, **form.cleaned_data
             )
         except DomainError as exc:
@@ -244,10 +244,29 @@ def carton_close(request: HttpRequest, pk: int, carton_pk: int) -> HttpResponse:
 @require_POST
 @roles_required(*FLOOR)
 @idempotent
+def carton_unpack(request: HttpRequest, pk: int, carton_pk: int) -> HttpResponse:
+    order = get_object_or_404(selectors.outbound_orders(tenant=request.tenant), pk=pk)
+    carton = get_object_or_404(
+        selectors.cartons(tenant=request.tenant).filter(order=order), pk=carton_pk
+    )
+    number = selectors.carton_number(tenant=request.tenant, carton=carton)
+    try:
+        packing.unpack_carton(tenant=request.tenant, user=request.user, carton=carton)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        label = f" (SSCC {carton.sscc}: throw its label away)" if carton.sscc else ""
+        messages.success(request, f"Carton {number} unpacked{label}; pack its goods again.")
+    return redirect("warehouse:pack_order", order.pk)
+
+
+@require_POST
+@roles_required(*FLOOR)
+@idempotent
 def pack_finish(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.outbound_orders(tenant=request.tenant), pk=pk)
     try:
-        flagged = shipping.finish_packing(tenant=request.tenant, user=request.user, order=order)
+        flagged = packing.finish_packing(tenant=request.tenant, user=request.user, order=order)
     except DomainError as exc:
         messages.error(request, str(exc))
         return redirect("warehouse:pack_order", order.pk)
