@@ -140,6 +140,7 @@ def offences(findings: set[Finding], allowed: dict[tuple[str, str], str] = ALLOW
 _DIR_VARIABLE = "STOCKLINE_OWNERSHIP_DIR"
 _recorder = Recorder()
 _report: list[str] = []  # the offences, shown in the summary
+_unseen: list[str] = []  # allowed writes this run did not make: gone, or not exercised
 
 
 def pytest_configure(config) -> None:
@@ -167,6 +168,9 @@ def pytest_sessionfinish(session, exitstatus) -> None:
     if found:
         _report.extend(found)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    _unseen.extend(
+        f"{module} writes {label}" for module, label in sorted(ALLOWED.keys() - findings)
+    )
 
 
 def pytest_terminal_summary(terminalreporter) -> None:
@@ -178,3 +182,10 @@ def pytest_terminal_summary(terminalreporter) -> None:
         )
         for line in _report:
             terminalreporter.write_line(f"  {line}", red=True)
+    if _unseen:
+        terminalreporter.write_line(
+            f"Ownership: {len(_unseen)} of {len(ALLOWED)} allowed cross-app writes were not made "
+            "in this run; after a full run, remove those from ALLOWED:"
+        )
+        for line in _unseen:
+            terminalreporter.write_line(f"  {line}")
