@@ -13,6 +13,10 @@ def django_setup() -> None:
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "erp.settings")
     os.environ.setdefault("DEBUG", "true")  # benchmarks need no SECRET_KEY
+    # The settings only read DATABASE_URL / REDIS_URL: where unset, run on the embedded servers.
+    from erp.embedded import ensure_env
+
+    ensure_env()
     import django
 
     django.setup()

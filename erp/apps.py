@@ -8,3 +8,6 @@ class ErpConfig(AppConfig):
 
     def ready(self) -> None:
         from erp import db  # noqa: F401  (connects the role check to connection_created)
+        from erp.navigation import register_own
+
+        register_own()

@@ -223,6 +223,15 @@ def start(started: Started | None = None) -> Started:
     return started
 
 
+def ensure_env() -> Started:
+    """Start or attach to the servers the environment lacks and export their URLs into this
+    process's environment (read by the settings and inherited by child processes). The
+    servers outlive the process, as a developer's shell expects; `make stop` ends them."""
+    started = start()
+    os.environ.update(started.env)
+    return started
+
+
 def stop(started: Started | None = None) -> None:
     """Stop the embedded servers (only those `started` says this process started, if given)."""
     if started is None or started.redis:

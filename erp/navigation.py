@@ -1,13 +1,19 @@
-"""The navigation menu: which sections each role sees (views enforce the same roles)."""
+"""The navigation menu: which sections each role sees (views enforce the same roles).
+
+Each app contributes its links from its `AppConfig.ready()` through `register`, with the
+roles from its own policy module (`<app>/permissions.py`), so `erp` names no app's URLs.
+Member pages link to what other apps set per membership through `register_member_link`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from erp.roles import Role
+from erp.roles import ALL_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -16,126 +22,57 @@ class NavItem:
     label: str
     url_name: str
     roles: frozenset[Role]
+    # Sections appear in the order of their first link, links in ascending order: apps
+    # registering in any order still build the same menu.
+    order: int
 
 
-A = Role.ADMIN
-ITEM_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A})
-ITEM_EDITORS = frozenset({Role.PLANNER, A})
-BUYERS = frozenset({Role.PLANNER, A})
-SALES_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A})
-SALES_EDITORS = frozenset({Role.SUPERVISOR, Role.PLANNER, A})
-FLOOR = frozenset({Role.OPERATOR, Role.SUPERVISOR, A})
-SUPERVISING = frozenset({Role.SUPERVISOR, A})
+@dataclass(frozen=True)
+class MemberLink:
+    """A link on a member's page to a setting another app keeps per membership."""
 
-NAV: list[NavItem] = [
-    NavItem(_("Home"), _("Dashboard"), "home", frozenset(Role)),
-    NavItem(
-        _("Scanner"),
-        _("Receive"),
-        "warehouse:receive_find",
-        frozenset({Role.OPERATOR, Role.SUPERVISOR, A}),
-    ),
-    NavItem(
-        _("Scanner"),
-        _("Put away"),
-        "warehouse:putaway_next",
-        frozenset({Role.OPERATOR, Role.SUPERVISOR, A}),
-    ),
-    NavItem(_("Scanner"), _("Pick"), "warehouse:pick_next", FLOOR),
-    NavItem(_("Scanner"), _("Pack"), "warehouse:pack_find", FLOOR),
-    NavItem(_("Scanner"), _("Ship"), "warehouse:ship_find", FLOOR),
-    NavItem(
-        _("Receiving"),
-        _("Inbound orders"),
-        "warehouse:receiving_list",
-        frozenset({Role.SUPERVISOR, A}),
-    ),
-    NavItem(
-        _("Receiving"),
-        _("Discrepancies"),
-        "warehouse:discrepancy_list",
-        frozenset({Role.SUPERVISOR, A}),
-    ),
-    NavItem(
-        _("Receiving"),
-        _("Putaway queue"),
-        "warehouse:putaway_queue",
-        frozenset({Role.SUPERVISOR, A}),
-    ),
-    NavItem(
-        _("Receiving"),
-        _("Quality inspection"),
-        "warehouse:qc_list",
-        frozenset({Role.SUPERVISOR, A}),
-    ),
-    NavItem(_("Outbound"), _("Waves"), "warehouse:wave_list", SUPERVISING),
-    NavItem(_("Outbound"), _("Floor exceptions"), "warehouse:exception_list", SUPERVISING),
-    NavItem(_("Outbound"), _("Packing queue"), "warehouse:packing_queue", SUPERVISING),
-    NavItem(_("Outbound"), _("Shipping queue"), "warehouse:shipping_queue", SUPERVISING),
-    NavItem(
-        _("Scanner"),
-        _("Move stock"),
-        "inventory:scan_move",
-        frozenset({Role.OPERATOR, Role.SUPERVISOR, A}),
-    ),
-    NavItem(_("Inventory"), _("Items"), "inventory:item_list", ITEM_READERS),
-    NavItem(_("Inventory"), _("Item import"), "inventory:item_import", ITEM_EDITORS),
-    NavItem(
-        _("Inventory"),
-        _("Stock on hand"),
-        "inventory:stock_list",
-        frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A}),
-    ),
-    NavItem(
-        _("Inventory"),
-        _("Ledger"),
-        "inventory:transaction_list",
-        frozenset({Role.SUPERVISOR, Role.FINANCE, A}),
-    ),
-    NavItem(_("Inventory"), _("Valuation"), "inventory:valuation", frozenset({Role.FINANCE, A})),
-    NavItem(
-        _("Inventory"),
-        _("Adjustments"),
-        "inventory:adjustment_list",
-        frozenset({Role.SUPERVISOR, A}),
-    ),
-    NavItem(
-        _("Purchasing"),
-        _("Purchase orders"),
-        "purchasing:order_list",
-        frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A}),
-    ),
-    NavItem(
-        _("Purchasing"),
-        _("Suppliers"),
-        "purchasing:supplier_list",
-        frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, A}),
-    ),
-    NavItem(_("Purchasing"), _("Supplier import"), "purchasing:supplier_import", BUYERS),
-    NavItem(
-        _("Purchasing"),
-        _("Supplier item import"),
-        "purchasing:supplier_item_import",
-        BUYERS,
-    ),
-    NavItem(_("Sales"), _("Sales orders"), "orders:order_list", SALES_READERS),
-    NavItem(_("Sales"), _("Order pool"), "orders:order_pool", SALES_EDITORS),
-    NavItem(_("Sales"), _("Backorders"), "orders:backorder_list", SALES_READERS),
-    NavItem(_("Sales"), _("Customers"), "orders:customer_list", SALES_READERS),
-    NavItem(_("Sales"), _("Customer import"), "orders:customer_import", SALES_EDITORS),
-    NavItem(_("Settings"), _("Organisation"), "organisation", frozenset({A})),
-    NavItem(_("Settings"), _("Inventory settings"), "inventory:inventory_settings", frozenset({A})),
-    NavItem(_("Settings"), _("Purchasing"), "purchasing:purchasing_settings", frozenset({A})),
-    NavItem(_("Settings"), _("Receiving policy"), "warehouse:receiving_settings", frozenset({A})),
-    NavItem(_("Settings"), _("Putaway rules"), "warehouse:rule_list", frozenset({A})),
-    NavItem(_("Settings"), _("Shipping"), "warehouse:shipping_settings", frozenset({A})),
-    NavItem(_("Settings"), _("Sites"), "inventory:site_list", frozenset({A})),
-    NavItem(_("Settings"), _("Zones"), "inventory:zone_list", frozenset({A})),
-    NavItem(_("Settings"), _("Bins"), "inventory:bin_list", frozenset({A})),
-    NavItem(_("Settings"), _("Bin import"), "inventory:bin_import", frozenset({A})),
-    NavItem(_("Settings"), _("Users"), "users:list", frozenset({A})),
-    NavItem(_("Settings"), _("System health"), "health", frozenset({A})),
-]
+    term: str  # the fact's name on the page ("Default site")
+    label: str
+    url_name: str  # takes the membership's pk
+    order: int
+
+    def url(self, membership_pk: int) -> str:
+        return reverse(self.url_name, args=[membership_pk])
+
+
+_items: dict[str, NavItem] = {}
+_member_links: dict[str, MemberLink] = {}
+
+
+def register(*items: NavItem) -> None:
+    for item in items:
+        existing = _items.get(item.url_name)
+        if existing is not None and existing != item:
+            raise ImproperlyConfigured(f"Two menu entries registered for {item.url_name!r}.")
+        _items[item.url_name] = item
+
+
+def register_member_link(link: MemberLink) -> None:
+    _member_links[link.url_name] = link
+
+
+def nav_items() -> list[NavItem]:
+    return sorted(_items.values(), key=lambda item: (item.order, item.url_name))
+
+
+def member_links() -> list[MemberLink]:
+    return sorted(_member_links.values(), key=lambda link: (link.order, link.url_name))
+
+
+def register_own() -> None:
+    """erp's own pages (called from erp's `ready()`)."""
+    admins = frozenset({Role.ADMIN})
+    register(
+        NavItem(_("Home"), _("Dashboard"), "home", ALL_ROLES, 0),
+        NavItem(_("Settings"), _("Organisation"), "organisation", admins, 900),
+        NavItem(_("Settings"), _("Users"), "users:list", admins, 1000),
+        NavItem(_("Settings"), _("System health"), "health", admins, 1010),
+    )
 
 
 def menu_for(role: str | None, current_path: str) -> list[dict]:
@@ -144,7 +81,7 @@ def menu_for(role: str | None, current_path: str) -> list[dict]:
     if role is None:
         return []
     links = []
-    for item in NAV:
+    for item in nav_items():
         if role not in item.roles:
             continue
         url = reverse(item.url_name)

@@ -174,9 +174,11 @@ def test(pytest_args: list[str]) -> int:
     }
     env.pop("DEBUG", None)
     try:
-        t = _step("Lint: ruff check, ruff format --check")
+        t = _step("Lint: ruff check, ruff format --check, lint-imports")
         _run([PY, "-m", "ruff", "check", "."], env)
         _run([PY, "-m", "ruff", "format", "--check", "."], env)
+        # The layer order of DESIGN.md ("Layout"), contracts in pyproject.toml.
+        _run([str(BIN / "lint-imports")], env)
         t = _step("Django checks: check, makemigrations --check, check --deploy")
         _run([PY, "manage.py", "check"], env)
         _run([PY, "manage.py", "makemigrations", "--check", "--dry-run"], env)

@@ -46,11 +46,16 @@ if not SECRET_KEY and (DEBUG or TESTING):
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# Embedded servers when the environment names none (DESIGN.md, "Running it").
-if not os.environ.get("DATABASE_URL") or not os.environ.get("REDIS_URL"):
-    from erp import embedded
-
-    os.environ.update(embedded.start().env)
+# Settings only read the environment: the commands that need servers (manage.py, make demo,
+# make test, pytest through erp.pytest_servers) start or attach to the embedded ones first
+# and export their URLs (DESIGN.md, "Running it"). Anything else (a bare `celery -A erp`)
+# takes them from `eval "$(python -m erp.embedded env)"`.
+for _name in ("DATABASE_URL", "REDIS_URL"):
+    if not os.environ.get(_name):
+        raise ImproperlyConfigured(
+            f"{_name} is not set. Run through manage.py or make, or export the embedded "
+            'servers\' URLs first: eval "$(python -m erp.embedded env)".'
+        )
 
 DATABASES = {
     "default": dj_database_url.parse(

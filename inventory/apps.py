@@ -12,3 +12,14 @@ class InventoryConfig(AppConfig):
 
         register(bin_import.IMPORTER)
         register(item_import.IMPORTER)
+
+        from erp.demo_registry import DemoStep
+        from erp.demo_registry import register as register_demo
+        from inventory import demo, demo_stock
+
+        register_demo(DemoStep("inventory.places", 10, demo.load))
+        register_demo(DemoStep("inventory.stock", 20, demo_stock.load))
+
+        from inventory import navigation
+
+        navigation.register_all()

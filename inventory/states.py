@@ -6,11 +6,9 @@ pending -> rejected.
 
 from __future__ import annotations
 
-from erp.roles import Role
 from erp.transitions import Machine, transition
 from inventory.models import AdjustmentState as A
-
-ADJUSTERS = [Role.SUPERVISOR, Role.ADMIN]
+from inventory.permissions import ADJUSTERS
 
 ADJUSTMENT_TRANSITIONS = {
     # Within the threshold the requester's own request posts without a second person.

@@ -11,3 +11,14 @@ class OrdersConfig(AppConfig):
         from orders.services import customer_import
 
         register(customer_import.IMPORTER)
+
+        from erp.demo_registry import DemoStep
+        from erp.demo_registry import register as register_demo
+        from orders import demo
+
+        # After the warehouse's receipts (40), as the demo has always been loaded.
+        register_demo(DemoStep("orders.sales", 50, demo.load))
+
+        from orders import navigation
+
+        navigation.register_all()

@@ -25,11 +25,10 @@ from erp.errors import InvalidTransition
 from erp.models import Tenant, User
 from erp.roles import Role, membership_for, require_role
 from orders.models import ALLOCATABLE, OrderStatus, SalesOrder
+from orders.permissions import EDITORS, FLOOR, RELEASERS
 
 S = OrderStatus
-ORDER_TAKERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
-RELEASERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
-FLOOR = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
+ORDER_TAKERS = EDITORS
 # What the order's lines say while it is off the floor (`derived_status`).
 FROM_LINES = frozenset(
     {S.CONFIRMED, S.PARTIALLY_ALLOCATED, S.ALLOCATED, S.PARTIALLY_SHIPPED, S.SHIPPED}
@@ -93,7 +92,7 @@ TRANSITIONS: dict[str, Transition] = {
     # Allocation leaves an order on the floor at its status: the warehouse picks what is
     # reserved for it, and its status follows the floor.
     "allocate": Transition(FROM_LINES, FROM_LINES,
-                           frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN}),
+                           EDITORS,
                            _("Allocate now"), system=True, guard=_wants_stock,
                            keeps=frozenset(ALLOCATABLE) - FROM_LINES),
     "release": Transition(frozenset({S.PARTIALLY_ALLOCATED, S.ALLOCATED}),

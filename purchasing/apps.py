@@ -12,3 +12,13 @@ class PurchasingConfig(AppConfig):
 
         register(supplier_import.IMPORTER)
         register(supplier_item_import.IMPORTER)
+
+        from erp.demo_registry import DemoStep
+        from erp.demo_registry import register as register_demo
+        from purchasing import demo
+
+        register_demo(DemoStep("purchasing.orders", 30, demo.load))
+
+        from purchasing import navigation
+
+        navigation.register_all()

@@ -54,11 +54,7 @@ def load(tenant: Tenant) -> list[PurchaseOrder]:
             defaults={"supplier_sku": f"{supplier.code}-{index + 1:03d}", "price": item.standard_cost, "pack_size": 1, "preferred": True, "inspection_required": item.tracking == "serial"},
         )  # fmt: skip
     if PurchaseOrder.objects.filter(tenant=tenant, supplier_reference__startswith="DEMO-").exists():
-        return list(
-            PurchaseOrder.objects.filter(
-                tenant=tenant, supplier_reference__in=["DEMO-SENT-2", "DEMO-SENT-3"]
-            ).order_by("number")
-        )
+        return receiving_orders(tenant)
     today = timezone.localdate()
     made = []
     for n, status in enumerate(["draft", "approved", "sent", "sent", "sent"]):
@@ -87,3 +83,12 @@ def load(tenant: Tenant) -> list[PurchaseOrder]:
             orders.send(tenant=tenant, user=planner, order=order)
             made.append(order)
     return made[1:]
+
+
+def receiving_orders(tenant: Tenant) -> list[PurchaseOrder]:
+    """The two sent orders the warehouse demo receives against, oldest first."""
+    return list(
+        PurchaseOrder.objects.filter(
+            tenant=tenant, supplier_reference__in=["DEMO-SENT-2", "DEMO-SENT-3"]
+        ).order_by("number")
+    )

@@ -7,15 +7,15 @@ partially received or received as goods arrive (`record_receipt`, `close_short`)
 
 from __future__ import annotations
 
-from erp.roles import Role
 from erp.transitions import Machine, transition
 from purchasing.models import OrderStatus as S
-
-BUYERS = [Role.PLANNER, Role.ADMIN]
-APPROVERS = [Role.PLANNER, Role.ADMIN, Role.FINANCE]
-CLOSERS = [Role.SUPERVISOR, *BUYERS]
-RECEIVERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
-SHORT_CLOSERS = [Role.SUPERVISOR, Role.ADMIN]  # deciding the rest will not come is theirs
+from purchasing.permissions import (  # noqa: F401 - services and views read them here too
+    APPROVERS,
+    BUYERS,
+    CLOSERS,
+    RECEIVERS,
+    SHORT_CLOSERS,
+)
 
 # Lines are added and removed only here: an approval covers the order as it was approved.
 EDITABLE = {S.DRAFT}

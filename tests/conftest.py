@@ -90,3 +90,12 @@ def committed_db(django_db_setup, django_db_blocker):
 def own_tenant(committed_db):
     """A tenant of this test's own, committed (see `committed_db`)."""
     return TenantFactory(slug=f"t-{uuid.uuid4().hex[:12]}")
+
+
+# Records which module writes which app's tables while the suite runs, and fails the run on
+# a write to another app's model (tests/architecture/ownership.py).
+from tests.architecture.ownership import (  # noqa: E402, F401
+    pytest_configure,
+    pytest_sessionfinish,
+    pytest_terminal_summary,
+)

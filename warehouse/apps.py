@@ -4,3 +4,16 @@ from django.apps import AppConfig
 class WarehouseConfig(AppConfig):
     name = "warehouse"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from erp.demo_registry import DemoStep
+        from erp.demo_registry import register as register_demo
+        from warehouse import demo
+
+        register_demo(DemoStep("warehouse.inbound", 40, demo.load_inbound))
+        # A released wave needs the released sales orders (orders.sales, 50).
+        register_demo(DemoStep("warehouse.outbound", 60, demo.load_outbound))
+
+        from warehouse import navigation
+
+        navigation.register_all()

@@ -23,8 +23,12 @@ from warehouse.services import receiving
 GS1_PREFIXES = {"northwind": "9501101", "harbor": "9501102"}
 
 
-def load(tenant: Tenant, orders: list[PurchaseOrder]) -> None:
-    _receiving(tenant, orders)
+def load_inbound(tenant: Tenant) -> None:
+    """Putaway rules and receipts against the purchasing demo's sent orders, then the outbound
+    settings (the wave follows in `load_outbound`, once sales orders exist)."""
+    from purchasing.demo import receiving_orders
+
+    _receiving(tenant, receiving_orders(tenant))
     load_outbound(tenant)
 
 

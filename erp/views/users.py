@@ -15,6 +15,7 @@ from erp.forms import AddMemberForm, MembershipForm
 from erp.history import changes
 from erp.idempotency import idempotent
 from erp.models import Invitation, Membership
+from erp.navigation import member_links
 from erp.roles import Role, roles_required
 from erp.tables import Column, build_table, table_response
 
@@ -109,7 +110,16 @@ def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "erp/users/detail.html",
-        {"membership": membership, "form": form, "history": changes(membership)},
+        {
+            "membership": membership,
+            "form": form,
+            "history": changes(membership),
+            # Settings other apps keep per membership (erp names none of their pages).
+            "member_links": [
+                {"term": link.term, "label": link.label, "url": link.url(membership.pk)}
+                for link in member_links()
+            ],
+        },
         status=422 if form.errors else 200,
     )
 

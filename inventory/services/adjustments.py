@@ -38,10 +38,9 @@ from inventory.models import (
     StockTransaction,
     TransactionKind,
 )
+from inventory.permissions import ADJUSTERS, FLOOR
 from inventory.services import lots
-from inventory.states import ADJUSTERS, adjustment_machine
-
-MOVERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+from inventory.states import adjustment_machine
 
 
 class OwnRequest(DomainError):
@@ -259,7 +258,7 @@ def move_stock(
     idempotency_key: str,
 ) -> StockTransaction:
     """An operator's bin-to-bin move (available stock). A rescan with the same key posts once."""
-    require_role(tenant=tenant, user=user, roles=MOVERS)
+    require_role(tenant=tenant, user=user, roles=FLOOR)
     if not (source.is_real and destination.is_real):
         raise InvalidPosting("Move between bins.")
     if source.site_id != destination.site_id:

@@ -17,10 +17,10 @@ from simple_history.utils import bulk_create_with_history
 from erp.imports import Column, Importer, PreviewColumn, cells
 from erp.imports.reading import Line
 from erp.models import ImportJob, Tenant
-from erp.roles import Role
 from inventory.errors import InvalidGtin
 from inventory.gtin import normalize_gtin
 from inventory.models import AbcClass, CostingMethod, Item, ItemUnit, Tracking, Velocity
+from inventory.permissions import ITEM_EDITORS
 from inventory.services.items import rule_problems
 
 BATCH = 5000
@@ -243,7 +243,7 @@ IMPORTER = Importer(
     columns=COLUMNS,
     check=check,
     write=write,
-    roles=frozenset({Role.ADMIN, Role.PLANNER}),
+    roles=ITEM_EDITORS,
     url_name="inventory:item_import",
     done_url_name="inventory:item_list",
     preview=(

@@ -14,12 +14,12 @@ from django.db import IntegrityError, transaction
 
 from erp.models import Tenant, User
 from erp.numbers import plain
-from erp.roles import Role, require_role
+from erp.roles import require_role
 from inventory.errors import DuplicateCode, DuplicateGtin, InvalidItem, ItemLocked
 from inventory.gtin import gtin_forms, normalize_gtin
 from inventory.models import Item, ItemUnit, Lot, StockBalance, Tracking
+from inventory.permissions import ITEM_EDITORS
 
-EDITORS = (Role.ADMIN, Role.PLANNER)
 # Facts locked once the item has stock; True: also once it has lots.
 LOCKED_WITH_STOCK = {
     "tracking": True,
@@ -79,7 +79,7 @@ def create_item(*, tenant: Tenant, user: User, item: Item) -> Item:
     Raises `RoleRequired` (admins and planners only), `InvalidItem` for a broken rule and
     `DuplicateCode` for a SKU the tenant already has.
     """
-    require_role(tenant=tenant, user=user, roles=EDITORS)
+    require_role(tenant=tenant, user=user, roles=ITEM_EDITORS)
     item.tenant = tenant
     _check_rules(item)
     _save_item(item, user)
@@ -147,7 +147,7 @@ def update_item(*, tenant: Tenant, user: User, item: Item) -> Item:
     change while the item has stock (any balance not at zero) or, for tracking and costing,
     lots; `InvalidItem` for a broken rule or a unit whose factor stops fitting.
     """
-    require_role(tenant=tenant, user=user, roles=EDITORS)
+    require_role(tenant=tenant, user=user, roles=ITEM_EDITORS)
     current = Item.objects.select_for_update().get(tenant=tenant, pk=item.pk)
     item.tenant = tenant
     _check_rules(item)
@@ -197,7 +197,7 @@ def save_unit(*, tenant: Tenant, user: User, unit: ItemUnit) -> ItemUnit:
     the item's base unit or divisibility. Raises `InvalidGtin`, `DuplicateGtin`,
     `DuplicateCode` (a code the item already has) or `InvalidItem`.
     """
-    require_role(tenant=tenant, user=user, roles=EDITORS)
+    require_role(tenant=tenant, user=user, roles=ITEM_EDITORS)
     item = Item.objects.select_for_update().get(tenant=tenant, pk=unit.item_id)
     unit.tenant = tenant
     unit.item = item
@@ -227,7 +227,7 @@ def save_unit(*, tenant: Tenant, user: User, unit: ItemUnit) -> ItemUnit:
 @transaction.atomic
 def remove_unit(*, tenant: Tenant, user: User, unit: ItemUnit) -> None:
     """Remove a unit of measure (stock is kept in the base unit, so none is affected)."""
-    require_role(tenant=tenant, user=user, roles=EDITORS)
+    require_role(tenant=tenant, user=user, roles=ITEM_EDITORS)
     Item.objects.select_for_update().get(tenant=tenant, pk=unit.item_id)
     unit._history_user = user
     unit.delete()

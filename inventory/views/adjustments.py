@@ -18,6 +18,7 @@ from erp.views.settings_page import settings_page
 from inventory import selectors
 from inventory.forms_stock import AdjustmentForm, DecideForm, InventorySettingsForm
 from inventory.models import Adjustment, AdjustmentKind, AdjustmentState, ReasonCode
+from inventory.permissions import ADJUSTERS
 from inventory.services import adjustments as service
 from inventory.views.sites import bin_from, item_from
 
@@ -40,7 +41,7 @@ class AdjustmentFilter(django_filters.FilterSet):
         fields = ["state", "kind", "reason_code", "item"]
 
 
-@roles_required(Role.SUPERVISOR, Role.ADMIN)
+@roles_required(*ADJUSTERS)
 def adjustment_list(request: HttpRequest) -> HttpResponse:
     table = build_table(
         request,
@@ -71,7 +72,7 @@ def adjustment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(Role.SUPERVISOR, Role.ADMIN)
+@roles_required(*ADJUSTERS)
 @idempotent
 def adjustment_create(request: HttpRequest) -> HttpResponse:
     """Record an adjustment at a bin of the chosen site (the current one to start with). A
@@ -133,7 +134,7 @@ def _decision_context(request, adjustment: Adjustment, form: DecideForm) -> dict
     }
 
 
-@roles_required(Role.SUPERVISOR, Role.ADMIN)
+@roles_required(*ADJUSTERS)
 def adjustment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     adjustment = get_object_or_404(selectors.adjustments(tenant=request.tenant), pk=pk)
     return render(
@@ -144,7 +145,7 @@ def adjustment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@roles_required(Role.SUPERVISOR, Role.ADMIN)
+@roles_required(*ADJUSTERS)
 @idempotent
 def adjustment_decide(request: HttpRequest, pk: int) -> HttpResponse:
     adjustment = get_object_or_404(selectors.adjustments(tenant=request.tenant), pk=pk)

@@ -9,19 +9,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from erp.errors import DomainError
 from erp.history import changes
-from erp.roles import Role, roles_required
+from erp.roles import roles_required
 from erp.tables import Column, build_table, table_partial, table_response
 from inventory import selectors
 from inventory.filters import ItemFilter
 from inventory.forms import ItemForm, ItemUnitForm
 from inventory.models import ItemUnit
+from inventory.permissions import DESK, ITEM_EDITORS
 from inventory.services import items
 
-READERS = (Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN)
-EDITORS = items.EDITORS
 
-
-@roles_required(*READERS)
+@roles_required(*DESK)
 def item_list(request: HttpRequest) -> HttpResponse:
     table = build_table(
         request,
@@ -42,7 +40,7 @@ def item_list(request: HttpRequest) -> HttpResponse:
         row_template="inventory/item/_row.html",
         default_sort="sku",
     )
-    can_edit = request.membership.role in EDITORS
+    can_edit = request.membership.role in ITEM_EDITORS
     return table_response(
         request, template="inventory/item/list.html", table=table, context={"can_edit": can_edit}
     )
@@ -60,7 +58,7 @@ def _save_item(request, *, form, save, template, context) -> HttpResponse:
     return render(request, template, {**context, "form": form}, status=422 if form.errors else 200)
 
 
-@roles_required(*EDITORS)
+@roles_required(*ITEM_EDITORS)
 def item_create(request: HttpRequest) -> HttpResponse:
     return _save_item(
         request,
@@ -71,7 +69,7 @@ def item_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(*EDITORS)
+@roles_required(*ITEM_EDITORS)
 def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(selectors.items(tenant=request.tenant), pk=pk)
     return _save_item(
@@ -145,7 +143,7 @@ def _projection_table(request, item):
     )
 
 
-@roles_required(*READERS)
+@roles_required(*DESK)
 def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(selectors.items(tenant=request.tenant), pk=pk)
     stock = _stock_table(request, item)
@@ -165,7 +163,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "projections": projections,
             "atp": selectors.item_atp(tenant=request.tenant, item=item),
             "history": changes(item),
-            "can_edit": request.membership.role in EDITORS,
+            "can_edit": request.membership.role in ITEM_EDITORS,
         },
     )
 
@@ -190,7 +188,7 @@ def _save_unit(request, *, unit: ItemUnit, template: str) -> HttpResponse:
     )
 
 
-@roles_required(*EDITORS)
+@roles_required(*ITEM_EDITORS)
 def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(selectors.items(tenant=request.tenant), pk=pk)
     return _save_unit(
@@ -200,13 +198,13 @@ def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*EDITORS)
+@roles_required(*ITEM_EDITORS)
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_object_or_404(selectors.item_units(tenant=request.tenant), pk=pk)
     return _save_unit(request, unit=unit, template="inventory/item/unit_form.html")
 
 
-@roles_required(*EDITORS)
+@roles_required(*ITEM_EDITORS)
 def unit_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST removes."""
     unit = get_object_or_404(selectors.item_units(tenant=request.tenant), pk=pk)

@@ -10,23 +10,21 @@ from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
 from erp.idempotency import idempotent
-from erp.roles import Role, has_role, roles_required
+from erp.roles import has_role, roles_required
 from erp.tables import Column, build_table, table_response
 from inventory import selectors
 from inventory.filters import EntryFilter, TransactionFilter
 from inventory.models import Adjustment
+from inventory.permissions import LEDGER_READERS, REVERSERS
 from inventory.services import reversals
 from inventory.services.adjustments import settings_for
-
-LEDGER_ROLES = (Role.SUPERVISOR, Role.FINANCE, Role.ADMIN)
-REVERSERS = (Role.SUPERVISOR, Role.ADMIN)
 
 
 class ReverseForm(forms.Form):
     reason = forms.CharField(max_length=200, help_text="Why this transaction is being undone")
 
 
-@roles_required(*LEDGER_ROLES)
+@roles_required(*LEDGER_READERS)
 def transaction_list(request: HttpRequest) -> HttpResponse:
     table = build_table(
         request,
@@ -49,7 +47,7 @@ def transaction_list(request: HttpRequest) -> HttpResponse:
     return table_response(request, template="inventory/ledger/list.html", table=table)
 
 
-@roles_required(*LEDGER_ROLES)
+@roles_required(*LEDGER_READERS)
 def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
     transaction = get_object_or_404(selectors.transactions(tenant=request.tenant), pk=pk)
     table = build_table(

@@ -8,10 +8,9 @@ from django.views.decorators.http import require_GET
 
 from erp.lookups import MAX_QUERY_LENGTH, Option, lookup_response, options
 from erp.parsing import parse_id
-from erp.roles import Role, roles_required
+from erp.roles import roles_required
 from inventory import selectors
-
-DESK = (Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN)
+from inventory.permissions import DESK
 
 
 @require_GET

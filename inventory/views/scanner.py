@@ -11,13 +11,14 @@ from django.shortcuts import redirect, render
 from erp.errors import DomainError
 from erp.idempotency import idempotent
 from erp.numbers import plain
-from erp.roles import Role, roles_required
+from erp.roles import roles_required
 from inventory.forms_stock import MoveForm
+from inventory.permissions import FLOOR
 from inventory.services import adjustments as service
 from inventory.views.sites import bin_from, item_from
 
 
-@roles_required(Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+@roles_required(*FLOOR)
 @idempotent
 def move(request: HttpRequest) -> HttpResponse:
     """Scan source bin, item (GTIN/GS1/SKU), lot or serial, quantity, destination bin.

@@ -7,16 +7,17 @@ import datetime
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from erp.roles import Role, roles_required
+from erp.roles import roles_required
 from erp.tables import Column, build_table
 from inventory import selectors
 from inventory.filters import StockFilter
+from inventory.permissions import DESK
 from inventory.views.figures import table_and_figures_response
 
 EXPIRY_WARNING_DAYS = 30
 
 
-@roles_required(Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN)
+@roles_required(*DESK)
 def stock_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     table = build_table(

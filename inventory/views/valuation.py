@@ -9,16 +9,15 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
-from erp.roles import Role, roles_required
+from erp.roles import roles_required
 from erp.tables import Column, build_table
 from inventory import selectors
 from inventory.filters import CostLayerFilter, ValuationFilter, ValuationItemFilter
+from inventory.permissions import VALUERS
 from inventory.views.figures import as_of_date, table_and_figures_response
 
-VALUATION_ROLES = (Role.FINANCE, Role.ADMIN)
 
-
-@roles_required(*VALUATION_ROLES)
+@roles_required(*VALUERS)
 def valuation(request: HttpRequest) -> HttpResponse:
     table = build_table(
         request,
@@ -47,7 +46,7 @@ def valuation(request: HttpRequest) -> HttpResponse:
     )
 
 
-@roles_required(*VALUATION_ROLES)
+@roles_required(*VALUERS)
 def valuation_items(request: HttpRequest, site_pk: int) -> HttpResponse:
     site = get_object_or_404(selectors.sites(tenant=request.tenant), pk=site_pk)
     table = build_table(
@@ -81,7 +80,7 @@ def valuation_items(request: HttpRequest, site_pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*VALUATION_ROLES)
+@roles_required(*VALUERS)
 def valuation_layers(request: HttpRequest, site_pk: int, item_pk: int) -> HttpResponse:
     site = get_object_or_404(selectors.sites(tenant=request.tenant), pk=site_pk)
     item = get_object_or_404(selectors.valued_items(tenant=request.tenant), pk=item_pk)

@@ -11,7 +11,7 @@ from erp.roles import roles_required
 from erp.tables import Column, build_table, table_response
 from orders import selectors
 from orders.filters import BackorderFilter
-from orders.views import VIEWERS
+from orders.permissions import VIEWERS
 
 
 @roles_required(*VIEWERS)

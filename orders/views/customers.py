@@ -16,8 +16,8 @@ from orders import selectors
 from orders.filters import CustomerFilter
 from orders.forms import CustomerForm, ShipToForm
 from orders.models import ShipTo
+from orders.permissions import EDITORS, VIEWERS
 from orders.services import customers as service
-from orders.views import EDITORS, VIEWERS
 
 RECENT_ORDERS = 10
 

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET
 from erp.lookups import lookup_response, options
 from erp.roles import roles_required
 from orders import selectors
-from orders.views import VIEWERS
+from orders.permissions import VIEWERS
 
 
 @require_GET

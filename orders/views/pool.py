@@ -16,8 +16,8 @@ from erp.tables import Column, build_table, table_response
 from orders import selectors
 from orders.filters import PoolFilter
 from orders.forms import ReleaseForm
+from orders.permissions import EDITORS, RELEASERS
 from orders.services import pool as service
-from orders.views import EDITORS, RELEASERS
 
 
 @roles_required(*EDITORS)

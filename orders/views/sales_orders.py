@@ -23,8 +23,8 @@ from orders import selectors
 from orders.filters import OrderFilter
 from orders.forms import LineCheckForm, OrderActionForm, OrderForm, OrderLineForm
 from orders.models import ALLOCATABLE, SalesOrder
+from orders.permissions import EDITORS, VIEWERS
 from orders.services import allocation, sales_orders
-from orders.views import EDITORS, VIEWERS
 
 
 @roles_required(*VIEWERS)

@@ -6,12 +6,13 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from erp.lookups import lookup_response, options
-from erp.roles import Role, roles_required
+from erp.roles import roles_required
 from purchasing import selectors
+from purchasing.permissions import VIEWERS
 
 
 @require_GET
-@roles_required(Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN)
+@roles_required(*VIEWERS)
 def supplier_lookup(request: HttpRequest) -> HttpResponse:
     def search(query: str, limit: int):
         found = selectors.supplier_matches(tenant=request.tenant, query=query, limit=limit)

@@ -13,17 +13,16 @@ from erp import pdf
 from erp.errors import DomainError
 from erp.history import changes
 from erp.idempotency import idempotent
-from erp.roles import Role, has_role, roles_required
+from erp.roles import has_role, roles_required
 from erp.tables import Column, build_table, table_response
 from inventory import scanning
-from purchasing import selectors, states
+from purchasing import selectors
 from purchasing.documents import purchase_order_pdf
 from purchasing.forms import OrderActionForm, OrderForm, OrderLineForm
 from purchasing.models import OrderStatus, PurchaseOrder
+from purchasing.permissions import BUYERS, VIEWERS
 from purchasing.services import orders as service
 
-VIEWERS = (Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN)
-BUYERS = tuple(states.BUYERS)
 ACTIONS = {
     "approve": service.approve,
     "send": service.send,
@@ -170,7 +169,7 @@ def order_remove_line(request: HttpRequest, pk: int, line_pk: int) -> HttpRespon
 
 
 @require_POST
-@roles_required(Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN)
+@roles_required(*VIEWERS)
 @idempotent
 def order_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve, send, cancel, close or reopen; the service checks role and status."""

@@ -10,13 +10,12 @@ from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
 from erp.history import changes
-from erp.roles import Role, roles_required
+from erp.roles import roles_required
 from purchasing import selectors
 from purchasing.forms import PriceBreakForm, SupplierItemEditForm
 from purchasing.models import SupplierItem
+from purchasing.permissions import BUYERS
 from purchasing.services import suppliers as service
-
-EDITORS = (Role.PLANNER, Role.ADMIN)
 
 
 def _breaks_context(request, supplier_item: SupplierItem, break_form=None, error="") -> dict:
@@ -55,7 +54,7 @@ def _breaks_response(request, supplier_item, *, break_form=None, error="") -> Ht
     return redirect("purchasing:supplier_item_edit", supplier_item.pk)
 
 
-@roles_required(*EDITORS)
+@roles_required(*BUYERS)
 def supplier_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     supplier_item = get_object_or_404(selectors.supplier_items(tenant=request.tenant), pk=pk)
     form = SupplierItemEditForm(request.POST or None, instance=supplier_item)
@@ -75,7 +74,7 @@ def supplier_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@roles_required(*EDITORS)
+@roles_required(*BUYERS)
 def price_break_add(request: HttpRequest, pk: int) -> HttpResponse:
     supplier_item = get_object_or_404(selectors.supplier_items(tenant=request.tenant), pk=pk)
     form = PriceBreakForm(request.POST)
@@ -95,7 +94,7 @@ def price_break_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@roles_required(*EDITORS)
+@roles_required(*BUYERS)
 def price_break_remove(request: HttpRequest, pk: int) -> HttpResponse:
     price_break = get_object_or_404(selectors.price_breaks(tenant=request.tenant), pk=pk)
     supplier_item = price_break.supplier_item

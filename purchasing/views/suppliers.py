@@ -10,15 +10,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from erp.errors import DomainError
 from erp.history import changes
-from erp.roles import Role, has_role, roles_required
+from erp.roles import has_role, roles_required
 from erp.tables import Column, build_table, table_response
 from purchasing import selectors
 from purchasing.forms import SupplierForm, SupplierItemForm
 from purchasing.models import Supplier
+from purchasing.permissions import BUYERS, VIEWERS
 from purchasing.services import suppliers as service
-
-VIEWERS = (Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN)
-EDITORS = (Role.PLANNER, Role.ADMIN)
 
 
 class SupplierFilter(django_filters.FilterSet):
@@ -59,11 +57,11 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         request,
         template="purchasing/supplier/list.html",
         table=table,
-        context={"can_edit": has_role(request, EDITORS)},
+        context={"can_edit": has_role(request, BUYERS)},
     )
 
 
-@roles_required(*EDITORS)
+@roles_required(*BUYERS)
 def supplier_create(request: HttpRequest) -> HttpResponse:
     form = SupplierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -84,7 +82,7 @@ def supplier_create(request: HttpRequest) -> HttpResponse:
 @roles_required(*VIEWERS)
 def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = get_object_or_404(selectors.suppliers(tenant=request.tenant), pk=pk)
-    can_edit = has_role(request, EDITORS)
+    can_edit = has_role(request, BUYERS)
     form = SupplierForm(request.POST or None, instance=supplier) if can_edit else None
     if request.method == "POST":
         if not can_edit:
@@ -111,7 +109,7 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*EDITORS)
+@roles_required(*BUYERS)
 def supplier_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = get_object_or_404(selectors.suppliers(tenant=request.tenant), pk=pk)
     item_form = SupplierItemForm(request.POST or None, tenant=request.tenant)

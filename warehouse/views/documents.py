@@ -6,10 +6,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
 from erp import pdf
-from erp.roles import Role, roles_required
+from erp.roles import roles_required
 from warehouse import documents, selectors
-
-WORKERS = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+from warehouse.permissions import FLOOR
 
 
 def _pdf(content: bytes, filename: str) -> HttpResponse:
@@ -27,7 +26,7 @@ def _identity(request: HttpRequest, order) -> tuple[documents.Party, str]:
     return party, settings.gs1_company_prefix if settings else ""
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 def carton_label(request: HttpRequest, pk: int) -> HttpResponse:
     carton = get_object_or_404(selectors.cartons(tenant=request.tenant).filter(closed=True), pk=pk)
     order = carton.order
@@ -62,7 +61,7 @@ def _shipment_documents(request: HttpRequest, pk: int):
     }
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 def packing_slip(request: HttpRequest, pk: int) -> HttpResponse:
     shipment, context = _shipment_documents(request, pk)
     lines = list(selectors.sales_order_lines(tenant=request.tenant, order=shipment.order))
@@ -70,13 +69,13 @@ def packing_slip(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf(content, f"packing-slip-{shipment.number}.pdf")
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 def bill_of_lading(request: HttpRequest, pk: int) -> HttpResponse:
     shipment, context = _shipment_documents(request, pk)
     return _pdf(documents.bill_of_lading_pdf(**context), f"bill-of-lading-{shipment.number}.pdf")
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 def pick_list(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(
         selectors.batches(tenant=request.tenant).select_related("wave__staging"), pk=pk

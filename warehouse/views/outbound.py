@@ -11,14 +11,13 @@ from django.views.decorators.http import require_POST
 from erp.errors import DomainError
 from erp.idempotency import idempotent
 from erp.parsing import parse_id
-from erp.roles import Role, roles_required
+from erp.roles import roles_required
 from inventory import selectors as inventory_selectors
 from warehouse import selectors
 from warehouse.forms import WaveForm
 from warehouse.models import ExceptionKind, WaveStatus
+from warehouse.permissions import SUPERVISORS
 from warehouse.services import exceptions, waves
-
-SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 
 
 @roles_required(*SUPERVISORS)

@@ -12,17 +12,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from erp.errors import DomainError
 from erp.idempotency import idempotent
 from erp.numbers import plain
-from erp.roles import Role, roles_required
+from erp.roles import roles_required
 from inventory import scanning
 from warehouse import selectors
 from warehouse.forms import FindOrderForm, PutawayForm, ReceiveForm
 from warehouse.models import PutawayTask, TaskState
+from warehouse.permissions import FLOOR
 from warehouse.services import putaway, receiving
 
-WORKERS = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 
-
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 def receive_find(request: HttpRequest) -> HttpResponse:
     form = FindOrderForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -71,7 +70,7 @@ def _receive_needs(item, scan, data) -> tuple[str, str] | None:
     return None
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 @idempotent
 def receive_order(request: HttpRequest, pk: int) -> HttpResponse:
     """Scan an item (or a GS1-128 label with lot, expiry, serial, count) and post it to the dock."""
@@ -126,7 +125,7 @@ def receive_order(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 def putaway_next(request: HttpRequest) -> HttpResponse:
     task = selectors.open_putaway_tasks(tenant=request.tenant, site=request.site).first()
     if task is not None:
@@ -134,7 +133,7 @@ def putaway_next(request: HttpRequest) -> HttpResponse:
     return render(request, "warehouse/scan/putaway_none.html", {"site": request.site})
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 @idempotent
 def putaway_task(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(selectors.putaway_tasks(tenant=request.tenant), pk=pk)

@@ -12,22 +12,20 @@ from erp.errors import DomainError, InvalidTransition
 from erp.idempotency import idempotent
 from erp.numbers import plain
 from erp.parsing import parse_id
-from erp.roles import Role, has_role, roles_required
+from erp.roles import has_role, roles_required
 from inventory import scanning
 from warehouse import selectors
 from warehouse.documents import sscc_text
 from warehouse.errors import BatchTaken
 from warehouse.forms import CloseCartonForm, FindOutboundOrderForm, PackForm, PickForm, ShipmentForm
 from warehouse.models import PickBatch, PickState
+from warehouse.permissions import FLOOR, STARTERS
 from warehouse.services import packing, picking, shipping
-
-WORKERS = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
-
 
 # Picking ---------------------------------------------------------------------------------
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 def pick_next(request: HttpRequest) -> HttpResponse:
     """My picks: the next pick of the batch this picker holds; else the batches waiting to be
     started and those others hold. Only reads: starting or taking over a batch is a POST."""
@@ -38,13 +36,13 @@ def pick_next(request: HttpRequest) -> HttpResponse:
         "waiting": selectors.waiting_batches(tenant=request.tenant, site=request.site)[:20],
         "site": request.site,
         "others": picking.batches_of_others(tenant=request.tenant, user=request.user),
-        "can_start": has_role(request, picking.STARTERS),
+        "can_start": has_role(request, STARTERS),
     }
     return render(request, "warehouse/scan/pick_none.html", context)
 
 
 @require_POST
-@roles_required(*picking.STARTERS)
+@roles_required(*STARTERS)
 def pick_start(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(
         PickBatch.objects.filter(tenant=request.tenant).select_related("wave"), pk=pk
@@ -59,7 +57,7 @@ def pick_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@roles_required(*picking.STARTERS)
+@roles_required(*STARTERS)
 def pick_take_over(request: HttpRequest, pk: int) -> HttpResponse:
     batch = get_object_or_404(PickBatch.objects.filter(tenant=request.tenant), pk=pk)
     seen = request.POST.get("picker", "")
@@ -75,7 +73,7 @@ def pick_take_over(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("warehouse:pick_next")
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 @idempotent
 def pick_task(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(selectors.pick_tasks(tenant=request.tenant), pk=pk)
@@ -118,7 +116,7 @@ def pick_task(request: HttpRequest, pk: int) -> HttpResponse:
         "done": sum(1 for t in tasks if t.state != PickState.OPEN),
         "total": len(tasks),
         "mine": mine,
-        "can_start": has_role(request, picking.STARTERS),
+        "can_start": has_role(request, STARTERS),
     }
     return render(
         request, "warehouse/scan/pick_task.html", context, status=422 if form.errors else 200
@@ -140,7 +138,7 @@ def _find(request: HttpRequest, next_view: str, template: str, context: dict) ->
     return render(request, template, {"form": form, **context}, status=422 if form.errors else 200)
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 def pack_find(request: HttpRequest) -> HttpResponse:
     context = {
         "ready": selectors.packing_queue(tenant=request.tenant)[:30],
@@ -184,7 +182,7 @@ def _pack_page(request, order, *, form=None, close_form=None, status=200) -> Htt
     return render(request, "warehouse/scan/pack_order.html", context, status=status)
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 @idempotent
 def pack_order(request: HttpRequest, pk: int) -> HttpResponse:
     """Scan items into the current carton (or a new one)."""
@@ -222,7 +220,7 @@ def pack_order(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 @idempotent
 def carton_close(request: HttpRequest, pk: int, carton_pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.outbound_orders(tenant=request.tenant), pk=pk)
@@ -244,7 +242,7 @@ def carton_close(request: HttpRequest, pk: int, carton_pk: int) -> HttpResponse:
 
 
 @require_POST
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 @idempotent
 def carton_unpack(request: HttpRequest, pk: int, carton_pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.outbound_orders(tenant=request.tenant), pk=pk)
@@ -263,7 +261,7 @@ def carton_unpack(request: HttpRequest, pk: int, carton_pk: int) -> HttpResponse
 
 
 @require_POST
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 @idempotent
 def pack_finish(request: HttpRequest, pk: int) -> HttpResponse:
     order = get_object_or_404(selectors.outbound_orders(tenant=request.tenant), pk=pk)
@@ -286,7 +284,7 @@ def pack_finish(request: HttpRequest, pk: int) -> HttpResponse:
 # Shipping --------------------------------------------------------------------------------
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 def ship_find(request: HttpRequest) -> HttpResponse:
     context = {
         "orders": selectors.ship_queue(tenant=request.tenant)[:30],
@@ -295,7 +293,7 @@ def ship_find(request: HttpRequest) -> HttpResponse:
     return _find(request, "warehouse:ship_order", "warehouse/scan/ship_find.html", context)
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 @idempotent
 def ship_order(request: HttpRequest, pk: int) -> HttpResponse:
     """Choose the order's closed cartons and the carrier: the shipment is created, then
@@ -341,7 +339,7 @@ def ship_order(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     shipment = get_object_or_404(selectors.shipments(tenant=request.tenant), pk=pk)
     context = {
@@ -352,7 +350,7 @@ def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@roles_required(*WORKERS)
+@roles_required(*FLOOR)
 @idempotent
 def shipment_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     shipment = get_object_or_404(selectors.shipments(tenant=request.tenant), pk=pk)

@@ -11,13 +11,12 @@ from django.views.decorators.http import require_POST
 from erp.errors import DomainError
 from erp.idempotency import idempotent
 from erp.numbers import plain
-from erp.roles import Role, roles_required
+from erp.roles import roles_required
 from warehouse import selectors
 from warehouse.forms import DiscrepancyFilterForm, InspectForm, ResolveForm, ShortCloseForm
 from warehouse.models import DiscrepancyState
+from warehouse.permissions import SUPERVISORS
 from warehouse.services import quality, receiving
-
-SUPERVISORS = (Role.SUPERVISOR, Role.ADMIN)
 
 
 @roles_required(*SUPERVISORS)

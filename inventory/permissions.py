@@ -1,0 +1,16 @@
+"""Who may do what in inventory: each role set declared once, used by services, views and
+the menu (DESIGN.md, "Who writes what": permissions are declared once)."""
+
+from erp.roles import Role
+
+# Scanner pages: move stock between bins.
+FLOOR = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
+# Desk readers: items, stock on hand, item and bin lookups.
+DESK = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN})
+ITEM_EDITORS = frozenset({Role.PLANNER, Role.ADMIN})
+ADJUSTERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+LEDGER_READERS = frozenset({Role.SUPERVISOR, Role.FINANCE, Role.ADMIN})
+REVERSERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+VALUERS = frozenset({Role.FINANCE, Role.ADMIN})
+# Sites, zones, bins, bin import, inventory settings.
+SETTINGS = frozenset({Role.ADMIN})

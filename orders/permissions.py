@@ -1,0 +1,11 @@
+"""Who may do what in orders: each role set declared once, used by services, views and the
+menu (DESIGN.md, "Who writes what": permissions are declared once)."""
+
+from erp.roles import Role
+
+VIEWERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN})
+# Take and change sales orders, allocate them, edit and import customers.
+EDITORS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
+RELEASERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+# The floor's steps on an order (packed, shipment confirmed), recorded for the warehouse.
+FLOOR = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})

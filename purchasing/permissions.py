@@ -1,0 +1,15 @@
+"""Who may do what in purchasing: each role set declared once, used by services, views and
+the menu (DESIGN.md, "Who writes what": permissions are declared once)."""
+
+from erp.roles import Role
+
+VIEWERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN})
+# Suppliers, supplier items, purchase orders and their imports.
+BUYERS = frozenset({Role.PLANNER, Role.ADMIN})
+APPROVERS = frozenset({Role.PLANNER, Role.FINANCE, Role.ADMIN})
+SETTINGS = frozenset({Role.ADMIN})
+# Closing an order (short-closing what is still open) is the dock's call as much as the buyer's.
+CLOSERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
+RECEIVERS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
+# Deciding that the rest of a line will not come is the supervisor's.
+SHORT_CLOSERS = frozenset({Role.SUPERVISOR, Role.ADMIN})

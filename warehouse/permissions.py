@@ -1,0 +1,12 @@
+"""Who may do what in the warehouse: each role set declared once, used by services, views and
+the menu (DESIGN.md, "Who writes what": permissions are declared once)."""
+
+from erp.roles import Role
+
+# Scanner and station work: receive, put away, pick, pack, ship.
+FLOOR = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
+# Who starts or takes over a pick batch: the floor. An admin looking at the queue claims nothing.
+STARTERS = frozenset({Role.OPERATOR, Role.SUPERVISOR})
+# Queues, waves, discrepancies, inspection, floor exceptions.
+SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+SETTINGS = frozenset({Role.ADMIN})
