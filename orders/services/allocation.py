@@ -24,14 +24,14 @@ from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
 from erp.models import Tenant, User
-from erp.roles import Role, require_role
+from erp.roles import require_role
 from inventory import ledger
 from inventory.models import Item
-from orders import states
+from orders import permissions, states
 from orders.models import ALLOCATABLE, SalesOrder, SalesOrderLine
 from orders.services.sales_orders import SOURCE, publish_demand, refresh_status
 
-ALLOCATORS = [Role.SUPERVISOR, Role.PLANNER, Role.ADMIN]
+ALLOCATORS = permissions.EDITORS
 BATCH = 1000
 FAR_FUTURE = datetime.date(9999, 12, 31)
 

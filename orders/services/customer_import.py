@@ -18,7 +18,7 @@ from simple_history.utils import bulk_create_with_history
 from erp.imports import Column, Importer, PreviewColumn, cells
 from erp.imports.reading import Line
 from erp.models import ImportJob, Tenant
-from erp.roles import Role
+from orders import permissions
 from orders.models import Customer, PriorityTier, ShipTo
 
 BATCH = 5000
@@ -200,7 +200,7 @@ IMPORTER = Importer(
     columns=COLUMNS,
     check=check,
     write=write,
-    roles=frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN}),
+    roles=permissions.EDITORS,
     url_name="orders:customer_import",
     done_url_name="orders:customer_list",
     preview=(

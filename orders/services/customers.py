@@ -10,7 +10,8 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 
 from erp.models import Tenant, User
-from erp.roles import Role, require_role
+from erp.roles import require_role
+from orders import permissions
 from orders.errors import (
     DefaultShipToRequired,
     DuplicateCustomer,
@@ -19,7 +20,7 @@ from orders.errors import (
 )
 from orders.models import Customer, PriorityTier, ShipTo
 
-EDITORS = [Role.SUPERVISOR, Role.PLANNER, Role.ADMIN]
+EDITORS = permissions.EDITORS
 
 
 def _check_customer(customer: Customer) -> None:

@@ -9,13 +9,14 @@ from django.db import transaction
 from erp import outbox
 from erp.errors import DomainError
 from erp.models import Tenant, User
-from erp.roles import Role, require_role
+from erp.roles import require_role
+from orders import permissions
 from orders.errors import NothingToRelease
 from orders.models import SalesOrder
 from orders.services import sales_orders
 from orders.services.allocation import ALLOCATORS
 
-RELEASERS = [Role.SUPERVISOR, Role.ADMIN]
+RELEASERS = permissions.RELEASERS
 
 
 @dataclass

@@ -15,15 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from erp import numbering
 from erp.errors import DomainError
 from erp.models import Tenant, User
-from erp.roles import Role, require_role
+from erp.roles import require_role
 from inventory import ledger, units
 from inventory import selectors as inventory_selectors
 from inventory.ledger import projections
 from inventory.models import Item, ProjectionKind, Site
-from orders import states
+from orders import permissions, states
 from orders.models import ALLOCATABLE, Customer, OrderStatus, SalesOrder, SalesOrderLine, ShipTo
 
-ORDER_TAKERS = [Role.SUPERVISOR, Role.PLANNER, Role.ADMIN]
+ORDER_TAKERS = permissions.EDITORS
 SOURCE = "sales_order_line"
 EDITABLE = {OrderStatus.DRAFT}
 
@@ -178,7 +178,7 @@ def confirm(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
 @transaction.atomic
 def release(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
     """Release an allocated (or partly allocated) order to the warehouse, where waves take it."""
-    require_role(tenant=tenant, user=user, roles=[Role.SUPERVISOR, Role.ADMIN])
+    require_role(tenant=tenant, user=user, roles=permissions.RELEASERS)
     order = _lock(tenant, order)
     states.check(tenant=tenant, user=user, order=order, action="release")
     if order.customer.credit_hold:

@@ -19,11 +19,11 @@ from simple_history.utils import bulk_create_with_history
 from erp.imports import Column, Importer, PreviewColumn, cells
 from erp.imports.reading import Line
 from erp.models import ImportJob, Tenant
-from erp.roles import Role
+from purchasing import permissions
 from purchasing.models import Supplier
 
 BATCH = 5000
-ROLES = frozenset({Role.PLANNER, Role.ADMIN})
+ROLES = permissions.BUYERS
 CURRENCY = re.compile(r"^[A-Z]{3}$")
 DEFAULT_LEAD_TIME_DAYS = 7
 DEFAULT_CURRENCY = "USD"

@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from erp.errors import DomainError
 from erp.models import Tenant, User
 from erp.numbers import plain
-from erp.roles import Role, require_role
+from erp.roles import require_role
+from purchasing import permissions
 from purchasing.errors import DuplicatePriceBreak, InvalidSupplierItem, PreferredTaken
 from purchasing.models import PriceBreak, Supplier, SupplierItem
 
-BUYERS = [Role.PLANNER, Role.ADMIN]
+BUYERS = permissions.BUYERS
 
 
 class DuplicateSupplier(DomainError):

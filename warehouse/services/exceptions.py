@@ -6,14 +6,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from erp.models import Tenant, User
-from erp.roles import Role, require_role
+from erp.roles import require_role
+from warehouse import permissions
 from warehouse.models import FloorException
 
 
 @transaction.atomic
 def acknowledge(*, tenant: Tenant, user: User, exception: FloorException) -> FloorException:
     """Mark an exception seen. A second acknowledgement keeps the first's name and time."""
-    require_role(tenant=tenant, user=user, roles=[Role.SUPERVISOR, Role.ADMIN])
+    require_role(tenant=tenant, user=user, roles=permissions.SUPERVISORS)
     exception = FloorException.objects.select_for_update().get(tenant=tenant, pk=exception.pk)
     if exception.acknowledged_at is None:
         exception.acknowledged_by, exception.acknowledged_at = user, timezone.now()

@@ -15,11 +15,12 @@ from django.db.models import Q, Sum
 
 from erp.models import Tenant, User
 from erp.numbers import plain
-from erp.roles import Role, require_role
+from erp.roles import require_role
 from inventory import units
 from inventory.models import Item, Lot, SerialNumber
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services import fulfilment
+from warehouse import permissions
 from warehouse.errors import WarehouseError
 from warehouse.models import (
     Carton,
@@ -32,7 +33,7 @@ from warehouse.models import (
     ShippingSettings,
 )
 
-PACKERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+PACKERS = permissions.FLOOR
 
 
 def sscc(*, extension: int, company_prefix: str, serial: int) -> str:

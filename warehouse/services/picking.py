@@ -19,12 +19,13 @@ from django.utils import timezone
 from erp.errors import InvalidTransition
 from erp.models import Tenant, User
 from erp.numbers import plain
-from erp.roles import Role, require_role
+from erp.roles import require_role
 from inventory import ledger
 from inventory.models import Reservation, StockBalance, StockStatus, TransactionKind
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services import fulfilment
 from orders.services.sales_orders import SOURCE
+from warehouse import permissions
 from warehouse.errors import BatchTaken, WarehouseError
 from warehouse.models import (
     CountRequest,
@@ -35,9 +36,9 @@ from warehouse.models import (
     PickTask,
 )
 
-PICKERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+PICKERS = permissions.FLOOR
 # Who starts or takes over a batch: the floor. An admin looking at the queue claims nothing.
-STARTERS = [Role.OPERATOR, Role.SUPERVISOR]
+STARTERS = permissions.STARTERS
 
 
 def _reservation(tenant: Tenant, task: PickTask) -> Reservation | None:

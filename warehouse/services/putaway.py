@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from erp import outbox
 from erp.errors import DomainError
 from erp.models import Tenant, User
-from erp.roles import Role
 from erp.transitions import Machine, transition
 from inventory import ledger, units
 from inventory.models import (
@@ -33,9 +32,10 @@ from inventory.models import (
     StockStatus,
     TransactionKind,
 )
+from warehouse import permissions
 from warehouse.models import PutawayRule, PutawayTask, ReceiptLine, TaskState
 
-WORKERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+WORKERS = permissions.FLOOR
 
 # A putaway task's whole life: open until its goods are in a bin.
 TASK_TRANSITIONS = {"complete": transition([TaskState.OPEN], TaskState.DONE, WORKERS)}

@@ -8,14 +8,15 @@ from decimal import Decimal
 from django.db import transaction
 
 from erp.models import Tenant, User
-from erp.roles import Role, require_role
+from erp.roles import require_role
 from inventory import ledger
 from inventory.models import StockBalance, StockStatus, TransactionKind
+from warehouse import permissions
 from warehouse.errors import ReceivingError
 from warehouse.models import PutawayTask
 from warehouse.services import putaway
 
-INSPECTORS = [Role.SUPERVISOR, Role.ADMIN]
+INSPECTORS = permissions.SUPERVISORS
 DECISIONS = {
     "release": StockStatus.AVAILABLE,
     "quarantine": StockStatus.QUARANTINE,

@@ -19,7 +19,7 @@ from django.utils import timezone
 from erp import outbox
 from erp.models import Tenant, User
 from erp.numbers import plain
-from erp.roles import Role, require_role
+from erp.roles import require_role
 from erp.selectors import tenant_settings
 from inventory import ledger, units
 from inventory.models import (
@@ -37,6 +37,7 @@ from purchasing import states as order_states
 from purchasing.models import PurchaseOrder, PurchaseOrderLine
 from purchasing.services import orders as order_service
 from purchasing.services import receipts as order_receipts
+from warehouse import permissions
 from warehouse.errors import ReceivingError
 from warehouse.models import (
     Discrepancy,
@@ -48,7 +49,7 @@ from warehouse.models import (
 )
 from warehouse.services import putaway
 
-RECEIVERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+RECEIVERS = permissions.FLOOR
 
 
 @dataclass
@@ -347,7 +348,7 @@ def resolve_discrepancy(
     """A supervisor's decision. Accepting held over-receipt makes it available and counts it
     toward the order line; other decisions record the outcome (the stock stays where it is
     for returns or scrap)."""
-    require_role(tenant=tenant, user=user, roles=[Role.SUPERVISOR, Role.ADMIN])
+    require_role(tenant=tenant, user=user, roles=permissions.SUPERVISORS)
     discrepancy = (
         Discrepancy.objects.select_for_update(of=("self",))
         .select_related("order", "order_line", "receipt_line__location", "item", "lot")
@@ -386,7 +387,7 @@ def short_close_line(
 ) -> Discrepancy:
     """Stop expecting the rest of a line: a short-receipt discrepancy, and no more projection.
     Raises `ReceivingError` without a reason, `InvalidLine` when nothing more is expected."""
-    require_role(tenant=tenant, user=user, roles=[Role.SUPERVISOR, Role.ADMIN])
+    require_role(tenant=tenant, user=user, roles=permissions.SUPERVISORS)
     if not reason.strip():
         raise ReceivingError("Say why the rest will not come.")
     line = order_receipts.close_short(tenant=tenant, user=user, line=line, reason=reason)

@@ -22,6 +22,7 @@ from inventory import ledger
 from inventory.models import LocationKind, TransactionKind
 from orders.models import SalesOrder
 from orders.services import fulfilment
+from warehouse import permissions
 from warehouse.errors import WarehouseError
 from warehouse.models import (
     Carton,
@@ -34,7 +35,7 @@ from warehouse.models import (
 from warehouse.services import waves
 from warehouse.services.packing import sscc
 
-SHIPPERS = [Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN]
+SHIPPERS = permissions.FLOOR
 
 
 def next_shipment_number(tenant: Tenant) -> str:

@@ -12,15 +12,16 @@ from django.utils import timezone
 from erp import numbering
 from erp.errors import InvalidTransition
 from erp.models import Tenant, User
-from erp.roles import Role, require_role
+from erp.roles import require_role
 from inventory.models import Location, Reservation, Site, Zone
 from orders.models import OrderStatus, SalesOrder, SalesOrderLine
 from orders.services import fulfilment
 from orders.services.sales_orders import SOURCE
+from warehouse import permissions
 from warehouse.errors import WarehouseError
 from warehouse.models import PickBatch, PickTask, Wave, WaveOrder, WaveStatus
 
-PLANNERS = [Role.SUPERVISOR, Role.ADMIN]
+PLANNERS = permissions.SUPERVISORS
 
 
 def staging_for(*, tenant: Tenant, site: Site) -> Location:
