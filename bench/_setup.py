@@ -20,3 +20,7 @@ def django_setup() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    # A fresh machine's database has no tables yet (make demo would migrate it first).
+    call_command("migrate", verbosity=0, interactive=False)
