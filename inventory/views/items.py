@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from erp.errors import DomainError
 from erp.history import changes
+from erp.idempotency import idempotent
 from erp.roles import roles_required
 from erp.tables import Column, build_table, table_partial, table_response
 from inventory import selectors
@@ -59,6 +60,7 @@ def _save_item(request, *, form, save, template, context) -> HttpResponse:
 
 
 @roles_required(*ITEM_EDITORS)
+@idempotent
 def item_create(request: HttpRequest) -> HttpResponse:
     return _save_item(
         request,
@@ -189,6 +191,7 @@ def _save_unit(request, *, unit: ItemUnit, template: str) -> HttpResponse:
 
 
 @roles_required(*ITEM_EDITORS)
+@idempotent
 def unit_create(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(selectors.items(tenant=request.tenant), pk=pk)
     return _save_unit(
@@ -205,6 +208,7 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(*ITEM_EDITORS)
+@idempotent
 def unit_remove(request: HttpRequest, pk: int) -> HttpResponse:
     """GET asks for confirmation; POST removes."""
     unit = get_object_or_404(selectors.item_units(tenant=request.tenant), pk=pk)

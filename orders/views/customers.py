@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from erp.errors import DomainError
 from erp.history import changes
+from erp.idempotency import idempotent
 from erp.roles import has_role, roles_required
 from erp.tables import Column, build_table, table_response
 from orders import selectors
@@ -53,6 +54,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*EDITORS)
+@idempotent
 def customer_create(request: HttpRequest) -> HttpResponse:
     form = CustomerForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -131,6 +133,7 @@ def _save_ship_to(request, ship_to: ShipTo, *, title: str) -> HttpResponse:
 
 
 @roles_required(*EDITORS)
+@idempotent
 def ship_to_create(request: HttpRequest, pk: int) -> HttpResponse:
     customer = get_object_or_404(selectors.customers(tenant=request.tenant), pk=pk)
     first = not selectors.ship_tos(tenant=request.tenant, customer=customer).exists()

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
 from erp.history import changes
+from erp.idempotency import idempotent
 from erp.roles import roles_required
 from purchasing import selectors
 from purchasing.forms import PriceBreakForm, SupplierItemEditForm
@@ -75,6 +76,7 @@ def supplier_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(*BUYERS)
+@idempotent
 def price_break_add(request: HttpRequest, pk: int) -> HttpResponse:
     supplier_item = get_object_or_404(selectors.supplier_items(tenant=request.tenant), pk=pk)
     form = PriceBreakForm(request.POST)
@@ -95,6 +97,7 @@ def price_break_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @roles_required(*BUYERS)
+@idempotent
 def price_break_remove(request: HttpRequest, pk: int) -> HttpResponse:
     price_break = get_object_or_404(selectors.price_breaks(tenant=request.tenant), pk=pk)
     supplier_item = price_break.supplier_item

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from erp.errors import DomainError
 from erp.history import changes
+from erp.idempotency import idempotent
 from erp.roles import has_role, roles_required
 from erp.tables import Column, build_table, table_response
 from purchasing import selectors
@@ -62,6 +63,7 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
 
 
 @roles_required(*BUYERS)
+@idempotent
 def supplier_create(request: HttpRequest) -> HttpResponse:
     form = SupplierForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -110,6 +112,7 @@ def supplier_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @roles_required(*BUYERS)
+@idempotent
 def supplier_item_add(request: HttpRequest, pk: int) -> HttpResponse:
     supplier = get_object_or_404(selectors.suppliers(tenant=request.tenant), pk=pk)
     item_form = SupplierItemForm(request.POST or None, tenant=request.tenant)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from erp.roles import Role
 from erp.tenancy import tenant_context
-from inventory.models import Adjustment, Bin, StockTransaction
+from inventory.models import Adjustment, Bin, Item, StockTransaction
 from inventory.services import adjustments
 from tests.double_submit import Form, check_twice_at_once, check_twice_in_a_row, reading
 from tests.factories import ItemFactory, ZoneFactory, bin_in, member
@@ -123,7 +123,28 @@ def bin_create(tenant) -> Form:
     )
 
 
-FORMS = [adjustment_create, adjustment_decide, transaction_reverse, move, bin_create]
+def item_create(tenant) -> Form:
+    # Master data too: a repeat gets the first answer, not "SKU GLV-M already exists".
+    return Form(
+        user=member(tenant, Role.PLANNER),
+        url=reverse("inventory:item_create"),
+        data={
+            "sku": "GLV-M",
+            "description": "Nitrile gloves M",
+            "category": "safety",
+            "base_unit": "each",
+            "tracking": "none",
+            "costing_method": "fifo",
+            "standard_cost": "0.12",
+            "is_active": "on",
+        },
+        effect=reading(tenant, items=lambda: Item.objects.filter(sku="GLV-M").count()),
+        before={"items": 0},
+        once={"items": 1},
+    )
+
+
+FORMS = [adjustment_create, adjustment_decide, transaction_reverse, move, bin_create, item_create]
 
 
 @pytest.mark.django_db
