@@ -62,6 +62,10 @@ def ensure_chromium() -> None:
 
 
 def _interrupt(*_):
+    # make passes a SIGTERM on to this process, so a second one follows the first at once: it
+    # must not land between here and the shutdown in `finally`, where its KeyboardInterrupt
+    # would skip the shutdown and leave web, worker and beat running (seen once in CI).
+    _ignore_signals()
     raise KeyboardInterrupt
 
 
