@@ -17,10 +17,12 @@ from warehouse.models.outbound import (
 from warehouse.models.putaway import PutawayRule, PutawayTask, TaskState
 from warehouse.models.receiving import Discrepancy, DiscrepancyKind, DiscrepancyState, ReceiptLine
 from warehouse.models.settings import ReceivingSettings, ShelfLifePolicy
+from warehouse.models.work import Priority, WorkKind, WorkStatus, WorkTask
 
 __all__ = [
     "Carton", "CartonLine", "CountRequest", "Discrepancy", "DiscrepancyKind", "DiscrepancyState",
     "ExceptionKind", "FloorException", "PickBatch", "PickState", "PickTask", "PutawayRule",
     "PutawayTask", "ReceiptLine", "ReceivingSettings", "ShelfLifePolicy", "Shipment",
     "ShipmentStatus", "ShippingSettings", "TaskState", "Wave", "WaveOrder", "WaveStatus",
+    "Priority", "WorkKind", "WorkStatus", "WorkTask",
 ]  # fmt: skip
