@@ -1,6 +1,8 @@
 from warehouse.models.outbound import (
+    BatchStatus,
     Carton,
     CartonLine,
+    CartonStatus,
     CountRequest,
     ExceptionKind,
     FloorException,
@@ -19,8 +21,9 @@ from warehouse.models.receiving import Discrepancy, DiscrepancyKind, Discrepancy
 from warehouse.models.settings import ReceivingSettings, ShelfLifePolicy
 
 __all__ = [
-    "Carton", "CartonLine", "CountRequest", "Discrepancy", "DiscrepancyKind", "DiscrepancyState",
-    "ExceptionKind", "FloorException", "PickBatch", "PickState", "PickTask", "PutawayRule",
-    "PutawayTask", "ReceiptLine", "ReceivingSettings", "ShelfLifePolicy", "Shipment",
-    "ShipmentStatus", "ShippingSettings", "TaskState", "Wave", "WaveOrder", "WaveStatus",
+    "BatchStatus", "Carton", "CartonLine", "CartonStatus", "CountRequest", "Discrepancy",
+    "DiscrepancyKind", "DiscrepancyState", "ExceptionKind", "FloorException", "PickBatch",
+    "PickState", "PickTask", "PutawayRule", "PutawayTask", "ReceiptLine", "ReceivingSettings",
+    "ShelfLifePolicy", "Shipment", "ShipmentStatus", "ShippingSettings", "TaskState", "Wave",
+    "WaveOrder", "WaveStatus",
 ]  # fmt: skip
