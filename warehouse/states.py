@@ -63,7 +63,8 @@ batch_machine = Machine(
     field="status", choices=B, describe=lambda batch: f"Batch {batch}",
     table={
         "start": transition([B.OPEN], B.CLAIMED, STARTERS, label="Start"),
-        "take_over": transition([B.OPEN, B.CLAIMED], B.CLAIMED, STARTERS, label="Take over"),
+        # From the picker who went home; a batch nobody holds is started instead.
+        "take_over": transition([B.CLAIMED], B.CLAIMED, STARTERS, label="Take over"),
         # Taken by picking for the picker confirming the batch's last open task.
         "finish": transition([B.OPEN, B.CLAIMED], B.DONE, FLOOR),
     },

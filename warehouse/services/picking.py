@@ -378,7 +378,8 @@ def take_over(
     """Give an unfinished batch someone else started to `user` (a picker went home).
 
     `from_picker` is the holder the taker saw: when someone else has taken the batch over
-    since, `BatchTaken` says who, rather than silently taking it from them."""
+    since, `BatchTaken` says who, rather than silently taking it from them. A batch nobody
+    holds is refused (`InvalidTransition`): it is started, not taken over."""
     batch_machine.authorize(tenant=tenant, user=user, action="take_over")
     # The picker is read after the lock, not joined into it: a row locked after waiting is
     # read again, but a joined row is not, and the first picker's claim would go unseen.
@@ -396,10 +397,11 @@ def take_over(
             batch=batch, picker=batch.picker.get_short_name(), taken_over=True,
             next_batch=_next_waiting(tenant, batch),
         )  # fmt: skip
-    held_by = batch.picker.get_short_name() if batch.picker_id else "nobody"
+    batch_machine.check(batch, "take_over", tenant=tenant, user=user)
+    held_by = batch.picker.get_short_name()
     batch_machine.move(batch, "take_over", tenant=tenant, user=user, reason=f"from {held_by}")
     batch.picker = user
-    batch.save(update_fields=["status", "picker"])
+    batch.save(update_fields=["picker"])
     return batch
 
 
