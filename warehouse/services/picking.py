@@ -397,9 +397,8 @@ def take_over(
             batch=batch, picker=batch.picker.get_short_name(), taken_over=True,
             next_batch=_next_waiting(tenant, batch),
         )  # fmt: skip
-    batch_machine.check(batch, "take_over", tenant=tenant, user=user)
-    held_by = batch.picker.get_short_name()
-    batch_machine.move(batch, "take_over", tenant=tenant, user=user, reason=f"from {held_by}")
+    held_by = f"from {batch.picker.get_short_name()}" if batch.picker_id else ""
+    batch_machine.move(batch, "take_over", tenant=tenant, user=user, reason=held_by)
     batch.picker = user
     batch.save(update_fields=["picker"])
     return batch
