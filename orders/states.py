@@ -11,7 +11,8 @@ order page asks `orders.selectors.available_actions` what to offer.
     partially shipped --allocate--> (partially) allocated: the backorder found stock
     draft ... released --cancel--> cancelled;  anything shipped from --close--> closed
 
-Every move leaves a history row naming who did it and why (the action, or the reason given).
+Every move leaves a history row naming who did it and why (the action's label, with the reason
+given).
 """
 
 from __future__ import annotations
