@@ -167,12 +167,13 @@ def available_actions(*, tenant, order: SalesOrder, user) -> list[str]:
     """What `user` may do to `order` from the order page, in the order shown: the moves its
     status and quantities allow (`orders.states`) that the user's role may make. `order`
     comes from `orders` (its quantity annotations decide allocate and close)."""
-    totals = states.Totals.of_annotated(order)
-    return [
-        action
-        for action in states.DESK_ACTIONS
-        if states.allowed(tenant=tenant, user=user, order=order, action=action, totals=totals)
-    ]
+    offered = {
+        step.name
+        for step in states.machine.allowed(
+            order, tenant=tenant, user=user, facts=states.Totals.of_annotated(order)
+        )
+    }
+    return [action for action in states.DESK_ACTIONS if action in offered]
 
 
 def order_lines(*, tenant, order: SalesOrder) -> QuerySet[SalesOrderLine]:

@@ -337,7 +337,7 @@ def still_picking(*, tenant) -> QuerySet[SalesOrder]:
 
 def ship_queue(*, tenant) -> QuerySet[SalesOrder]:
     """Packed orders with closed cartons not yet on a shipment."""
-    ready = Carton.objects.filter(order=OuterRef("pk"), closed=True, shipment__isnull=True)
+    ready = Carton.objects.filter(order=OuterRef("pk"), status="closed", shipment__isnull=True)
     return (
         SalesOrder.objects.filter(tenant=tenant, status=OrderStatus.PACKED)
         .filter(Exists(ready))

@@ -60,6 +60,7 @@ urlpatterns = [
     path("warehouse/waves/new/", outbound.wave_create, name="wave_create"),
     path("warehouse/waves/<int:pk>/", outbound.wave_detail, name="wave_detail"),
     path("warehouse/waves/<int:pk>/release/", outbound.wave_release, name="wave_release"),
+    path("warehouse/waves/<int:pk>/cancel/", outbound.wave_cancel, name="wave_cancel"),
     path("warehouse/exceptions/", outbound.exception_list, name="exception_list"),
     path(
         "warehouse/exceptions/<int:pk>/acknowledge/",

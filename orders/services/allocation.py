@@ -177,7 +177,7 @@ def _refresh_orders(
         # An order cancelled since its lines were chosen keeps its status, as one on the floor.
         target = refresh_status(order, lines_by_order[order.pk])
         if target != order.status:
-            states.move(tenant=tenant, user=user, order=order, action="allocate", target=target)
+            states.machine.move(order, "allocate", tenant=tenant, user=user, target=target)
             changed.append(order)
     if changed:
         bulk_update_with_history(

@@ -161,7 +161,7 @@ def confirm(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
     """Confirm a draft: its lines become demand; the order's promised date is its latest line's."""
     require_role(tenant=tenant, user=user, roles=ORDER_TAKERS)
     order = _lock(tenant, order)
-    states.check(tenant=tenant, user=user, order=order, action="confirm")
+    states.machine.check(order, "confirm", tenant=tenant, user=user)
     lines = list(order.lines.select_related("order"))
     if not lines:
         raise OrderError(f"{order.number} has no lines.")
@@ -180,7 +180,7 @@ def release(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
     """Release an allocated (or partly allocated) order to the warehouse, where waves take it."""
     require_role(tenant=tenant, user=user, roles=permissions.RELEASERS)
     order = _lock(tenant, order)
-    states.check(tenant=tenant, user=user, order=order, action="release")
+    states.machine.check(order, "release", tenant=tenant, user=user)
     if order.customer.credit_hold:
         raise CreditHold(customer=order.customer.name, number=order.number)
     return states.transition(tenant=tenant, user=user, order=order, action="release")
@@ -191,7 +191,7 @@ def cancel(*, tenant: Tenant, user: User, order: SalesOrder, reason: str = "") -
     """Cancel an order not yet being picked: its reservations are released, its demand withdrawn."""
     require_role(tenant=tenant, user=user, roles=ORDER_TAKERS)
     order = _lock(tenant, order)
-    states.check(tenant=tenant, user=user, order=order, action="cancel")
+    states.machine.check(order, "cancel", tenant=tenant, user=user)
     lines = list(
         SalesOrderLine.objects.select_for_update().filter(tenant=tenant, order=order).order_by("pk")
     )
@@ -219,7 +219,7 @@ def close(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
         SalesOrderLine.objects.select_for_update().filter(tenant=tenant, order=order).order_by("pk")
     )
     totals = states.Totals.of_lines(lines)
-    states.check(tenant=tenant, user=user, order=order, action="close", totals=totals)
+    states.machine.check(order, "close", tenant=tenant, user=user, facts=totals)
     for line in lines:
         if line.unallocated_base > 0:
             line.cancelled_base += line.unallocated_base

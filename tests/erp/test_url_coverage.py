@@ -329,6 +329,7 @@ OBJECT_URLS: dict[str, Callable] = {
     "warehouse:shipment_confirm": lambda t: {"pk": _floor(t).shipment().pk},
     "warehouse:wave_detail": lambda t: {"pk": _floor(t).released_wave().pk},
     "warehouse:wave_release": lambda t: {"pk": _floor(t).wave().pk},
+    "warehouse:wave_cancel": lambda t: {"pk": _floor(t).wave().pk},
     "warehouse:exception_acknowledge": lambda t: {"pk": _short_pick(t).pk},
     "warehouse:pick_list": lambda t: {"pk": _open_task(t).batch_id},
     "warehouse:carton_label": lambda t: {"pk": _floor(t).packed_order().cartons[0].pk},
@@ -385,6 +386,7 @@ POST_ONLY = {
     "warehouse:pack_finish",
     "warehouse:shipment_confirm",
     "warehouse:wave_release",
+    "warehouse:wave_cancel",
     "warehouse:exception_acknowledge",
 }
 

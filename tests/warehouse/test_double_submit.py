@@ -188,6 +188,23 @@ def wave_release(tenant) -> Form:
     )
 
 
+def wave_cancel(tenant) -> Form:
+    floor = Floor(tenant)
+    wave = floor.wave()
+    return Form(
+        user=floor.supervisor,
+        url=reverse("warehouse:wave_cancel", args=[wave.pk]),
+        data={},
+        effect=reading(
+            tenant,
+            statuses=lambda: list(Wave.objects.values_list("status", flat=True)),
+            history=lambda: Wave.history.filter(id=wave.pk).count(),
+        ),
+        before={"statuses": ["planned"], "history": 1},
+        once={"statuses": ["cancelled"], "history": 2},
+    )
+
+
 def _started_pick(floor: Floor) -> PickTask:
     """The coffee pick (6 of lot L-2030-06 from P-01) of a released wave, its batch started."""
     task = next(t for t in floor.tasks(floor.released_wave()) if t.item_id == floor.coffee.pk)
@@ -264,7 +281,7 @@ def carton_close(tenant) -> Form:
         },
         effect=reading(
             tenant,
-            closed=lambda: Carton.objects.filter(closed=True).count(),
+            closed=lambda: Carton.objects.exclude(status="open").count(),
             next_serial=lambda: ShippingSettings.objects.get().next_serial,  # one SSCC drawn
         ),
         before={"closed": 0, "next_serial": serial},
@@ -333,7 +350,7 @@ def shipment_confirm(tenant) -> Form:
 
 FORMS = [
     receive, putaway, short_close, discrepancy_resolve, qc_inspect, wave_create, wave_release,
-    pick, pack, carton_close, pack_finish, ship_order, shipment_confirm,
+    wave_cancel, pick, pack, carton_close, pack_finish, ship_order, shipment_confirm,
 ]  # fmt: skip
 
 

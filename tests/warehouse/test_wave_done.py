@@ -57,5 +57,5 @@ def test_the_wave_stays_released_until_its_last_order_ships(tenant_a):
         done = Wave.objects.get(pk=wave.pk)
         assert done.status == WaveStatus.DONE
         assert done.history.latest().history_change_reason == (
-            f"Every order shipped ({second.number} last)"
+            f"finish: every order shipped ({second.number} last)"
         )

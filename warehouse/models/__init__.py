@@ -1,6 +1,8 @@
 from warehouse.models.outbound import (
+    BatchStatus,
     Carton,
     CartonLine,
+    CartonStatus,
     CountRequest,
     ExceptionKind,
     FloorException,
@@ -20,9 +22,9 @@ from warehouse.models.settings import ReceivingSettings, ShelfLifePolicy
 from warehouse.models.work import Priority, WorkKind, WorkStatus, WorkTask
 
 __all__ = [
-    "Carton", "CartonLine", "CountRequest", "Discrepancy", "DiscrepancyKind", "DiscrepancyState",
-    "ExceptionKind", "FloorException", "PickBatch", "PickState", "PickTask", "PutawayRule",
-    "PutawayTask", "ReceiptLine", "ReceivingSettings", "ShelfLifePolicy", "Shipment",
-    "ShipmentStatus", "ShippingSettings", "TaskState", "Wave", "WaveOrder", "WaveStatus",
-    "Priority", "WorkKind", "WorkStatus", "WorkTask",
+    "BatchStatus", "Carton", "CartonLine", "CartonStatus", "CountRequest", "Discrepancy",
+    "DiscrepancyKind", "DiscrepancyState", "ExceptionKind", "FloorException", "PickBatch",
+    "PickState", "PickTask", "Priority", "PutawayRule", "PutawayTask", "ReceiptLine",
+    "ReceivingSettings", "ShelfLifePolicy", "Shipment", "ShipmentStatus", "ShippingSettings",
+    "TaskState", "Wave", "WaveOrder", "WaveStatus", "WorkKind", "WorkStatus", "WorkTask",
 ]  # fmt: skip

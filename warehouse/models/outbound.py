@@ -104,22 +104,47 @@ class WaveOrder(TenantModel):
         ]
 
 
+class BatchStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLAIMED = "claimed", _("Claimed")
+    DONE = "done", _("Done")
+
+
 class PickBatch(TenantModel):
     """One picker's walk: several orders, each into its own tote, tasks in walk order."""
 
     wave = TenantForeignKey(Wave, on_delete=models.CASCADE, related_name="batches")
     number = models.PositiveIntegerField()
+    status = models.CharField(max_length=20, choices=BatchStatus.choices, default=BatchStatus.OPEN)
     picker = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     done_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["wave", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "wave", "number"], name="warehouse_pickbatch_uniq"
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=BatchStatus.values),
+                name="warehouse_pickbatch_status_valid",
+            ),
+            # Open is nobody's; a claimed batch is its picker's; a done one says when.
+            models.CheckConstraint(
+                condition=~models.Q(status="open") | models.Q(picker__isnull=True),
+                name="warehouse_pickbatch_open_unclaimed",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="claimed") | models.Q(picker__isnull=False),
+                name="warehouse_pickbatch_claimed_has_picker",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="done") | models.Q(done_at__isnull=False),
+                name="warehouse_pickbatch_done_has_time",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -276,13 +301,21 @@ class Shipment(TenantModel):
         return self.number
 
 
+class CartonStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    SHIPPED = "shipped", _("Shipped")
+
+
 class Carton(TenantModel):
     order = TenantForeignKey(SalesOrder, on_delete=models.PROTECT, related_name="+")
     shipment = TenantForeignKey(
         Shipment, on_delete=models.PROTECT, null=True, blank=True, related_name="cartons"
     )
     sscc = models.CharField(_("SSCC"), max_length=18, blank=True)
-    closed = models.BooleanField(default=False)
+    status = models.CharField(
+        max_length=20, choices=CartonStatus.choices, default=CartonStatus.OPEN
+    )
     weight_kg = models.DecimalField(
         max_digits=10, decimal_places=3, null=True, blank=True, validators=[MinValueValidator(0)]
     )
@@ -299,6 +332,7 @@ class Carton(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["order", "id"]
@@ -309,10 +343,23 @@ class Carton(TenantModel):
                 name="warehouse_carton_sscc_uniq",
             ),
             models.CheckConstraint(
-                condition=models.Q(closed=False) | ~models.Q(sscc=""),
+                condition=models.Q(status__in=CartonStatus.values),
+                name="warehouse_carton_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | ~models.Q(sscc=""),
                 name="warehouse_carton_closed_has_sscc",
             ),
+            models.CheckConstraint(
+                condition=~models.Q(status="shipped") | models.Q(shipment__isnull=False),
+                name="warehouse_carton_shipped_has_shipment",
+            ),
         ]
+
+    @property
+    def closed(self) -> bool:
+        """Closed and labelled: nothing more goes in (shipped cartons included)."""
+        return self.status != CartonStatus.OPEN
 
 
 class CartonLine(TenantModel):

@@ -25,6 +25,7 @@ from warehouse.errors import WarehouseError
 from warehouse.models import (
     Carton,
     CartonLine,
+    CartonStatus,
     ExceptionKind,
     FloorException,
     PickState,
@@ -32,6 +33,7 @@ from warehouse.models import (
     ShipmentStatus,
     ShippingSettings,
 )
+from warehouse.states import carton_machine, shipment_machine
 
 PACKERS = permissions.FLOOR
 
@@ -125,8 +127,9 @@ def close_carton(
     *, tenant: Tenant, user: User, carton: Carton, weight_kg: Decimal | None = None,
     length_cm: Decimal | None = None, width_cm: Decimal | None = None, height_cm: Decimal | None = None,
 ) -> Carton:  # fmt: skip
-    """Close a carton with its weight and size; it gets the tenant's next SSCC."""
-    require_role(tenant=tenant, user=user, roles=PACKERS)
+    """Close a carton with its weight and size; it gets the tenant's next SSCC. Closing a
+    closed (or shipped) carton again, a double tap, changes nothing."""
+    carton_machine.authorize(tenant=tenant, user=user, action="close")
     carton = Carton.objects.select_for_update().get(tenant=tenant, pk=carton.pk)
     if carton.closed:
         return carton
@@ -139,7 +142,7 @@ def close_carton(
         height_cm,
     )
     carton.sscc = _next_sscc(tenant)
-    carton.closed = True
+    carton_machine.move(carton, "close", tenant=tenant, user=user)
     carton.save()
     return carton
 
@@ -152,7 +155,7 @@ def finish_packing(*, tenant: Tenant, user: User, order: SalesOrder) -> list[Flo
     order = fulfilment.lock_order(tenant=tenant, order_id=order.pk)
     if PickTask.objects.filter(tenant=tenant, order=order, state=PickState.OPEN).exists():
         raise WarehouseError(f"{order.number} still has items to pick.")
-    if Carton.objects.filter(tenant=tenant, order=order, closed=False).exists():
+    if Carton.objects.filter(tenant=tenant, order=order, status=CartonStatus.OPEN).exists():
         raise WarehouseError("Close every carton (weight and size) before finishing.")
     packed = packed_by_line(tenant=tenant, order=order)
     flagged = []
@@ -266,27 +269,26 @@ def unpack_carton(*, tenant: Tenant, user: User, carton: Carton) -> Carton:
     """Empty a carton that has not shipped and drop it: what it held is picked and not packed
     again, to be packed anew. A closed carton's SSCC is not issued again (the tenant's
     serial has moved on), so a label already printed for it must be thrown away. A carton in
-    an open shipment leaves it; a shipment left without cartons is dropped too.
+    an open shipment leaves it; a shipment left without cartons is dropped too. A shipped
+    carton is refused (`InvalidTransition`).
 
     Locks the order first, as packing does. Returns the carton as it was (unsaved)."""
-    require_role(tenant=tenant, user=user, roles=PACKERS)
+    carton_machine.authorize(tenant=tenant, user=user, action="unpack")
     fulfilment.lock_order(tenant=tenant, order_id=carton.order_id)
     carton = (
         Carton.objects.select_for_update(of=("self",))
         .select_related("shipment")
         .get(tenant=tenant, pk=carton.pk)
     )
+    carton_machine.move(carton, "unpack", tenant=tenant, user=user)
     shipment = carton.shipment
-    if shipment is not None and shipment.status != ShipmentStatus.OPEN:
-        raise WarehouseError(
-            f"Carton {carton.sscc or carton.pk} left with {shipment.number}; a shipped carton "
-            "cannot be unpacked."
-        )
     CartonLine.objects.filter(tenant=tenant, carton=carton).delete()
     carton.delete()
     if (
         shipment is not None
         and not Carton.objects.filter(tenant=tenant, shipment=shipment).exists()
     ):
+        why = f"carton {carton.sscc or carton.pk} unpacked"
+        shipment_machine.move(shipment, "drop", tenant=tenant, user=user, reason=why)
         shipment.delete()
     return carton

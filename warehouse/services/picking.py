@@ -35,10 +35,9 @@ from warehouse.models import (
     PickState,
     PickTask,
 )
+from warehouse.states import batch_machine, pick_machine
 
 PICKERS = permissions.FLOOR
-# Who starts or takes over a batch: the floor. An admin looking at the queue claims nothing.
-STARTERS = permissions.STARTERS
 
 
 def _reservation(tenant: Tenant, task: PickTask) -> Reservation | None:
@@ -58,10 +57,11 @@ def _reservation(tenant: Tenant, task: PickTask) -> Reservation | None:
 def confirm_pick(*, tenant: Tenant, user: User, task: PickTask, quantity: Decimal) -> PickTask:
     """Pick `quantity` (base units found in the bin, at most the task's) into staging.
 
-    Lock order: the order, its line, the task, then the ledger (as allocation does).
-    Less than asked is a short pick (see the module). A repeat on a finished task is refused.
+    Lock order: the order, its line, the task, then the ledger (as allocation does), then
+    the batch, which is done once none of its tasks is open. Less than asked is a short pick
+    (see the module). A repeat on a finished task is refused (`InvalidTransition`).
     """
-    require_role(tenant=tenant, user=user, roles=PICKERS)
+    pick_machine.authorize(tenant=tenant, user=user, action="pick")
     order = fulfilment.lock_order(tenant=tenant, order_id=task.order_id)
     line = fulfilment.lock_line(tenant=tenant, line_id=task.order_line_id)
     task = (
@@ -69,12 +69,7 @@ def confirm_pick(*, tenant: Tenant, user: User, task: PickTask, quantity: Decima
         .select_related("item", "lot", "serial", "from_location", "to_location", "batch")
         .get(tenant=tenant, pk=task.pk)
     )
-    if task.state != PickState.OPEN:
-        raise InvalidTransition(
-            document=f"Pick task #{task.pk}",
-            current=task.get_state_display().lower(),
-            target="picked",
-        )
+    pick_machine.check(task, "pick", tenant=tenant, user=user)
     quantity = Decimal(quantity)
     if quantity < 0 or quantity > task.quantity:
         raise WarehouseError(
@@ -98,13 +93,26 @@ def confirm_pick(*, tenant: Tenant, user: User, task: PickTask, quantity: Decima
     )
     task.picked_quantity = quantity
     task.completed_by, task.completed_at = user, timezone.now()
-    task.state = PickState.DONE if quantity == task.quantity else PickState.SHORT
+    short = quantity < task.quantity
+    pick_machine.move(task, "short" if short else "pick", tenant=tenant, user=user)
     task.save(
         update_fields=["transaction", "picked_quantity", "completed_by", "completed_at", "state"]
     )
-    if task.state == PickState.SHORT:
+    if short:
         _short(tenant, user, order, line, task, task.quantity - quantity)
+    _finish_batch(tenant, user, task.batch_id)
     return task
+
+
+def _finish_batch(tenant: Tenant, user: User, batch_id: int) -> None:
+    """Mark the batch done when none of its tasks is open (a short pick may have added
+    some). Counted under the batch's lock, so of two last picks the second sees the first."""
+    batch = PickBatch.objects.select_for_update(of=("self",)).get(tenant=tenant, pk=batch_id)
+    if batch.tasks.filter(state=PickState.OPEN).exists():
+        return
+    batch_machine.move(batch, "finish", tenant=tenant, user=user)
+    batch.done_at = timezone.now()
+    batch.save(update_fields=["status", "done_at"])
 
 
 def _short(
@@ -204,23 +212,31 @@ def _next_waiting(tenant: Tenant, batch: PickBatch) -> PickBatch | None:
 def start_batch(*, tenant: Tenant, user: User, batch: PickBatch) -> PickBatch:
     """Make an unstarted batch `user`'s to pick. Only operators and supervisors pick.
 
-    The claim is one conditional UPDATE (only while nobody holds the batch): of two pickers
-    starting it at once, the second waits for the first's row lock, then finds it taken and
-    gets `BatchTaken` naming who has it and the next waiting batch. Starting a batch one
-    already holds (a double tap) changes nothing."""
-    require_role(tenant=tenant, user=user, roles=STARTERS)
-    if not PickTask.objects.filter(tenant=tenant, batch_id=batch.pk, state=PickState.OPEN).exists():
-        raise WarehouseError(f"Batch {batch} has nothing left to pick.")
-    won = PickBatch.objects.filter(tenant=tenant, pk=batch.pk, picker__isnull=True).update(
-        picker=user
+    The claim is made under the batch's row lock: of two pickers starting it at once, the
+    second waits for the first, then finds it claimed and gets `BatchTaken` naming who has
+    it and the next waiting batch. Starting a batch one already holds (a double tap)
+    changes nothing."""
+    batch_machine.authorize(tenant=tenant, user=user, action="start")
+    # The picker is read after the lock, not joined into it: a row locked after waiting is
+    # read again, but a joined row is not, and the first picker's claim would go unseen.
+    batch = (
+        PickBatch.objects.select_for_update(of=("self",))
+        .select_related("wave")
+        .get(tenant=tenant, pk=batch.pk)
     )
-    batch = PickBatch.objects.select_related("wave", "picker").get(tenant=tenant, pk=batch.pk)
-    if not won and batch.picker_id != user.pk:
+    if not batch.tasks.filter(state=PickState.OPEN).exists():
+        raise WarehouseError(f"Batch {batch} has nothing left to pick.")
+    if batch.picker_id == user.pk:
+        return batch
+    if batch.picker_id is not None:
         raise BatchTaken(
             batch=batch,
             picker=batch.picker.get_short_name(),
             next_batch=_next_waiting(tenant, batch),
         )
+    batch_machine.move(batch, "start", tenant=tenant, user=user)
+    batch.picker = user
+    batch.save(update_fields=["status", "picker"])
     return batch
 
 
@@ -362,11 +378,14 @@ def take_over(
     """Give an unfinished batch someone else started to `user` (a picker went home).
 
     `from_picker` is the holder the taker saw: when someone else has taken the batch over
-    since, `BatchTaken` says who, rather than silently taking it from them."""
-    require_role(tenant=tenant, user=user, roles=STARTERS)
+    since, `BatchTaken` says who, rather than silently taking it from them. A batch nobody
+    holds is refused (`InvalidTransition`): it is started, not taken over."""
+    batch_machine.authorize(tenant=tenant, user=user, action="take_over")
+    # The picker is read after the lock, not joined into it: a row locked after waiting is
+    # read again, but a joined row is not, and the first picker's claim would go unseen.
     batch = (
         PickBatch.objects.select_for_update(of=("self",))
-        .select_related("wave", "picker")
+        .select_related("wave")
         .get(tenant=tenant, pk=batch.pk)
     )
     if not batch.tasks.filter(state=PickState.OPEN).exists():
@@ -378,6 +397,8 @@ def take_over(
             batch=batch, picker=batch.picker.get_short_name(), taken_over=True,
             next_batch=_next_waiting(tenant, batch),
         )  # fmt: skip
+    held_by = f"from {batch.picker.get_short_name()}" if batch.picker_id else ""
+    batch_machine.move(batch, "take_over", tenant=tenant, user=user, reason=held_by)
     batch.picker = user
     batch.save(update_fields=["picker"])
     return batch

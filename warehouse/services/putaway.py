@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from erp import outbox
 from erp.errors import DomainError
 from erp.models import Tenant, User
-from erp.transitions import Machine, transition
 from inventory import ledger, units
 from inventory.models import (
     Bin,
@@ -32,16 +31,8 @@ from inventory.models import (
     StockStatus,
     TransactionKind,
 )
-from warehouse import permissions
 from warehouse.models import PutawayRule, PutawayTask, ReceiptLine, TaskState
-
-WORKERS = permissions.FLOOR
-
-# A putaway task's whole life: open until its goods are in a bin.
-TASK_TRANSITIONS = {"complete": transition([TaskState.OPEN], TaskState.DONE, WORKERS)}
-task_machine = Machine(
-    field="state", choices=TaskState, table=TASK_TRANSITIONS, describe=lambda t: f"Putaway #{t.pk}"
-)
+from warehouse.states import putaway_machine
 
 
 class PutawayError(DomainError):
@@ -205,7 +196,7 @@ def complete(
 ) -> PutawayTask:
     """Move the task's goods from the dock to `location`. A bin other than the suggested one
     needs a reason, which is kept. A repeat (double scan) returns the finished task."""
-    task_machine.authorize(tenant=tenant, user=user, action="complete")
+    putaway_machine.authorize(tenant=tenant, user=user, action="complete")
     task = (
         PutawayTask.objects.select_for_update(of=("self",))
         .select_related("item", "lot", "serial", "from_location", "suggested_location")
@@ -213,7 +204,7 @@ def complete(
     )
     if task.state == TaskState.DONE and task.to_location_id == location.pk:
         return task
-    task_machine.check(task, "complete", tenant=tenant, user=user)
+    putaway_machine.check(task, "complete", tenant=tenant, user=user)
     if not location.is_real or location.site_id != task.from_location.site_id:
         raise PutawayError(f"{location.code} is not a bin at this site.")
     if location.pk == task.from_location_id:
@@ -231,7 +222,7 @@ def complete(
         moves=[ledger.Move(item=task.item, quantity=task.quantity, source=task.from_location, destination=location, lot=task.lot, serial=task.serial, source_status=StockStatus.AVAILABLE)],
         reference=f"putaway #{task.pk}", idempotency_key=f"putaway:{task.pk}",
     )  # fmt: skip
-    task_machine.move(task, "complete", tenant=tenant, user=user, reason=override_reason)
+    putaway_machine.move(task, "complete", tenant=tenant, user=user, reason=override_reason)
     task.to_location, task.completed_by, task.completed_at = location, user, timezone.now()
     # The goods are pickable now: let waiting backorders of the item have them.
     from orders.tasks import allocate_task

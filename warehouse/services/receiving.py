@@ -48,6 +48,7 @@ from warehouse.models import (
     ShelfLifePolicy,
 )
 from warehouse.services import putaway
+from warehouse.states import discrepancy_machine
 
 RECEIVERS = permissions.FLOOR
 
@@ -347,17 +348,15 @@ def resolve_discrepancy(
 ) -> Discrepancy:
     """A supervisor's decision. Accepting held over-receipt makes it available and counts it
     toward the order line; other decisions record the outcome (the stock stays where it is
-    for returns or scrap)."""
-    require_role(tenant=tenant, user=user, roles=permissions.SUPERVISORS)
+    for returns or scrap). Raises `InvalidTransition` for one already decided."""
+    action = "accept" if accept else "reject"
+    discrepancy_machine.authorize(tenant=tenant, user=user, action=action)
     discrepancy = (
         Discrepancy.objects.select_for_update(of=("self",))
         .select_related("order", "order_line", "receipt_line__location", "item", "lot")
         .get(tenant=tenant, pk=discrepancy.pk)
     )
-    if discrepancy.state != DiscrepancyState.OPEN:
-        raise ReceivingError(
-            f"This discrepancy is already {discrepancy.get_state_display().lower()}."
-        )
+    discrepancy_machine.check(discrepancy, action, tenant=tenant, user=user)
     if accept and discrepancy.kind == DiscrepancyKind.OVER_RECEIPT and discrepancy.order_line_id:
         line = discrepancy.order_line
         receipt = discrepancy.receipt_line
@@ -374,7 +373,7 @@ def resolve_discrepancy(
         receipt.accepted_base += discrepancy.quantity
         receipt.save(update_fields=["accepted_base"])
         putaway.create_for_receipt(tenant=tenant, receipt=receipt, quantity=discrepancy.quantity)
-    discrepancy.state = DiscrepancyState.ACCEPTED if accept else DiscrepancyState.REJECTED
+    discrepancy_machine.move(discrepancy, action, tenant=tenant, user=user, reason=resolution)
     discrepancy.resolved_by, discrepancy.resolved_at = user, timezone.now()
     discrepancy.resolution = resolution.strip()[:300]
     discrepancy.save(update_fields=["state", "resolved_by", "resolved_at", "resolution"])

@@ -14,7 +14,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from erp import numbering
-from erp.errors import InvalidTransition
 from erp.models import Tenant, User
 from erp.roles import Role, require_role
 from erp.selectors import tenant_settings
@@ -29,11 +28,11 @@ from warehouse.models import (
     CartonLine,
     PickTask,
     Shipment,
-    ShipmentStatus,
     ShippingSettings,
 )
 from warehouse.services import waves
 from warehouse.services.packing import sscc
+from warehouse.states import carton_machine, shipment_machine
 
 SHIPPERS = permissions.FLOOR
 
@@ -70,16 +69,13 @@ def create_shipment(
 
 @transaction.atomic
 def confirm_shipment(*, tenant: Tenant, user: User, shipment: Shipment) -> Shipment:
-    """Ship: post the cartons' contents from staging to the customer, with cost of goods."""
-    require_role(tenant=tenant, user=user, roles=SHIPPERS)
+    """Ship: post the cartons' contents from staging to the customer, with cost of goods;
+    the shipment and its cartons are shipped. Lock order: the order, the shipment, its
+    cartons. Raises `InvalidTransition` for a shipment already shipped."""
+    shipment_machine.authorize(tenant=tenant, user=user, action="confirm")
     order = fulfilment.lock_order(tenant=tenant, order_id=shipment.order_id)
     shipment = Shipment.objects.select_for_update(of=("self",)).get(tenant=tenant, pk=shipment.pk)
-    if shipment.status != ShipmentStatus.OPEN:
-        raise InvalidTransition(
-            document=shipment.number,
-            current=shipment.get_status_display().lower(),
-            target="shipped",
-        )
+    shipment_machine.check(shipment, "confirm", tenant=tenant, user=user)
     contents = list(
         CartonLine.objects.filter(tenant=tenant, carton__shipment=shipment).select_related(
             "item", "lot", "serial", "order_line"
@@ -111,9 +107,13 @@ def confirm_shipment(*, tenant: Tenant, user: User, shipment: Shipment) -> Shipm
         tenant=tenant, user=user, order=order, quantities=quantities, at=now,
         reference=shipment.number,
     )  # fmt: skip
-    shipment.status, shipment.shipped_at, shipment.shipped_by = ShipmentStatus.SHIPPED, now, user
+    shipment_machine.move(shipment, "confirm", tenant=tenant, user=user)
+    shipment.shipped_at, shipment.shipped_by = now, user
     shipment.on_time = timezone.localdate() <= order.promised_date
     shipment.save(update_fields=["transaction", "status", "shipped_at", "shipped_by", "on_time"])
+    for carton in Carton.objects.select_for_update().filter(tenant=tenant, shipment=shipment):
+        carton_machine.move(carton, "ship", tenant=tenant, user=user, reason=shipment.number)
+        carton.save(update_fields=["status"])
     waves.finish_waves_of(tenant=tenant, user=user, order=order)
     return shipment
 

@@ -10,7 +10,6 @@ from django.db.models import Q
 from django.utils import timezone
 
 from erp import numbering
-from erp.errors import InvalidTransition
 from erp.models import Tenant, User
 from erp.roles import require_role
 from inventory.models import Location, Reservation, Site, Zone
@@ -20,6 +19,7 @@ from orders.services.sales_orders import SOURCE
 from warehouse import permissions
 from warehouse.errors import WarehouseError
 from warehouse.models import PickBatch, PickTask, Wave, WaveOrder, WaveStatus
+from warehouse.states import wave_machine
 
 PLANNERS = permissions.SUPERVISORS
 
@@ -100,17 +100,15 @@ def create_wave(
 @transaction.atomic
 def release_wave(*, tenant: Tenant, user: User, wave: Wave) -> list[PickBatch]:
     """Turn the wave's reservations into pick tasks: orders grouped into batches (one picker,
-    several orders, each with its own tote), tasks sorted by the bins' walk sequence."""
-    require_role(tenant=tenant, user=user, roles=PLANNERS)
+    several orders, each with its own tote), tasks sorted by the bins' walk sequence.
+    Raises `InvalidTransition` unless the wave is planned."""
+    wave_machine.authorize(tenant=tenant, user=user, action="release")
     wave = (
         Wave.objects.select_for_update(of=("self",))
         .select_related("staging")
         .get(tenant=tenant, pk=wave.pk)
     )
-    if wave.status != WaveStatus.PLANNED:
-        raise InvalidTransition(
-            document=wave.number, current=wave.get_status_display().lower(), target="released"
-        )
+    wave_machine.check(wave, "release", tenant=tenant, user=user)
     orders = list(
         SalesOrder.objects.select_for_update()
         .filter(tenant=tenant, pk__in=wave.wave_orders.values("order_id"))
@@ -166,10 +164,21 @@ def release_wave(*, tenant: Tenant, user: User, wave: Wave) -> list[PickBatch]:
             ]
         )  # fmt: skip
     fulfilment.record_release_to_wave(tenant=tenant, user=user, orders=pickable)
-    wave.status = WaveStatus.RELEASED
+    wave_machine.move(wave, "release", tenant=tenant, user=user)
     wave.released_at = timezone.now()
     wave.save(update_fields=["status", "released_at"])
     return batches
+
+
+@transaction.atomic
+def cancel_wave(*, tenant: Tenant, user: User, wave: Wave, reason: str = "") -> Wave:
+    """Drop a planned wave: nothing was made for it, and its orders wait for another wave.
+    Raises `InvalidTransition` once it is released (its pick tasks are on the floor)."""
+    wave_machine.authorize(tenant=tenant, user=user, action="cancel")
+    wave = Wave.objects.select_for_update(of=("self",)).get(tenant=tenant, pk=wave.pk)
+    wave_machine.move(wave, "cancel", tenant=tenant, user=user, reason=reason)
+    wave.save(update_fields=["status"])
+    return wave
 
 
 # Orders that have left the floor: nothing of theirs is picked, packed or shipped any more.
@@ -196,9 +205,10 @@ def finish_waves_of(*, tenant: Tenant, user: User, order: SalesOrder) -> list[Wa
         )
         if on_floor.exists():
             continue
-        wave.status = WaveStatus.DONE
-        wave._history_user = user
-        wave._change_reason = f"Every order shipped ({order.number} last)"
+        wave_machine.move(
+            wave, "finish", tenant=tenant, user=user,
+            reason=f"every order shipped ({order.number} last)",
+        )  # fmt: skip
         wave.save(update_fields=["status"])
         finished.append(wave)
     return finished

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404
 from erp import pdf
 from erp.roles import roles_required
 from warehouse import documents, selectors
+from warehouse.models import CartonStatus
 from warehouse.permissions import FLOOR
 
 
@@ -28,7 +29,9 @@ def _identity(request: HttpRequest, order) -> tuple[documents.Party, str]:
 
 @roles_required(*FLOOR)
 def carton_label(request: HttpRequest, pk: int) -> HttpResponse:
-    carton = get_object_or_404(selectors.cartons(tenant=request.tenant).filter(closed=True), pk=pk)
+    carton = get_object_or_404(
+        selectors.cartons(tenant=request.tenant).exclude(status=CartonStatus.OPEN), pk=pk
+    )
     order = carton.order
     siblings = selectors.order_cartons(tenant=request.tenant, order=order)
     carton = next(c for c in siblings if c.pk == carton.pk)

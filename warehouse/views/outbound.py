@@ -18,6 +18,7 @@ from warehouse.forms import WaveForm
 from warehouse.models import ExceptionKind, WaveStatus
 from warehouse.permissions import SUPERVISORS
 from warehouse.services import exceptions, waves
+from warehouse.states import available_actions
 
 
 @roles_required(*SUPERVISORS)
@@ -107,6 +108,7 @@ def wave_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.htmx:
         return render(request, "warehouse/outbound/_batch_progress.html", context)
     context["orders"] = selectors.wave_orders(tenant=request.tenant, wave=wave)
+    context["actions"] = available_actions(wave, tenant=request.tenant, user=request.user)
     return render(request, "warehouse/outbound/wave_detail.html", context)
 
 
@@ -125,6 +127,22 @@ def wave_release(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             f"Wave {wave.number} released: {len(batches)} batch{'es' if len(batches) != 1 else ''}, "
             f"{tasks} pick task{'s' if tasks != 1 else ''}.",
+        )
+    return redirect("warehouse:wave_detail", wave.pk)
+
+
+@require_POST
+@roles_required(*SUPERVISORS)
+@idempotent
+def wave_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    wave = get_object_or_404(selectors.waves(tenant=request.tenant), pk=pk)
+    try:
+        waves.cancel_wave(tenant=request.tenant, user=request.user, wave=wave)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Wave {wave.number} cancelled: its orders can go into another wave."
         )
     return redirect("warehouse:wave_detail", wave.pk)
 

@@ -19,6 +19,7 @@ from warehouse.forms import FindOrderForm, PutawayForm, ReceiveForm
 from warehouse.models import PutawayTask, TaskState
 from warehouse.permissions import FLOOR
 from warehouse.services import putaway, receiving
+from warehouse.states import putaway_machine
 
 
 @roles_required(*FLOOR)
@@ -138,7 +139,7 @@ def putaway_next(request: HttpRequest) -> HttpResponse:
 def putaway_task(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(selectors.putaway_tasks(tenant=request.tenant), pk=pk)
     form = PutawayForm(request.POST or None)
-    if not putaway.task_machine.can(task, "complete") and request.method == "GET":
+    if not putaway_machine.can(task, "complete") and request.method == "GET":
         messages.info(request, f"Putaway #{task.pk} is {task.get_state_display().lower()}.")
         return redirect("warehouse:putaway_next")
     prompt = ""

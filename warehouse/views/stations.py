@@ -21,6 +21,7 @@ from warehouse.forms import CloseCartonForm, FindOutboundOrderForm, PackForm, Pi
 from warehouse.models import PickBatch, PickState
 from warehouse.permissions import FLOOR, STARTERS
 from warehouse.services import packing, picking, shipping
+from warehouse.states import available_actions
 
 # Picking ---------------------------------------------------------------------------------
 
@@ -156,6 +157,10 @@ def _pack_page(request, order, *, form=None, close_form=None, status=200) -> Htt
     cartons = selectors.order_cartons(tenant=request.tenant, order=order)
     for number, carton in enumerate(cartons, start=1):
         carton.number = number
+        carton.actions = [
+            action.name
+            for action in available_actions(carton, tenant=request.tenant, user=request.user)
+        ]
         if not carton.closed:
             # A prefix per carton keeps each close form's fields apart on the page.
             carton.close_form = (
@@ -345,6 +350,7 @@ def shipment_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "shipment": shipment,
         "cartons": selectors.shipment_cartons(tenant=request.tenant, shipment=shipment),
+        "actions": available_actions(shipment, tenant=request.tenant, user=request.user),
     }
     return render(request, "warehouse/scan/shipment.html", context)
 

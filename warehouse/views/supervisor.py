@@ -17,6 +17,7 @@ from warehouse.forms import DiscrepancyFilterForm, InspectForm, ResolveForm, Sho
 from warehouse.models import DiscrepancyState
 from warehouse.permissions import SUPERVISORS
 from warehouse.services import quality, receiving
+from warehouse.states import available_actions
 
 
 @roles_required(*SUPERVISORS)
@@ -78,8 +79,11 @@ def discrepancy_list(request: HttpRequest) -> HttpResponse:
         rows = rows.filter(state=state)
     if filters.is_valid() and filters.cleaned_data["kind"]:
         rows = rows.filter(kind=filters.cleaned_data["kind"])
+    rows = list(rows[:300])
+    for row in rows:
+        row.actions = available_actions(row, tenant=request.tenant, user=request.user)
     context = {
-        "rows": rows[:300],
+        "rows": rows,
         "state": state,
         "states": DiscrepancyState.choices,
         "filters": filters,

@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("erp", "0009_invitation"),
         ("inventory", "0007_adjustment_reversal_and_day_sum"),
-        ("warehouse", "0005_outbound"),
+        ("warehouse", "0006_batch_and_carton_status"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
