@@ -44,7 +44,7 @@ from warehouse.models import (
     TaskState,
     Wave,
 )
-from warehouse.services.waves import candidate_orders
+from warehouse.picking.waves import candidate_orders
 
 # Purchasing's table decides which orders take goods; the dock lists exactly those.
 RECEIVING_STATUSES = sorted(purchase_states.RECEIVABLE)
@@ -401,7 +401,7 @@ def sales_order_lines(*, tenant, order: SalesOrder) -> QuerySet[SalesOrderLine]:
 
 def pack_lines(*, tenant, order: SalesOrder) -> list[SalesOrderLine]:
     """The order's lines with what is picked, packed (in cartons not yet shipped) and left."""
-    from warehouse.services.packing import packed_by_line
+    from warehouse.packing.services import packed_by_line
 
     packed = packed_by_line(tenant=tenant, order=order)
     lines = list(sales_order_lines(tenant=tenant, order=order))

@@ -17,7 +17,8 @@ from tests.warehouse import pdfs
 from tests.warehouse.outbound import PREFIX, Floor
 from warehouse import documents
 from warehouse.models import PickTask
-from warehouse.services import packing, shipping
+from warehouse.packing import services as packing
+from warehouse.shipping import services as shipping
 
 pytestmark = pytest.mark.django_db
 

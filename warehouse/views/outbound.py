@@ -14,10 +14,11 @@ from erp.parsing import parse_id
 from erp.roles import roles_required
 from inventory import selectors as inventory_selectors
 from warehouse import selectors
+from warehouse.exceptions import services as exceptions
 from warehouse.forms import WaveForm
 from warehouse.models import ExceptionKind, WaveStatus
 from warehouse.permissions import SUPERVISORS
-from warehouse.services import exceptions, waves
+from warehouse.picking import waves
 
 
 @roles_required(*SUPERVISORS)

@@ -18,7 +18,8 @@ from warehouse import selectors
 from warehouse.forms import FindOrderForm, PutawayForm, ReceiveForm
 from warehouse.models import PutawayTask, TaskState
 from warehouse.permissions import FLOOR
-from warehouse.services import putaway, receiving
+from warehouse.putaway import services as putaway
+from warehouse.receiving import services as receiving
 
 
 @roles_required(*FLOOR)

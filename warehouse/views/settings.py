@@ -13,7 +13,8 @@ from erp.roles import Role, roles_required
 from erp.views.settings_page import settings_page
 from warehouse import selectors
 from warehouse.forms import PutawayRuleForm, ReceivingSettingsForm, ShippingSettingsForm
-from warehouse.services import rules, shipping
+from warehouse.putaway import rules
+from warehouse.shipping import services as shipping
 
 
 @roles_required(Role.ADMIN)
@@ -47,7 +48,7 @@ def rule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 @roles_required(Role.ADMIN)
 def receiving_settings(request: HttpRequest) -> HttpResponse:
-    from warehouse.services.receiving import settings_for
+    from warehouse.receiving.services import settings_for
 
     return settings_page(
         request,

@@ -19,8 +19,10 @@ from warehouse.documents import sscc_text
 from warehouse.errors import BatchTaken
 from warehouse.forms import CloseCartonForm, FindOutboundOrderForm, PackForm, PickForm, ShipmentForm
 from warehouse.models import PickBatch, PickState
+from warehouse.packing import services as packing
 from warehouse.permissions import FLOOR, STARTERS
-from warehouse.services import packing, picking, shipping
+from warehouse.picking import services as picking
+from warehouse.shipping import services as shipping
 
 # Picking ---------------------------------------------------------------------------------
 

@@ -16,7 +16,8 @@ from warehouse import selectors
 from warehouse.forms import DiscrepancyFilterForm, InspectForm, ResolveForm, ShortCloseForm
 from warehouse.models import DiscrepancyState
 from warehouse.permissions import SUPERVISORS
-from warehouse.services import quality, receiving
+from warehouse.receiving import quality
+from warehouse.receiving import services as receiving
 
 
 @roles_required(*SUPERVISORS)
