@@ -1,22 +1,16 @@
-from warehouse.models.outbound import (
-    Carton,
-    CartonLine,
-    CountRequest,
-    ExceptionKind,
-    FloorException,
-    PickBatch,
-    PickState,
-    PickTask,
-    Shipment,
-    ShipmentStatus,
-    ShippingSettings,
-    Wave,
-    WaveOrder,
-    WaveStatus,
-)
+from warehouse.models.exceptions import CountRequest, ExceptionKind, FloorException
+from warehouse.models.packing import Carton, CartonLine
+from warehouse.models.picking import PickBatch, PickState, PickTask, Wave, WaveOrder, WaveStatus
 from warehouse.models.putaway import PutawayRule, PutawayTask, TaskState
-from warehouse.models.receiving import Discrepancy, DiscrepancyKind, DiscrepancyState, ReceiptLine
-from warehouse.models.settings import ReceivingSettings, ShelfLifePolicy
+from warehouse.models.receiving import (
+    Discrepancy,
+    DiscrepancyKind,
+    DiscrepancyState,
+    ReceiptLine,
+    ReceivingSettings,
+    ShelfLifePolicy,
+)
+from warehouse.models.shipping import Shipment, ShipmentStatus, ShippingSettings
 
 __all__ = [
     "Carton", "CartonLine", "CountRequest", "Discrepancy", "DiscrepancyKind", "DiscrepancyState",
