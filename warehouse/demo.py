@@ -15,8 +15,8 @@ from erp.errors import DomainError
 from erp.models import Membership, Tenant
 from erp.roles import Role
 from purchasing.models import PurchaseOrder
-from warehouse import selectors
 from warehouse.models import PutawayRule
+from warehouse.receiving import selectors as receiving_selectors
 from warehouse.receiving import services as receiving
 
 # Demo GS1 company prefixes under 950 (GS1 Global Office), the range GS1's own examples use.
@@ -166,7 +166,7 @@ def _receiving(tenant: Tenant, orders: list[PurchaseOrder]) -> None:
     partial, troubled = orders[0], orders[1]
     expiry = timezone.localdate() + datetime.timedelta(days=240)
     for order, plan in ((partial, "half"), (troubled, "trouble")):
-        dock = selectors.dock_locations(tenant=tenant, site_id=order.site_id).first()
+        dock = receiving_selectors.dock_locations(tenant=tenant, site_id=order.site_id).first()
         for line in order.lines.select_related("item").order_by("line_no"):
             quantity = (
                 (line.quantity_base / 2).to_integral_value()
