@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.http import HttpResponse
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -260,18 +261,18 @@ def carton_label_pdf(
 # Page documents (A4 or Letter, the tenant's paper) -----------------------------------------
 
 
-def _document(buffer, title: str, pagesize):
+def page_document(buffer, title: str, pagesize):
     return pdf.document(buffer, title=title, pagesize=pagesize, margin=15 * mm)
 
 
-def _scaled(widths: list[float], pagesize) -> list[float]:
+def scaled(widths: list[float], pagesize) -> list[float]:
     """Column widths drawn up for A4's 180 mm of text, fitted to the page's text width
     (Letter's is 6 mm wider and 18 mm shorter)."""
     available = pagesize[0] - 30 * mm
     return [w * available / sum(widths) for w in widths]
 
 
-def _grid(rows: list[list], widths: list[float], *, total_row: bool = False):
+def grid(rows: list[list], widths: list[float], *, total_row: bool = False):
     style = [
         ("BACKGROUND", (0, 0), (-1, 0), HEADER),
         ("TEXTCOLOR", (0, 0), (-1, 0), colors.white),
@@ -287,7 +288,7 @@ def _grid(rows: list[list], widths: list[float], *, total_row: bool = False):
     return pdf.table([head, *rows[1:]], widths=widths, style=style, repeatRows=1)
 
 
-def _facts(pairs: list[tuple[str, str]]):
+def facts(pairs: list[tuple[str, str]]):
     """Label and value pairs, one a line, the label bold; pairs without a value left out."""
     pieces: list = []
     for label, value in pairs:
@@ -306,7 +307,7 @@ def _parties(first: Party, first_heading: str, second: Party, second_heading: st
     ]
 
 
-def _tracking(line) -> str:
+def tracking(line) -> str:
     parts = []
     if line.lot_id:
         parts.append(f"lot {line.lot.code}")
@@ -325,19 +326,19 @@ def packing_slip_pdf(
     per order line what this shipment brings, what came before and what is backordered.
     `lines`: the order's lines; `cartons`: the shipment's, each with `contents`."""
     buffer = io.BytesIO()
-    document = _document(buffer, f"Packing slip {shipment.number}", pagesize)
+    document = page_document(buffer, f"Packing slip {shipment.number}", pagesize)
     styles = pdf.styles()
     story = [
         pdf.paragraph(f"{tenant_name} — Packing slip {shipment.number}", style=styles["Title"]),
         pdf.table(
             [_parties(ship_from, "Ship from", ship_to, "Ship to"),
-             [_facts([("Order", order.number), ("Customer", f"{order.customer.code} {order.customer.name}"),
+             [facts([("Order", order.number), ("Customer", f"{order.customer.code} {order.customer.name}"),
                       ("Customer reference", order.customer_reference), ("Order date", f"{order.order_date:%Y-%m-%d}")]),
-              _facts([("Shipment", f"{shipment.number} ({shipment.get_status_display().lower()})"),
+              facts([("Shipment", f"{shipment.number} ({shipment.get_status_display().lower()})"),
                       ("Shipped", f"{shipment.shipped_at:%Y-%m-%d}" if shipment.shipped_at else "not yet"),
                       ("Carrier", " ".join(p for p in [shipment.carrier, shipment.service] if p)),
                       ("Tracking", shipment.tracking_number)])]],
-            widths=_scaled([90 * mm, 90 * mm], pagesize),
+            widths=scaled([90 * mm, 90 * mm], pagesize),
         ),
         Spacer(1, 5 * mm),
         pdf.paragraph("Cartons", style=styles["Heading2"]),
@@ -355,12 +356,12 @@ def packing_slip_pdf(
                     sscc_text(carton.sscc, company_prefix) if position == 0 else "",
                     pdf.cell(content.item.sku),
                     pdf.cell(content.item.description),
-                    pdf.cell(_tracking(content)),
+                    pdf.cell(tracking(content)),
                     pdf.cell(f"{plain(content.quantity)} {content.item.base_unit}"),
                 ]
             )
     widths = [16 * mm, 47 * mm, 24 * mm, 43 * mm, 30 * mm, 20 * mm]
-    story.append(_grid(rows, _scaled(widths, pagesize)))
+    story.append(grid(rows, scaled(widths, pagesize)))
     story += [Spacer(1, 5 * mm), pdf.paragraph("Order lines", style=styles["Heading2"])]
     rows = [["#", "Item", "Ordered", "This shipment", "Shipped before", "Backordered"]]
     for line in lines:
@@ -377,7 +378,7 @@ def packing_slip_pdf(
             ]
         )
     widths = [10 * mm, 70 * mm, 25 * mm, 25 * mm, 25 * mm, 25 * mm]
-    story.append(_grid(rows, _scaled(widths, pagesize)))
+    story.append(grid(rows, scaled(widths, pagesize)))
     document.build(story)
     return buffer.getvalue()
 
@@ -389,18 +390,18 @@ def bill_of_lading_pdf(
     """The carrier's receipt: shipper, consignee, carrier, service and tracking, each carton
     with its SSCC, size and weight, and the totals, with signature lines."""
     buffer = io.BytesIO()
-    document = _document(buffer, f"Bill of lading {shipment.number}", pagesize)
+    document = page_document(buffer, f"Bill of lading {shipment.number}", pagesize)
     styles = pdf.styles()
     story = [
         pdf.paragraph(f"Bill of lading {shipment.number}", style=styles["Title"]),
         pdf.table(
             [_parties(ship_from, "Shipper", ship_to, "Consignee"),
-             [_facts([("Carrier", shipment.carrier or "—"), ("Service", shipment.service or "—"),
+             [facts([("Carrier", shipment.carrier or "—"), ("Service", shipment.service or "—"),
                       ("Tracking number", shipment.tracking_number or "—")]),
-              _facts([("Order", order.number), ("Customer reference", order.customer_reference),
+              facts([("Order", order.number), ("Customer reference", order.customer_reference),
                       ("Ship date", f"{shipment.shipped_at:%Y-%m-%d}" if shipment.shipped_at else "not yet shipped"),
                       ("Issued by", tenant_name)])]],
-            widths=_scaled([90 * mm, 90 * mm], pagesize),
+            widths=scaled([90 * mm, 90 * mm], pagesize),
         ),
         Spacer(1, 5 * mm),
     ]  # fmt: skip
@@ -438,11 +439,11 @@ def bill_of_lading_pdf(
     )
     widths = [10 * mm, 55 * mm, 50 * mm, 35 * mm, 30 * mm]
     story += [
-        _grid(rows, _scaled(widths, pagesize), total_row=True),
+        grid(rows, scaled(widths, pagesize), total_row=True),
         Spacer(1, 14 * mm),
         pdf.table(
             [["Shipper signature", "Carrier signature", "Date"], ["", "", ""]],
-            widths=_scaled([65 * mm, 65 * mm, 50 * mm], pagesize),
+            widths=scaled([65 * mm, 65 * mm, 50 * mm], pagesize),
             rowHeights=[6 * mm, 14 * mm],
             style=[("LINEBELOW", (0, 1), (-1, 1), 0.5, colors.black), ("FONTSIZE", (0, 0), (-1, -1), 8)],
         ),
@@ -451,47 +452,8 @@ def bill_of_lading_pdf(
     return buffer.getvalue()
 
 
-def pick_list_pdf(*, batch, tasks, totes: dict[int, object], tenant_name: str, pagesize=A4) -> bytes:  # fmt: skip
-    """One picker's walk on paper: every task of the batch in walk order with its bin, item,
-    lot or serial, quantity and tote; `totes` maps tote numbers to their orders."""
-    buffer = io.BytesIO()
-    document = _document(buffer, f"Pick list {batch}", pagesize)
-    styles = pdf.styles()
-    wave = batch.wave
-    story = [
-        pdf.paragraph(f"Pick list {batch}", style=styles["Title"]),
-        _facts(
-            [
-                ("Organisation", tenant_name),
-                ("Wave", f"{wave.number} at {wave.site.code}"),
-                ("Batch", str(batch.number)),
-                ("Picker", batch.picker.get_full_name() if batch.picker_id else "unassigned"),
-                ("Released", f"{wave.released_at:%Y-%m-%d %H:%M}" if wave.released_at else "not yet"),
-                ("Take picks to", wave.staging.code),
-            ]
-        ),
-        Spacer(1, 3 * mm),
-        pdf.paragraph(
-            "Totes: " + "; ".join(f"{tote} = {order.number} ({order.customer.name})" for tote, order in sorted(totes.items())),
-            style=styles["Normal"],
-        ),
-        Spacer(1, 4 * mm),
-    ]  # fmt: skip
-    rows = [["#", "Bin", "Item", "Lot / serial", "Quantity", "Tote", "Order", "State"]]
-    for task in tasks:
-        rows.append(
-            [
-                str(task.sequence),
-                pdf.cell(pdf.Bold(task.from_location.code)),
-                pdf.cell(pdf.Bold(task.item.sku), f" {task.item.description}"),
-                pdf.cell(_tracking(task)),
-                pdf.cell(pdf.Bold(plain(task.quantity)), f" {task.item.base_unit}"),
-                str(task.tote),
-                task.order.number,
-                "" if task.state == "open" else f"{task.get_state_display()} {plain(task.picked_quantity)}",
-            ]
-        )  # fmt: skip
-    widths = [9 * mm, 24 * mm, 52 * mm, 30 * mm, 20 * mm, 10 * mm, 22 * mm, 18 * mm]
-    story.append(_grid(rows, _scaled(widths, pagesize)))
-    document.build(story)
-    return buffer.getvalue()
+def pdf_response(content: bytes, filename: str) -> HttpResponse:
+    """The PDF shown in the browser (inline), saved under `filename` if the user saves it."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from warehouse.picking import urls as picking_urls
 from warehouse.putaway import urls as putaway_urls
 from warehouse.receiving import urls as receiving_urls
 from warehouse.views import documents, outbound, settings, stations
@@ -9,11 +10,8 @@ app_name = "warehouse"
 urlpatterns = [
     *receiving_urls.urlpatterns,
     *putaway_urls.urlpatterns,
+    *picking_urls.urlpatterns,
     # Outbound: operators at phone width.
-    path("scan/pick/batches/<int:pk>/start/", stations.pick_start, name="pick_start"),
-    path("scan/pick/batches/<int:pk>/take-over/", stations.pick_take_over, name="pick_take_over"),
-    path("scan/pick/", stations.pick_next, name="pick_next"),
-    path("scan/pick/<int:pk>/", stations.pick_task, name="pick_task"),
     path("scan/pack/", stations.pack_find, name="pack_find"),
     path("scan/pack/<int:pk>/", stations.pack_order, name="pack_order"),
     path(
@@ -36,10 +34,6 @@ urlpatterns = [
         name="shipment_confirm",
     ),
     # Outbound: supervisors.
-    path("warehouse/waves/", outbound.wave_list, name="wave_list"),
-    path("warehouse/waves/new/", outbound.wave_create, name="wave_create"),
-    path("warehouse/waves/<int:pk>/", outbound.wave_detail, name="wave_detail"),
-    path("warehouse/waves/<int:pk>/release/", outbound.wave_release, name="wave_release"),
     path("warehouse/exceptions/", outbound.exception_list, name="exception_list"),
     path(
         "warehouse/exceptions/<int:pk>/acknowledge/",
@@ -49,7 +43,6 @@ urlpatterns = [
     path("warehouse/packing/", outbound.packing_queue, name="packing_queue"),
     path("warehouse/shipping/", outbound.shipping_queue, name="shipping_queue"),
     # Outbound documents (PDF).
-    path("warehouse/batches/<int:pk>/pick-list/", documents.pick_list, name="pick_list"),
     path("warehouse/cartons/<int:pk>/label/", documents.carton_label, name="carton_label"),
     path(
         "warehouse/shipments/<int:pk>/packing-slip/",

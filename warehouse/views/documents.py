@@ -11,12 +11,6 @@ from warehouse import documents, selectors
 from warehouse.permissions import FLOOR
 
 
-def _pdf(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
-    return response
-
-
 def _identity(request: HttpRequest, order) -> tuple[documents.Party, str]:
     """The ship-from party of the order's site and the GS1 company prefix."""
     settings = selectors.shipping_settings(tenant=request.tenant)
@@ -42,7 +36,7 @@ def carton_label(request: HttpRequest, pk: int) -> HttpResponse:
         index=siblings.index(carton) + 1, total=len(siblings),
         carrier=carton.shipment.carrier if carton.shipment_id else order.carrier,
     )  # fmt: skip
-    return _pdf(content, f"label-{carton.sscc}.pdf")
+    return documents.pdf_response(content, f"label-{carton.sscc}.pdf")
 
 
 def _shipment_documents(request: HttpRequest, pk: int):
@@ -66,26 +60,12 @@ def packing_slip(request: HttpRequest, pk: int) -> HttpResponse:
     shipment, context = _shipment_documents(request, pk)
     lines = list(selectors.sales_order_lines(tenant=request.tenant, order=shipment.order))
     content = documents.packing_slip_pdf(lines=lines, **context)
-    return _pdf(content, f"packing-slip-{shipment.number}.pdf")
+    return documents.pdf_response(content, f"packing-slip-{shipment.number}.pdf")
 
 
 @roles_required(*FLOOR)
 def bill_of_lading(request: HttpRequest, pk: int) -> HttpResponse:
     shipment, context = _shipment_documents(request, pk)
-    return _pdf(documents.bill_of_lading_pdf(**context), f"bill-of-lading-{shipment.number}.pdf")
-
-
-@roles_required(*FLOOR)
-def pick_list(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(
-        selectors.batches(tenant=request.tenant).select_related("wave__staging"), pk=pk
+    return documents.pdf_response(
+        documents.bill_of_lading_pdf(**context), f"bill-of-lading-{shipment.number}.pdf"
     )
-    tasks = list(
-        selectors.batch_tasks(tenant=request.tenant, batch=batch).select_related("order__customer")
-    )
-    totes = {task.tote: task.order for task in tasks}
-    content = documents.pick_list_pdf(
-        batch=batch, tasks=tasks, totes=totes, tenant_name=request.tenant.name,
-        pagesize=pdf.page_size(request.tenant),
-    )  # fmt: skip
-    return _pdf(content, f"pick-list-{batch}.pdf")

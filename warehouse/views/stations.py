@@ -11,118 +11,16 @@ from django.views.decorators.http import require_POST
 from erp.errors import DomainError, InvalidTransition
 from erp.idempotency import idempotent
 from erp.numbers import plain
-from erp.parsing import parse_id
-from erp.roles import has_role, roles_required
+from erp.roles import roles_required
 from inventory import scanning
 from warehouse import selectors
 from warehouse.documents import sscc_text
-from warehouse.errors import BatchTaken
-from warehouse.forms import CloseCartonForm, FindOutboundOrderForm, PackForm, PickForm, ShipmentForm
-from warehouse.models import PickBatch, PickState
+from warehouse.forms import CloseCartonForm, FindOutboundOrderForm, PackForm, ShipmentForm
 from warehouse.packing import services as packing
-from warehouse.permissions import FLOOR, STARTERS
-from warehouse.picking import services as picking
+from warehouse.permissions import FLOOR
 from warehouse.shipping import services as shipping
 
 # Picking ---------------------------------------------------------------------------------
-
-
-@roles_required(*FLOOR)
-def pick_next(request: HttpRequest) -> HttpResponse:
-    """My picks: the next pick of the batch this picker holds; else the batches waiting to be
-    started and those others hold. Only reads: starting or taking over a batch is a POST."""
-    task = selectors.my_next_pick(tenant=request.tenant, user=request.user)
-    if task is not None:
-        return redirect("warehouse:pick_task", task.pk)
-    context = {
-        "waiting": selectors.waiting_batches(tenant=request.tenant, site=request.site)[:20],
-        "site": request.site,
-        "others": picking.batches_of_others(tenant=request.tenant, user=request.user),
-        "can_start": has_role(request, STARTERS),
-    }
-    return render(request, "warehouse/scan/pick_none.html", context)
-
-
-@require_POST
-@roles_required(*STARTERS)
-def pick_start(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(
-        PickBatch.objects.filter(tenant=request.tenant).select_related("wave"), pk=pk
-    )
-    try:
-        picking.start_batch(tenant=request.tenant, user=request.user, batch=batch)
-    except BatchTaken as exc:
-        messages.warning(request, str(exc))
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("warehouse:pick_next")
-
-
-@require_POST
-@roles_required(*STARTERS)
-def pick_take_over(request: HttpRequest, pk: int) -> HttpResponse:
-    batch = get_object_or_404(PickBatch.objects.filter(tenant=request.tenant), pk=pk)
-    seen = request.POST.get("picker", "")
-    try:
-        picking.take_over(
-            tenant=request.tenant, user=request.user, batch=batch,
-            from_picker=parse_id(seen),
-        )  # fmt: skip
-    except BatchTaken as exc:
-        messages.warning(request, str(exc))
-    except DomainError as exc:
-        messages.error(request, str(exc))
-    return redirect("warehouse:pick_next")
-
-
-@roles_required(*FLOOR)
-@idempotent
-def pick_task(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(selectors.pick_tasks(tenant=request.tenant), pk=pk)
-    if task.state != PickState.OPEN and request.method == "GET":
-        messages.info(request, f"Pick #{task.pk} is {task.get_state_display().lower()}.")
-        return redirect("warehouse:pick_next")
-    form = PickForm(request.POST or None, task=task, initial={"quantity": plain(task.quantity)})
-    prompt = ""
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            result = picking.pick_scanned(
-                tenant=request.tenant, user=request.user, task=task, bin_code=data["bin"],
-                item_code=data["item"], quantity=data["quantity"],
-                lot_code=data.get("lot", ""), serial_code=data.get("serial", ""),
-            )  # fmt: skip
-        except DomainError as exc:
-            form.refuse(getattr(exc, "field", None), str(exc))
-        else:
-            if result.needs:
-                # Right so far (a scanner's Enter after the bin): ask for the next scan.
-                form.focus(result.needs)
-                prompt = result.message
-            else:
-                if result.repeat:
-                    messages.info(request, result.message)
-                elif result.task.state == PickState.SHORT:
-                    messages.warning(request, result.message)
-                else:
-                    messages.success(request, result.message)
-                return redirect("warehouse:pick_next")
-    mine = task.batch.picker_id == request.user.pk
-    if not mine and not form.errors:
-        form.focus("")  # the Start (or Take over) button has the cursor
-    tasks = list(selectors.batch_tasks(tenant=request.tenant, batch=task.batch))
-    context = {
-        "task": task,
-        "form": form,
-        "prompt": prompt,
-        "done": sum(1 for t in tasks if t.state != PickState.OPEN),
-        "total": len(tasks),
-        "mine": mine,
-        "can_start": has_role(request, STARTERS),
-    }
-    return render(
-        request, "warehouse/scan/pick_task.html", context, status=422 if form.errors else 200
-    )
 
 
 # Packing ---------------------------------------------------------------------------------
