@@ -49,23 +49,3 @@ def exception_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
             f"{exception.get_kind_display()} on {exception.order.number} ({exception.item.sku}) acknowledged.",
         )
     return redirect("warehouse:exception_list")
-
-
-@roles_required(*SUPERVISORS)
-def packing_queue(request: HttpRequest) -> HttpResponse:
-    context = {
-        "ready": selectors.packing_queue(tenant=request.tenant)[:200],
-        "picking": selectors.still_picking(tenant=request.tenant)[:200],
-    }
-    template = "_packing_queue.html" if request.htmx else "packing_queue.html"
-    return render(request, f"warehouse/outbound/{template}", context)
-
-
-@roles_required(*SUPERVISORS)
-def shipping_queue(request: HttpRequest) -> HttpResponse:
-    context = {
-        "orders": selectors.ship_queue(tenant=request.tenant)[:200],
-        "shipments": selectors.open_shipments(tenant=request.tenant)[:200],
-    }
-    template = "_shipping_queue.html" if request.htmx else "shipping_queue.html"
-    return render(request, f"warehouse/outbound/{template}", context)
