@@ -1,5 +1,5 @@
-"""Supervisor pages of outbound: waves and their batches, floor exceptions, and the packing
-and shipping queues (htmx keeps the live ones fresh)."""
+"""Floor exception pages: the supervisor sees short picks and packing differences (and the
+bins flagged for a count) and acknowledges them."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
 from erp.roles import roles_required
-from warehouse import selectors
-from warehouse.exceptions import services as exceptions
+from warehouse.exceptions import selectors, services
 from warehouse.models import ExceptionKind
 from warehouse.permissions import SUPERVISORS
 
@@ -40,7 +39,7 @@ def exception_list(request: HttpRequest) -> HttpResponse:
 def exception_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     exception = get_object_or_404(selectors.floor_exceptions(tenant=request.tenant), pk=pk)
     try:
-        exceptions.acknowledge(tenant=request.tenant, user=request.user, exception=exception)
+        services.acknowledge(tenant=request.tenant, user=request.user, exception=exception)
     except DomainError as exc:
         messages.error(request, str(exc))
     else:

@@ -1,17 +1,10 @@
-"""Reads of the warehouse's tables for pages and tasks."""
+"""Reads of floor exceptions, and the bins short picks flagged to be counted."""
 
 from __future__ import annotations
 
-from django.db.models import (
-    QuerySet,
-)
+from django.db.models import QuerySet
 
-from warehouse.models import (
-    CountRequest,
-    FloorException,
-)
-
-# Outbound: waves, picking, packing and shipping.
+from warehouse.models import CountRequest, FloorException
 
 
 def floor_exceptions(*, tenant) -> QuerySet[FloorException]:
