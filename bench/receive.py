@@ -1,5 +1,5 @@
 """Receiving a whole purchase order in one go: a 50-line and a 500-line PO received through
-`warehouse.services.receiving.receive_all` (each line posted to the dock, with its discrepancy
+`warehouse.receiving.services.receive_all` (each line posted to the dock, with its discrepancy
 checks, projection update and putaway suggestion), timed and with its SQL statements counted.
 
     .venv/bin/python bench/receive.py
@@ -31,7 +31,7 @@ from purchasing.models import PurchasingSettings, Supplier  # noqa: E402
 from purchasing.services import orders  # noqa: E402
 from tests.factories import UserFactory  # noqa: E402
 from warehouse.models import PutawayRule  # noqa: E402
-from warehouse.services import receiving  # noqa: E402
+from warehouse.receiving import services as receiving  # noqa: E402
 
 
 def setup(lines: int):

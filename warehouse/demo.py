@@ -15,9 +15,9 @@ from erp.errors import DomainError
 from erp.models import Membership, Tenant
 from erp.roles import Role
 from purchasing.models import PurchaseOrder
-from warehouse import selectors
 from warehouse.models import PutawayRule
-from warehouse.services import receiving
+from warehouse.receiving import selectors as receiving_selectors
+from warehouse.receiving import services as receiving
 
 # Demo GS1 company prefixes under 950 (GS1 Global Office), the range GS1's own examples use.
 GS1_PREFIXES = {"northwind": "9501101", "harbor": "9501102"}
@@ -39,7 +39,7 @@ def load_outbound(tenant: Tenant) -> None:
     from inventory.services import locations
     from orders.models import OrderStatus, SalesOrder
     from warehouse.models import ShippingSettings, Wave
-    from warehouse.services import waves
+    from warehouse.picking import waves
 
     settings, _ = ShippingSettings.objects.get_or_create(
         tenant=tenant,
@@ -93,7 +93,9 @@ def _ship_one(tenant: Tenant, user, wave) -> None:
     """Pick, pack and ship the wave's first order, so the demo shows a shipped order with its
     carton label, packing slip and bill of lading; the others stay on the floor to pick."""
     from warehouse.models import PickTask
-    from warehouse.services import packing, picking, shipping
+    from warehouse.packing import services as packing
+    from warehouse.picking import services as picking
+    from warehouse.shipping import services as shipping
 
     first = (
         PickTask.objects.filter(tenant=tenant, batch__wave=wave)
@@ -164,7 +166,7 @@ def _receiving(tenant: Tenant, orders: list[PurchaseOrder]) -> None:
     partial, troubled = orders[0], orders[1]
     expiry = timezone.localdate() + datetime.timedelta(days=240)
     for order, plan in ((partial, "half"), (troubled, "trouble")):
-        dock = selectors.dock_locations(tenant=tenant, site_id=order.site_id).first()
+        dock = receiving_selectors.dock_locations(tenant=tenant, site_id=order.site_id).first()
         for line in order.lines.select_related("item").order_by("line_no"):
             quantity = (
                 (line.quantity_base / 2).to_integral_value()

@@ -1,86 +1,19 @@
-from django.urls import path
+"""The warehouse's pages, one list per flow; paths and names (warehouse:...) are the flows'."""
 
-from warehouse.views import documents, outbound, scanner, settings, stations, supervisor
+from warehouse.exceptions import urls as exceptions_urls
+from warehouse.packing import urls as packing_urls
+from warehouse.picking import urls as picking_urls
+from warehouse.putaway import urls as putaway_urls
+from warehouse.receiving import urls as receiving_urls
+from warehouse.shipping import urls as shipping_urls
 
 app_name = "warehouse"
 
 urlpatterns = [
-    path("scan/receive/", scanner.receive_find, name="receive_find"),
-    path("scan/receive/<int:pk>/", scanner.receive_order, name="receive_order"),
-    path("scan/putaway/", scanner.putaway_next, name="putaway_next"),
-    path("scan/putaway/<int:pk>/", scanner.putaway_task, name="putaway_task"),
-    path("warehouse/receiving/", supervisor.receiving_list, name="receiving_list"),
-    path("warehouse/receiving/<int:pk>/", supervisor.receiving_detail, name="receiving_detail"),
-    path(
-        "warehouse/receiving/<int:pk>/lines/<int:line_pk>/short-close/",
-        supervisor.short_close,
-        name="short_close",
-    ),
-    path("warehouse/discrepancies/", supervisor.discrepancy_list, name="discrepancy_list"),
-    path(
-        "warehouse/discrepancies/<int:pk>/resolve/",
-        supervisor.discrepancy_resolve,
-        name="discrepancy_resolve",
-    ),
-    path("warehouse/putaway/", supervisor.putaway_queue, name="putaway_queue"),
-    path("warehouse/qc/", supervisor.qc_list, name="qc_list"),
-    path("warehouse/qc/<int:pk>/", supervisor.qc_inspect, name="qc_inspect"),
-    path("settings/putaway-rules/", settings.rule_list, name="rule_list"),
-    path("settings/putaway-rules/new/", settings.rule_edit, name="rule_create"),
-    path("settings/putaway-rules/<int:pk>/", settings.rule_edit, name="rule_edit"),
-    path("settings/receiving/", settings.receiving_settings, name="receiving_settings"),
-    # Outbound: operators at phone width.
-    path("scan/pick/batches/<int:pk>/start/", stations.pick_start, name="pick_start"),
-    path("scan/pick/batches/<int:pk>/take-over/", stations.pick_take_over, name="pick_take_over"),
-    path("scan/pick/", stations.pick_next, name="pick_next"),
-    path("scan/pick/<int:pk>/", stations.pick_task, name="pick_task"),
-    path("scan/pack/", stations.pack_find, name="pack_find"),
-    path("scan/pack/<int:pk>/", stations.pack_order, name="pack_order"),
-    path(
-        "scan/pack/<int:pk>/cartons/<int:carton_pk>/close/",
-        stations.carton_close,
-        name="carton_close",
-    ),
-    path(
-        "scan/pack/<int:pk>/cartons/<int:carton_pk>/unpack/",
-        stations.carton_unpack,
-        name="carton_unpack",
-    ),
-    path("scan/pack/<int:pk>/finish/", stations.pack_finish, name="pack_finish"),
-    path("scan/ship/", stations.ship_find, name="ship_find"),
-    path("scan/ship/<int:pk>/", stations.ship_order, name="ship_order"),
-    path("scan/ship/shipments/<int:pk>/", stations.shipment_detail, name="shipment_detail"),
-    path(
-        "scan/ship/shipments/<int:pk>/confirm/",
-        stations.shipment_confirm,
-        name="shipment_confirm",
-    ),
-    # Outbound: supervisors.
-    path("warehouse/waves/", outbound.wave_list, name="wave_list"),
-    path("warehouse/waves/new/", outbound.wave_create, name="wave_create"),
-    path("warehouse/waves/<int:pk>/", outbound.wave_detail, name="wave_detail"),
-    path("warehouse/waves/<int:pk>/release/", outbound.wave_release, name="wave_release"),
-    path("warehouse/waves/<int:pk>/cancel/", outbound.wave_cancel, name="wave_cancel"),
-    path("warehouse/exceptions/", outbound.exception_list, name="exception_list"),
-    path(
-        "warehouse/exceptions/<int:pk>/acknowledge/",
-        outbound.exception_acknowledge,
-        name="exception_acknowledge",
-    ),
-    path("warehouse/packing/", outbound.packing_queue, name="packing_queue"),
-    path("warehouse/shipping/", outbound.shipping_queue, name="shipping_queue"),
-    # Outbound documents (PDF).
-    path("warehouse/batches/<int:pk>/pick-list/", documents.pick_list, name="pick_list"),
-    path("warehouse/cartons/<int:pk>/label/", documents.carton_label, name="carton_label"),
-    path(
-        "warehouse/shipments/<int:pk>/packing-slip/",
-        documents.packing_slip,
-        name="packing_slip",
-    ),
-    path(
-        "warehouse/shipments/<int:pk>/bill-of-lading/",
-        documents.bill_of_lading,
-        name="bill_of_lading",
-    ),
-    path("settings/shipping/", settings.shipping_settings, name="shipping_settings"),
+    *receiving_urls.urlpatterns,
+    *putaway_urls.urlpatterns,
+    *picking_urls.urlpatterns,
+    *packing_urls.urlpatterns,
+    *shipping_urls.urlpatterns,
+    *exceptions_urls.urlpatterns,
 ]

@@ -58,3 +58,16 @@ def test_an_import_against_the_layers_breaks_the_contract(tmp_path, planted_in, 
 
     assert result.returncode != 0
     assert complaint in result.stdout
+
+
+def test_a_flow_page_importing_another_flows_pages_breaks_the_contract(tmp_path):
+    folder = _copy(tmp_path)
+    views = folder / "warehouse" / "shipping" / "views.py"
+    views.write_text(
+        views.read_text() + "\nfrom warehouse.packing import views as packing_views  # noqa\n"
+    )
+
+    result = _lint(folder)
+
+    assert result.returncode != 0
+    assert "warehouse.shipping.views -> warehouse.packing.views" in result.stdout

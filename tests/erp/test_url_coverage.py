@@ -113,7 +113,7 @@ def _dock(tenant):
 def _receipt(tenant, **kwargs):
     from decimal import Decimal
 
-    from warehouse.services import receiving
+    from warehouse.receiving import services as receiving
 
     dock = _dock(tenant)
     item = kwargs.pop("item", None) or dock.item

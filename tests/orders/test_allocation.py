@@ -196,7 +196,8 @@ def test_stock_put_away_is_allocated_to_the_waiting_backorder(
     from orders.tasks import allocate_task
     from tests.warehouse.conftest import Dock
     from warehouse.models import PutawayTask
-    from warehouse.services import putaway, receiving
+    from warehouse.putaway import services as putaway
+    from warehouse.receiving import services as receiving
 
     dock = Dock(tenant_a)
     shelf = bin_in(tenant_a, site=dock.order.site, bin_type="reserve", code="R-9")

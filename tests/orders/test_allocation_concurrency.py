@@ -26,7 +26,8 @@ from tests.factories import (
 )
 from tests.inventory.stock import assert_ledger_clean, receive
 from warehouse.models import PickTask
-from warehouse.services import picking, waves
+from warehouse.picking import services as picking
+from warehouse.picking import waves
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

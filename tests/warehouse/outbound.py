@@ -25,7 +25,10 @@ from tests.factories import (
 )
 from tests.inventory.stock import receive
 from warehouse.models import PickState, PickTask, ShippingSettings
-from warehouse.services import packing, picking, shipping, waves
+from warehouse.packing import services as packing
+from warehouse.picking import services as picking
+from warehouse.picking import waves
+from warehouse.shipping import services as shipping
 
 PREFIX = "0614141"
 

@@ -15,7 +15,8 @@ from tests.factories import member
 from tests.inventory.stock import assert_ledger_clean, on_hand
 from tests.warehouse.outbound import Floor
 from warehouse.models import Carton, CartonLine, Shipment
-from warehouse.services import packing, shipping
+from warehouse.packing import services as packing
+from warehouse.shipping import services as shipping
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from erp.tenancy import tenant_context
 from tests.factories import member
 from tests.inventory.stock import assert_ledger_clean, on_hand
 from warehouse.models import Discrepancy
-from warehouse.services import receiving
+from warehouse.receiving import services as receiving
 
 pytestmark = pytest.mark.django_db
 

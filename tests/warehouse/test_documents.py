@@ -17,7 +17,9 @@ from tests.warehouse import pdfs
 from tests.warehouse.outbound import PREFIX, Floor
 from warehouse import documents
 from warehouse.models import PickTask
-from warehouse.services import packing, shipping
+from warehouse.packing import documents as packing_documents
+from warehouse.packing import services as packing
+from warehouse.shipping import services as shipping
 
 pytestmark = pytest.mark.django_db
 
@@ -172,14 +174,14 @@ def test_contents_need_a_gtin_and_a_whole_count():
     item = SimpleNamespace(pk=1, sku="X", description="x", base_unit="kg")
     line = SimpleNamespace(item_id=1, item=item, lot_id=None, lot=None, quantity=Decimal("2.5"))
     carton = SimpleNamespace(contents=[line])
-    assert documents.carton_contents(carton, {1: "9501101530003"}).elements() == []
+    assert packing_documents.carton_contents(carton, {1: "9501101530003"}).elements() == []
     line.quantity = Decimal(3)
     lot = SimpleNamespace(code="A1", expiry_date=datetime.date(2031, 1, 31))
     line.lot_id, line.lot = 7, lot
-    assert documents.carton_contents(carton, {1: "9501101530003"}).elements() == [
+    assert packing_documents.carton_contents(carton, {1: "9501101530003"}).elements() == [
         ("02", "09501101530003"), ("17", "310131"), ("37", "3"), ("10", "A1"),
     ]  # fmt: skip
-    assert documents.carton_contents(carton, {}).elements() == []
+    assert packing_documents.carton_contents(carton, {}).elements() == []
 
 
 NON_LATIN = "Łódź Grüße Ελλάδα Москва"

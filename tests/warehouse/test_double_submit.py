@@ -34,7 +34,8 @@ from warehouse.models import (
     Wave,
     WaveOrder,
 )
-from warehouse.services import picking, receiving
+from warehouse.picking import services as picking
+from warehouse.receiving import services as receiving
 
 # Inbound ----------------------------------------------------------------------------------
 

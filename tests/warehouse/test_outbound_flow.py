@@ -26,7 +26,10 @@ from tests.factories import (
 from tests.inventory.stock import assert_ledger_clean, on_hand, receive
 from warehouse.errors import WarehouseError as ReceivingError
 from warehouse.models import CountRequest, FloorException, PickState, PickTask, ShippingSettings
-from warehouse.services import packing, picking, shipping, waves
+from warehouse.packing import services as packing
+from warehouse.picking import services as picking
+from warehouse.picking import waves
+from warehouse.shipping import services as shipping
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,10 @@ from orders.services import allocation, sales_orders
 from tests.inventory.stock import assert_ledger_clean, receive
 from tests.warehouse.outbound import Floor
 from warehouse.models import PickState, PickTask, WaveStatus
-from warehouse.services import packing, picking, shipping, waves
+from warehouse.packing import services as packing
+from warehouse.picking import services as picking
+from warehouse.picking import waves
+from warehouse.shipping import services as shipping
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,8 @@ from tests.factories import member
 from tests.warehouse.outbound import Floor
 from warehouse.errors import BatchTaken
 from warehouse.models import PickBatch
-from warehouse.services import picking, waves
+from warehouse.picking import services as picking
+from warehouse.picking import waves
 
 
 def _batches(floor) -> dict[int, int | None]:

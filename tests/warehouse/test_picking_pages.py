@@ -17,7 +17,7 @@ from tests.factories import member
 from tests.inventory.stock import assert_ledger_clean, on_hand, receive
 from tests.warehouse.outbound import Floor
 from warehouse.models import PickBatch, PickState, PickTask
-from warehouse.services import picking
+from warehouse.picking import services as picking
 
 pytestmark = pytest.mark.django_db
 
@@ -164,7 +164,7 @@ def test_each_picker_keeps_their_own_batch(client, tenant_a):
     floor.released_order()
     wave = floor.wave(orders_per_batch=1)  # two orders, two batches
     with tenant_context(tenant_a):
-        from warehouse.services import waves
+        from warehouse.picking import waves
 
         waves.release_wave(tenant=tenant_a, user=floor.supervisor, wave=wave)
     other = member(tenant_a, Role.OPERATOR)

@@ -13,8 +13,8 @@ from inventory.models import ItemUnit
 from tests.factories import BinFactory, ItemFactory, LotFactory, ZoneFactory, member
 from tests.inventory.stock import assert_ledger_clean, on_hand, receive
 from warehouse.models import PutawayRule, PutawayTask
-from warehouse.services import putaway
-from warehouse.services.putaway import PutawayError
+from warehouse.putaway import services as putaway
+from warehouse.putaway.services import PutawayError
 
 pytestmark = pytest.mark.django_db
 
@@ -143,7 +143,7 @@ def test_capacity_limits_skip_bins_without_room(dock, site, capacity, dims):
 def test_operator_completes_a_task_to_the_suggested_bin_or_overrides_with_a_reason(dock, site):
     zone, bins = _zone(site, "STO")
     _rule(dock.tenant, zone)
-    from warehouse.services import receiving
+    from warehouse.receiving import services as receiving
 
     with tenant_context(dock.tenant):
         receipt = receiving.receive(
@@ -189,7 +189,7 @@ def test_operator_completes_a_task_to_the_suggested_bin_or_overrides_with_a_reas
 def test_finance_cannot_work_putaway(dock, site):
     _, bins = _zone(site, "STO")
     from erp.errors import RoleRequired
-    from warehouse.services import receiving
+    from warehouse.receiving import services as receiving
 
     with tenant_context(dock.tenant):
         receipt = receiving.receive(

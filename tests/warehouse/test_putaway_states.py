@@ -13,7 +13,8 @@ from inventory import ledger
 from tests.factories import BinFactory, ZoneFactory
 from tests.inventory.stock import assert_ledger_clean, on_hand
 from warehouse.models import PutawayTask
-from warehouse.services import putaway, receiving
+from warehouse.putaway import services as putaway
+from warehouse.receiving import services as receiving
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from tests.factories import ItemFactory, LotFactory
 from tests.inventory.stock import assert_ledger_clean, on_hand
 from warehouse.errors import ReceivingError
 from warehouse.models import Discrepancy, ReceiptLine, ReceivingSettings
-from warehouse.services import receiving
+from warehouse.receiving import services as receiving
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from erp.tenancy import tenant_context
 from tests.concurrency import together
 from tests.inventory.stock import assert_ledger_clean, on_hand
 from tests.warehouse.conftest import Dock
-from warehouse.services import receiving
+from warehouse.receiving import services as receiving
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -153,7 +153,7 @@ def test_putaway_to_another_bin_asks_why_and_a_bad_bin_is_cleared(client, lot_do
 
 
 def test_supervisor_accepts_held_over_receipt_from_the_list(client, dock):
-    from warehouse.services import receiving
+    from warehouse.receiving import services as receiving
 
     with tenant_context(dock.tenant):
         receiving.receive(
@@ -186,7 +186,7 @@ def test_supervisor_accepts_held_over_receipt_from_the_list(client, dock):
 
 def test_qc_release_in_part_and_reject_the_rest(client, dock):
     dock.supplier_item(inspection_required=True)
-    from warehouse.services import receiving
+    from warehouse.receiving import services as receiving
 
     with tenant_context(dock.tenant):
         receiving.receive(

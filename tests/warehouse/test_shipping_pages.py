@@ -14,7 +14,7 @@ from tests.factories import member
 from tests.inventory.stock import assert_ledger_clean, on_hand
 from tests.warehouse.outbound import PREFIX, Floor
 from warehouse.models import Shipment, ShippingSettings
-from warehouse.services import shipping
+from warehouse.shipping import services as shipping
 
 pytestmark = pytest.mark.django_db
 

@@ -24,7 +24,11 @@ from warehouse.models import (
     Shipment,
     Wave,
 )
-from warehouse.services import packing, picking, receiving, shipping, waves
+from warehouse.packing import services as packing
+from warehouse.picking import services as picking
+from warehouse.picking import waves
+from warehouse.receiving import services as receiving
+from warehouse.shipping import services as shipping
 from warehouse.states import available_actions
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,9 @@ import pytest
 from erp.tenancy import tenant_context
 from tests.warehouse.outbound import Floor
 from warehouse.models import Carton, PickState, Wave, WaveStatus
-from warehouse.services import packing, picking, shipping
+from warehouse.packing import services as packing
+from warehouse.picking import services as picking
+from warehouse.shipping import services as shipping
 
 pytestmark = pytest.mark.django_db
 

@@ -119,7 +119,7 @@ def test_release_makes_batches_and_the_progress_refreshes(client, floor):
     again = client.post(reverse("warehouse:wave_release", args=[wave.pk]), follow=True)
     assert b"cannot go from released to released" in again.content
     with tenant_context(floor.tenant):
-        from warehouse.services import picking
+        from warehouse.picking import services as picking
 
         task = floor.tasks(wave)[0]
         picking.confirm_pick(

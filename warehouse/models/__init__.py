@@ -1,24 +1,24 @@
-from warehouse.models.outbound import (
+from warehouse.models.exceptions import CountRequest, ExceptionKind, FloorException
+from warehouse.models.packing import Carton, CartonLine, CartonStatus
+from warehouse.models.picking import (
     BatchStatus,
-    Carton,
-    CartonLine,
-    CartonStatus,
-    CountRequest,
-    ExceptionKind,
-    FloorException,
     PickBatch,
     PickState,
     PickTask,
-    Shipment,
-    ShipmentStatus,
-    ShippingSettings,
     Wave,
     WaveOrder,
     WaveStatus,
 )
 from warehouse.models.putaway import PutawayRule, PutawayTask, TaskState
-from warehouse.models.receiving import Discrepancy, DiscrepancyKind, DiscrepancyState, ReceiptLine
-from warehouse.models.settings import ReceivingSettings, ShelfLifePolicy
+from warehouse.models.receiving import (
+    Discrepancy,
+    DiscrepancyKind,
+    DiscrepancyState,
+    ReceiptLine,
+    ReceivingSettings,
+    ShelfLifePolicy,
+)
+from warehouse.models.shipping import Shipment, ShipmentStatus, ShippingSettings
 from warehouse.models.work import Priority, WorkKind, WorkStatus, WorkTask
 
 __all__ = [

@@ -1,4 +1,5 @@
-"""Receiving against purchase orders and the discrepancies found at the dock."""
+"""Receiving against purchase orders, the discrepancies found at the dock, and the tenant's
+receiving policy."""
 
 from __future__ import annotations
 
@@ -138,3 +139,28 @@ class Discrepancy(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} on {self.order.number}"
+
+
+class ShelfLifePolicy(models.TextChoices):
+    REFUSE = "refuse", _("Refuse the goods")
+    QUARANTINE = "quarantine", _("Receive into quarantine")
+
+
+class ReceivingSettings(TenantModel):
+    """Per-tenant receiving policy (one row per tenant)."""
+
+    shelf_life_policy = models.CharField(
+        _("expired or short-dated goods"),
+        max_length=20,
+        choices=ShelfLifePolicy.choices,
+        default=ShelfLifePolicy.QUARANTINE,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "receiving settings"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant"], name="warehouse_receivingsettings_one_per_tenant"
+            )
+        ]

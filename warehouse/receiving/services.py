@@ -47,7 +47,7 @@ from warehouse.models import (
     ReceivingSettings,
     ShelfLifePolicy,
 )
-from warehouse.services import putaway
+from warehouse.putaway import services as putaway
 from warehouse.states import discrepancy_machine
 
 RECEIVERS = permissions.FLOOR

@@ -203,7 +203,7 @@ def _tasks_for_new_reservations(
 
 
 def _next_waiting(tenant: Tenant, batch: PickBatch) -> PickBatch | None:
-    from warehouse import selectors
+    from warehouse.picking import selectors
 
     return selectors.waiting_batches(tenant=tenant, exclude=batch.pk).first()
 

@@ -1,7 +1,7 @@
 """Packing picked goods into cartons; a closed carton gets the tenant's next SSCC.
 
 Packing moves no stock: cartons group what sits at staging until a shipment is confirmed
-(warehouse.services.shipping). Until then a carton can be unpacked, closed or not.
+(warehouse.shipping.services). Until then a carton can be unpacked, closed or not.
 """
 
 from __future__ import annotations

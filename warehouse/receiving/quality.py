@@ -14,7 +14,7 @@ from inventory.models import StockBalance, StockStatus, TransactionKind
 from warehouse import permissions
 from warehouse.errors import ReceivingError
 from warehouse.models import PutawayTask
-from warehouse.services import putaway
+from warehouse.putaway import services as putaway
 
 INSPECTORS = permissions.SUPERVISORS
 DECISIONS = {

@@ -1,5 +1,5 @@
-"""Supervisor pages of outbound: waves and their batches, floor exceptions, and the packing
-and shipping queues (htmx keeps the live ones fresh)."""
+"""Waves and picking pages: the supervisor builds, previews and releases waves and watches
+their batches; the operator starts (or takes over) a batch and picks it at phone width."""
 
 from __future__ import annotations
 
@@ -8,16 +8,20 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from erp import pdf
 from erp.errors import DomainError
 from erp.idempotency import idempotent
+from erp.numbers import plain
 from erp.parsing import parse_id
-from erp.roles import roles_required
+from erp.roles import has_role, roles_required
 from inventory import selectors as inventory_selectors
-from warehouse import selectors
-from warehouse.forms import WaveForm
-from warehouse.models import ExceptionKind, WaveStatus
-from warehouse.permissions import SUPERVISORS
-from warehouse.services import exceptions, waves
+from warehouse.documents import pdf_response
+from warehouse.errors import BatchTaken
+from warehouse.models import PickBatch, PickState, WaveStatus
+from warehouse.permissions import FLOOR, STARTERS, SUPERVISORS
+from warehouse.picking import selectors, services, waves
+from warehouse.picking.documents import pick_list_pdf
+from warehouse.picking.forms import PickForm, WaveForm
 from warehouse.states import available_actions
 
 
@@ -147,56 +151,115 @@ def wave_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("warehouse:wave_detail", wave.pk)
 
 
-@roles_required(*SUPERVISORS)
-def exception_list(request: HttpRequest) -> HttpResponse:
-    state = request.GET.get("state", "open")
-    kind = request.GET.get("kind", "")
-    rows = selectors.floor_exceptions(tenant=request.tenant)
-    if state == "open":
-        rows = rows.filter(acknowledged_at__isnull=True)
-    if kind in ExceptionKind.values:
-        rows = rows.filter(kind=kind)
+@roles_required(*FLOOR)
+def pick_next(request: HttpRequest) -> HttpResponse:
+    """My picks: the next pick of the batch this picker holds; else the batches waiting to be
+    started and those others hold. Only reads: starting or taking over a batch is a POST."""
+    task = selectors.my_next_pick(tenant=request.tenant, user=request.user)
+    if task is not None:
+        return redirect("warehouse:pick_task", task.pk)
     context = {
-        "rows": rows[:300],
-        "state": state,
-        "kind": kind,
-        "kinds": ExceptionKind.choices,
-        "counts": selectors.open_count_requests(tenant=request.tenant)[:300],
+        "waiting": selectors.waiting_batches(tenant=request.tenant, site=request.site)[:20],
+        "site": request.site,
+        "others": services.batches_of_others(tenant=request.tenant, user=request.user),
+        "can_start": has_role(request, STARTERS),
     }
-    return render(request, "warehouse/outbound/exceptions.html", context)
+    return render(request, "warehouse/scan/pick_none.html", context)
 
 
 @require_POST
-@roles_required(*SUPERVISORS)
-def exception_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    exception = get_object_or_404(selectors.floor_exceptions(tenant=request.tenant), pk=pk)
+@roles_required(*STARTERS)
+def pick_start(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(
+        PickBatch.objects.filter(tenant=request.tenant).select_related("wave"), pk=pk
+    )
     try:
-        exceptions.acknowledge(tenant=request.tenant, user=request.user, exception=exception)
+        services.start_batch(tenant=request.tenant, user=request.user, batch=batch)
+    except BatchTaken as exc:
+        messages.warning(request, str(exc))
     except DomainError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            f"{exception.get_kind_display()} on {exception.order.number} ({exception.item.sku}) acknowledged.",
-        )
-    return redirect("warehouse:exception_list")
+    return redirect("warehouse:pick_next")
 
 
-@roles_required(*SUPERVISORS)
-def packing_queue(request: HttpRequest) -> HttpResponse:
+@require_POST
+@roles_required(*STARTERS)
+def pick_take_over(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(PickBatch.objects.filter(tenant=request.tenant), pk=pk)
+    seen = request.POST.get("picker", "")
+    try:
+        services.take_over(
+            tenant=request.tenant, user=request.user, batch=batch,
+            from_picker=parse_id(seen),
+        )  # fmt: skip
+    except BatchTaken as exc:
+        messages.warning(request, str(exc))
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    return redirect("warehouse:pick_next")
+
+
+@roles_required(*FLOOR)
+@idempotent
+def pick_task(request: HttpRequest, pk: int) -> HttpResponse:
+    task = get_object_or_404(selectors.pick_tasks(tenant=request.tenant), pk=pk)
+    if task.state != PickState.OPEN and request.method == "GET":
+        messages.info(request, f"Pick #{task.pk} is {task.get_state_display().lower()}.")
+        return redirect("warehouse:pick_next")
+    form = PickForm(request.POST or None, task=task, initial={"quantity": plain(task.quantity)})
+    prompt = ""
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            result = services.pick_scanned(
+                tenant=request.tenant, user=request.user, task=task, bin_code=data["bin"],
+                item_code=data["item"], quantity=data["quantity"],
+                lot_code=data.get("lot", ""), serial_code=data.get("serial", ""),
+            )  # fmt: skip
+        except DomainError as exc:
+            form.refuse(getattr(exc, "field", None), str(exc))
+        else:
+            if result.needs:
+                # Right so far (a scanner's Enter after the bin): ask for the next scan.
+                form.focus(result.needs)
+                prompt = result.message
+            else:
+                if result.repeat:
+                    messages.info(request, result.message)
+                elif result.task.state == PickState.SHORT:
+                    messages.warning(request, result.message)
+                else:
+                    messages.success(request, result.message)
+                return redirect("warehouse:pick_next")
+    mine = task.batch.picker_id == request.user.pk
+    if not mine and not form.errors:
+        form.focus("")  # the Start (or Take over) button has the cursor
+    tasks = list(selectors.batch_tasks(tenant=request.tenant, batch=task.batch))
     context = {
-        "ready": selectors.packing_queue(tenant=request.tenant)[:200],
-        "picking": selectors.still_picking(tenant=request.tenant)[:200],
+        "task": task,
+        "form": form,
+        "prompt": prompt,
+        "done": sum(1 for t in tasks if t.state != PickState.OPEN),
+        "total": len(tasks),
+        "mine": mine,
+        "can_start": has_role(request, STARTERS),
     }
-    template = "_packing_queue.html" if request.htmx else "packing_queue.html"
-    return render(request, f"warehouse/outbound/{template}", context)
+    return render(
+        request, "warehouse/scan/pick_task.html", context, status=422 if form.errors else 200
+    )
 
 
-@roles_required(*SUPERVISORS)
-def shipping_queue(request: HttpRequest) -> HttpResponse:
-    context = {
-        "orders": selectors.ship_queue(tenant=request.tenant)[:200],
-        "shipments": selectors.open_shipments(tenant=request.tenant)[:200],
-    }
-    template = "_shipping_queue.html" if request.htmx else "shipping_queue.html"
-    return render(request, f"warehouse/outbound/{template}", context)
+@roles_required(*FLOOR)
+def pick_list(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = get_object_or_404(
+        selectors.batches(tenant=request.tenant).select_related("wave__staging"), pk=pk
+    )
+    tasks = list(
+        selectors.batch_tasks(tenant=request.tenant, batch=batch).select_related("order__customer")
+    )
+    totes = {task.tote: task.order for task in tasks}
+    content = pick_list_pdf(
+        batch=batch, tasks=tasks, totes=totes, tenant_name=request.tenant.name,
+        pagesize=pdf.page_size(request.tenant),
+    )  # fmt: skip
+    return pdf_response(content, f"pick-list-{batch}.pdf")

@@ -1,4 +1,4 @@
-"""Shipping packed cartons (packing them is warehouse.services.packing).
+"""Shipping packed cartons (packing them is warehouse.packing.services).
 
 Confirming a shipment posts its cartons' contents staging -> customer (cost of goods by each
 item's costing method), has orders record the shipped quantities and records whether it left
@@ -30,8 +30,8 @@ from warehouse.models import (
     Shipment,
     ShippingSettings,
 )
-from warehouse.services import waves
-from warehouse.services.packing import sscc
+from warehouse.packing.services import sscc
+from warehouse.picking import waves
 from warehouse.states import carton_machine, shipment_machine
 
 SHIPPERS = permissions.FLOOR

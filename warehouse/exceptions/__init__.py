@@ -1,0 +1,1 @@
+"""Floor exceptions: short picks and packing differences a supervisor must see."""

@@ -1,0 +1,1 @@
+"""Waves and picking: released orders grouped into waves, walked in batches of pick tasks."""

@@ -1,0 +1,1 @@
+"""Putaway: received goods go from the dock to the bin the rules suggest."""
