@@ -8,14 +8,18 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
+from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory import ledger
 from inventory.models import ItemSegment, LocationKind
 from inventory.services import segmentation
 from inventory.tasks import compute_segments_all_task, compute_segments_task
-from tests.factories import ItemFactory, SiteFactory, bin_in
-from tests.inventory.pages import post_move, receive_at, ship_at
+from tests.factories import ItemFactory, SiteFactory, bin_in, member
+from tests.inventory.pages import htmx_get, post_move, receive_at, rows, ship_at
 from tests.inventory.stock import assert_ledger_clean, loc
 
 pytestmark = pytest.mark.django_db
@@ -330,3 +334,185 @@ def test_the_nightly_task_fans_out_one_task_per_tenant(tenant_a, tenant_b, monke
 def test_the_nightly_entry_is_in_the_beat_schedule(settings):
     entries = [e["task"] for e in settings.CELERY_BEAT_SCHEDULE.values()]
     assert "inventory.tasks.compute_segments_all_task" in entries
+
+
+# The page -----------------------------------------------------------------------------------
+
+URL = reverse("inventory:segment_list")
+RECOMPUTE = reverse("inventory:segment_recompute")
+
+
+@pytest.fixture
+def computed(tenant_a, year):
+    """The year's segments, plus a second site where only P5 ships (A there)."""
+    two = SiteFactory(tenant=tenant_a, code="TWO", time_zone="UTC")
+    bin = bin_in(tenant_a, site=two)
+    receive_at(tenant_a, year["P5"], bin, 100, "0.05", LONG_AGO)
+    ship_at(tenant_a, year["P5"], bin, 100, noon(week_day(7)))
+    compute(tenant_a)
+    return {**year, "two": two}
+
+
+def _keys(response) -> list[tuple[str, str]]:
+    return [(row.item.sku, row.site.code) for row in rows(response)]
+
+
+@pytest.mark.parametrize("role", [Role.SUPERVISOR, Role.PLANNER, Role.ADMIN])
+def test_the_page_lists_items_by_site_with_classes_value_cv_and_date(
+    client, tenant_a, computed, role
+):
+    client.force_login(member(tenant_a, role))
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    # Highest consumption value first.
+    assert _keys(response) == [
+        ("P1", "ONE"), ("P2", "ONE"), ("P3", "ONE"), ("P4", "ONE"), ("P5", "ONE"),
+        ("P5", "TWO"), ("P6", "ONE"),
+    ]  # fmt: skip
+    text = response.content.decode()
+    assert "Computed for the year up to <strong>2025-06-30</strong>" in text
+    assert "1.7321" in text and "520.00" in text
+    assert "Recompute now" in text and 'name="idempotency_key"' in text
+    matrix = response.context["figures"]
+    assert matrix["rows"] == 7 and matrix["value"] == Decimal("993.00")
+    cells = {c["abc"]: [cell["rows"] for cell in c["cells"]] for c in matrix["classes"]}
+    assert cells == {"A": [2, 1, 1], "B": [0, 0, 1], "C": [0, 1, 1]}
+
+
+@pytest.mark.parametrize("role", [Role.OPERATOR, Role.FINANCE])
+def test_other_roles_are_refused_the_page_and_the_button(client, tenant_a, role, sent_tasks):
+    client.force_login(member(tenant_a, role))
+
+    assert client.get(URL).status_code == 403
+    assert client.post(RECOMPUTE).status_code == 403
+    assert sent_tasks == []
+
+
+@pytest.mark.parametrize(
+    "query,expected",
+    [
+        ({"abc_class": "A"}, [("P1", "ONE"), ("P2", "ONE"), ("P3", "ONE"), ("P5", "TWO")]),
+        ({"xyz_class": "Y"}, [("P2", "ONE"), ("P5", "ONE")]),
+        ({"abc_class": "C", "xyz_class": "Z"}, [("P6", "ONE")]),
+        ({"item": "p5"}, [("P5", "ONE"), ("P5", "TWO")]),
+    ],
+)
+def test_filters_narrow_the_rows_and_the_matrix(client, admin_a, computed, query, expected):
+    client.force_login(admin_a)
+
+    response = client.get(URL, query)
+
+    assert _keys(response) == expected
+    assert response.context["figures"]["rows"] == len(expected)
+
+
+def test_the_site_filter_keeps_sites_apart(client, admin_a, computed):
+    client.force_login(admin_a)
+
+    response = client.get(URL, {"site": computed["two"].pk})
+
+    assert _keys(response) == [("P5", "TWO")]
+    assert response.context["figures"]["value"] == Decimal("5.00")
+
+
+@pytest.mark.parametrize(
+    "query,message",
+    [
+        ({"site": "abc"}, "Select a valid choice"),
+        ({"site": "99999999999999999999999999999"}, "Select a valid choice"),
+        ({"abc_class": "Q"}, "Select a valid choice"),
+        ({"xyz_class": "<script>"}, "Select a valid choice"),
+        ({"item": "abc\x00def"}, "Null characters are not allowed"),
+        ({"page": "-1e309", "sort": "nonsense"}, None),
+    ],
+)
+def test_junk_in_the_filters_answers_a_message_not_an_error(
+    client, admin_a, computed, query, message
+):
+    client.force_login(admin_a)
+
+    response = client.get(URL, query)
+
+    assert response.status_code == 200
+    if message:
+        assert message in response.content.decode()
+        assert rows(response) == [] and response.context["figures"]["rows"] == 0
+
+
+def test_another_tenants_site_is_not_a_filter_and_its_rows_never_show(
+    client, admin_a, tenant_b, computed
+):
+    foreign_site = SiteFactory(tenant=tenant_b, code="ONE", time_zone="UTC")
+    foreign = ItemFactory(tenant=tenant_b, sku="FOREIGN")
+    receive_at(tenant_b, foreign, bin_in(tenant_b, site=foreign_site), 5, "9.00", LONG_AGO)
+    compute(tenant_b)
+    client.force_login(admin_a)
+
+    assert "Select a valid choice" in client.get(URL, {"site": foreign_site.pk}).content.decode()
+    assert _keys(client.get(URL, {"item": "FOREIGN"})) == []
+
+
+def test_htmx_filtering_swaps_the_rows_and_the_matrix(client, admin_a, computed):
+    client.force_login(admin_a)
+
+    response = htmx_get(client, URL, "segments-results", {"abc_class": "B"})
+
+    text = response.content.decode()
+    assert "<html" not in text and 'id="segments-results"' in text
+    assert 'id="segment-matrix" class="panel" hx-swap-oob="true"' in text
+    assert "P4" in text and "P1" not in text
+
+
+def test_an_empty_page_says_nothing_is_computed_yet(client, admin_a):
+    client.force_login(admin_a)
+
+    text = client.get(URL).content.decode()
+
+    assert "Not computed yet" in text
+
+
+def test_recompute_queues_the_task_after_commit_and_says_so(
+    client, tenant_a, computed, django_capture_on_commit_callbacks, sent_tasks
+):
+    client.force_login(member(tenant_a, Role.PLANNER))
+    page = client.get(URL).content.decode()
+    assert f'action="{RECOMPUTE}"' in page
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = client.post(RECOMPUTE, {"idempotency_key": "a" * 32}, follow=True)
+
+    assert len(callbacks) == 1
+    assert sent_tasks == [(compute_segments_task.name, [tenant_a.pk])]
+    assert "Segmentation queued" in response.content.decode()
+    # A double tap with the same key queues nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(RECOMPUTE, {"idempotency_key": "a" * 32})
+    assert len(sent_tasks) == 1
+
+
+def test_a_get_of_the_recompute_url_changes_nothing(client, admin_a, sent_tasks):
+    client.force_login(admin_a)
+
+    assert client.get(RECOMPUTE).status_code == 405
+    assert sent_tasks == []
+
+
+def test_the_item_page_shows_its_segment_at_each_site(client, tenant_a, computed):
+    client.force_login(member(tenant_a, Role.FINANCE))
+
+    response = client.get(reverse("inventory:item_detail", args=[computed["P5"].pk]))
+
+    segments_shown = [(s.site.code, s.abc_class, s.xyz_class) for s in response.context["segments"]]
+    assert segments_shown == [("ONE", "C", "Y"), ("TWO", "A", "Z")]
+    assert "ABC/XYZ by site" in response.content.decode()
+
+
+def test_the_page_query_count_does_not_grow_with_the_rows(client, admin_a, computed):
+    client.force_login(admin_a)
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL, {"item": "P6"})
+    with CaptureQueriesContext(connection) as many:
+        client.get(URL)
+    assert len(many) == len(few)
