@@ -109,12 +109,13 @@ measured AS (
     FROM pairs p LEFT JOIN demand d USING (item_id, site_id)
 ),
 ranked AS (
+    -- The value of the items worth more: the running sum down to this value, ties included
+    -- (the default RANGE frame), less the ties. A frame with EXCLUDE GROUP says the same but
+    -- is summed afresh for every row, quadratic in the items of a site.
     SELECT m.*,
            sum(ranked_value) OVER (PARTITION BY site_id) AS site_value,
-           coalesce(sum(ranked_value) OVER (
-               PARTITION BY site_id ORDER BY ranked_value DESC
-               RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW EXCLUDE GROUP
-           ), 0) AS before
+           sum(ranked_value) OVER (PARTITION BY site_id ORDER BY ranked_value DESC)
+               - sum(ranked_value) OVER (PARTITION BY site_id, ranked_value) AS before
     FROM measured m
 ),
 inserted AS (
