@@ -26,8 +26,10 @@ class ItemSegment(TenantModel):
     Derived data: deleting the item or the site takes its rows along.
     """
 
-    item = TenantForeignKey(Item, on_delete=models.CASCADE, related_name="segments")
-    site = TenantForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    # No single-column indexes: the unique (tenant, item, site) and the (tenant, site, ...)
+    # index serve every lookup, and each index costs the nightly rewrite of every row.
+    item = TenantForeignKey(Item, on_delete=models.CASCADE, related_name="segments", db_index=False)
+    site = TenantForeignKey(Site, on_delete=models.CASCADE, related_name="+", db_index=False)
     abc_class = models.CharField(_("ABC class"), max_length=1, choices=AbcClass.choices)
     xyz_class = models.CharField(_("XYZ class"), max_length=1, choices=XyzClass.choices)
     annual_quantity = models.DecimalField(

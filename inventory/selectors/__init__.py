@@ -36,8 +36,8 @@ from inventory.selectors.locations import (
 )
 from inventory.selectors.segments import (
     item_segments,
-    segment_dates,
     segment_matrix,
+    segments_computed_on,
     segments_of_item,
 )
 from inventory.selectors.stock import stock_on_hand, stock_totals
@@ -81,8 +81,8 @@ __all__ = [
     "pending_reversal",
     "posted_by_end_of",
     "posting_users",
-    "segment_dates",
     "segment_matrix",
+    "segments_computed_on",
     "segments_of_item",
     "sites",
     "sites_with_counts",

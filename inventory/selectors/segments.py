@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
-from django.db.models import Count, Max, Min, QuerySet, Sum
+from django.db.models import Count, Max, QuerySet, Sum
 
 from inventory.models import AbcClass, Item, ItemSegment, XyzClass
 
@@ -21,12 +22,10 @@ def segments_of_item(*, tenant, item: Item) -> list[ItemSegment]:
     )
 
 
-def segment_dates(*, tenant) -> dict:
-    """The date(s) the tenant's current segments were computed for: one run writes them all,
-    so `first` and `last` differ only while a run is replacing them elsewhere."""
-    return ItemSegment.objects.filter(tenant=tenant).aggregate(
-        first=Min("computed_on"), last=Max("computed_on")
-    )
+def segments_computed_on(*, tenant) -> datetime.date | None:
+    """The date the tenant's segments were computed for (None before the first run). A run
+    replaces every row in one transaction, so all rows carry the same date."""
+    return ItemSegment.objects.filter(tenant=tenant).aggregate(day=Max("computed_on"))["day"]
 
 
 def segment_matrix(segments: QuerySet[ItemSegment]) -> dict:

@@ -49,7 +49,7 @@ def segment_list(request: HttpRequest) -> HttpResponse:
         table=table,
         figures=selectors.segment_matrix(table.page.paginator.object_list),
         context={
-            "dates": selectors.segment_dates(tenant=request.tenant),
+            "computed_on": selectors.segments_computed_on(tenant=request.tenant),
             "can_recompute": has_role(request, SEGMENT_RECOMPUTERS),
             "thresholds": {
                 "a": segmentation.A_SHARE_PCT,
