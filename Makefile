@@ -48,6 +48,7 @@ bench: install
 	$(PY) bench/import_items.py
 	$(PY) bench/receive.py
 	$(PY) bench/allocate.py
+	$(PY) bench/segment.py
 	$(PY) bench/ledger_post.py $(ARGS)
 
 bench-ledger: install

@@ -240,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inventory.tasks.verify_ledger_all_task",
         "schedule": crontab(hour=2, minute=30),
     },
+    # ABC/XYZ segments for counting and planning, as of each tenant's date.
+    "segment-items-nightly": {
+        "task": "inventory.tasks.compute_segments_all_task",
+        "schedule": crontab(hour=3, minute=40),
+    },
 }
 
 LOGGING = {

@@ -15,10 +15,13 @@ class InventoryConfig(AppConfig):
 
         from erp.demo_registry import DemoStep
         from erp.demo_registry import register as register_demo
-        from inventory import demo, demo_stock
+        from inventory import demo, demo_segments, demo_stock
 
         register_demo(DemoStep("inventory.places", 10, demo.load))
         register_demo(DemoStep("inventory.stock", 20, demo_stock.load))
+        register_demo(DemoStep("inventory.history", 25, demo_segments.load_history))
+        # Last: the segments read every shipment the other apps' demo steps post.
+        register_demo(DemoStep("inventory.segments", 900, demo_segments.load_segments))
 
         from inventory import navigation
 

@@ -15,6 +15,7 @@ from inventory.models import (
     BinType,
     CostLayer,
     Item,
+    ItemSegment,
     Site,
     StockBalance,
     StockEntry,
@@ -23,6 +24,7 @@ from inventory.models import (
     Tracking,
     TransactionKind,
     Velocity,
+    XyzClass,
     Zone,
     ZoneType,
 )
@@ -346,3 +348,25 @@ class ItemFilter(django_filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(sku__icontains=value) | Q(description__icontains=value))
+
+
+class SegmentFilter(django_filters.FilterSet):
+    item = django_filters.CharFilter(
+        label="Item", method="search_item", widget=_search_widget("SKU or description")
+    )
+    site = django_filters.ModelChoiceFilter(
+        queryset=lambda request: selectors.sites(tenant=request.tenant), empty_label="All sites"
+    )
+    abc_class = django_filters.ChoiceFilter(
+        choices=AbcClass.choices, empty_label="Any ABC", label="ABC"
+    )
+    xyz_class = django_filters.ChoiceFilter(
+        choices=XyzClass.choices, empty_label="Any XYZ", label="XYZ"
+    )
+
+    class Meta:
+        model = ItemSegment
+        fields = ["item", "site", "abc_class", "xyz_class"]
+
+    def search_item(self, queryset, name, value):
+        return queryset.filter(_item_search(value))

@@ -9,6 +9,7 @@ from inventory.permissions import (
     FLOOR,
     ITEM_EDITORS,
     LEDGER_READERS,
+    SEGMENT_READERS,
     SETTINGS,
     VALUERS,
 )
@@ -23,6 +24,9 @@ def register_all() -> None:
         NavItem(_("Inventory"), _("Ledger"), "inventory:transaction_list", LEDGER_READERS, 430),
         NavItem(_("Inventory"), _("Valuation"), "inventory:valuation", VALUERS, 440),
         NavItem(_("Inventory"), _("Adjustments"), "inventory:adjustment_list", ADJUSTERS, 450),
+        NavItem(
+            _("Inventory"), _("ABC/XYZ segments"), "inventory:segment_list", SEGMENT_READERS, 460
+        ),
         NavItem(
             _("Settings"), _("Inventory settings"), "inventory:inventory_settings", SETTINGS, 910
         ),

@@ -12,5 +12,8 @@ ADJUSTERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 LEDGER_READERS = frozenset({Role.SUPERVISOR, Role.FINANCE, Role.ADMIN})
 REVERSERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 VALUERS = frozenset({Role.FINANCE, Role.ADMIN})
+# ABC/XYZ segments: read by those who plan counts and stock; they may also ask for a fresh run.
+SEGMENT_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
+SEGMENT_RECOMPUTERS = SEGMENT_READERS
 # Sites, zones, bins, bin import, inventory settings.
 SETTINGS = frozenset({Role.ADMIN})

@@ -3,6 +3,7 @@ in the import framework's tasks (`erp.imports.tasks`)."""
 
 from __future__ import annotations
 
+import datetime
 import logging
 
 from celery import shared_task
@@ -11,6 +12,7 @@ from django.db import OperationalError
 from erp.models import Tenant
 from erp.tenancy import task_context
 from inventory import ledger
+from inventory.services import segmentation
 
 logger = logging.getLogger(__name__)
 
@@ -34,3 +36,23 @@ def verify_ledger_task(self, tenant_id: int) -> int:
             "verify_ledger tenant=%s %s: %s", tenant_id, difference.check, difference.detail
         )
     return len(differences)
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def compute_segments_all_task() -> None:
+    """Nightly: fan out one segmentation per tenant."""
+    for tenant_id in Tenant.objects.values_list("pk", flat=True):
+        compute_segments_task.delay(tenant_id)
+
+
+@shared_task(
+    bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def compute_segments_task(self, tenant_id: int, as_of: str | None = None) -> int:
+    """Replace one tenant's ABC/XYZ segments (as of the tenant's today, or the ISO date
+    `as_of`). A repeat recomputes and replaces the same rows: delivering it twice is harmless."""
+    with task_context(tenant_id) as tenant:
+        run = segmentation.compute_segments(
+            tenant=tenant, as_of=datetime.date.fromisoformat(as_of) if as_of else None
+        )
+    return run.rows

@@ -1,7 +1,17 @@
 from django.urls import path
 
 from erp.imports.urls import import_urls
-from inventory.views import adjustments, items, ledger, locations, scanner, sites, stock, valuation
+from inventory.views import (
+    adjustments,
+    items,
+    ledger,
+    locations,
+    scanner,
+    segments,
+    sites,
+    stock,
+    valuation,
+)
 from inventory.views.lookups import bin_lookup, item_lookup
 
 app_name = "inventory"
@@ -49,6 +59,8 @@ urlpatterns = [
         valuation.valuation_layers,
         name="valuation_layers",
     ),
+    path("inventory/segments/", segments.segment_list, name="segment_list"),
+    path("inventory/segments/recompute/", segments.segment_recompute, name="segment_recompute"),
     path("scan/move/", scanner.move, name="scan_move"),
     path("inventory/items/", items.item_list, name="item_list"),
     path("inventory/items/lookup/", item_lookup, name="item_lookup"),

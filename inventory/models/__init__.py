@@ -29,11 +29,12 @@ from inventory.models.ledger import (
     TransactionKind,
 )
 from inventory.models.locations import Bin, BinType, DefaultSite, Site, Zone, ZoneType
+from inventory.models.segments import ItemSegment, XyzClass
 
 __all__ = [
     "AbcClass", "Adjustment", "AdjustmentKind", "AdjustmentState", "Bin", "BinType", "CostLayer",
-    "CostingMethod", "DefaultSite", "InventorySettings", "Item", "ItemUnit", "Location", "LocationKind", "Lot",
+    "CostingMethod", "DefaultSite", "InventorySettings", "Item", "ItemSegment", "ItemUnit", "Location", "LocationKind", "Lot",
     "Projection", "ProjectionKind", "ReasonCode", "Reservation", "SerialNumber", "Site",
     "StockBalance", "StockEntry", "StockStatus", "StockTransaction", "Tracking",
-    "TransactionKind", "Velocity", "Zone", "ZoneType",
+    "TransactionKind", "Velocity", "XyzClass", "Zone", "ZoneType",
 ]  # fmt: skip

@@ -34,6 +34,12 @@ from inventory.selectors.locations import (
     zones,
     zones_with_counts,
 )
+from inventory.selectors.segments import (
+    item_segments,
+    segment_matrix,
+    segments_computed_on,
+    segments_of_item,
+)
 from inventory.selectors.stock import stock_on_hand, stock_totals
 from inventory.selectors.valuation import (
     BLANK_CATEGORY,
@@ -66,6 +72,7 @@ __all__ = [
     "item_entries",
     "item_matches",
     "item_projections",
+    "item_segments",
     "item_units",
     "item_value_as_of",
     "items",
@@ -74,6 +81,9 @@ __all__ = [
     "pending_reversal",
     "posted_by_end_of",
     "posting_users",
+    "segment_matrix",
+    "segments_computed_on",
+    "segments_of_item",
     "sites",
     "sites_with_counts",
     "stock_on_hand",

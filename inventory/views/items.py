@@ -164,6 +164,7 @@ def item_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "ledger": ledger,
             "projections": projections,
             "atp": selectors.item_atp(tenant=request.tenant, item=item),
+            "segments": selectors.segments_of_item(tenant=request.tenant, item=item),
             "history": changes(item),
             "can_edit": request.membership.role in ITEM_EDITORS,
         },

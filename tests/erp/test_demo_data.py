@@ -13,6 +13,7 @@ from inventory.models import (
     Bin,
     DefaultSite,
     Item,
+    ItemSegment,
     Lot,
     Projection,
     Reservation,
@@ -46,8 +47,14 @@ def _snapshot():
                 PutawayTask,
                 SalesOrderLine,
                 Reservation,
+                ItemSegment,
             ):
                 counts[(tenant.slug, model.__name__)] = model.objects.count()
+            counts[(tenant.slug, "segments")] = sorted(
+                ItemSegment.objects.values_list(
+                    "item__sku", "site__code", "abc_class", "xyz_class", "annual_value"
+                )
+            )
             counts[(tenant.slug, "projection-times")] = sorted(
                 Projection.objects.values_list("updated_at", flat=True)
             )
@@ -105,5 +112,10 @@ def test_demo_data_is_complete_and_idempotent():
             "cancelled",
         } <= set(statuses)
         assert first[(slug, "Reservation")] > 0 and first[(slug, "unallocated-lines")] >= 2
+        # A segment for every item at both sites, from a year of demo sales history.
+        segments = first[(slug, "segments")]
+        assert first[(slug, "ItemSegment")] == 12
+        assert {abc for _, _, abc, _, _ in segments} == {"A", "B", "C"}
+        assert {xyz for _, _, _, xyz, _ in segments} == {"X", "Y", "Z"}
     consultant = User.objects.get(email="consultant@example.com")
     assert consultant.check_password("stockline-demo")

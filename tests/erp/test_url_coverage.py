@@ -358,6 +358,7 @@ POST_ONLY = {
     "inventory:bin_import_resume",
     "inventory:adjustment_decide",
     "inventory:transaction_reverse",
+    "inventory:segment_recompute",
     "purchasing:order_add_line",
     "purchasing:order_action",
     "purchasing:order_remove_line",

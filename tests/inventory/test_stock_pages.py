@@ -209,12 +209,23 @@ def test_operators_are_refused(client, tenant_a):
     "role,expected",
     [
         (Role.OPERATOR, []),
-        (Role.PLANNER, ["Items", "Item import", "Stock on hand"]),
-        (Role.SUPERVISOR, ["Items", "Stock on hand", "Ledger", "Adjustments"]),
+        (Role.PLANNER, ["Items", "Item import", "Stock on hand", "ABC/XYZ segments"]),
+        (
+            Role.SUPERVISOR,
+            ["Items", "Stock on hand", "Ledger", "Adjustments", "ABC/XYZ segments"],
+        ),
         (Role.FINANCE, ["Items", "Stock on hand", "Ledger", "Valuation"]),
         (
             Role.ADMIN,
-            ["Items", "Item import", "Stock on hand", "Ledger", "Valuation", "Adjustments"],
+            [
+                "Items",
+                "Item import",
+                "Stock on hand",
+                "Ledger",
+                "Valuation",
+                "Adjustments",
+                "ABC/XYZ segments",
+            ],
         ),
     ],
 )
