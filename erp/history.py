@@ -22,6 +22,7 @@ class Change:
     user: object
     when: datetime.datetime
     fields: list[dict] = field(default_factory=list)
+    reason: str = ""  # the action a state machine took, and why (`history_change_reason`)
 
 
 def _words(model_field: models.Field, value, names: dict) -> str:
@@ -89,6 +90,7 @@ def changes(instance, *, limit: int = 50) -> list[Change]:
             ACTIONS.get(newer.history_type, newer.history_type),
             newer.history_user,
             newer.history_date,
+            reason=newer.history_change_reason or "",
         )
         delta = deltas.get(newer.pk)
         if delta is not None:

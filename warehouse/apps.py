@@ -17,3 +17,10 @@ class WarehouseConfig(AppConfig):
         from warehouse import navigation
 
         navigation.register_all()
+
+        # Each flow tells the task queue how its work is opened, started and cancelled.
+        from warehouse.picking import work as picking_work
+        from warehouse.putaway import work as putaway_work
+
+        putaway_work.register()
+        picking_work.register()

@@ -8,11 +8,13 @@ from warehouse.permissions import FLOOR, SETTINGS, SUPERVISORS
 
 def register_all() -> None:
     register(
+        NavItem(_("Scanner"), _("My work"), "warehouse:my_work", FLOOR, 90),
         NavItem(_("Scanner"), _("Receive"), "warehouse:receive_find", FLOOR, 100),
         NavItem(_("Scanner"), _("Put away"), "warehouse:putaway_next", FLOOR, 110),
         NavItem(_("Scanner"), _("Pick"), "warehouse:pick_next", FLOOR, 120),
         NavItem(_("Scanner"), _("Pack"), "warehouse:pack_find", FLOOR, 130),
         NavItem(_("Scanner"), _("Ship"), "warehouse:ship_find", FLOOR, 140),
+        NavItem(_("Floor"), _("Work queue"), "warehouse:work_queue", SUPERVISORS, 190),
         NavItem(_("Receiving"), _("Inbound orders"), "warehouse:receiving_list", SUPERVISORS, 200),
         NavItem(_("Receiving"), _("Discrepancies"), "warehouse:discrepancy_list", SUPERVISORS, 210),
         NavItem(_("Receiving"), _("Putaway queue"), "warehouse:putaway_queue", SUPERVISORS, 220),

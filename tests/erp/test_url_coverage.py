@@ -136,6 +136,18 @@ def _putaway_task(tenant):
         return receipt.putaway_tasks.get()
 
 
+def _work_task(tenant):
+    from warehouse.models import WorkKind
+    from warehouse.workqueue import services
+
+    task = _putaway_task(tenant)
+    with tenant_context(tenant):
+        return services.add(
+            tenant=tenant, kind=WorkKind.PUTAWAY, reference=task.pk,
+            site=task.from_location.site, summary=f"Put away {task.item.sku}",
+        )  # fmt: skip
+
+
 def _discrepancy(tenant):
     _, receipt = _receipt(tenant, quantity=200)  # above the 5 % tolerance
     with tenant_context(tenant):
@@ -303,6 +315,8 @@ OBJECT_URLS: dict[str, Callable] = {
         _dock(t)
     ),
     "warehouse:putaway_task": lambda t: {"pk": _putaway_task(t).pk},
+    "warehouse:work_detail": lambda t: {"pk": _work_task(t).pk},
+    "warehouse:work_change": lambda t: {"pk": _work_task(t).pk},
     "warehouse:discrepancy_resolve": lambda t: {"pk": _discrepancy(t).pk},
     "warehouse:qc_inspect": lambda t: {"pk": _qc_balance(t).pk},
     "warehouse:rule_edit": lambda t: {"pk": _rule(t).pk},
@@ -389,6 +403,8 @@ POST_ONLY = {
     "warehouse:wave_release",
     "warehouse:wave_cancel",
     "warehouse:exception_acknowledge",
+    "warehouse:work_start",
+    "warehouse:work_change",
 }
 
 

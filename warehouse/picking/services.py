@@ -34,8 +34,10 @@ from warehouse.models import (
     PickBatch,
     PickState,
     PickTask,
+    WorkKind,
 )
 from warehouse.states import batch_machine, pick_machine
+from warehouse.workqueue import services as work
 
 PICKERS = permissions.FLOOR
 
@@ -113,6 +115,7 @@ def _finish_batch(tenant: Tenant, user: User, batch_id: int) -> None:
     batch_machine.move(batch, "finish", tenant=tenant, user=user)
     batch.done_at = timezone.now()
     batch.save(update_fields=["status", "done_at"])
+    work.finish(tenant=tenant, user=user, kind=WorkKind.PICK, reference=batch.pk)
 
 
 def _short(
@@ -237,6 +240,7 @@ def start_batch(*, tenant: Tenant, user: User, batch: PickBatch) -> PickBatch:
     batch_machine.move(batch, "start", tenant=tenant, user=user)
     batch.picker = user
     batch.save(update_fields=["status", "picker"])
+    work.record_start(tenant=tenant, user=user, kind=WorkKind.PICK, reference=batch.pk)
     return batch
 
 
@@ -401,6 +405,7 @@ def take_over(
     batch_machine.move(batch, "take_over", tenant=tenant, user=user, reason=held_by)
     batch.picker = user
     batch.save(update_fields=["picker"])
+    work.record_start(tenant=tenant, user=user, kind=WorkKind.PICK, reference=batch.pk)
     return batch
 
 

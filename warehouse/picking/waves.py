@@ -18,8 +18,9 @@ from orders.services import fulfilment
 from orders.services.sales_orders import SOURCE
 from warehouse import permissions
 from warehouse.errors import WarehouseError
-from warehouse.models import PickBatch, PickTask, Wave, WaveOrder, WaveStatus
+from warehouse.models import PickBatch, PickTask, Wave, WaveOrder, WaveStatus, WorkKind
 from warehouse.states import wave_machine
+from warehouse.workqueue import services as work
 
 PLANNERS = permissions.SUPERVISORS
 
@@ -137,12 +138,12 @@ def release_wave(*, tenant: Tenant, user: User, wave: Wave) -> list[PickBatch]:
     for start in range(0, len(pickable), wave.orders_per_batch):
         batch = PickBatch.objects.create(tenant=tenant, wave=wave, number=len(batches) + 1)
         batches.append(batch)
-        work = []
+        work_items = []
         for tote, order in enumerate(pickable[start : start + wave.orders_per_batch], start=1):
             for reservation in by_order[order.pk]:
                 balance = reservation.balance
                 line = lines[reservation.source_id]
-                work.append(
+                work_items.append(
                     (
                         balance.location.bin.walk_sequence,
                         balance.location.bin.code,
@@ -151,7 +152,7 @@ def release_wave(*, tenant: Tenant, user: User, wave: Wave) -> list[PickBatch]:
                         line,
                     )
                 )
-        work.sort(key=lambda w: (w[0], w[1], w[2]))
+        work_items.sort(key=lambda w: (w[0], w[1], w[2]))
         PickTask.objects.bulk_create(
             [
                 PickTask(
@@ -160,8 +161,14 @@ def release_wave(*, tenant: Tenant, user: User, wave: Wave) -> list[PickBatch]:
                     serial=reservation.balance.serial, from_location=reservation.balance.location,
                     to_location=wave.staging, balance_id=reservation.balance_id, quantity=reservation.quantity,
                 )
-                for sequence, (_, _, tote, reservation, line) in enumerate(work, start=1)
+                for sequence, (_, _, tote, reservation, line) in enumerate(work_items, start=1)
             ]
+        )  # fmt: skip
+        totes = len(pickable[start : start + wave.orders_per_batch])
+        work.add(
+            tenant=tenant, kind=WorkKind.PICK, reference=batch.pk, site=wave.site, zone=wave.zone,
+            summary=f"Batch {wave.number}-{batch.number}: {totes} order{'s' if totes != 1 else ''}, "
+            f"{len(work_items)} pick{'s' if len(work_items) != 1 else ''}",
         )  # fmt: skip
     fulfilment.record_release_to_wave(tenant=tenant, user=user, orders=pickable)
     wave_machine.move(wave, "release", tenant=tenant, user=user)

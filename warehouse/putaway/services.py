@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from erp import outbox
 from erp.errors import DomainError
 from erp.models import Tenant, User
+from erp.numbers import plain
 from inventory import ledger, units
 from inventory.models import (
     Bin,
@@ -31,8 +32,9 @@ from inventory.models import (
     StockStatus,
     TransactionKind,
 )
-from warehouse.models import PutawayRule, PutawayTask, ReceiptLine, TaskState
+from warehouse.models import PutawayRule, PutawayTask, ReceiptLine, TaskState, WorkKind
 from warehouse.states import putaway_machine
+from warehouse.workqueue import services as work
 
 
 class PutawayError(DomainError):
@@ -183,10 +185,22 @@ def create_for_receipt(*, tenant: Tenant, receipt: ReceiptLine, quantity: Decima
         unit=receipt.unit,
         site_id=site_id,
     )
-    return PutawayTask.objects.create(
+    task = PutawayTask.objects.create(
         tenant=tenant, receipt_line=receipt, item=receipt.item, lot=receipt.lot, serial=receipt.serial,
         quantity=quantity, from_location=receipt.location, suggested_location=suggestion.location,
         rule=suggestion.rule, suggestion_note=suggestion.note[:200],
+    )  # fmt: skip
+    queue(tenant=tenant, task=task)
+    return task
+
+
+def queue(*, tenant: Tenant, task: PutawayTask) -> None:
+    """Hand the task to the floor's queue, in the zone it is headed for when one is known."""
+    target = task.suggested_location
+    work.add(
+        tenant=tenant, kind=WorkKind.PUTAWAY, reference=task.pk, site=task.from_location.site,
+        zone=target.bin.zone if target is not None and target.bin_id else None,
+        summary=f"{plain(task.quantity)} {task.item.base_unit} {task.item.sku} from {task.from_location.code}",
     )  # fmt: skip
 
 
@@ -223,6 +237,7 @@ def complete(
         reference=f"putaway #{task.pk}", idempotency_key=f"putaway:{task.pk}",
     )  # fmt: skip
     putaway_machine.move(task, "complete", tenant=tenant, user=user, reason=override_reason)
+    work.finish(tenant=tenant, user=user, kind=WorkKind.PUTAWAY, reference=task.pk)
     task.to_location, task.completed_by, task.completed_at = location, user, timezone.now()
     # The goods are pickable now: let waiting backorders of the item have them.
     from orders.tasks import allocate_task

@@ -58,8 +58,10 @@ def inspect(
         unit=balance.item.base_unit,
         site_id=balance.location.site_id,
     )
-    return PutawayTask.objects.create(
+    task = PutawayTask.objects.create(
         tenant=tenant, item=balance.item, lot=balance.lot, serial=balance.serial, quantity=quantity,
         from_location=balance.location, suggested_location=suggestion.location, rule=suggestion.rule,
         suggestion_note=suggestion.note[:200],
     )  # fmt: skip
+    putaway.queue(tenant=tenant, task=task)
+    return task

@@ -19,6 +19,8 @@ class Kind:
     url: Callable[[int], str]  # reference -> the scanner page where the work is done
     start: Callable | None = None  # (tenant, user, reference) -> None, may raise a DomainError
     cancel: Callable | None = None  # (tenant, user, reference, reason) -> None
+    # Why work without a `cancel` cannot be cancelled from the queue, said to the supervisor.
+    not_cancellable: str = ""
 
 
 _KINDS: dict[str, Kind] = {}

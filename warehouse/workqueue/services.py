@@ -41,6 +41,10 @@ class ReasonNeeded(DomainError):
     message = _("Say why: the reason is kept in the task's history.")
 
 
+class WorkNotCancellable(DomainError):
+    message = _("{task} cannot be cancelled from the queue: {why}")
+
+
 class NotOnTheFloor(DomainError):
     message = _("{person} does not work on the floor of this organisation.")
 
@@ -87,13 +91,38 @@ def start(*, tenant: Tenant, user: User, task: WorkTask) -> WorkTask:
         raise WorkTaken(task=task.summary, holder=_name(task.assignee))
     if task.assignee_id not in (None, user.pk):
         raise WorkAssignedElsewhere(task=task.summary, assignee=_name(task.assignee))
-    machine.move(task, "start", tenant=tenant, user=user)
-    task.assignee, task.started_at = user, timezone.now()
+    machine.check(task, "start", tenant=tenant, user=user)
     hook = kinds.of(task.kind).start
     if hook is not None:
+        # The flow claims its document for `user`, and tells the queue (`record_start`).
         hook(tenant=tenant, user=user, reference=task.reference)
+        task.refresh_from_db()
+        if task.status == WorkStatus.STARTED and task.assignee_id == user.pk:
+            return task
+    machine.move(task, "start", tenant=tenant, user=user)
+    task.assignee, task.started_at = user, timezone.now()
     task.save(update_fields=["status", "assignee", "started_at"])
     return task
+
+
+def _active(tenant: Tenant, kind: WorkKind, reference: int) -> WorkTask | None:
+    return (
+        WorkTask.objects.select_for_update()
+        .filter(tenant=tenant, kind=kind, reference=reference, status__in=ACTIVE)
+        .first()
+    )
+
+
+def record_start(*, tenant: Tenant, user: User, kind: WorkKind, reference: int) -> None:
+    """The flow's document was started, or taken over, on the flow's own page (the Pick
+    menu): its queue entry becomes `user`'s started work too."""
+    task = _active(tenant, kind, reference)
+    if task is None or (task.status == WorkStatus.STARTED and task.assignee_id == user.pk):
+        return
+    action = "start" if task.status == WorkStatus.OPEN else "take_over"
+    machine.move(task, action, tenant=tenant, user=user)
+    task.assignee, task.started_at = user, task.started_at or timezone.now()
+    task.save(update_fields=["status", "assignee", "started_at"])
 
 
 @transaction.atomic
@@ -116,11 +145,7 @@ def start_next(
 
 def finish(*, tenant: Tenant, user: User, kind: WorkKind, reference: int) -> None:
     """The flow's document is done: so is its queue entry (if it has one, and once)."""
-    task = (
-        WorkTask.objects.select_for_update()
-        .filter(tenant=tenant, kind=kind, reference=reference, status__in=ACTIVE)
-        .first()
-    )
+    task = _active(tenant, kind, reference)
     if task is None:
         return
     machine.move(task, "finish", tenant=tenant, user=user)
@@ -131,11 +156,7 @@ def finish(*, tenant: Tenant, user: User, kind: WorkKind, reference: int) -> Non
 def withdraw(*, tenant: Tenant, user: User, kind: WorkKind, reference: int, reason: str) -> None:
     """The flow cancelled its document itself (an order taken out of a wave): its entry goes
     too, without asking the flow back."""
-    task = (
-        WorkTask.objects.select_for_update()
-        .filter(tenant=tenant, kind=kind, reference=reference, status__in=ACTIVE)
-        .first()
-    )
+    task = _active(tenant, kind, reference)
     if task is None:
         return
     machine.move(task, "withdraw", tenant=tenant, user=user, reason=reason)
@@ -148,11 +169,13 @@ def cancel(*, tenant: Tenant, user: User, task: WorkTask, reason: str) -> WorkTa
     if not reason.strip():
         raise ReasonNeeded()
     task = _lock(tenant, task)
+    machine.check(task, "cancel", tenant=tenant, user=user)
+    kind = kinds.of(task.kind)
+    if kind.cancel is None:
+        raise WorkNotCancellable(task=task.summary, why=kind.not_cancellable)
     machine.move(task, "cancel", tenant=tenant, user=user, reason=reason)
     task.finished_at = timezone.now()
-    hook = kinds.of(task.kind).cancel
-    if hook is not None:
-        hook(tenant=tenant, user=user, reference=task.reference, reason=reason)
+    kind.cancel(tenant=tenant, user=user, reference=task.reference, reason=reason)
     task.save(update_fields=["status", "finished_at"])
     return task
 

@@ -17,6 +17,8 @@ ACTIVE = frozenset({W.OPEN, W.STARTED})
 
 TRANSITIONS = {
     "start": transition([W.OPEN], W.STARTED, STARTERS, label="Start"),
+    # Taken by the flow when its document is started, or taken over, on its own page.
+    "take_over": transition([W.STARTED], W.STARTED, STARTERS),
     # Taken by the flow when its own document is done, for the person who did it.
     "finish": transition(ACTIVE, W.DONE, FLOOR),
     # Taken by the flow when it cancels its own document.
