@@ -1,5 +1,5 @@
 """Quantities in an item's units, converted exactly to its base unit: the one conversion
-purchasing, receiving and putaway use."""
+purchasing, receiving, putaway, packing and the ledger's posting use."""
 
 from __future__ import annotations
 
@@ -24,9 +24,22 @@ def factor(*, tenant, item: Item, unit: str) -> Decimal:
     return found
 
 
-def to_base(*, tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
-    """`quantity` of `unit` in base units; refuses a fraction of an indivisible base unit."""
-    base = Decimal(quantity) * factor(tenant=tenant, item=item, unit=unit)
+def factors(pairs) -> dict[tuple[int, str], Decimal]:
+    """(item id, unit) -> base units in one unit, for many pairs in one query (a posting of
+    many lines); base units and unknown units are left out."""
+    wanted = {(item.pk, unit) for item, unit in pairs if unit and unit != item.base_unit}
+    if not wanted:
+        return {}
+    rows = ItemUnit.objects.filter(
+        item_id__in={i for i, _ in wanted}, code__in={u for _, u in wanted}
+    ).values_list("item_id", "code", "factor")
+    return {(item_id, code): found for item_id, code, found in rows}
+
+
+def convert(*, item: Item, unit: str, quantity: Decimal, factor: Decimal) -> Decimal:
+    """`quantity` of `unit` (`factor` base units each) in base units; refuses a fraction of an
+    indivisible base unit, whichever path the quantity came by."""
+    base = Decimal(quantity) * factor
     if not item.divisible and base != base.to_integral_value():
         raise UnitConversionError(
             f"{plain(quantity)} {unit} of {item.sku} is {plain(base)} {item.base_unit}; "
@@ -34,6 +47,13 @@ def to_base(*, tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
             sku=item.sku,
         )
     return base
+
+
+def to_base(*, tenant, item: Item, unit: str, quantity: Decimal) -> Decimal:
+    """`quantity` of `unit` in base units; refuses a fraction of an indivisible base unit."""
+    return convert(
+        item=item, unit=unit, quantity=quantity, factor=factor(tenant=tenant, item=item, unit=unit)
+    )
 
 
 def per_unit(*, tenant, item: Item, unit: str, per_base: Decimal) -> Decimal:

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from erp.models import Tenant, User
 from erp.numbers import plain
+from inventory import units
 from inventory.errors import (
     InsufficientStock,
     InvalidPosting,
@@ -33,7 +34,6 @@ from inventory.errors import (
 from inventory.ledger import statement, valuation
 from inventory.models import (
     Item,
-    ItemUnit,
     Location,
     Lot,
     Reservation,
@@ -106,21 +106,14 @@ def _base_quantity(move: Move, factors: dict[tuple[int, str], Decimal]) -> Decim
             f"Quantity of {item.sku} must be more than zero, not {quantity}.", sku=item.sku
         )
     unit = move.unit or item.base_unit
-    if unit != item.base_unit:
-        factor = factors.get((item.pk, unit))
-        if factor is None:
-            raise UnitConversionError(
-                f"{item.sku} has no unit '{unit}'; use {item.base_unit} or one of its units.",
-                sku=item.sku,
-                unit=unit,
-            )
-        quantity *= factor
-    if not item.divisible and quantity != quantity.to_integral_value():
+    factor = Decimal(1) if unit == item.base_unit else factors.get((item.pk, unit))
+    if factor is None:
         raise UnitConversionError(
-            f"{move.quantity} {unit} of {item.sku} is {plain(quantity)} {item.base_unit}; "
-            f"one {item.base_unit} cannot be split.",
+            f"{item.sku} has no unit '{unit}'; use {item.base_unit} or one of its units.",
             sku=item.sku,
+            unit=unit,
         )
+    quantity = units.convert(item=item, unit=unit, quantity=quantity, factor=factor)
     if quantity != quantity.quantize(QUANTUM):
         raise UnitConversionError(
             f"{quantity} {item.base_unit} of {item.sku} has more than 4 decimal places.",
@@ -175,13 +168,7 @@ def _check_move(tenant: Tenant, move: Move, quantity: Decimal, today: datetime.d
 
 
 def _factors(moves: Sequence[Move]) -> dict[tuple[int, str], Decimal]:
-    wanted = {(m.item.pk, m.unit) for m in moves if m.unit and m.unit != m.item.base_unit}
-    if not wanted:
-        return {}
-    rows = ItemUnit.objects.filter(
-        item_id__in={i for i, _ in wanted}, code__in={u for _, u in wanted}
-    ).values_list("item_id", "code", "factor")
-    return {(item_id, code): factor for item_id, code, factor in rows}
+    return units.factors((m.item, m.unit) for m in moves)
 
 
 def _balance_rows(
