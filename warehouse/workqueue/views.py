@@ -109,6 +109,7 @@ def work_queue(request: HttpRequest) -> HttpResponse:
             Column("Priority", "priority"),
             Column("Type", "kind", css="hide-sm"),
             Column("Work"),
+            Column("Site", "site__code", css="hide-sm"),
             Column("Zone", "zone__code", css="hide-sm"),
             Column("Assignee", "assignee__full_name"),
             Column("Status", "status", css="hide-sm"),
