@@ -27,7 +27,7 @@ from erp.models import Tenant, User
 from erp.roles import require_role
 from inventory import ledger
 from inventory.models import Item
-from orders import permissions, states
+from orders import line_flows, permissions, states
 from orders.models import ALLOCATABLE, SalesOrder, SalesOrderLine
 from orders.services.sales_orders import SOURCE, publish_demand, refresh_status
 
@@ -135,7 +135,7 @@ def _allocate_batch(tenant: Tenant, user: User | None, line_ids: list[int], resu
                 take = min(need, available)
                 free[candidate.balance_id] -= take
                 need -= take
-                line.allocated_base += take
+                line_flows.move(line, "allocate", take)
                 result.allocated += take
                 requests.append(
                     ledger.ReserveRequest(
@@ -224,7 +224,7 @@ def deallocate_line(
     quantity = min(Decimal(quantity), line.allocated_base)
     if quantity <= 0:
         return line
-    line.allocated_base -= quantity
+    line_flows.move(line, "deallocate", quantity)
     line.backordered_since = line.backordered_since or timezone.now()
     line._change_reason = reason[:100] or "deallocated"
     if user is not None:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from erp.models import Tenant, User
-from orders import states
+from orders import line_flows, states
 from orders.errors import ShipsMoreThanPicked
 from orders.models import OrderStatus, SalesOrder, SalesOrderLine
 from orders.services import allocation
@@ -54,10 +54,9 @@ def record_pick(
     quantity = Decimal(quantity)
     if quantity == 0:
         return line
-    line.allocated_base -= quantity
-    line.picked_base += quantity
+    changed = line_flows.move(line, "pick", quantity)
     _stamp(line, user, f"picked {reference}".strip())
-    line.save(update_fields=["allocated_base", "picked_base"])
+    line.save(update_fields=changed)
     return line
 
 
@@ -125,10 +124,11 @@ def record_shipment(
     by_id = {line.pk: line for line in lines}
     for line_id, quantity in sorted(quantities.items()):
         line = by_id[line_id]
+        if quantity == 0:
+            continue
         if quantity > line.picked_base:
             raise ShipsMoreThanPicked(reference=reference, sku=line.item.sku)
-        line.picked_base -= quantity
-        line.shipped_base += quantity
+        line_flows.move(line, "ship", quantity)
         line.first_shipped_at = line.first_shipped_at or at
         _stamp(line, user, f"shipped {reference}")
         line.save(update_fields=["picked_base", "shipped_base", "first_shipped_at"])

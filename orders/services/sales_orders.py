@@ -20,7 +20,7 @@ from inventory import ledger, units
 from inventory import selectors as inventory_selectors
 from inventory.ledger import projections
 from inventory.models import Item, ProjectionKind, Site
-from orders import permissions, states
+from orders import line_flows, permissions, states
 from orders.models import ALLOCATABLE, Customer, OrderStatus, SalesOrder, SalesOrderLine, ShipTo
 
 ORDER_TAKERS = permissions.EDITORS
@@ -197,8 +197,12 @@ def cancel(*, tenant: Tenant, user: User, order: SalesOrder, reason: str = "") -
     )
     for line in lines:
         ledger.release_source(tenant=tenant, user=user, source_type=SOURCE, source_id=line.pk)
-        line.cancelled_base += line.allocated_base + line.unallocated_base
-        line.allocated_base = Decimal(0)
+        for action, bucket in (
+            ("cancel_wanting", line_flows.WANTING),
+            ("cancel_allocated", "allocated"),
+        ):
+            if line_flows.held(line, bucket) > 0:
+                line_flows.move(line, action, line_flows.held(line, bucket))
         line.save(update_fields=["cancelled_base", "allocated_base"])
     if reason.strip():
         order.notes = f"{order.notes}\nCancelled: {reason.strip()}".strip()
@@ -222,8 +226,7 @@ def close(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
     states.machine.check(order, "close", tenant=tenant, user=user, facts=totals)
     for line in lines:
         if line.unallocated_base > 0:
-            line.cancelled_base += line.unallocated_base
-            line.save(update_fields=["cancelled_base"])
+            line.save(update_fields=line_flows.move(line, "cancel_wanting", line.unallocated_base))
     states.transition(tenant=tenant, user=user, order=order, action="close", totals=totals)
     publish_demand(tenant=tenant, lines=lines)
     return order
