@@ -104,3 +104,13 @@ def test_cancelling_the_queued_count_cancels_the_count(client, tenant_a):
         count.refresh_from_db()
     assert count.status == "cancelled"
     assert shelf.balances() == {"available": 10}
+
+
+def test_the_bin_page_links_to_count_this_bin_with_the_bin_filled_in(client, tenant_a):
+    shelf = Shelf(tenant_a)
+    client.force_login(member(tenant_a, Role.ADMIN))
+    page = client.get(reverse("inventory:bin_detail", args=[shelf.bin.pk])).content.decode()
+    link = f"{reverse('warehouse:count_list')}?site={shelf.site.pk}&amp;bin=S-01"
+    assert link in page
+    form = client.get(link.replace("&amp;", "&")).content.decode()
+    assert 'value="S-01"' in form and f'<option value="{shelf.site.pk}" selected>' in form

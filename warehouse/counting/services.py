@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from erp.models import Tenant, User
@@ -67,10 +67,15 @@ def open_count(
 ) -> Count:  # fmt: skip
     """Open a count of the bin `location` with a snapshot of what the ledger says it holds,
     and queue its first round. A bin with a count already open returns that count (a second
-    trigger for the same bin adds nothing). Lock order: the bin's balance rows (shared), so
-    no posting to them lands between the snapshot and its last entry id."""
+    trigger for the same bin adds nothing). Lock order: the bin's advisory lock, then its
+    balance rows, so no posting to them lands between the snapshot and its last entry id."""
     if not location.is_real:
         raise CountError("Only a bin can be counted.")
+    # Two triggers for one bin at once (a short pick and a supervisor): the second waits here
+    # and then finds the first's count, instead of failing on the one-open-count constraint.
+    with connection.cursor() as cursor:
+        key = f"count-bin:{tenant.pk}:{location.pk}"
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [key])
     existing = Count.objects.filter(tenant=tenant, location=location, status__in=OPEN_COUNT).first()
     if existing is not None:
         if request is not None and existing.request_id is None:

@@ -15,6 +15,7 @@ from erp.errors import DomainError
 from erp.history import changes
 from erp.idempotency import idempotent
 from erp.numbers import plain
+from erp.parsing import parse_id
 from erp.roles import roles_required
 from erp.tables import Column, build_table, table_response
 from inventory import scanning, units
@@ -141,7 +142,10 @@ def count_list(request: HttpRequest) -> HttpResponse:
         default_sort="-created_at",
         empty="No counts match these filters.",
     )
-    form = RequestCountForm(tenant=request.tenant, initial={"site": request.site})
+    # The bin page's "Count this bin" link names the bin; the POST below asks for the count.
+    site = parse_id(request.GET.get("site")) or getattr(request.site, "pk", None)
+    initial = {"site": site, "bin": request.GET.get("bin", "")[:60]}
+    form = RequestCountForm(tenant=request.tenant, initial=initial)
     return table_response(
         request, template="warehouse/counting/list.html", table=table, context={"form": form}
     )
