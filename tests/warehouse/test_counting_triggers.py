@@ -114,3 +114,16 @@ def test_the_bin_page_links_to_count_this_bin_with_the_bin_filled_in(client, ten
     assert link in page
     form = client.get(link.replace("&amp;", "&")).content.decode()
     assert 'value="S-01"' in form and f'<option value="{shelf.site.pk}" selected>' in form
+
+
+def test_my_work_never_hands_a_recount_to_the_first_counter(tenant_a):
+    from warehouse.workqueue import selectors as queue
+
+    shelf = Shelf(tenant_a)
+    count = shelf.count(shelf.open(), {shelf.item: 7})  # beyond tolerance: a recount is queued
+    recount = shelf.round(count, 2)
+    with tenant_context(tenant_a):
+        for_counter = list(queue.waiting_for(tenant=tenant_a, user=shelf.counter, site=shelf.site))
+        for_other = list(queue.waiting_for(tenant=tenant_a, user=shelf.recounter, site=shelf.site))
+    assert [t.reference for t in for_counter] == []
+    assert [(t.kind, t.reference) for t in for_other] == [(WorkKind.COUNT, recount.pk)]

@@ -21,6 +21,12 @@ def _cancel(*, tenant, user, reference: int, reason: str) -> None:
     services.cancel_round(tenant=tenant, user=user, reference=reference, reason=reason)
 
 
+def _excluded(*, tenant, user):
+    """Recounts of bins `user` counted: another operator must take them."""
+    counted = CountRound.objects.filter(tenant=tenant, counter=user).values("count_id")
+    return CountRound.objects.filter(tenant=tenant, number__gt=1, count_id__in=counted).values("pk")
+
+
 def register() -> None:
     kinds.register(
         WorkKind.COUNT,
@@ -28,5 +34,6 @@ def register() -> None:
             url=lambda reference: reverse("warehouse:count_round", args=[reference]),
             start=_start,
             cancel=_cancel,
+            excluded=_excluded,
         ),
     )
