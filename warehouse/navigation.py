@@ -30,4 +30,5 @@ def register_all() -> None:
         ),
         NavItem(_("Settings"), _("Putaway rules"), "warehouse:rule_list", SETTINGS, 940),
         NavItem(_("Settings"), _("Shipping"), "warehouse:shipping_settings", SETTINGS, 950),
+        NavItem(_("Settings"), _("Counting"), "warehouse:count_settings", SETTINGS, 960),
     )

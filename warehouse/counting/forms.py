@@ -5,7 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from inventory.models import Site
-from warehouse.models import Count, CountStatus
+from warehouse.models import Count, CountSettings, CountStatus
 from warehouse.scanner import STEP, ScannerForm, scanned_code
 
 
@@ -63,3 +63,24 @@ class CountFilter(django_filters.FilterSet):
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["site"].queryset = Site.objects.filter(tenant=request.tenant, is_active=True)
+
+
+class CountSettingsForm(forms.ModelForm):
+    class Meta:
+        model = CountSettings
+        fields = [
+            "quantity_tolerance", "value_tolerance", "plan_enabled", "a_per_year", "b_per_year",
+            "c_per_year",
+        ]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("quantity_tolerance", "value_tolerance"):
+            value = cleaned.get(name)
+            if value is not None and value < 0:
+                self.add_error(name, _("A tolerance cannot be negative."))
+        for name in ("a_per_year", "b_per_year", "c_per_year"):
+            value = cleaned.get(name)
+            if value is not None and value > 365:
+                self.add_error(name, _("At most once a day (365 a year)."))
+        return cleaned

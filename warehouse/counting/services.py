@@ -12,6 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from erp.models import Tenant, User
+from erp.roles import require_role
 from inventory import ledger
 from inventory.models import (
     Item,
@@ -32,6 +33,7 @@ from warehouse.models import (
     CountRequest,
     CountResult,
     CountRound,
+    CountSettings,
     CountSnapshot,
     CountSource,
     CountStatus,
@@ -39,6 +41,7 @@ from warehouse.models import (
     WorkKind,
 )
 from warehouse.models.counting import OPEN_COUNT
+from warehouse.permissions import SETTINGS
 from warehouse.states import count_machine
 from warehouse.workqueue import services as work
 
@@ -367,3 +370,12 @@ def cancel_round(*, tenant: Tenant, user: User, reference: int, reason: str) -> 
     count = _lock_count(tenant, round.count)
     count_machine.move(count, "cancel", tenant=tenant, user=user, reason=reason)
     count.save(update_fields=["status"])
+
+
+@transaction.atomic
+def save_settings(*, tenant: Tenant, user: User, settings: CountSettings) -> CountSettings:
+    require_role(tenant=tenant, user=user, roles=SETTINGS)
+    settings.tenant = tenant
+    settings._history_user = user
+    settings.save()
+    return settings

@@ -8,5 +8,6 @@ urlpatterns = [
     path("warehouse/counts/accuracy/", views.count_accuracy, name="count_accuracy"),
     path("warehouse/counts/new/", views.count_create, name="count_create"),
     path("warehouse/counts/<int:pk>/", views.count_detail, name="count_detail"),
+    path("settings/counting/", views.count_settings, name="count_settings"),
     path("warehouse/counts/<int:pk>/decide/", views.count_decide, name="count_decide"),
 ]

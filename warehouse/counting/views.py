@@ -18,6 +18,7 @@ from erp.numbers import plain
 from erp.parsing import parse_id
 from erp.roles import roles_required
 from erp.tables import Column, build_table, table_response
+from erp.views.settings_page import settings_page
 from inventory import scanning, units
 from inventory.services import lots
 from warehouse.counting import accuracy, selectors, services
@@ -25,11 +26,12 @@ from warehouse.counting.forms import (
     BinScanForm,
     CountFilter,
     CountLineForm,
+    CountSettingsForm,
     DecisionForm,
     RequestCountForm,
 )
 from warehouse.models import CountStatus
-from warehouse.permissions import FLOOR, SUPERVISORS
+from warehouse.permissions import FLOOR, SETTINGS, SUPERVISORS
 from warehouse.states import available_actions
 
 
@@ -236,3 +238,17 @@ def count_accuracy(request: HttpRequest) -> HttpResponse:
     rows = accuracy.record_accuracy(tenant=request.tenant, start=start, end=end, by=by)
     context = {"rows": rows, "by": by, "days": days, "periods": PERIODS, "start": start, "end": end}
     return render(request, "warehouse/counting/accuracy.html", context)
+
+
+@roles_required(*SETTINGS)
+@idempotent
+def count_settings(request: HttpRequest) -> HttpResponse:
+    return settings_page(
+        request,
+        settings_for=selectors.settings_for,
+        save_settings=services.save_settings,
+        form_class=CountSettingsForm,
+        template="warehouse/settings/counting.html",
+        saved="Count settings saved.",
+        url_name="warehouse:count_settings",
+    )
