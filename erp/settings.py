@@ -245,6 +245,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inventory.tasks.compute_segments_all_task",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Cycle counts by ABC class, after the night's segments.
+    "plan-counts-nightly": {
+        "task": "warehouse.tasks.plan_counts_all_task",
+        "schedule": crontab(hour=4, minute=20),
+    },
 }
 
 LOGGING = {

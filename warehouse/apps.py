@@ -13,14 +13,17 @@ class WarehouseConfig(AppConfig):
         register_demo(DemoStep("warehouse.inbound", 40, demo.load_inbound))
         # A released wave needs the released sales orders (orders.sales, 50).
         register_demo(DemoStep("warehouse.outbound", 60, demo.load_outbound))
+        register_demo(DemoStep("warehouse.counts", 70, demo.load_counts))
 
         from warehouse import navigation
 
         navigation.register_all()
 
         # Each flow tells the task queue how its work is opened, started and cancelled.
+        from warehouse.counting import work as counting_work
         from warehouse.picking import work as picking_work
         from warehouse.putaway import work as putaway_work
 
         putaway_work.register()
         picking_work.register()
+        counting_work.register()

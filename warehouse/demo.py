@@ -181,3 +181,44 @@ def _receiving(tenant: Tenant, orders: list[PurchaseOrder]) -> None:
                 lot_code=f"D{line.pk}" if line.item.tracking == "lot" else "", expiry=expiry if line.item.tracking == "lot" else None,
                 damaged=Decimal(2) if plan == "trouble" else Decimal(0), note="demo: damaged in transit" if plan == "trouble" else "",
             )  # fmt: skip
+
+
+def load_counts(tenant: Tenant) -> None:
+    """Cycle counts: a tolerance of 2 units or 100.00, one bin counted one short by the
+    operator and awaiting a supervisor's approval, and one count waiting in the queue."""
+    from inventory.models import LocationKind, StockBalance, Tracking
+    from warehouse.counting import services as counting
+    from warehouse.models import Count, CountRound, CountSettings
+
+    CountSettings.objects.get_or_create(
+        tenant=tenant, defaults={"quantity_tolerance": Decimal(2), "value_tolerance": Decimal(100)}
+    )
+    operator = Membership.objects.filter(tenant=tenant, role=Role.OPERATOR).select_related("user")
+    operator = operator.first()
+    if operator is None or Count.objects.filter(tenant=tenant).exists():
+        return
+    balances = list(
+        StockBalance.objects.filter(
+            tenant=tenant, location__kind=LocationKind.BIN, status="available", on_hand__gt=3,
+            reserved=0, item__tracking=Tracking.NONE, location__bin__bin_type="reserve",
+        )
+        .select_related("location", "item")
+        .order_by("location__site__code", "location__code")[:2]
+    )  # fmt: skip
+    if len(balances) < 2:
+        return
+    counted, waiting = balances
+    count = counting.open_count(
+        tenant=tenant, user=None, location=counted.location, reason="demo: cycle count"
+    )
+    round = CountRound.objects.get(tenant=tenant, count=count, number=1)
+    user = operator.user
+    counting.scan_bin(tenant=tenant, user=user, round=round, location=counted.location)
+    counting.record_line(
+        tenant=tenant, user=user, round=round, item=counted.item,
+        quantity=counted.on_hand - 1,
+    )  # fmt: skip
+    counting.finish_round(tenant=tenant, user=user, round=round)
+    counting.open_count(
+        tenant=tenant, user=None, location=waiting.location, reason="demo: cycle count"
+    )

@@ -15,6 +15,8 @@ def register_all() -> None:
         NavItem(_("Scanner"), _("Pack"), "warehouse:pack_find", FLOOR, 130),
         NavItem(_("Scanner"), _("Ship"), "warehouse:ship_find", FLOOR, 140),
         NavItem(_("Floor"), _("Work queue"), "warehouse:work_queue", SUPERVISORS, 190),
+        NavItem(_("Floor"), _("Counts"), "warehouse:count_list", SUPERVISORS, 195),
+        NavItem(_("Floor"), _("Count accuracy"), "warehouse:count_accuracy", SUPERVISORS, 196),
         NavItem(_("Receiving"), _("Inbound orders"), "warehouse:receiving_list", SUPERVISORS, 200),
         NavItem(_("Receiving"), _("Discrepancies"), "warehouse:discrepancy_list", SUPERVISORS, 210),
         NavItem(_("Receiving"), _("Putaway queue"), "warehouse:putaway_queue", SUPERVISORS, 220),
@@ -28,4 +30,5 @@ def register_all() -> None:
         ),
         NavItem(_("Settings"), _("Putaway rules"), "warehouse:rule_list", SETTINGS, 940),
         NavItem(_("Settings"), _("Shipping"), "warehouse:shipping_settings", SETTINGS, 950),
+        NavItem(_("Settings"), _("Counting"), "warehouse:count_settings", SETTINGS, 960),
     )

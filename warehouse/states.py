@@ -13,6 +13,11 @@ pages ask `available_actions` what to offer.
     shipment     open --confirm--> shipped;  drop runs from open: its last carton was
                  unpacked, and it is deleted
     discrepancy  open --accept--> accepted;  open --reject--> rejected
+    count        open --count--> counted --request_recount--> recount requested
+                 recount requested --recount--> recounted
+                 counted / recounted --approve--> approved (the variance posted)
+                 counted / recounted --reject--> rejected (nothing posted; the bin is counted again)
+                 open / recount requested --cancel--> cancelled
 
 A discrepancy that needs no decision (over-receipt within tolerance, a short-closed line) is
 recorded accepted. Pick and putaway tasks have a `cancelled` status no move leads to yet:
@@ -28,6 +33,8 @@ from warehouse.models import (
     BatchStatus,
     Carton,
     CartonStatus,
+    Count,
+    CountStatus,
     Discrepancy,
     DiscrepancyState,
     PickBatch,
@@ -113,6 +120,24 @@ discrepancy_machine = Machine(
     },
 )  # fmt: skip
 
+K = CountStatus
+count_machine = Machine(
+    field="status", choices=K, describe=lambda count: f"Count #{count.pk}",
+    table={
+        "count": transition([K.OPEN], K.COUNTED, FLOOR),
+        # Taken by counting when a variance is beyond the tenant's tolerance.
+        "request_recount": transition([K.COUNTED], K.RECOUNT, FLOOR),
+        "recount": transition([K.RECOUNT], K.RECOUNTED, FLOOR),
+        "approve": transition(
+            [K.COUNTED, K.RECOUNTED], K.APPROVED, SUPERVISORS, label="Approve and post"
+        ),
+        "reject": transition(
+            [K.COUNTED, K.RECOUNTED], K.REJECTED, SUPERVISORS, label="Reject", style="danger"
+        ),
+        "cancel": transition([K.OPEN, K.RECOUNT], K.CANCELLED, SUPERVISORS),
+    },
+)  # fmt: skip
+
 MACHINES: dict[type, Machine] = {
     Wave: wave_machine,
     PickBatch: batch_machine,
@@ -121,6 +146,7 @@ MACHINES: dict[type, Machine] = {
     Carton: carton_machine,
     Shipment: shipment_machine,
     Discrepancy: discrepancy_machine,
+    Count: count_machine,
 }
 
 

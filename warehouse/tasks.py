@@ -33,3 +33,24 @@ def offer_receipt_to_demand_task(self, tenant_id: int, receipt_line_id: int) -> 
             "receipt %s of %s on %s: %s allocated to waiting lines, %s line(s) still backordered",
             receipt.pk, receipt.item.sku, receipt.order.number, result.allocated, result.backordered_lines,
         )  # fmt: skip
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def plan_counts_all_task() -> None:
+    """Nightly: fan out one count plan run per tenant."""
+    from erp.models import Tenant
+
+    for tenant_id in Tenant.objects.values_list("pk", flat=True):
+        plan_counts_task.delay(tenant_id)
+
+
+@shared_task(
+    bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def plan_counts_task(self, tenant_id: int) -> int:
+    """Open tonight's planned counts of one tenant. A repeat the same day opens nothing more:
+    the plan deducts what it opened earlier that day."""
+    from warehouse.counting import plans
+
+    with task_context(tenant_id) as tenant:
+        return len(plans.plan_counts(tenant=tenant))

@@ -1,5 +1,6 @@
 """The warehouse's pages, one list per flow; paths and names (warehouse:...) are the flows'."""
 
+from warehouse.counting import urls as counting_urls
 from warehouse.exceptions import urls as exceptions_urls
 from warehouse.packing import urls as packing_urls
 from warehouse.picking import urls as picking_urls
@@ -18,4 +19,5 @@ urlpatterns = [
     *shipping_urls.urlpatterns,
     *exceptions_urls.urlpatterns,
     *workqueue_urls.urlpatterns,
+    *counting_urls.urlpatterns,
 ]

@@ -23,7 +23,7 @@ from inventory.models import (
 )
 from orders.models import Customer, SalesOrder, SalesOrderLine, ShipTo
 from purchasing.models import PurchaseOrder
-from warehouse.models import Discrepancy, PutawayTask, ReceiptLine
+from warehouse.models import Count, Discrepancy, PutawayTask, ReceiptLine
 
 pytestmark = pytest.mark.django_db
 
@@ -59,6 +59,9 @@ def _snapshot():
                 Projection.objects.values_list("updated_at", flat=True)
             )
             counts[(tenant.slug, "verify")] = ledger.verify(tenant.pk)
+            counts[(tenant.slug, "count-statuses")] = sorted(
+                Count.objects.values_list("status", flat=True)
+            )
             counts[(tenant.slug, "order-statuses")] = sorted(
                 SalesOrder.objects.values_list("status", flat=True)
             )
@@ -84,6 +87,8 @@ def test_demo_data_is_complete_and_idempotent():
         assert first[(slug, "Item")] == 6 and first[(slug, "Lot")] >= 4
         assert first[(slug, "StockEntry")] > 0 and first[(slug, "verify")] == []
         assert first[(slug, "Adjustment")] == 2
+        # One count awaiting approval, one waiting on the floor.
+        assert first[(slug, "count-statuses")] == ["counted", "open"]
         assert first[(slug, "PurchaseOrder")] == 5 and first[(slug, "ReceiptLine")] >= 2
         assert first[(slug, "Discrepancy")] >= 1 and first[(slug, "PutawayTask")] >= 1
         assert first[(slug, "Customer")] == 5 and first[(slug, "ShipTo")] == 6

@@ -148,6 +148,13 @@ def _work_task(tenant):
         )  # fmt: skip
 
 
+def _count_round(tenant):
+    from tests.warehouse.counting import Shelf
+
+    shelf = Shelf(tenant)
+    return shelf.round(shelf.open())
+
+
 def _discrepancy(tenant):
     _, receipt = _receipt(tenant, quantity=200)  # above the 5 % tolerance
     with tenant_context(tenant):
@@ -317,6 +324,9 @@ OBJECT_URLS: dict[str, Callable] = {
     "warehouse:putaway_task": lambda t: {"pk": _putaway_task(t).pk},
     "warehouse:work_detail": lambda t: {"pk": _work_task(t).pk},
     "warehouse:work_change": lambda t: {"pk": _work_task(t).pk},
+    "warehouse:count_round": lambda t: {"pk": _count_round(t).pk},
+    "warehouse:count_detail": lambda t: {"pk": _count_round(t).count_id},
+    "warehouse:count_decide": lambda t: {"pk": _count_round(t).count_id},
     "warehouse:discrepancy_resolve": lambda t: {"pk": _discrepancy(t).pk},
     "warehouse:qc_inspect": lambda t: {"pk": _qc_balance(t).pk},
     "warehouse:rule_edit": lambda t: {"pk": _rule(t).pk},
@@ -405,6 +415,8 @@ POST_ONLY = {
     "warehouse:exception_acknowledge",
     "warehouse:work_start",
     "warehouse:work_change",
+    "warehouse:count_create",
+    "warehouse:count_decide",
 }
 
 

@@ -1,3 +1,13 @@
+from warehouse.models.counting import (
+    Count,
+    CountedLine,
+    CountResult,
+    CountRound,
+    CountSettings,
+    CountSnapshot,
+    CountSource,
+    CountStatus,
+)
 from warehouse.models.exceptions import CountRequest, ExceptionKind, FloorException
 from warehouse.models.packing import Carton, CartonLine, CartonStatus
 from warehouse.models.picking import (
@@ -22,7 +32,8 @@ from warehouse.models.shipping import Shipment, ShipmentStatus, ShippingSettings
 from warehouse.models.work import Priority, WorkKind, WorkStatus, WorkTask
 
 __all__ = [
-    "BatchStatus", "Carton", "CartonLine", "CartonStatus", "CountRequest", "Discrepancy",
+    "BatchStatus", "Carton", "CartonLine", "CartonStatus", "Count", "CountRequest", "CountResult",
+    "CountRound", "CountSettings", "CountSnapshot", "CountSource", "CountStatus", "CountedLine", "Discrepancy",
     "DiscrepancyKind", "DiscrepancyState", "ExceptionKind", "FloorException", "PickBatch",
     "PickState", "PickTask", "Priority", "PutawayRule", "PutawayTask", "ReceiptLine",
     "ReceivingSettings", "ShelfLifePolicy", "Shipment", "ShipmentStatus", "ShippingSettings",

@@ -26,6 +26,7 @@ from orders.models import SalesOrder, SalesOrderLine
 from orders.services import fulfilment
 from orders.services.sales_orders import SOURCE
 from warehouse import permissions
+from warehouse.counting import services as counting
 from warehouse.errors import BatchTaken, WarehouseError
 from warehouse.models import (
     CountRequest,
@@ -142,12 +143,14 @@ def _short(
             reference=f"short pick #{task.pk}", reason="missing at pick; held pending a count",
             idempotency_key=f"short-hold:{task.pk}",
         )  # fmt: skip
-    CountRequest.objects.get_or_create(
+    request, _created = CountRequest.objects.get_or_create(
         tenant=tenant,
         location=task.from_location,
         done=False,
         defaults={"reason": f"short pick #{task.pk} of {task.item.sku}"},
     )
+    # The flag becomes a count task at once: the held stock waits for its decision.
+    counting.count_flagged_bin(tenant=tenant, user=user, request=request)
     # After the hold, so that allocation does not send the rest back to this bin.
     outcome = fulfilment.record_short(
         tenant=tenant, user=user, line=line, missing=missing, reference=f"pick #{task.pk}"

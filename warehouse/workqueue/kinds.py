@@ -21,6 +21,9 @@ class Kind:
     cancel: Callable | None = None  # (tenant, user, reference, reason) -> None
     # Why work without a `cancel` cannot be cancelled from the queue, said to the supervisor.
     not_cancellable: str = ""
+    # (tenant, user) -> the references `user` may not start (a recount, for its first
+    # counter), left out of what the queue hands them; a queryset of ids.
+    excluded: Callable | None = None
 
 
 _KINDS: dict[str, Kind] = {}

@@ -10,6 +10,7 @@ from django.utils import timezone
 from erp.models import Tenant, User
 from inventory.models import Site, Zone
 from warehouse.models import WorkStatus, WorkTask
+from warehouse.workqueue import kinds
 from warehouse.workqueue.states import ACTIVE
 
 # Work with a due time comes before work without one.
@@ -30,6 +31,10 @@ def waiting_for(
         .filter(site=site, status=WorkStatus.OPEN)
         .filter(Q(assignee__isnull=True) | Q(assignee=user))
     )
+    for name in kinds.registered():
+        excluded = kinds.of(name).excluded
+        if excluded is not None:
+            found = found.exclude(kind=name, reference__in=excluded(tenant=tenant, user=user))
     if zone is not None:
         # Work without a zone (a count of a whole aisle's bins, say) is anyone's at the site.
         found = found.filter(Q(zone=zone) | Q(zone__isnull=True))

@@ -1,0 +1,1 @@
+"""Cycle counting: blind counts of one bin on the scanner, recounts, approval and accuracy."""
