@@ -245,6 +245,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "inventory.tasks.compute_segments_all_task",
         "schedule": crontab(hour=3, minute=40),
     },
+    # Pick faces at or below their min get replenishment tasks from reserve.
+    "replenish-pick-faces": {"task": "warehouse.tasks.replenish_all_task", "schedule": 300.0},
 }
 
 LOGGING = {

@@ -14,6 +14,11 @@ class WarehouseConfig(AppConfig):
         # A released wave needs the released sales orders (orders.sales, 50).
         register_demo(DemoStep("warehouse.outbound", 60, demo.load_outbound))
 
+        from erp.imports import register as register_import
+        from warehouse.replenishment import face_import
+
+        register_import(face_import.IMPORTER)
+
         from warehouse import navigation
 
         navigation.register_all()

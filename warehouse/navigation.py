@@ -15,6 +15,8 @@ def register_all() -> None:
         NavItem(_("Scanner"), _("Pack"), "warehouse:pack_find", FLOOR, 130),
         NavItem(_("Scanner"), _("Ship"), "warehouse:ship_find", FLOOR, 140),
         NavItem(_("Floor"), _("Work queue"), "warehouse:work_queue", SUPERVISORS, 190),
+        NavItem(_("Floor"), _("Replenishment"), "warehouse:replenish_queue", SUPERVISORS, 192),
+        NavItem(_("Floor"), _("Pick face min/max"), "warehouse:face_list", SUPERVISORS, 194),
         NavItem(_("Receiving"), _("Inbound orders"), "warehouse:receiving_list", SUPERVISORS, 200),
         NavItem(_("Receiving"), _("Discrepancies"), "warehouse:discrepancy_list", SUPERVISORS, 210),
         NavItem(_("Receiving"), _("Putaway queue"), "warehouse:putaway_queue", SUPERVISORS, 220),

@@ -33,3 +33,28 @@ def offer_receipt_to_demand_task(self, tenant_id: int, receipt_line_id: int) -> 
             "receipt %s of %s on %s: %s allocated to waiting lines, %s line(s) still backordered",
             receipt.pk, receipt.item.sku, receipt.order.number, result.allocated, result.backordered_lines,
         )  # fmt: skip
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def replenish_all_task() -> None:
+    """Every few minutes: fan out one replenishment run per tenant."""
+    from erp.models import Tenant
+
+    for tenant_id in Tenant.objects.values_list("pk", flat=True):
+        replenish_task.delay(tenant_id)
+
+
+@shared_task(
+    bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
+)
+def replenish_task(self, tenant_id: int, site_id: int | None = None) -> int:
+    """One tenant's replenishment run (at one site). A face already served gets nothing, so a
+    redelivered or overlapping run adds no second task."""
+    from inventory.models import Site
+    from warehouse.replenishment import services
+
+    with task_context(tenant_id) as tenant:
+        site = Site.objects.filter(tenant=tenant, pk=site_id).first() if site_id else None
+        made = services.run(tenant=tenant, site=site)
+    logger.info("replenishment run for tenant %s: %s task(s)", tenant_id, len(made))
+    return len(made)

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from erp.errors import InvalidTransition
 from erp.models import Tenant, User
 from erp.numbers import plain
 from inventory import ledger
@@ -45,6 +46,7 @@ from warehouse.models import (
     PickFace,
     Priority,
     Replenishment,
+    ReplenishmentState,
     WorkKind,
 )
 from warehouse.permissions import SUPERVISORS
@@ -409,3 +411,96 @@ def cancel(*, tenant: Tenant, user: User | None, reference: int, reason: str = "
     replenishment_machine.move(task, "cancel", tenant=tenant, user=user, reason=reason)
     task.save(update_fields=["state"])
     ledger.release_source(tenant=tenant, user=user, source_type=SOURCE, source_id=task.pk)
+
+
+@dataclass(frozen=True)
+class ScanResult:
+    task: Replenishment
+    message: str
+    needs: str = ""  # the field to scan next; empty once the task is finished
+    repeat: bool = False
+
+
+def complete_scanned(
+    *, tenant: Tenant, user: User, task: Replenishment, source_code: str, item_code: str,
+    lot_code: str, quantity: Decimal | None, destination_code: str,
+) -> ScanResult:  # fmt: skip
+    """Complete a replenishment from what the operator scanned, in the order walked: the
+    source bin, the item (GTIN, GS1-128 with its lot, or SKU), the quantity found, the face.
+    Scans right so far but incomplete return the field to scan next and change nothing; a
+    repeat on a finished task reports what was done. Errors: `WarehouseError` naming the
+    field that did not match."""
+    from inventory import scanning
+    from inventory.errors import InvalidPosting
+
+    task = (
+        Replenishment.objects.select_related("item", "lot", "from_location", "to_location")
+        .filter(tenant=tenant)
+        .get(pk=task.pk)
+    )
+    if task.state != ReplenishmentState.OPEN:
+        return ScanResult(task, _describe(task), repeat=True)
+    site = task.from_location.site_id
+    try:
+        source = scanning.resolve_bin(tenant=tenant, code=source_code, site=site)
+    except InvalidPosting as exc:
+        raise WarehouseError(str(exc), field="source") from exc
+    if source.pk != task.from_location_id:
+        raise WarehouseError(
+            f"Wrong bin: {source.code} scanned; take it from {task.from_location.code}.",
+            field="source",
+        )
+    found_nothing = quantity is not None and quantity == 0
+    if not item_code.strip():
+        if not found_nothing:
+            return ScanResult(task, f"{source.code} is right: scan the item.", needs="item")
+    else:
+        try:
+            item, _unit, scan = scanning.resolve_item(tenant=tenant, text=item_code)
+        except InvalidPosting as exc:
+            raise WarehouseError(str(exc), field="item") from exc
+        if item.pk != task.item_id:
+            raise WarehouseError(
+                f"Wrong item: {item.sku} scanned; move {task.item.sku}.", field="item"
+            )
+        if task.lot_id:
+            given = scan.lot or lot_code.strip()
+            if not given:
+                return ScanResult(task, f"Scan or type lot {task.lot.code}.", needs="lot")
+            if given != task.lot.code:
+                raise WarehouseError(
+                    f"Wrong lot: {given} scanned; move lot {task.lot.code}.", field="lot"
+                )
+    if quantity is None:
+        return ScanResult(task, "How many did you take? Enter the quantity.", needs="quantity")
+    if not destination_code.strip():
+        return ScanResult(task, f"Scan the pick face {task.to_location.code}.", needs="destination")
+    try:
+        destination = scanning.resolve_bin(tenant=tenant, code=destination_code, site=site)
+    except InvalidPosting as exc:
+        raise WarehouseError(str(exc), field="destination") from exc
+    try:
+        task = complete(
+            tenant=tenant, user=user, task=task, source=source, lot=task.lot,
+            quantity=quantity, destination=destination,
+        )  # fmt: skip
+    except InvalidTransition:
+        # A double submit that waited for the first one's lock: report what that one did.
+        task.refresh_from_db()
+        if task.state == ReplenishmentState.OPEN:
+            raise
+        return ScanResult(task, _describe(task), repeat=True)
+    return ScanResult(task, _describe(task))
+
+
+def _describe(task: Replenishment) -> str:
+    moved = plain(task.moved_quantity or 0)
+    unit = task.item.base_unit
+    if task.state == ReplenishmentState.SHORT:
+        return (
+            f"Short: moved {moved} of {plain(task.quantity)} {unit} {task.item.sku} to "
+            f"{task.to_location.code}; {task.from_location.code} is flagged for a count."
+        )
+    if task.state == ReplenishmentState.DONE:
+        return f"Moved {moved} {unit} {task.item.sku} to {task.to_location.code}."
+    return f"Replenishment #{task.pk} is {task.get_state_display().lower()}."
