@@ -13,6 +13,8 @@ class WarehouseConfig(AppConfig):
         register_demo(DemoStep("warehouse.inbound", 40, demo.load_inbound))
         # A released wave needs the released sales orders (orders.sales, 50).
         register_demo(DemoStep("warehouse.outbound", 60, demo.load_outbound))
+        # Faces replenished from the stock the earlier steps put in reserve.
+        register_demo(DemoStep("warehouse.replenishment", 70, demo.load_replenishment))
 
         from erp.imports import register as register_import
         from warehouse.replenishment import face_import
