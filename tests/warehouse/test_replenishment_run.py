@@ -109,3 +109,50 @@ def test_the_run_is_limited_to_the_site_asked(tenant_a):
     tasks = floor.run(site=floor.site)
 
     assert [t.item_id for t in tasks] == [floor.cups.pk]
+
+
+def _count_statements(run) -> int:
+    from django.db import connection
+
+    statements = []
+
+    def count(execute, sql, params, many, context):
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
+        run()
+    return len(statements)
+
+
+def test_the_statement_count_does_not_grow_with_the_faces(tenant_a, tenant_b):
+    """One face below min in one tenant, eight in another: the same number of statements."""
+    from tests.factories import BinFactory, ItemFactory
+    from tests.inventory.stock import receive
+    from warehouse.models import PickFace
+    from warehouse.replenishment import services
+
+    def faces(tenant, count):
+        floor = Faces(tenant, stock=1)
+        with tenant_context(tenant):
+            for n in range(count):
+                item = ItemFactory(tenant=tenant)
+                face = BinFactory(zone=floor.p1.zone, code=f"F-{n}", bin_type="pick_face")
+                PickFace.objects.create(
+                    tenant=tenant, item=item, bin=face, min_quantity=5, max_quantity=20,
+                    unit=item.base_unit,
+                )  # fmt: skip
+                receive(tenant, item, floor.reserve, 50)
+        return floor
+
+    faces(tenant_a, 1)
+    faces(tenant_b, 8)
+    results = {}
+    for tenant in (tenant_a, tenant_b):
+        with tenant_context(tenant):
+            results[tenant.pk] = _count_statements(
+                lambda t=tenant: results.setdefault(("made", t.pk), services.run(tenant=t))
+            )
+    assert len(results[("made", tenant_a.pk)]) == 1
+    assert len(results[("made", tenant_b.pk)]) == 8
+    assert results[tenant_a.pk] == results[tenant_b.pk]
