@@ -250,6 +250,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "warehouse.tasks.plan_counts_all_task",
         "schedule": crontab(hour=4, minute=20),
     },
+    # Pick faces at or below their min get replenishment tasks from reserve.
+    "replenish-pick-faces": {"task": "warehouse.tasks.replenish_all_task", "schedule": 300.0},
 }
 
 LOGGING = {

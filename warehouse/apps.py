@@ -14,6 +14,13 @@ class WarehouseConfig(AppConfig):
         # A released wave needs the released sales orders (orders.sales, 50).
         register_demo(DemoStep("warehouse.outbound", 60, demo.load_outbound))
         register_demo(DemoStep("warehouse.counts", 70, demo.load_counts))
+        # Faces replenished from the stock the earlier steps put in reserve.
+        register_demo(DemoStep("warehouse.replenishment", 75, demo.load_replenishment))
+
+        from erp.imports import register as register_import
+        from warehouse.replenishment import face_import
+
+        register_import(face_import.IMPORTER)
 
         from warehouse import navigation
 
@@ -23,7 +30,9 @@ class WarehouseConfig(AppConfig):
         from warehouse.counting import work as counting_work
         from warehouse.picking import work as picking_work
         from warehouse.putaway import work as putaway_work
+        from warehouse.replenishment import work as replenishment_work
 
         putaway_work.register()
         picking_work.register()
         counting_work.register()
+        replenishment_work.register()

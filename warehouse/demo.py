@@ -222,3 +222,41 @@ def load_counts(tenant: Tenant) -> None:
     counting.open_count(
         tenant=tenant, user=None, location=waiting.location, reason="demo: cycle count"
     )
+
+
+def load_replenishment(tenant: Tenant) -> None:
+    """A min/max on every demo pick face that holds stock: every other one set so that the
+    face is at its min (the run below gives it a task from reserve), the rest well above it.
+    Idempotent: faces are looked up, and a face with an open task gets no second one."""
+    from django.db.models import Sum
+
+    from inventory.models import BinType, ItemUnit, StockBalance
+    from warehouse.models import PickFace
+    from warehouse.replenishment import services as replenishment
+
+    stocked = (
+        StockBalance.objects.filter(
+            tenant=tenant, status="available", serial__isnull=True, on_hand__gt=0,
+            location__bin__bin_type=BinType.PICK_FACE, item__tracking__in=["none", "lot"],
+        )
+        .values("item_id", "item__base_unit", "location__bin_id")
+        .annotate(on_hand=Sum("on_hand"))
+        .order_by("location__bin_id", "item_id")
+    )  # fmt: skip
+    cases = dict(
+        ItemUnit.objects.filter(tenant=tenant, code="case").values_list("item_id", "factor")
+    )
+    for n, row in enumerate(stocked):
+        factor = cases.get(row["item_id"])
+        unit = "case" if factor else row["item__base_unit"]
+        step = factor or Decimal(1)
+        on_hand = row["on_hand"]
+        if n % 2 == 0:
+            minimum, maximum = on_hand, on_hand + 4 * step  # at min: replenished
+        else:
+            minimum, maximum = (on_hand / 4).quantize(Decimal(1)), on_hand * 2
+        PickFace.objects.get_or_create(
+            tenant=tenant, item_id=row["item_id"], bin_id=row["location__bin_id"],
+            defaults={"min_quantity": minimum, "max_quantity": maximum, "unit": unit},
+        )  # fmt: skip
+    replenishment.run(tenant=tenant)

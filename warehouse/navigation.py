@@ -17,6 +17,8 @@ def register_all() -> None:
         NavItem(_("Floor"), _("Work queue"), "warehouse:work_queue", SUPERVISORS, 190),
         NavItem(_("Floor"), _("Counts"), "warehouse:count_list", SUPERVISORS, 195),
         NavItem(_("Floor"), _("Count accuracy"), "warehouse:count_accuracy", SUPERVISORS, 196),
+        NavItem(_("Floor"), _("Replenishment"), "warehouse:replenish_queue", SUPERVISORS, 192),
+        NavItem(_("Floor"), _("Pick face min/max"), "warehouse:face_list", SUPERVISORS, 194),
         NavItem(_("Receiving"), _("Inbound orders"), "warehouse:receiving_list", SUPERVISORS, 200),
         NavItem(_("Receiving"), _("Discrepancies"), "warehouse:discrepancy_list", SUPERVISORS, 210),
         NavItem(_("Receiving"), _("Putaway queue"), "warehouse:putaway_queue", SUPERVISORS, 220),

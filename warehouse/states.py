@@ -8,6 +8,8 @@ pages ask `available_actions` what to offer.
                  open / claimed --finish--> done (its last task picked)
     pick task    open --pick--> picked;  open --short--> short (less in the bin than asked)
     putaway task open --complete--> done
+    replenishment open --complete--> done;  open --short--> short (less in reserve than
+                 reserved);  open --cancel--> cancelled (its reservation given back)
     carton       open --close--> closed (labelled with an SSCC) --ship--> shipped
                  unpack runs from open or closed: the carton is emptied and dropped
     shipment     open --confirm--> shipped;  drop runs from open: its last carton was
@@ -41,6 +43,8 @@ from warehouse.models import (
     PickState,
     PickTask,
     PutawayTask,
+    Replenishment,
+    ReplenishmentState,
     Shipment,
     ShipmentStatus,
     TaskState,
@@ -138,11 +142,22 @@ count_machine = Machine(
     },
 )  # fmt: skip
 
+R = ReplenishmentState
+replenishment_machine = Machine(
+    field="state", choices=R, describe=lambda task: f"Replenishment #{task.pk}",
+    table={
+        "complete": transition([R.OPEN], R.DONE, FLOOR),
+        "short": transition([R.OPEN], R.SHORT, FLOOR),
+        "cancel": transition([R.OPEN], R.CANCELLED, SUPERVISORS, label="Cancel", style="danger"),
+    },
+)  # fmt: skip
+
 MACHINES: dict[type, Machine] = {
     Wave: wave_machine,
     PickBatch: batch_machine,
     PickTask: pick_machine,
     PutawayTask: putaway_machine,
+    Replenishment: replenishment_machine,
     Carton: carton_machine,
     Shipment: shipment_machine,
     Discrepancy: discrepancy_machine,

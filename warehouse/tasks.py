@@ -54,3 +54,27 @@ def plan_counts_task(self, tenant_id: int) -> int:
 
     with task_context(tenant_id) as tenant:
         return len(plans.plan_counts(tenant=tenant))
+
+
+def replenish_all_task() -> None:
+    """Every few minutes: fan out one replenishment run per tenant."""
+    from erp.models import Tenant
+
+    for tenant_id in Tenant.objects.values_list("pk", flat=True):
+        replenish_task.delay(tenant_id)
+
+
+@shared_task(
+    bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
+)
+def replenish_task(self, tenant_id: int, site_id: int | None = None) -> int:
+    """One tenant's replenishment run (at one site). A face already served gets nothing, so a
+    redelivered or overlapping run adds no second task."""
+    from inventory.models import Site
+    from warehouse.replenishment import services
+
+    with task_context(tenant_id) as tenant:
+        site = Site.objects.filter(tenant=tenant, pk=site_id).first() if site_id else None
+        made = services.run(tenant=tenant, site=site)
+    logger.info("replenishment run for tenant %s: %s task(s)", tenant_id, len(made))
+    return len(made)

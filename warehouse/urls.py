@@ -6,6 +6,7 @@ from warehouse.packing import urls as packing_urls
 from warehouse.picking import urls as picking_urls
 from warehouse.putaway import urls as putaway_urls
 from warehouse.receiving import urls as receiving_urls
+from warehouse.replenishment import urls as replenishment_urls
 from warehouse.shipping import urls as shipping_urls
 from warehouse.workqueue import urls as workqueue_urls
 
@@ -20,4 +21,5 @@ urlpatterns = [
     *exceptions_urls.urlpatterns,
     *workqueue_urls.urlpatterns,
     *counting_urls.urlpatterns,
+    *replenishment_urls.urlpatterns,
 ]

@@ -258,6 +258,19 @@ def _open_carton(tenant):
     return {"pk": order.pk, "carton_pk": order.cartons[0].pk}
 
 
+def _pick_face(tenant):
+    from tests.warehouse.faces import Faces
+
+    floor = Faces(tenant, stock=1)
+    floor.stock_reserve(floor.cups, 100)
+    return floor, floor.face(floor.cups, floor.p2, 10, 40)
+
+
+def _replenishment(tenant):
+    floor, _face = _pick_face(tenant)
+    return floor.run()[0]
+
+
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
 OBJECT_URLS: dict[str, Callable] = {
     "users:detail": lambda t: {"pk": MembershipFactory(tenant=t).pk},
@@ -330,6 +343,12 @@ OBJECT_URLS: dict[str, Callable] = {
     "warehouse:discrepancy_resolve": lambda t: {"pk": _discrepancy(t).pk},
     "warehouse:qc_inspect": lambda t: {"pk": _qc_balance(t).pk},
     "warehouse:rule_edit": lambda t: {"pk": _rule(t).pk},
+    "warehouse:replenish_task": lambda t: {"pk": _replenishment(t).pk},
+    "warehouse:face_edit": lambda t: {"pk": _pick_face(t)[1].pk},
+    "warehouse:face_delete": lambda t: {"pk": _pick_face(t)[1].pk},
+    "warehouse:face_import_detail": lambda t: {"pk": _import_job(t, "warehouse.pick_faces").pk},
+    "warehouse:face_import_start": lambda t: {"pk": _import_job(t, "warehouse.pick_faces").pk},
+    "warehouse:face_import_resume": lambda t: {"pk": _import_job(t, "warehouse.pick_faces").pk},
     "orders:customer_detail": lambda t: {"pk": CustomerFactory(tenant=t).pk},
     "orders:ship_to_create": lambda t: {"pk": CustomerFactory(tenant=t).pk},
     "orders:ship_to_edit": lambda t: {"pk": _ship_to(t).pk},
@@ -417,6 +436,10 @@ POST_ONLY = {
     "warehouse:work_change",
     "warehouse:count_create",
     "warehouse:count_decide",
+    "warehouse:face_delete",
+    "warehouse:replenish_run",
+    "warehouse:face_import_start",
+    "warehouse:face_import_resume",
 }
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from erp.models import Tenant, User
 from erp.roles import require_role
 from warehouse import permissions
-from warehouse.models import FloorException
+from warehouse.models import ExceptionKind, FloorException
 
 
 @transaction.atomic
@@ -20,3 +20,13 @@ def acknowledge(*, tenant: Tenant, user: User, exception: FloorException) -> Flo
         exception.acknowledged_by, exception.acknowledged_at = user, timezone.now()
         exception.save(update_fields=["acknowledged_by", "acknowledged_at"])
     return exception
+
+
+def record_short_replenishment(*, tenant: Tenant, user: User, task, missing) -> FloorException:
+    """A reserve bin held less than a replenishment reserved: the supervisor sees it beside
+    short picks."""
+    return FloorException.objects.create(
+        tenant=tenant, kind=ExceptionKind.SHORT_REPLENISHMENT, replenishment=task, item=task.item,
+        location=task.from_location, expected=task.quantity, found=task.moved_quantity,
+        outcome=f"{missing.normalize():f} missing; source held for a count", created_by=user,
+    )  # fmt: skip

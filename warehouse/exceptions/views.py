@@ -43,8 +43,13 @@ def exception_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, str(exc))
     else:
+        on = (
+            exception.order.number
+            if exception.order_id
+            else f"replenishment #{exception.replenishment_id}"
+        )
         messages.success(
             request,
-            f"{exception.get_kind_display()} on {exception.order.number} ({exception.item.sku}) acknowledged.",
+            f"{exception.get_kind_display()} on {on} ({exception.item.sku}) acknowledged.",
         )
     return redirect("warehouse:exception_list")

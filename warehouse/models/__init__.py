@@ -28,6 +28,7 @@ from warehouse.models.receiving import (
     ReceivingSettings,
     ShelfLifePolicy,
 )
+from warehouse.models.replenishment import PickFace, Replenishment, ReplenishmentState
 from warehouse.models.shipping import Shipment, ShipmentStatus, ShippingSettings
 from warehouse.models.work import Priority, WorkKind, WorkStatus, WorkTask
 
@@ -35,7 +36,7 @@ __all__ = [
     "BatchStatus", "Carton", "CartonLine", "CartonStatus", "Count", "CountRequest", "CountResult",
     "CountRound", "CountSettings", "CountSnapshot", "CountSource", "CountStatus", "CountedLine", "Discrepancy",
     "DiscrepancyKind", "DiscrepancyState", "ExceptionKind", "FloorException", "PickBatch",
-    "PickState", "PickTask", "Priority", "PutawayRule", "PutawayTask", "ReceiptLine",
-    "ReceivingSettings", "ShelfLifePolicy", "Shipment", "ShipmentStatus", "ShippingSettings",
+    "PickFace", "PickState", "PickTask", "Priority", "PutawayRule", "PutawayTask", "ReceiptLine",
+    "ReceivingSettings", "Replenishment", "ReplenishmentState", "ShelfLifePolicy", "Shipment", "ShipmentStatus", "ShippingSettings",
     "TaskState", "Wave", "WaveOrder", "WaveStatus", "WorkKind", "WorkStatus", "WorkTask",
 ]  # fmt: skip

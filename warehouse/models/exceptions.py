@@ -10,20 +10,28 @@ from erp.fields import TenantForeignKey, TenantModel
 from inventory.models import Item, Location
 from orders.models import SalesOrder
 from warehouse.models.picking import PickTask
+from warehouse.models.replenishment import Replenishment
 
 
 class ExceptionKind(models.TextChoices):
     SHORT_PICK = "short_pick", _("Short pick")
     PACK_MISMATCH = "pack_mismatch", _("Packed differs from picked")
+    SHORT_REPLENISHMENT = "short_replenishment", _("Short replenishment")
 
 
 class FloorException(TenantModel):
     """Something on the floor a supervisor must see: a short pick, a packing difference."""
 
     kind = models.CharField(max_length=20, choices=ExceptionKind.choices)
-    order = TenantForeignKey(SalesOrder, on_delete=models.PROTECT, related_name="+")
+    # Empty for a short replenishment: reserve stock is no order's.
+    order = TenantForeignKey(
+        SalesOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     task = TenantForeignKey(
         PickTask, on_delete=models.PROTECT, null=True, blank=True, related_name="exceptions"
+    )
+    replenishment = TenantForeignKey(
+        Replenishment, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="+")
     location = TenantForeignKey(

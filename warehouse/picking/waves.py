@@ -174,7 +174,18 @@ def release_wave(*, tenant: Tenant, user: User, wave: Wave) -> list[PickBatch]:
     wave_machine.move(wave, "release", tenant=tenant, user=user)
     wave.released_at = timezone.now()
     wave.save(update_fields=["status", "released_at"])
+    _replenish_if_drained(tenant, wave)
     return batches
+
+
+def _replenish_if_drained(tenant: Tenant, wave: Wave) -> None:
+    """Faces the wave drains are refilled now, not at the next scheduled run."""
+    from erp.outbox import enqueue
+    from warehouse.replenishment.selectors import wave_drains_faces
+    from warehouse.tasks import replenish_task
+
+    if wave_drains_faces(tenant=tenant, wave_id=wave.pk):
+        enqueue(replenish_task, tenant.pk, wave.site_id)
 
 
 @transaction.atomic

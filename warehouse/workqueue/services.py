@@ -8,10 +8,12 @@ explicitly (`start`, `start_next`): opening a page never claims anything.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
 from erp.errors import DomainError
 from erp.models import Tenant, User
@@ -78,6 +80,42 @@ def add(
         },
     )  # fmt: skip
     return task
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One piece of work for `add_many` (ids, so a bulk caller needs no model instances)."""
+
+    kind: WorkKind
+    reference: int
+    site_id: int
+    summary: str
+    zone_id: int | None = None
+    priority: int = Priority.NORMAL
+
+
+def add_many(*, tenant: Tenant, entries: list[Entry]) -> int:
+    """Queue many documents in bulk (a replenishment run); documents already queued keep their
+    entry. Statements do not grow with the number of entries. Returns how many were added."""
+    if not entries:
+        return 0
+    known = set(
+        WorkTask.objects.filter(
+            tenant=tenant,
+            kind__in={e.kind for e in entries},
+            reference__in=[e.reference for e in entries],
+        ).values_list("kind", "reference")
+    )
+    new = [
+        WorkTask(
+            tenant=tenant, kind=e.kind, reference=e.reference, site_id=e.site_id,
+            zone_id=e.zone_id, summary=e.summary[:200], priority=e.priority,
+        )
+        for e in entries
+        if (e.kind, e.reference) not in known
+    ]  # fmt: skip
+    bulk_create_with_history(new, WorkTask, batch_size=5000, default_change_reason="queued")
+    return len(new)
 
 
 @transaction.atomic
