@@ -19,6 +19,16 @@ from warehouse.models.receiving import (
     ShelfLifePolicy,
 )
 from warehouse.models.shipping import Shipment, ShipmentStatus, ShippingSettings
+from warehouse.models.transfers import (
+    TransferDiscrepancy,
+    TransferDiscrepancyKind,
+    TransferDiscrepancyResolution,
+    TransferLine,
+    TransferOrder,
+    TransferPick,
+    TransferReceipt,
+    TransferStatus,
+)
 from warehouse.models.work import Priority, WorkKind, WorkStatus, WorkTask
 
 __all__ = [
@@ -26,5 +36,8 @@ __all__ = [
     "DiscrepancyKind", "DiscrepancyState", "ExceptionKind", "FloorException", "PickBatch",
     "PickState", "PickTask", "Priority", "PutawayRule", "PutawayTask", "ReceiptLine",
     "ReceivingSettings", "ShelfLifePolicy", "Shipment", "ShipmentStatus", "ShippingSettings",
-    "TaskState", "Wave", "WaveOrder", "WaveStatus", "WorkKind", "WorkStatus", "WorkTask",
+    "TaskState", "TransferDiscrepancy", "TransferDiscrepancyKind",
+    "TransferDiscrepancyResolution", "TransferLine", "TransferOrder", "TransferPick",
+    "TransferReceipt", "TransferStatus", "Wave", "WaveOrder", "WaveStatus", "WorkKind",
+    "WorkStatus", "WorkTask",
 ]  # fmt: skip
