@@ -21,6 +21,8 @@ class WarehouseConfig(AppConfig):
         # Each flow tells the task queue how its work is opened, started and cancelled.
         from warehouse.picking import work as picking_work
         from warehouse.putaway import work as putaway_work
+        from warehouse.transfers import work as transfers_work
 
         putaway_work.register()
         picking_work.register()
+        transfers_work.register()

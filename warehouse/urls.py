@@ -6,6 +6,7 @@ from warehouse.picking import urls as picking_urls
 from warehouse.putaway import urls as putaway_urls
 from warehouse.receiving import urls as receiving_urls
 from warehouse.shipping import urls as shipping_urls
+from warehouse.transfers import urls as transfers_urls
 from warehouse.workqueue import urls as workqueue_urls
 
 app_name = "warehouse"
@@ -18,4 +19,5 @@ urlpatterns = [
     *shipping_urls.urlpatterns,
     *exceptions_urls.urlpatterns,
     *workqueue_urls.urlpatterns,
+    *transfers_urls.urlpatterns,
 ]

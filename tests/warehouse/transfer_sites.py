@@ -20,16 +20,18 @@ from tests.factories import (
     member,
 )
 from tests.inventory.stock import receive
+from warehouse.transfers import selectors
 from warehouse.transfers import services as transfers
 
 EXPECTED = datetime.date(2030, 1, 15)
 
 
 class Sites:
-    def __init__(self, tenant):
+    def __init__(self, tenant, *, tag: str = ""):
+        """`tag` tells apart several of these in one tenant (codes and SKUs carry it)."""
         self.tenant = tenant
-        self.source = SiteFactory(tenant=tenant, code="CHI")
-        self.destination = SiteFactory(tenant=tenant, code="ATL")
+        self.source = SiteFactory(tenant=tenant, code=f"CHI{tag}")
+        self.destination = SiteFactory(tenant=tenant, code=f"ATL{tag}")
         storage = ZoneFactory(site=self.source, code="STO")
         self.r1 = BinFactory(zone=storage, code="R-01", bin_type="reserve", walk_sequence=10)
         self.r2 = BinFactory(zone=storage, code="R-02", bin_type="reserve", walk_sequence=20)
@@ -39,9 +41,9 @@ class Sites:
         self.atl_bin = BinFactory(zone=atl_storage, code="R-01", bin_type="reserve")
         self.supervisor = member(tenant, Role.SUPERVISOR)
         self.operator = member(tenant, Role.OPERATOR)
-        self.item = ItemFactory(tenant=tenant, sku="BOLT", standard_cost=Decimal("9.99"))
+        self.item = ItemFactory(tenant=tenant, sku=f"BOLT{tag}", standard_cost=Decimal("9.99"))
         ItemUnitFactory(item=self.item, code="box", factor=5)
-        self.lotted = ItemFactory(tenant=tenant, sku="MILK", tracking="lot")
+        self.lotted = ItemFactory(tenant=tenant, sku=f"MILK{tag}", tracking="lot")
         self.lot = LotFactory(
             item=self.lotted, tenant=tenant, code="L1", expiry_date=datetime.date(2031, 1, 1)
         )
@@ -75,7 +77,7 @@ class Sites:
     def picked(self, **kwargs):
         transfer = self.released(**kwargs)
         with tenant_context(self.tenant):
-            for row in transfers.picks(tenant=self.tenant, transfer=transfer):
+            for row in selectors.picks(tenant=self.tenant, transfer=transfer):
                 transfers.pick(
                     tenant=self.tenant, user=self.operator, transfer=transfer,
                     location=row.location, item=row.line.item, lot=row.lot,

@@ -106,6 +106,10 @@ class TransferPick(TenantModel):
             ),
         ]
 
+    @property
+    def remaining(self):
+        return self.quantity - self.picked
+
 
 class TransferReceipt(TenantModel):
     """One scan at the destination dock."""

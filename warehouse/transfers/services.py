@@ -51,6 +51,7 @@ from warehouse.models import (
     WorkKind,
 )
 from warehouse.putaway import services as putaway
+from warehouse.receiving import selectors as receiving_selectors
 from warehouse.states import transfer_machine
 from warehouse.workqueue import services as work
 
@@ -442,6 +443,16 @@ def receive(
         )
     if not location.is_real or location.site_id != transfer.to_site_id:
         raise TransferError(f"{location.code} is not a bin at {transfer.to_site.code}.")
+    if (
+        not receiving_selectors.dock_locations(tenant=tenant, site_id=location.site_id)
+        .filter(pk=location.pk)
+        .exists()
+    ):
+        raise TransferError(
+            f"{location.code} is not a dock or receiving bin: scan the dock the goods are put "
+            "down at.",
+            field="bin",
+        )
     shipped_line = (
         TransferPick.objects.filter(
             tenant=tenant, line__transfer=transfer, line__item=item, lot=lot
@@ -571,10 +582,57 @@ def close(
     return transfer
 
 
-def picks(*, tenant: Tenant, transfer: TransferOrder):
-    """The transfer's reserved picks in walk order (read-only; see selectors for pages)."""
-    return (
-        TransferPick.objects.filter(tenant=tenant, line__transfer=transfer)
-        .select_related("line__item", "lot", "location__bin")
-        .order_by("location__bin__walk_sequence", "location__code", "pk")
+def _scanned(tenant: Tenant, *, bin_code: str, site: Site, item_code: str, lot_code: str):
+    """The location, item, unit and lot a scanner page's codes name; `TransferError` with the
+    form field to scan again."""
+    from inventory import scanning
+    from inventory.errors import InvalidPosting
+    from inventory.services import lots
+
+    try:
+        location = scanning.resolve_bin(tenant=tenant, code=bin_code, site=site)
+    except InvalidPosting as exc:
+        raise TransferError(str(exc), field="bin") from exc
+    try:
+        item, unit, scan = scanning.resolve_item(tenant=tenant, text=item_code)
+    except InvalidPosting as exc:
+        raise TransferError(str(exc), field="item") from exc
+    lot = None
+    code = (lot_code or "").strip() or (scan.lot or "")
+    if item.is_lot_tracked:
+        if not code:
+            raise TransferError(f"{item.sku} is lot-tracked: scan or type its lot.", field="lot")
+        try:
+            lot = lots.existing_lot(tenant=tenant, item=item, code=code)
+        except InvalidPosting as exc:
+            raise TransferError(str(exc), field="lot") from exc
+    return location, item, unit or item.base_unit, lot
+
+
+def pick_scanned(
+    *, tenant: Tenant, user: User, transfer: TransferOrder, bin_code: str, item_code: str,
+    quantity: Decimal, lot_code: str = "",
+) -> TransferPick:  # fmt: skip
+    """`pick` from what the operator scanned (a bin at the source site, a GTIN, GS1 label or
+    SKU, the lot when the scan did not carry it)."""
+    location, item, unit, lot = _scanned(
+        tenant, bin_code=bin_code, site=transfer.from_site, item_code=item_code, lot_code=lot_code
     )
+    return pick(
+        tenant=tenant, user=user, transfer=transfer, location=location, item=item, lot=lot,
+        quantity=quantity, unit=unit,
+    )  # fmt: skip
+
+
+def receive_scanned(
+    *, tenant: Tenant, user: User, transfer: TransferOrder, bin_code: str, item_code: str,
+    quantity: Decimal, scan_key: str, lot_code: str = "",
+) -> TransferReceipt:  # fmt: skip
+    """`receive` from what the operator scanned at the destination dock."""
+    location, item, unit, lot = _scanned(
+        tenant, bin_code=bin_code, site=transfer.to_site, item_code=item_code, lot_code=lot_code
+    )
+    return receive(
+        tenant=tenant, user=user, transfer=transfer, item=item, lot=lot, quantity=quantity,
+        location=location, scan_key=scan_key, unit=unit,
+    )  # fmt: skip
