@@ -102,3 +102,16 @@ def test_a_lot_travels_with_its_lot(sites):
     assert on_hand(sites.tenant, sites.lotted, sites.dock, lot=sites.lot) == 3
     assert on_hand(sites.tenant, sites.lotted, sites.r1, lot=sites.lot) == 5
     assert_ledger_clean(sites.tenant)
+
+
+def test_the_valuation_page_shows_the_value_in_transit(client, sites):
+    from django.urls import reverse
+
+    from erp.roles import Role
+    from tests.factories import member
+
+    sites.shipped()
+    client.force_login(member(sites.tenant, Role.FINANCE))
+    page = client.get(reverse("inventory:valuation"))
+    assert b"In transit between sites now" in page.content
+    assert b"26.00" in page.content
