@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from erp import pdf
 from erp.errors import DomainError
 from erp.history import changes
 from erp.idempotency import idempotent
@@ -18,9 +19,11 @@ from erp.roles import roles_required
 from erp.tables import Column, build_table, table_response
 from inventory.selectors.valuation import in_transit
 from warehouse.models import TransferStatus
+from warehouse.documents import pdf_response, site_party
 from warehouse.permissions import FLOOR, SUPERVISORS
 from warehouse.states import available_actions
 from warehouse.transfers import selectors, services
+from warehouse.transfers.documents import transfer_slip_pdf
 from warehouse.transfers.forms import (
     CancelForm,
     CloseForm,
@@ -231,6 +234,23 @@ def transfer_close(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Transfer {transfer.number} closed.")
             return redirect("warehouse:transfer_detail", transfer.pk)
     return _detail(request, transfer, close_form=form, status=422)
+
+
+@roles_required(*FLOOR)
+def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
+    transfer = _transfer(request, pk)
+    content = transfer_slip_pdf(
+        transfer=transfer,
+        lines=list(selectors.lines(tenant=request.tenant, transfer=transfer)),
+        picks=list(selectors.picks(tenant=request.tenant, transfer=transfer)),
+        ship_from=site_party(transfer.from_site.name, transfer.from_site),
+        ship_to=site_party(
+            transfer.to_site.name, transfer.to_site, recipient_country=transfer.to_site.country
+        ),
+        tenant_name=request.tenant.name,
+        pagesize=pdf.page_size(request.tenant),
+    )
+    return pdf_response(content, f"transfer-{transfer.number}.pdf")
 
 
 # Scanner pages (phone width).
