@@ -18,8 +18,8 @@ from erp.numbers import plain
 from erp.roles import roles_required
 from erp.tables import Column, build_table, table_response
 from inventory.selectors.valuation import in_transit
-from warehouse.models import TransferStatus
 from warehouse.documents import pdf_response, site_party
+from warehouse.models import TransferStatus
 from warehouse.permissions import FLOOR, SUPERVISORS
 from warehouse.states import available_actions
 from warehouse.transfers import selectors, services
