@@ -13,6 +13,10 @@ class WarehouseConfig(AppConfig):
         register_demo(DemoStep("warehouse.inbound", 40, demo.load_inbound))
         # A released wave needs the released sales orders (orders.sales, 50).
         register_demo(DemoStep("warehouse.outbound", 60, demo.load_outbound))
+        # After the wave, so the transfer takes only stock no order has reserved.
+        from warehouse.transfers import demo as transfers_demo
+
+        register_demo(DemoStep("warehouse.transfers", 65, transfers_demo.load))
 
         from warehouse import navigation
 
