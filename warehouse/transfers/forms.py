@@ -131,3 +131,5 @@ class ReceiveScanForm(_ScanForm):
         self.fields["bin"].label = _("Scan the dock bin")
         self.fields["bin"].widget.attrs.pop("autofocus", None)
         self.fields["item"].widget.attrs["autofocus"] = True
+        # Item, quantity, dock: Enter steps through them and submits after the dock.
+        self.fields["quantity"].widget.attrs["data-scan"] = "step"

@@ -21,6 +21,7 @@ from inventory.selectors.valuation import in_transit
 from warehouse.documents import pdf_response, site_party
 from warehouse.models import TransferStatus
 from warehouse.permissions import FLOOR, SUPERVISORS
+from warehouse.receiving import selectors as receiving_selectors
 from warehouse.states import available_actions
 from warehouse.transfers import selectors, services
 from warehouse.transfers.documents import transfer_slip_pdf
@@ -277,7 +278,13 @@ def transfer_scan(request: HttpRequest) -> HttpResponse:
 @idempotent
 def transfer_pick(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
-    form = PickScanForm(request.POST or None)
+    picks = list(selectors.picks(tenant=request.tenant, transfer=transfer))
+    next_pick = next((p for p in picks if p.picked < p.quantity), None)
+    # The quantity to take is offered, so a bin scan and an item scan confirm the pick.
+    form = PickScanForm(
+        request.POST or None,
+        initial={"quantity": plain(next_pick.remaining)} if next_pick else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -291,12 +298,11 @@ def transfer_pick(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, f"Picked {plain(data['quantity'])} for {transfer.number}.")
             return redirect("warehouse:transfer_pick", transfer.pk)
-    picks = list(selectors.picks(tenant=request.tenant, transfer=transfer))
     context = {
         "transfer": transfer,
         "form": form,
         "picks": picks,
-        "next_pick": next((p for p in picks if p.picked < p.quantity), None),
+        "next_pick": next_pick,
         "picking": transfer.status == TransferStatus.RELEASED,
         "can_ship": transfer.status == TransferStatus.PICKED,
     }
@@ -309,7 +315,13 @@ def transfer_pick(request: HttpRequest, pk: int) -> HttpResponse:
 @idempotent
 def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
-    form = ReceiveScanForm(request.POST or None, initial={"key": uuid.uuid4().hex})
+    dock = receiving_selectors.dock_locations(
+        tenant=request.tenant, site_id=transfer.to_site_id
+    ).first()
+    form = ReceiveScanForm(
+        request.POST or None,
+        initial={"key": uuid.uuid4().hex, "bin": dock.bin.code if dock else ""},
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
