@@ -33,6 +33,11 @@ def _last(sites, transfer):
     return record.status, record.history_user_id, record.history_change_reason
 
 
+def test_a_draft_is_recorded_with_who_made_it(sites):
+    transfer = sites.draft()
+    assert _last(sites, transfer)[:2] == (X.DRAFT, sites.supervisor.pk)
+
+
 def test_release_moves_a_draft_to_released_with_who(sites):
     transfer = sites.released()
     assert _last(sites, transfer) == (X.RELEASED, sites.supervisor.pk, "release")

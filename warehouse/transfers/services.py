@@ -103,10 +103,13 @@ def create(
     _check_sites(from_site, to_site)
     try:
         with transaction.atomic():
-            return TransferOrder.objects.create(
+            transfer = TransferOrder(
                 tenant=tenant, number=next_number(tenant), from_site=from_site, to_site=to_site,
                 expected_date=expected_date, note=note[:200], created_by=user,
             )  # fmt: skip
+            transfer._history_user = user
+            transfer.save()
+            return transfer
     except IntegrityError as exc:
         raise TransferError(
             "Another transfer took that number at the same moment; try again."
