@@ -35,7 +35,7 @@ def test_two_releases_for_the_same_stock_reserve_it_once(tenant_a):
     results = together([_release(sites, first), _release(sites, second)])
     refused = [r for r in results if isinstance(r, Exception)]
     assert len(refused) == 1 and isinstance(refused[0], TransferError)
-    assert "Only 5 each of BOLT free at CHI; 15 asked." == str(refused[0])
+    assert str(refused[0]) == "Only 5 each of BOLT free at CHI; 15 asked."
     total = reserved(sites.tenant, sites.item, sites.r1) + reserved(
         sites.tenant, sites.item, sites.r2
     )
