@@ -373,6 +373,11 @@ def ship(*, tenant: Tenant, user: User, transfer: TransferOrder) -> TransferOrde
     }
     moves, consume = [], []
     for row in picks:
+        if row.pk not in reservations:
+            raise TransferError(
+                f"The stock reserved for {transfer.number} in {row.location.code} is no longer "
+                "reserved; cancel the transfer and release it again."
+            )
         moves.append(
             ledger.Move(
                 item=row.line.item, quantity=row.picked, source=row.location,
@@ -505,17 +510,16 @@ def receive(
             quantity=over, reason=f"{plain(over)} {item.base_unit} more than shipped",
             created_by=user,
         )  # fmt: skip
-    task = PutawayTask.objects.create(
-        tenant=tenant, item=item, lot=lot, quantity=base, from_location=location,
-        suggestion_note="",
-    )  # fmt: skip
+    # Like a purchase receipt's: the goods on the dock get a putaway task in the queue.
     suggestion = putaway.suggest(
         tenant=tenant, item=item, lot=lot, quantity=base, unit=item.base_unit,
         site_id=location.site_id,
     )  # fmt: skip
-    task.suggested_location, task.rule = suggestion.location, suggestion.rule
-    task.suggestion_note = suggestion.note[:200]
-    task.save(update_fields=["suggested_location", "rule", "suggestion_note"])
+    task = PutawayTask.objects.create(
+        tenant=tenant, item=item, lot=lot, quantity=base, from_location=location,
+        suggested_location=suggestion.location, rule=suggestion.rule,
+        suggestion_note=suggestion.note[:200],
+    )  # fmt: skip
     putaway.queue(tenant=tenant, task=task)
     complete = all(row.received_base >= row.shipped_base for row in transfer.lines.all())
     transfer_machine.move(
