@@ -83,7 +83,7 @@ def test_keeping_the_missing_quantity_leaves_it_in_transit(short):
     assert_ledger_clean(sites.tenant)
 
 
-def test_more_than_shipped_is_received_and_recorded_as_over(tenant_a):
+def test_more_than_shipped_is_received_recorded_as_over_and_accepted_on_close(tenant_a):
     sites = Sites(tenant_a)
     transfer = sites.shipped()
     sites.receive(transfer, 13)
@@ -91,8 +91,14 @@ def test_more_than_shipped_is_received_and_recorded_as_over(tenant_a):
     assert _transit(sites)["quantity"] == 0
     with tenant_context(sites.tenant):
         discrepancy = TransferDiscrepancy.objects.get(transfer=transfer)
-    assert (discrepancy.kind, discrepancy.quantity) == ("over", Decimal(1))
+    assert (discrepancy.kind, discrepancy.quantity, discrepancy.resolution) == (
+        "over", Decimal(1), "open",
+    )  # fmt: skip
     assert sites.fresh(transfer).status == TransferStatus.RECEIVED
+    _close(sites, transfer)
+    with tenant_context(sites.tenant):
+        discrepancy.refresh_from_db()
+    assert discrepancy.resolution == "accepted"
     assert_ledger_clean(sites.tenant)
 
 

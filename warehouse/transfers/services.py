@@ -535,7 +535,8 @@ def receive(
 def close(
     *, tenant: Tenant, user: User, transfer: TransferOrder, missing: str = "", reason: str = ""
 ) -> TransferOrder:
-    """Close a received transfer, or a partially received one short: each line's missing
+    """Close a received transfer (accepting its over discrepancies), or a partially received
+    one short: each line's missing
     quantity becomes a short discrepancy, and is either written off (posted from in transit
     to the adjustment location at the cost it left with, so its value leaves transit) or kept
     in transit for a later find, as `missing` says (`write_off` / `keep`)."""
@@ -577,6 +578,14 @@ def close(
         if missing == WRITE_OFF:
             line.written_off_base += gone
             line.save(update_fields=["written_off_base"])
+    # Closing accepts what arrived beyond the shipment: it is on the destination's books.
+    for over in TransferDiscrepancy.objects.filter(
+        tenant=tenant, transfer=transfer, kind=TransferDiscrepancyKind.OVER,
+        resolution=TransferDiscrepancyResolution.OPEN,
+    ):  # fmt: skip
+        over.resolution = TransferDiscrepancyResolution.ACCEPTED
+        over._history_user = user
+        over.save(update_fields=["resolution"])
     if moves:
         ledger.post(
             tenant=tenant, user=user, kind=TransactionKind.ADJUSTMENT, moves=moves,
