@@ -22,6 +22,11 @@ class WarehouseConfig(AppConfig):
 
         register_import(face_import.IMPORTER)
 
+        # After the wave, so the transfer takes only stock no order has reserved.
+        from warehouse.transfers import demo as transfers_demo
+
+        register_demo(DemoStep("warehouse.transfers", 65, transfers_demo.load))
+
         from warehouse import navigation
 
         navigation.register_all()
@@ -31,8 +36,10 @@ class WarehouseConfig(AppConfig):
         from warehouse.picking import work as picking_work
         from warehouse.putaway import work as putaway_work
         from warehouse.replenishment import work as replenishment_work
+        from warehouse.transfers import work as transfers_work
 
         putaway_work.register()
         picking_work.register()
         counting_work.register()
         replenishment_work.register()
+        transfers_work.register()

@@ -20,6 +20,11 @@ pages ask `available_actions` what to offer.
                  counted / recounted --approve--> approved (the variance posted)
                  counted / recounted --reject--> rejected (nothing posted; the bin is counted again)
                  open / recount requested --cancel--> cancelled
+    transfer     draft --release--> released (source stock reserved) --pick--> picked (its
+                 last pick scanned) --ship--> shipped (source bins -> in transit)
+                 --receive--> received / partially received --close--> closed (short: the
+                 missing quantity written off or kept in transit, as decided)
+                 draft / released --cancel--> cancelled (reservations released)
 
 A discrepancy that needs no decision (over-receipt within tolerance, a short-closed line) is
 recorded accepted. Pick and putaway tasks have a `cancelled` status no move leads to yet:
@@ -48,6 +53,8 @@ from warehouse.models import (
     Shipment,
     ShipmentStatus,
     TaskState,
+    TransferOrder,
+    TransferStatus,
     Wave,
     WaveStatus,
 )
@@ -152,6 +159,29 @@ replenishment_machine = Machine(
     },
 )  # fmt: skip
 
+X = TransferStatus
+transfer_machine = Machine(
+    field="status", choices=X, describe=lambda transfer: transfer.number,
+    table={
+        "release": transition([X.DRAFT], X.RELEASED, SUPERVISORS, label="Release"),
+        # Taken by the transfer pick for the operator scanning its last pick.
+        "pick": transition([X.RELEASED], X.PICKED, FLOOR),
+        "ship": transition([X.PICKED], X.SHIPPED, FLOOR, label="Ship"),
+        # Taken by the destination's receipt scans: the facts decide how far it got.
+        "receive": transition(
+            [X.SHIPPED, X.PARTIALLY_RECEIVED], [X.PARTIALLY_RECEIVED, X.RECEIVED], FLOOR
+        ),
+        "close": transition(
+            [X.RECEIVED, X.PARTIALLY_RECEIVED], X.CLOSED, SUPERVISORS, label="Close"
+        ),
+        # Nothing has left the source yet: the reservations are simply released.
+        "cancel": transition(
+            [X.DRAFT, X.RELEASED], X.CANCELLED, SUPERVISORS, label="Cancel transfer",
+            style="danger",
+        ),
+    },
+)  # fmt: skip
+
 MACHINES: dict[type, Machine] = {
     Wave: wave_machine,
     PickBatch: batch_machine,
@@ -162,6 +192,7 @@ MACHINES: dict[type, Machine] = {
     Shipment: shipment_machine,
     Discrepancy: discrepancy_machine,
     Count: count_machine,
+    TransferOrder: transfer_machine,
 }
 
 

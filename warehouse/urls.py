@@ -8,6 +8,7 @@ from warehouse.putaway import urls as putaway_urls
 from warehouse.receiving import urls as receiving_urls
 from warehouse.replenishment import urls as replenishment_urls
 from warehouse.shipping import urls as shipping_urls
+from warehouse.transfers import urls as transfers_urls
 from warehouse.workqueue import urls as workqueue_urls
 
 app_name = "warehouse"
@@ -22,4 +23,5 @@ urlpatterns = [
     *workqueue_urls.urlpatterns,
     *counting_urls.urlpatterns,
     *replenishment_urls.urlpatterns,
+    *transfers_urls.urlpatterns,
 ]

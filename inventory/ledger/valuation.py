@@ -3,7 +3,8 @@
 Value moves only when stock crosses a site's boundary: into a site (receipt, found stock,
 transfer in) it adds a layer (FIFO) or joins the pool (average); out of a site (shipment,
 write-off, transfer out) it takes the oldest layers first (FIFO) or the current average.
-Moves inside a site carry no value. The entries carry exactly what the layers gained or
+Moves inside a site carry no value, nor do moves between virtual locations unless the
+caller names their unit cost (stock in transit written off at the cost it left with). The entries carry exactly what the layers gained or
 lost, so per item and site the sum of entry values always equals the layers' remaining
 value, which `verify_ledger` checks.
 """
@@ -222,7 +223,14 @@ def value_moves(
         if out_site == in_site and out_site is not None:
             continue  # inside one site: no value moves
         if out_site is None and in_site is None:
-            continue  # between virtual locations: nothing valued
+            if move.unit_cost is not None:
+                # Between virtual locations at a named cost (goods in transit written off):
+                # no site's layers change, but the value leaves the one location for the other.
+                value = (quantities[index] * Decimal(move.unit_cost)).quantize(QUANTUM)
+                out_leg, in_leg = legs[2 * index], legs[2 * index + 1]
+                out_leg.value, out_leg.unit_cost = -value, Decimal(move.unit_cost)
+                in_leg.value, in_leg.unit_cost = value, Decimal(move.unit_cost)
+            continue  # otherwise nothing valued
         crossing.append((index, out_site, in_site))
         if out_site is not None:
             pairs.add((move.item.pk, out_site))

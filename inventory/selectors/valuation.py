@@ -27,7 +27,7 @@ from django.db.models import (
 )
 from django.db.models.functions import NullIf
 
-from inventory.models import CostLayer, Item, Site, StockEntry
+from inventory.models import CostLayer, Item, LocationKind, Site, StockEntry
 
 BLANK_CATEGORY = "__none__"  # stands for items without a category in filters and links
 
@@ -136,3 +136,15 @@ def layer_totals(layers: QuerySet[CostLayer]) -> dict:
         remaining_quantity=Sum("remaining_quantity", default=zero),
         remaining_value=Sum("remaining_value", default=zero),
     )
+
+
+def in_transit(*, tenant, item: Item | None = None) -> dict:
+    """Quantity and value held in the tenant's in-transit location (goods between sites):
+    the entries' sums, so what left a site's valuation is visible until it arrives."""
+    entries = StockEntry.objects.filter(tenant=tenant, location__kind=LocationKind.IN_TRANSIT)
+    if item is not None:
+        entries = entries.filter(item=item)
+    totals = entries.aggregate(
+        quantity=Sum("quantity", default=Decimal(0)), value=Sum("value", default=Decimal(0))
+    )
+    return {"quantity": totals["quantity"], "value": totals["value"]}

@@ -14,6 +14,7 @@ from erp.tables import Column, build_table
 from inventory import selectors
 from inventory.filters import CostLayerFilter, ValuationFilter, ValuationItemFilter
 from inventory.permissions import VALUERS
+from inventory.selectors.valuation import in_transit
 from inventory.views.figures import as_of_date, table_and_figures_response
 
 
@@ -42,8 +43,12 @@ def valuation(request: HttpRequest) -> HttpResponse:
         template="inventory/valuation/summary.html",
         figures_template="inventory/valuation/_totals.html",
         table=table,
-        figures={**totals, "as_of": as_of},
-    )
+        figures={
+            **totals, "as_of": as_of,
+            # Between sites, so in no site's figures: shown beside them, as it stands now.
+            "in_transit": in_transit(tenant=request.tenant),
+        },
+    )  # fmt: skip
 
 
 @roles_required(*VALUERS)

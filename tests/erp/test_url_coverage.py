@@ -271,6 +271,30 @@ def _replenishment(tenant):
     return floor.run()[0]
 
 
+_TRANSFER_TAGS = iter(range(1, 10**6))
+
+
+def _transfer(tenant, stage: str) -> dict:
+    from tests.warehouse.transfer_sites import Sites
+
+    sites = Sites(tenant, tag=f"-{next(_TRANSFER_TAGS)}")
+    if stage == "partial":
+        transfer = sites.shipped()
+        sites.receive(transfer, 5)
+    else:
+        transfer = getattr(sites, stage)()
+    return {"pk": transfer.pk}
+
+
+def _transfer_line(tenant) -> dict:
+    from warehouse.models import TransferLine
+
+    kwargs = _transfer(tenant, "draft")
+    with tenant_context(tenant):
+        line = TransferLine.objects.get(transfer_id=kwargs["pk"])
+    return {**kwargs, "line_pk": line.pk}
+
+
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
 OBJECT_URLS: dict[str, Callable] = {
     "users:detail": lambda t: {"pk": MembershipFactory(tenant=t).pk},
@@ -378,6 +402,17 @@ OBJECT_URLS: dict[str, Callable] = {
     "warehouse:carton_label": lambda t: {"pk": _floor(t).packed_order().cartons[0].pk},
     "warehouse:packing_slip": lambda t: {"pk": _floor(t).shipment(confirm=True).pk},
     "warehouse:bill_of_lading": lambda t: {"pk": _floor(t).shipment().pk},
+    "warehouse:transfer_detail": lambda t: _transfer(t, "shipped"),
+    "warehouse:transfer_edit": lambda t: _transfer(t, "draft"),
+    "warehouse:transfer_add_line": lambda t: _transfer(t, "draft"),
+    "warehouse:transfer_remove_line": _transfer_line,
+    "warehouse:transfer_release": lambda t: _transfer(t, "draft"),
+    "warehouse:transfer_cancel": lambda t: _transfer(t, "released"),
+    "warehouse:transfer_ship": lambda t: _transfer(t, "picked"),
+    "warehouse:transfer_close": lambda t: _transfer(t, "partial"),
+    "warehouse:transfer_pick": lambda t: _transfer(t, "released"),
+    "warehouse:transfer_receive": lambda t: _transfer(t, "shipped"),
+    "warehouse:transfer_slip": lambda t: _transfer(t, "shipped"),
     "inventory:valuation_items": lambda t: {"site_pk": SiteFactory(tenant=t).pk},
     "inventory:valuation_layers": lambda t: {
         "site_pk": SiteFactory(tenant=t).pk,
@@ -440,6 +475,13 @@ POST_ONLY = {
     "warehouse:replenish_run",
     "warehouse:face_import_start",
     "warehouse:face_import_resume",
+    "warehouse:transfer_edit",
+    "warehouse:transfer_add_line",
+    "warehouse:transfer_remove_line",
+    "warehouse:transfer_release",
+    "warehouse:transfer_cancel",
+    "warehouse:transfer_ship",
+    "warehouse:transfer_close",
 }
 
 

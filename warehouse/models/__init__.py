@@ -30,6 +30,16 @@ from warehouse.models.receiving import (
 )
 from warehouse.models.replenishment import PickFace, Replenishment, ReplenishmentState
 from warehouse.models.shipping import Shipment, ShipmentStatus, ShippingSettings
+from warehouse.models.transfers import (
+    TransferDiscrepancy,
+    TransferDiscrepancyKind,
+    TransferDiscrepancyResolution,
+    TransferLine,
+    TransferOrder,
+    TransferPick,
+    TransferReceipt,
+    TransferStatus,
+)
 from warehouse.models.work import Priority, WorkKind, WorkStatus, WorkTask
 
 __all__ = [
@@ -37,6 +47,9 @@ __all__ = [
     "CountRound", "CountSettings", "CountSnapshot", "CountSource", "CountStatus", "CountedLine", "Discrepancy",
     "DiscrepancyKind", "DiscrepancyState", "ExceptionKind", "FloorException", "PickBatch",
     "PickFace", "PickState", "PickTask", "Priority", "PutawayRule", "PutawayTask", "ReceiptLine",
-    "ReceivingSettings", "Replenishment", "ReplenishmentState", "ShelfLifePolicy", "Shipment", "ShipmentStatus", "ShippingSettings",
-    "TaskState", "Wave", "WaveOrder", "WaveStatus", "WorkKind", "WorkStatus", "WorkTask",
+    "ReceivingSettings", "Replenishment", "ReplenishmentState", "ShelfLifePolicy", "Shipment",
+    "ShipmentStatus", "ShippingSettings", "TaskState", "TransferDiscrepancy",
+    "TransferDiscrepancyKind", "TransferDiscrepancyResolution", "TransferLine", "TransferOrder",
+    "TransferPick", "TransferReceipt", "TransferStatus", "Wave", "WaveOrder", "WaveStatus",
+    "WorkKind", "WorkStatus", "WorkTask",
 ]  # fmt: skip
