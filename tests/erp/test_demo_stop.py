@@ -45,6 +45,18 @@ def _processes_of(data_dir: Path) -> list[int]:
     return found
 
 
+def _describe(pids: list[int]) -> str:
+    lines = []
+    for pid in pids:
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            parent = Path(f"/proc/{pid}/stat").read_text().split()[3]
+        except OSError:
+            command, parent = "(gone)", "?"
+        lines.append(f"{pid} (parent {parent}): {command.strip()[:160]}")
+    return "\n".join(lines)
+
+
 def _pid(path: Path) -> int:
     return int(path.read_text().split()[0])
 
@@ -128,9 +140,12 @@ def test_demo_stops_every_process_it_started_without_a_traceback(signum, when, d
         deadline = time.monotonic() + 75
         while _processes_of(data_dir) and time.monotonic() < deadline:
             time.sleep(0.5)
-        assert _processes_of(data_dir) == []
-        assert [pid for pid in servers if _alive(pid)] == []
         text = "".join(output)
+        # On failure, say which processes outlived the demo and what it printed: a bare pid
+        # list told CI's one failure nothing.
+        left = _processes_of(data_dir)
+        assert left == [], f"{_describe(left)}\n--- demo output ---\n{text[-4000:]}"
+        assert [pid for pid in servers if _alive(pid)] == []
         assert "Traceback" not in text, text
         assert "Stopped web, worker, beat and the embedded servers." in text
     finally:
