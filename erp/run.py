@@ -132,13 +132,16 @@ def demo(port: str, *, load_data: bool = True) -> int:
             _run([PY, "manage.py", "load_demo"], env, start_new_session=True)
             print(f"    {time.monotonic() - t:.1f}s")
         _step("Starting web server, Celery worker and Celery beat")
+        # How many processes serve pages and run tasks (gunicorn's own WEB_CONCURRENCY name).
+        web_workers = os.environ.get("WEB_CONCURRENCY", "3")
+        task_workers = os.environ.get("CELERY_CONCURRENCY", "2")
         children.append(subprocess.Popen(
-            [str(BIN / "gunicorn"), "erp.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "3",
+            [str(BIN / "gunicorn"), "erp.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", web_workers,
              "--access-logfile", "-", "--graceful-timeout", "5"],
             env=env, cwd=BASE_DIR, start_new_session=True,
         ))  # fmt: skip
         children.append(subprocess.Popen(
-            [str(BIN / "celery"), "-A", "erp", "worker", "--loglevel", "INFO", "--concurrency", "2",
+            [str(BIN / "celery"), "-A", "erp", "worker", "--loglevel", "INFO", "--concurrency", task_workers,
              "--hostname", "demo@%h"],
             env=env, cwd=BASE_DIR, start_new_session=True,
         ))  # fmt: skip
