@@ -30,3 +30,19 @@ def record_short_replenishment(*, tenant: Tenant, user: User, task, missing) -> 
         location=task.from_location, expected=task.quantity, found=task.moved_quantity,
         outcome=f"{missing.normalize():f} missing; source held for a count", created_by=user,
     )  # fmt: skip
+
+
+def record_short_transfer_pick(
+    *, tenant: Tenant, user: User, transfer, location, item, expected, found
+) -> FloorException:
+    """A source bin held less than a transfer reserved there. The exception has no transfer
+    column, so the outcome names the transfer the supervisor follows up."""
+    missing = expected - found
+    return FloorException.objects.create(
+        tenant=tenant, kind=ExceptionKind.SHORT_PICK, item=item, location=location,
+        expected=expected, found=found, created_by=user,
+        outcome=(
+            f"transfer {transfer.number}: {missing.normalize():f} not shipped; bin held for a "
+            "count"
+        )[:200],
+    )  # fmt: skip

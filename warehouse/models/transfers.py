@@ -91,6 +91,8 @@ class TransferPick(TenantModel):
     lot = TenantForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     quantity = models.DecimalField(max_digits=18, decimal_places=4)
     picked = models.DecimalField(max_digits=18, decimal_places=4, default=0)
+    # What the bin did not hold when picked short: it never ships, and its reservation is gone.
+    short = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     shipped_value = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     picked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -101,14 +103,19 @@ class TransferPick(TenantModel):
         ordering = ["id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(quantity__gt=0, picked__gte=0, picked__lte=models.F("quantity")),
+                condition=models.Q(
+                    quantity__gt=0,
+                    picked__gte=0,
+                    short__gte=0,
+                    quantity__gte=models.F("picked") + models.F("short"),
+                ),
                 name="warehouse_transferpick_quantities",
             ),
         ]
 
     @property
     def remaining(self):
-        return self.quantity - self.picked
+        return self.quantity - self.picked - self.short
 
 
 class TransferReceipt(TenantModel):

@@ -117,7 +117,20 @@ class _ScanForm(ScannerForm):
 
 
 class PickScanForm(_ScanForm):
-    pass
+    """Ticking `short` says the bin holds no more than the quantity found (0 allowed): the
+    rest is not shipped and the bin is held for a count."""
+
+    field_order = ["bin", "item", "lot", "quantity", "short"]
+    short = forms.BooleanField(
+        label=_("The bin holds no more (short pick)"), required=False,
+        help_text=_("The quantity is then what was found; the rest is not shipped"),
+    )  # fmt: skip
+
+    # 0 is a quantity found: a short pick of an empty bin. Without `short` the service refuses it.
+    quantity = forms.DecimalField(
+        label=_("Quantity"), max_digits=14, decimal_places=4, min_value=Decimal(0),
+        widget=forms.NumberInput(attrs=QUANTITY),
+    )  # fmt: skip
 
 
 class ReceiveScanForm(_ScanForm):

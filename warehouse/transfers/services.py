@@ -34,11 +34,16 @@ from inventory.models import (
     ProjectionKind,
     Reservation,
     Site,
+    StockBalance,
     StockEntry,
+    StockStatus,
     TransactionKind,
 )
+from warehouse.counting import services as counting
 from warehouse.errors import WarehouseError
+from warehouse.exceptions import services as exceptions
 from warehouse.models import (
+    CountRequest,
     PutawayTask,
     TransferDiscrepancy,
     TransferDiscrepancyKind,
@@ -186,9 +191,16 @@ def remove_line(*, tenant: Tenant, user: User, line: TransferLine) -> None:
 def _publish(tenant: Tenant, transfer: TransferOrder) -> None:
     """What each line still brings to the destination, on the expected date."""
     open_statuses = {X.RELEASED, X.PICKED, X.SHIPPED, X.PARTIALLY_RECEIVED}
+    shorts = dict(
+        TransferPick.objects.filter(tenant=tenant, line__transfer=transfer, short__gt=0)
+        .values("line_id")
+        .annotate(total=Sum("short"))
+        .values_list("line_id", "total")
+    )
     for line in transfer.lines.select_related("item"):
         if transfer.status in {X.RELEASED, X.PICKED}:
-            coming = line.quantity_base
+            # What the source bins did not hold will not come.
+            coming = line.quantity_base - shorts.get(line.pk, Decimal(0))
         elif transfer.status in open_statuses:
             coming = line.in_transit_base
         else:
@@ -321,11 +333,11 @@ def pick(
         .filter(tenant=tenant, line__transfer=transfer, line__item=item, location=location, lot=lot)
         .order_by("pk")
     )
-    open_picks = [p for p in picks if p.picked < p.quantity]
+    open_picks = [p for p in picks if p.remaining > 0]
     if not open_picks:
         where = f"{item.sku}" + (f" lot {lot.code}" if lot else "")
         raise TransferError(f"{transfer.number} takes no {where} from {location.code}.")
-    left = sum((p.quantity - p.picked for p in open_picks), Decimal(0))
+    left = sum((p.remaining for p in open_picks), Decimal(0))
     if base > left:
         raise TransferError(
             f"Only {plain(left)} {item.base_unit} of {item.sku} left to pick from "
@@ -334,19 +346,117 @@ def pick(
     work.record_start(tenant=tenant, user=user, kind=WorkKind.TRANSFER, reference=transfer.pk)
     remaining = base
     for row in open_picks:
-        take = min(remaining, row.quantity - row.picked)
+        take = min(remaining, row.remaining)
         if take <= 0:
             break
         row.picked += take
         row.picked_by, row.picked_at = user, timezone.now()
         row.save(update_fields=["picked", "picked_by", "picked_at"])
         remaining -= take
+    _finish_picking(tenant, user, transfer)
+    return open_picks[0]
+
+
+def _finish_picking(tenant: Tenant, user: User, transfer: TransferOrder) -> None:
+    """The last open pick (taken in full or short) makes the transfer picked."""
     if not TransferPick.objects.filter(
-        tenant=tenant, line__transfer=transfer, picked__lt=F("quantity")
+        tenant=tenant, line__transfer=transfer, quantity__gt=F("picked") + F("short")
     ).exists():
         transfer_machine.move(transfer, "pick", tenant=tenant, user=user)
         transfer.save()
         work.finish(tenant=tenant, user=user, kind=WorkKind.TRANSFER, reference=transfer.pk)
+
+
+@transaction.atomic
+def short_pick(
+    *, tenant: Tenant, user: User, transfer: TransferOrder, location: Location, item: Item,
+    lot: Lot | None, found: Decimal, unit: str = "",
+) -> TransferPick:  # fmt: skip
+    """The bin `location` held only `found` (0 allowed) of what the transfer takes from it.
+
+    As an outbound short pick: what was found is picked, the rest of the reservation is
+    released, the bin's free units of that stock go to quarantine until a count (raised at
+    once) decides, and a floor exception is recorded. The line ships what was picked, and
+    the destination's incoming supply drops by the missing quantity. No other bin is tried:
+    a transfer is replenishment, not a customer promise, and the planner re-plans the rest.
+    Lock order: the transfer, its picks, then balances (release, hold), then the count.
+    Raises `TransferError` when the bin is not one of the transfer's, or `found` is not
+    below what is left to pick there."""
+    transfer = _lock(tenant, transfer)
+    transfer_machine.authorize(tenant=tenant, user=user, action="pick")
+    if transfer.status != X.RELEASED:
+        raise TransferError(
+            f"{transfer.number} is {transfer_machine.display(transfer.status)}: nothing to pick."
+        )
+    try:
+        found = Decimal(found)
+    except (TypeError, InvalidOperation) as exc:
+        raise TransferError(f"{found!r} is not a quantity.") from exc
+    if not found.is_finite() or found < 0:
+        raise TransferError(f"Give the quantity found, 0 or more, not {plain(found)}.")
+    base = _base(tenant, item, unit or item.base_unit, found) if found > 0 else Decimal(0)
+    picks = list(
+        TransferPick.objects.select_for_update(of=("self",))
+        .filter(tenant=tenant, line__transfer=transfer, line__item=item, location=location, lot=lot)
+        .order_by("pk")
+    )
+    open_picks = [p for p in picks if p.remaining > 0]
+    if not open_picks:
+        where = f"{item.sku}" + (f" lot {lot.code}" if lot else "")
+        raise TransferError(f"{transfer.number} takes no {where} from {location.code}.")
+    left = sum((p.remaining for p in open_picks), Decimal(0))
+    if base >= left:
+        raise TransferError(
+            f"{plain(base)} {item.base_unit} found is not short: {plain(left)} are left to pick "
+            f"from {location.code}. Confirm the pick instead.",
+            field="quantity",
+        )
+    work.record_start(tenant=tenant, user=user, kind=WorkKind.TRANSFER, reference=transfer.pk)
+    remaining = base
+    balance_id = None
+    for row in open_picks:
+        take = min(remaining, row.remaining)
+        remaining -= take
+        row.picked += take
+        row.short = row.quantity - row.picked
+        row.picked_by, row.picked_at = user, timezone.now()
+        row.save(update_fields=["picked", "short", "picked_by", "picked_at"])
+        reservation = Reservation.objects.filter(
+            tenant=tenant, source_type=PICK_SOURCE, source_id=row.pk
+        ).first()
+        if reservation is not None:
+            balance_id = reservation.balance_id
+            if row.short > 0:
+                ledger.release(
+                    tenant=tenant, user=user, reservation=reservation, quantity=row.short
+                )
+    if balance_id is not None:
+        balance = StockBalance.objects.get(tenant=tenant, pk=balance_id)
+        # What the bin still claims beyond what is promised is in doubt too: held until the
+        # count, so nothing else is promised or picked from it meanwhile.
+        hold = balance.on_hand - balance.reserved
+        if hold > 0:
+            ledger.post(
+                tenant=tenant, user=user, kind=TransactionKind.STATUS_CHANGE,
+                moves=[ledger.Move(
+                    item=item, quantity=hold, source=location, destination=location, lot=lot,
+                    source_status=StockStatus.AVAILABLE, destination_status=StockStatus.QUARANTINE,
+                )],
+                reference=f"{transfer.number} short pick",
+                reason="missing at transfer pick; held pending a count",
+                idempotency_key=f"transfer-short-hold:{open_picks[0].pk}",
+            )  # fmt: skip
+    request, _created = CountRequest.objects.get_or_create(
+        tenant=tenant, location=location, done=False,
+        defaults={"reason": f"short transfer pick {transfer.number} of {item.sku}"[:200]},
+    )  # fmt: skip
+    counting.count_flagged_bin(tenant=tenant, user=user, request=request)
+    exceptions.record_short_transfer_pick(
+        tenant=tenant, user=user, transfer=transfer, location=location, item=item,
+        expected=left, found=base,
+    )  # fmt: skip
+    _finish_picking(tenant, user, transfer)
+    _publish(tenant, transfer)
     return open_picks[0]
 
 
@@ -371,6 +481,12 @@ def ship(*, tenant: Tenant, user: User, transfer: TransferOrder) -> TransferOrde
             tenant=tenant, source_type=PICK_SOURCE, source_id__in=[p.pk for p in picks]
         ).select_related("balance")
     }
+    # A pick found empty (short to zero) has no reservation left and nothing to move.
+    picks = [row for row in picks if row.picked > 0]
+    if not picks:
+        raise TransferError(
+            f"Nothing was found to pick for {transfer.number}: there is nothing to ship."
+        )
     moves, consume = [], []
     for row in picks:
         if row.pk not in reservations:
@@ -651,4 +767,18 @@ def receive_scanned(
     return receive(
         tenant=tenant, user=user, transfer=transfer, item=item, lot=lot, quantity=quantity,
         location=location, scan_key=scan_key, unit=unit,
+    )  # fmt: skip
+
+
+def short_pick_scanned(
+    *, tenant: Tenant, user: User, transfer: TransferOrder, bin_code: str, item_code: str,
+    found: Decimal, lot_code: str = "",
+) -> TransferPick:  # fmt: skip
+    """`short_pick` from what the operator scanned at the source bin."""
+    location, item, unit, lot = _scanned(
+        tenant, bin_code=bin_code, site=transfer.from_site, item_code=item_code, lot_code=lot_code
+    )
+    return short_pick(
+        tenant=tenant, user=user, transfer=transfer, location=location, item=item, lot=lot,
+        found=found, unit=unit,
     )  # fmt: skip

@@ -279,7 +279,7 @@ def transfer_scan(request: HttpRequest) -> HttpResponse:
 def transfer_pick(request: HttpRequest, pk: int) -> HttpResponse:
     transfer = _transfer(request, pk)
     picks = list(selectors.picks(tenant=request.tenant, transfer=transfer))
-    next_pick = next((p for p in picks if p.picked < p.quantity), None)
+    next_pick = next((p for p in picks if p.remaining > 0), None)
     # The quantity to take is offered, so a bin scan and an item scan confirm the pick.
     form = PickScanForm(
         request.POST or None,
@@ -287,16 +287,28 @@ def transfer_pick(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        scanned = {
+            "tenant": request.tenant, "user": request.user, "transfer": transfer,
+            "bin_code": data["bin"], "item_code": data["item"], "lot_code": data["lot"],
+        }  # fmt: skip
         try:
-            services.pick_scanned(
-                tenant=request.tenant, user=request.user, transfer=transfer,
-                bin_code=data["bin"], item_code=data["item"], lot_code=data["lot"],
-                quantity=data["quantity"],
-            )  # fmt: skip
+            if data["short"]:
+                services.short_pick_scanned(**scanned, found=data["quantity"])
+            else:
+                services.pick_scanned(**scanned, quantity=data["quantity"])
         except DomainError as exc:
             form.refuse(getattr(exc, "field", None), str(exc))
         else:
-            messages.success(request, f"Picked {plain(data['quantity'])} for {transfer.number}.")
+            if data["short"]:
+                messages.warning(
+                    request,
+                    f"Short pick: {plain(data['quantity'])} found for {transfer.number}; the "
+                    "bin is held for a count.",
+                )
+            else:
+                messages.success(
+                    request, f"Picked {plain(data['quantity'])} for {transfer.number}."
+                )
             return redirect("warehouse:transfer_pick", transfer.pk)
     context = {
         "transfer": transfer,
