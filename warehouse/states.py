@@ -24,7 +24,7 @@ pages ask `available_actions` what to offer.
                  last pick scanned) --ship--> shipped (source bins -> in transit)
                  --receive--> received / partially received --close--> closed (short: the
                  missing quantity written off or kept in transit, as decided)
-                 draft / released --cancel--> cancelled (reservations released)
+                 draft / released / picked --cancel--> cancelled (reservations released)
 
 A discrepancy that needs no decision (over-receipt within tolerance, a short-closed line) is
 recorded accepted. Pick and putaway tasks have a `cancelled` status no move leads to yet:
@@ -175,8 +175,10 @@ transfer_machine = Machine(
             [X.RECEIVED, X.PARTIALLY_RECEIVED], X.CLOSED, SUPERVISORS, label="Close"
         ),
         # Nothing has left the source yet: the reservations are simply released.
+        # Picks only record scans (the stock stays reserved in its bins until shipped), so a
+        # picked transfer can still be called off: a source found empty would otherwise stick.
         "cancel": transition(
-            [X.DRAFT, X.RELEASED], X.CANCELLED, SUPERVISORS, label="Cancel transfer",
+            [X.DRAFT, X.RELEASED, X.PICKED], X.CANCELLED, SUPERVISORS, label="Cancel transfer",
             style="danger",
         ),
     },

@@ -1,5 +1,5 @@
 """The transfer's transitions table: draft -> released -> picked -> shipped -> received or
-partially received -> closed, cancelled from draft or released; each move recorded with who
+partially received -> closed, cancelled from draft, released or picked; each move recorded with who
 and why; a refused move says what was refused and changes nothing."""
 
 from __future__ import annotations
@@ -106,6 +106,19 @@ def test_cancelling_a_released_transfer_releases_its_stock_and_queue_entry(sites
     assert reserved(sites.tenant, sites.item, sites.r1) == 0
     assert reserved(sites.tenant, sites.item, sites.r2) == 0
     assert task.status == "cancelled"
+    assert_ledger_clean(sites.tenant)
+
+
+def test_a_picked_transfer_can_still_be_called_off_and_its_stock_is_freed(sites):
+    # Picks only record scans: the stock is still reserved in R-01 and R-02 until shipped.
+    transfer = sites.picked()
+    with tenant_context(sites.tenant):
+        transfers.cancel(
+            tenant=sites.tenant, user=sites.supervisor, transfer=transfer, reason="source empty"
+        )
+    assert _last(sites, transfer) == (X.CANCELLED, sites.supervisor.pk, "cancel: source empty")
+    assert reserved(sites.tenant, sites.item, sites.r1) == 0
+    assert reserved(sites.tenant, sites.item, sites.r2) == 0
     assert_ledger_clean(sites.tenant)
 
 

@@ -298,7 +298,7 @@ def _release_reservations(tenant: Tenant, user: User | None, transfer: TransferO
 def cancel(
     *, tenant: Tenant, user: User, transfer: TransferOrder, reason: str = ""
 ) -> TransferOrder:
-    """Cancel a draft or released transfer: its reservations, projections and queue entry go."""
+    """Cancel a transfer not yet shipped: its reservations, projections and queue entry go."""
     transfer = _lock(tenant, transfer)
     transfer_machine.check(transfer, "cancel", tenant=tenant, user=user)
     _release_reservations(tenant, user, transfer)
