@@ -3,7 +3,10 @@ work in the queue, started from "My work" onto its scanner page."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
+from django.db import transaction
 from django.urls import reverse
 
 from erp.roles import Role
@@ -11,9 +14,11 @@ from erp.tenancy import tenant_context
 from inventory import ledger
 from inventory.models import DefaultSite
 from tests.factories import member
+from tests.inventory.stock import receive
 from tests.warehouse.counting import Shelf
 from tests.warehouse.outbound import Floor
 from warehouse.models import Count, CountRequest, CountRound, Priority, WorkKind, WorkTask
+from warehouse.picking import services as picking
 
 pytestmark = pytest.mark.django_db
 
@@ -127,3 +132,75 @@ def test_my_work_never_hands_a_recount_to_the_first_counter(tenant_a):
         for_other = list(queue.waiting_for(tenant=tenant_a, user=shelf.recounter, site=shelf.site))
     assert [t.reference for t in for_counter] == []
     assert [(t.kind, t.reference) for t in for_other] == [(WorkKind.COUNT, recount.pk)]
+
+
+def _counts_of(floor, bin):
+    with tenant_context(floor.tenant):
+        location = ledger.bin_location(tenant=floor.tenant, bin=bin)
+        return list(Count.objects.filter(location=location).order_by("pk"))
+
+
+def test_a_pick_that_empties_a_pick_face_opens_a_count_of_it(tenant_a):
+    floor = Floor(tenant_a, stock=6)
+    floor.picked_order()  # 6 coffee from P-01's 6, 4 cups from P-02's 6
+    [count] = _counts_of(floor, floor.p1)
+    with tenant_context(tenant_a):
+        task = WorkTask.objects.get(kind=WorkKind.COUNT, reference=shelf_round(count).pk)
+    assert (count.status, count.source) == ("open", "pick_face")
+    assert count.reason == f"pick face at zero: {floor.coffee.sku}"
+    assert (task.priority, task.summary) == (Priority.NORMAL, "Count bin P-01")
+    assert _counts_of(floor, floor.p2) == []
+
+
+def test_a_pick_leaving_a_pick_face_promising_more_than_it_holds_opens_a_count(tenant_a):
+    floor = Floor(tenant_a)
+    with tenant_context(tenant_a):
+        face = ledger.bin_location(tenant=tenant_a, bin=floor.p2)
+        # 45 of P-02's 50 cups held for QC and promised to someone as they are.
+        ledger.post(
+            tenant=tenant_a, user=None, kind="status_change",
+            moves=[ledger.Move(item=floor.cups, quantity=Decimal(45), source=face, destination=face, destination_status="qc_hold")],
+        )  # fmt: skip
+        ledger.reserve(
+            tenant=tenant_a, user=None, item=floor.cups, location=face, quantity=Decimal(45),
+            source_type="test_hold", source_id=1, status="qc_hold",
+        )  # fmt: skip
+    assert _counts_of(floor, floor.p2) == []
+    floor.picked_order()  # 4 cups: 1 available left against 45 reserved
+    [count] = _counts_of(floor, floor.p2)
+    assert count.reason == f"pick face availability negative: {floor.cups.sku} -44"
+    with tenant_context(tenant_a):
+        task = WorkTask.objects.get(kind=WorkKind.COUNT, reference=shelf_round(count).pk)
+    assert task.priority == Priority.HIGH
+    assert _counts_of(floor, floor.p1) == []  # 44 coffee left, nothing promised
+
+
+def test_a_second_pick_emptying_the_face_opens_no_second_count(tenant_a):
+    floor = Floor(tenant_a, stock=6)
+    floor.picked_order()
+    receive(tenant_a, floor.coffee, floor.p1, 6, lot=floor.lot, key="again-coffee")
+    receive(tenant_a, floor.cups, floor.p2, 4, key="again-cups")
+    floor.picked_order()
+    [count] = _counts_of(floor, floor.p1)
+    with tenant_context(tenant_a):
+        queued = WorkTask.objects.filter(kind=WorkKind.COUNT, site=floor.site).count()
+    assert count.status == "open" and queued == 1
+
+
+def test_a_pick_that_rolls_back_opens_no_count(tenant_a):
+    floor = Floor(tenant_a, stock=6)
+    order = floor.released_order()
+    wave = floor.released_wave(order)
+    task = next(t for t in floor.tasks(wave) if t.item_id == floor.coffee.pk)
+    with pytest.raises(RuntimeError), tenant_context(tenant_a), transaction.atomic():
+        picking.confirm_pick(
+            tenant=tenant_a, user=floor.operator, task=task, quantity=task.quantity
+        )
+        assert len(_counts_of(floor, floor.p1)) == 1
+        raise RuntimeError("the scanner's request fails after the pick")
+    assert _counts_of(floor, floor.p1) == []
+
+
+def shelf_round(count):
+    with tenant_context(count.tenant):
+        return CountRound.objects.get(count=count, number=1)
