@@ -1,4 +1,5 @@
-"""What opens a count: a short pick's flag, and a supervisor's "Count this bin"; a count is
+"""What opens a count: a short pick's flag, a pick face left at zero or promising more than it
+holds, and a supervisor's "Count this bin" (from the bin, item and stock pages); a count is
 work in the queue, started from "My work" onto its scanner page."""
 
 from __future__ import annotations
@@ -204,3 +205,40 @@ def test_a_pick_that_rolls_back_opens_no_count(tenant_a):
 def shelf_round(count):
     with tenant_context(count.tenant):
         return CountRound.objects.get(count=count, number=1)
+
+
+@pytest.mark.parametrize("page", ["stock", "item"])
+def test_stock_rows_link_a_supervisor_to_count_their_bin(client, tenant_a, page):
+    shelf = Shelf(tenant_a)
+    url = (
+        reverse("inventory:stock_list")
+        if page == "stock"
+        else reverse("inventory:item_detail", args=[shelf.item.pk])
+    )
+    link = f"{reverse('warehouse:count_list')}?site={shelf.site.pk}&amp;bin=S-01"
+    client.force_login(shelf.supervisor)
+    assert link in client.get(url).content.decode()
+    client.force_login(member(tenant_a, Role.PLANNER))
+    response = client.get(url)
+    assert response.status_code == 200 and "Count this bin" not in response.content.decode()
+
+
+def test_the_prefilled_count_form_opens_the_count_only_when_posted(client, tenant_a):
+    shelf = Shelf(tenant_a)
+    client.force_login(shelf.supervisor)
+    form = client.get(
+        reverse("warehouse:count_list"), {"site": shelf.site.pk, "bin": "S-01"}
+    ).content.decode()
+    assert 'value="S-01"' in form and f'<option value="{shelf.site.pk}" selected>' in form
+    with tenant_context(tenant_a):
+        assert not Count.objects.filter(location=shelf.location).exists()
+    response = client.post(
+        reverse("warehouse:count_create"),
+        {"site": shelf.site.pk, "bin": "S-01", "reason": "from the stock page"},
+    )
+    with tenant_context(tenant_a):
+        count = Count.objects.get(location=shelf.location)
+    assert response.status_code == 302 and (count.source, count.reason) == (
+        "request",
+        "from the stock page",
+    )
