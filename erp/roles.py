@@ -25,6 +25,19 @@ class Role(models.TextChoices):
 ALL_ROLES = frozenset(Role)
 
 
+def may_open(request, name: str) -> bool:
+    """Whether the member's role may open the page named `name` (a URL name without
+    arguments), read from its view's `roles_required`: an app links to a page of an app to its
+    right without importing that app's code or copying its role set."""
+    from django.urls import resolve, reverse
+
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        return False
+    allowed = getattr(resolve(reverse(name)).func, "allowed_roles", ALL_ROLES)
+    return membership.role in allowed
+
+
 def roles_required(*roles: Role) -> Callable:
     """Allow a view only to members whose active role is one of `roles`.
 

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from erp.errors import DomainError
 from erp.history import changes
 from erp.idempotency import idempotent
-from erp.roles import roles_required
+from erp.roles import may_open, roles_required
 from erp.tables import Column, build_table, table_partial, table_response
 from inventory import selectors
 from inventory.filters import ItemFilter
@@ -84,6 +84,8 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _stock_table(request, item):
+    # A URL name only: inventory imports no warehouse code.
+    can_count = may_open(request, "warehouse:count_list")
     return build_table(
         request,
         name="stock",
@@ -97,8 +99,10 @@ def _stock_table(request, item):
             Column("Status", "status"),
             Column("On hand", "on_hand", css="num"),
             Column("Reserved", "reserved", css="num"),
+            *([Column("")] if can_count else []),
         ],
         row_template="inventory/item/_balance_row.html",
+        extra={"can_count": can_count},
         default_sort="location__code",
         empty="No stock in any bin.",
     )

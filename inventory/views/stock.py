@@ -7,7 +7,7 @@ import datetime
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
-from erp.roles import roles_required
+from erp.roles import may_open, roles_required
 from erp.tables import Column, build_table
 from inventory import selectors
 from inventory.filters import StockFilter
@@ -20,6 +20,8 @@ EXPIRY_WARNING_DAYS = 30
 @roles_required(*DESK)
 def stock_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    # A URL name only: inventory imports no warehouse code.
+    can_count = may_open(request, "warehouse:count_list")
     table = build_table(
         request,
         name="stock",
@@ -38,6 +40,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
             Column("On hand", "on_hand", css="num hide-sm"),
             Column("Reserved", "reserved", css="num hide-sm"),
             Column("Available", "available", css="num"),
+            *([Column("")] if can_count else []),
         ],
         row_template="inventory/stock/_row.html",
         default_sort="item__sku",
@@ -45,6 +48,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
         extra={
             "today": today,
             "expiry_warning": today + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
+            "can_count": can_count,
         },
     )
     return table_and_figures_response(

@@ -69,6 +69,7 @@ class CountSource(models.TextChoices):
     SHORT_PICK = "short_pick", _("Short pick")
     PLAN = "plan", _("Count plan")
     REJECTED = "rejected", _("Count rejected")
+    PICK_FACE = "pick_face", _("Pick face at zero or negative")
 
 
 OPEN_COUNT = (CountStatus.OPEN, CountStatus.COUNTED, CountStatus.RECOUNT, CountStatus.RECOUNTED)

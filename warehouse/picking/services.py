@@ -27,6 +27,7 @@ from orders.services import fulfilment
 from orders.services.sales_orders import SOURCE
 from warehouse import permissions
 from warehouse.counting import services as counting
+from warehouse.counting import triggers
 from warehouse.errors import BatchTaken, WarehouseError
 from warehouse.models import (
     CountRequest,
@@ -103,6 +104,8 @@ def confirm_pick(*, tenant: Tenant, user: User, task: PickTask, quantity: Decima
     )
     if short:
         _short(tenant, user, order, line, task, task.quantity - quantity)
+    # After the short pick's own flag, so a bin both short and emptied keeps that count's reason.
+    triggers.count_pick_faces(tenant=tenant, user=user, posting=task.transaction)
     _finish_batch(tenant, user, task.batch_id)
     return task
 
