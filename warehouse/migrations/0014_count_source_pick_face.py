@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("warehouse", "0012_transfers"),
+        ("warehouse", "0013_transfer_short_picks"),
     ]
 
     operations = [
