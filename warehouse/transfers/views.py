@@ -51,7 +51,7 @@ def transfer_list(request: HttpRequest) -> HttpResponse:
             Column("Number", "number"),
             Column("From", "from_site__code"),
             Column("To", "to_site__code"),
-            Column("Expected", "expected_date", css="nowrap"),
+            Column("Expected", "expected_date", css="nowrap hide-sm"),
             Column("Status", "status"),
         ],
         row_template="warehouse/transfers/_row.html",
