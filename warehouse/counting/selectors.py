@@ -20,7 +20,8 @@ from inventory.models import Item, Location, Lot, SerialNumber, StockEntry
 from inventory.services.adjustments import unit_cost
 from warehouse.models import Count, CountRound, CountSettings
 
-Key = tuple[int, int | None, int | None]  # item id, lot id, serial id
+# item id, lot id, serial id, then the lot code and serial text of one not yet on file
+Key = tuple[int, int | None, int | None, str, str]
 
 
 def settings_for(tenant: Tenant) -> CountSettings:
@@ -56,6 +57,8 @@ class Line:
     counted: Decimal
     unit_cost: Decimal
     beyond: bool = False
+    lot_code: str = ""  # found in the count, registered when it is approved
+    serial_code: str = ""
 
     @property
     def expected(self) -> Decimal:
@@ -75,6 +78,8 @@ class Line:
             self.item.pk,
             self.lot.pk if self.lot else None,
             self.serial.pk if self.serial else None,
+            self.lot_code,
+            self.serial_code,
         )
 
 
@@ -85,18 +90,18 @@ def reconciliation(*, tenant: Tenant, count: Count, round: CountRound) -> list[L
     for item_id, lot_id, serial_id, quantity in count.snapshot.values_list(
         "item_id", "lot_id", "serial_id", "quantity"
     ):
-        snapshot[(item_id, lot_id, serial_id)] += quantity
+        snapshot[(item_id, lot_id, serial_id, "", "")] += quantity
     moved: dict[Key, Decimal] = defaultdict(Decimal)
     entries = StockEntry.objects.filter(
         tenant=tenant, location=count.location, id__gt=count.snapshot_entry_id,
         id__lte=round.entry_id or 0,
     ).values("item_id", "lot_id", "serial_id").annotate(total=Sum("quantity"))  # fmt: skip
     for row in entries:
-        moved[(row["item_id"], row["lot_id"], row["serial_id"])] += row["total"]
+        moved[(row["item_id"], row["lot_id"], row["serial_id"], "", "")] += row["total"]
     counted: dict[Key, Decimal] = {
-        (item_id, lot_id, serial_id): quantity
-        for item_id, lot_id, serial_id, quantity in round.lines.values_list(
-            "item_id", "lot_id", "serial_id", "quantity"
+        (item_id, lot_id, serial_id, lot_code, serial_code): quantity
+        for item_id, lot_id, serial_id, lot_code, serial_code, quantity in round.lines.values_list(
+            "item_id", "lot_id", "serial_id", "lot_code", "serial_code", "quantity"
         )
     }
     keys = set(snapshot) | set(moved) | set(counted)
@@ -113,6 +118,7 @@ def reconciliation(*, tenant: Tenant, count: Count, round: CountRound) -> list[L
         line = Line(
             item=item, lot=lots.get(key[1]), serial=serials.get(key[2]), snapshot=snapshot[key],
             moved=moved[key], counted=counted.get(key, Decimal(0)), unit_cost=costs[item.pk],
+            lot_code=key[3], serial_code=key[4],
         )  # fmt: skip
         if line.expected == 0 and line.counted == 0:
             continue
@@ -125,7 +131,7 @@ def reconciliation(*, tenant: Tenant, count: Count, round: CountRound) -> list[L
         lines,
         key=lambda x: (
             x.item.sku,
-            x.lot.code if x.lot else "",
-            x.serial.serial if x.serial else "",
+            x.lot.code if x.lot else x.lot_code,
+            x.serial.serial if x.serial else x.serial_code,
         ),
     )

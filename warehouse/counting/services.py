@@ -6,6 +6,7 @@ the bin's quarantined stock in one ledger transaction (kind `count`, reference C
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.db import connection, transaction
@@ -14,6 +15,7 @@ from django.utils import timezone
 from erp.models import Tenant, User
 from erp.roles import require_role
 from inventory import ledger
+from inventory.errors import InvalidPosting
 from inventory.models import (
     Item,
     Location,
@@ -25,6 +27,7 @@ from inventory.models import (
     StockTransaction,
     TransactionKind,
 )
+from inventory.services import lots
 from warehouse.counting import selectors
 from warehouse.errors import WarehouseError
 from warehouse.models import (
@@ -170,13 +173,32 @@ def scan_bin(*, tenant: Tenant, user: User, round: CountRound, location: Locatio
     return round
 
 
+def _serial_elsewhere(tenant: Tenant, serial: SerialNumber, location: Location) -> None:
+    """A serial is one unit: found here, it cannot also be on hand in another bin."""
+    where = (
+        StockBalance.objects.filter(tenant=tenant, serial=serial, on_hand__gt=0)
+        .exclude(location=location)
+        .select_related("location")
+        .first()
+    )
+    if where is not None:
+        raise CountError(
+            f"Serial {serial.serial} of {serial.item.sku} is on hand in {where.location.code}; "
+            "a serial is one unit: move it from there first."
+        )
+
+
 @transaction.atomic
 def record_line(
     *, tenant: Tenant, user: User, round: CountRound, item: Item, quantity: Decimal,
-    lot: Lot | None = None, serial: SerialNumber | None = None,
+    lot: Lot | None = None, serial: SerialNumber | None = None, lot_code: str = "",
+    lot_expiry: datetime.date | None = None, serial_code: str = "",
 ) -> CountedLine:  # fmt: skip
     """Record what the counter found of one item (lot, serial); counting it again replaces it.
-    Items the bin was not expected to hold are counted like any other."""
+    Items the bin was not expected to hold are counted like any other. A lot or serial named
+    by `lot_code` / `serial_code` that is not on file is counted by that text (with
+    `lot_expiry`, from a GS1 AI 17) and registered only when the count is approved. Raises
+    `CountError`, also for a serial on hand in another bin."""
     round = start_round(tenant=tenant, user=user, round=round)
     if round.bin_scanned_at is None:
         raise CountError(f"Scan the bin {round.count.location.code} first.")
@@ -185,18 +207,67 @@ def record_line(
         raise CountError("Count zero or more.")
     if not item.divisible and quantity != quantity.to_integral_value():
         raise CountError(f"{item.sku} is counted in whole {item.base_unit}.")
-    if item.is_lot_tracked and lot is None:
+    lot_code = "" if lot is not None else (lot_code or "").strip()[:20]
+    serial_code = "" if serial is not None else (serial_code or "").strip()[:40]
+    if lot_code:
+        lot = Lot.objects.filter(tenant=tenant, item=item, code=lot_code).first()
+        lot_code = "" if lot is not None else lot_code
+    if serial_code:
+        serial = SerialNumber.objects.filter(tenant=tenant, item=item, serial=serial_code).first()
+        serial_code = "" if serial is not None else serial_code
+    if item.is_lot_tracked and lot is None and not lot_code:
         raise CountError(f"{item.sku} is lot-tracked: scan or key its lot.")
+    if lot_code and item.expiry_required and lot_expiry is None:
+        # Registering the lot on approval would fail without it; ask while at the bin.
+        raise CountError(
+            f"Lot {lot_code} of {item.sku} is new and needs an expiry: scan its GS1 label."
+        )
     if item.is_serial_tracked:
-        if serial is None:
+        if serial is None and not serial_code:
             raise CountError(f"{item.sku} is serial-tracked: scan each serial number.")
         if quantity > 1:
             raise CountError(f"A serial number is one {item.base_unit}.")
+    if serial is not None and quantity > 0:
+        _serial_elsewhere(tenant, serial, round.count.location)
     line, _created = CountedLine.objects.update_or_create(
-        tenant=tenant, round=round, item=item, lot=lot, serial=serial,
-        defaults={"quantity": quantity},
+        tenant=tenant, round=round, item=item, lot=lot, serial=serial, lot_code=lot_code,
+        serial_code=serial_code, defaults={"quantity": quantity, "lot_expiry": lot_expiry or None},
     )  # fmt: skip
     return line
+
+
+def _register_found(tenant: Tenant, count: Count, round: CountRound) -> None:
+    """Lots and serials counted by their scanned text are registered now, through inventory's
+    own services, and the counted lines name them, so the posting brings the found units in
+    under them. A line whose lot or serial was registered meanwhile joins that one."""
+    lines = round.lines.select_related("item").exclude(lot_code="", serial_code="").order_by("pk")
+    for line in lines:
+        lot, serial = line.lot, line.serial
+        try:
+            if line.lot_code:
+                lot = lots.lot_for_receipt(
+                    tenant=tenant, item=line.item, code=line.lot_code, expiry=line.lot_expiry
+                )
+            if line.serial_code:
+                serial = lots.register_serial(
+                    tenant=tenant, item=line.item, serial=line.serial_code, lot=lot
+                )
+        except InvalidPosting as exc:
+            raise CountError(str(exc)) from exc
+        if serial is not None and line.quantity > 0:
+            _serial_elsewhere(tenant, serial, count.location)
+        same = (
+            round.lines.filter(item=line.item, lot=lot, serial=serial, lot_code="", serial_code="")
+            .exclude(pk=line.pk)
+            .first()
+        )
+        if same is not None:
+            same.quantity += line.quantity
+            same.save(update_fields=["quantity"])
+            line.delete()
+            continue
+        line.lot, line.serial, line.lot_code, line.serial_code = lot, serial, "", ""
+        line.save(update_fields=["lot", "serial", "lot_code", "serial_code"])
 
 
 @transaction.atomic
@@ -328,6 +399,7 @@ def approve(*, tenant: Tenant, user: User, count: Count, note: str = "") -> Coun
     count_machine.check(count, "approve", tenant=tenant, user=user)
     _not_own(tenant, user, count)
     round = selectors.last_round(count)
+    _register_found(tenant, count, round)
     lines = selectors.reconciliation(tenant=tenant, count=count, round=round)
     moves = [move for line in lines for move in _moves(tenant, count, line)]
     txn: StockTransaction | None = None

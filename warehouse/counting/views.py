@@ -20,7 +20,6 @@ from erp.roles import roles_required
 from erp.tables import Column, build_table, table_response
 from erp.views.settings_page import settings_page
 from inventory import scanning, units
-from inventory.services import lots
 from warehouse.counting import accuracy, selectors, services
 from warehouse.counting.forms import (
     BinScanForm,
@@ -56,15 +55,17 @@ def _record(request: HttpRequest, round, form: CountLineForm) -> str:
         return f"How many {unit or item.base_unit} of {item.sku}?"
     if unit:
         quantity = units.to_base(tenant=tenant, item=item, unit=unit, quantity=quantity)
-    lot = lots.existing_lot(tenant=tenant, item=item, code=lot_code) if lot_code else None
-    serial = (
-        lots.existing_serial(tenant=tenant, item=item, serial=serial_code) if serial_code else None
-    )
-    services.record_line(
-        tenant=tenant, user=request.user, round=round, item=item, quantity=quantity, lot=lot,
-        serial=serial,
+    # A lot or serial not on file is counted by what was scanned (a blind count may find
+    # stock nobody booked in); approving the count registers it.
+    line = services.record_line(
+        tenant=tenant, user=request.user, round=round, item=item, quantity=quantity,
+        lot_code=lot_code, lot_expiry=scan.expiry, serial_code=serial_code,
     )  # fmt: skip
-    label = f" lot {lot.code}" if lot else (f" serial {serial.serial}" if serial else "")
+    lot_label = line.lot.code if line.lot else line.lot_code
+    serial_label = line.serial.serial if line.serial else line.serial_code
+    label = (
+        f" lot {lot_label}" if lot_label else (f" serial {serial_label}" if serial_label else "")
+    )
     messages.success(request, f"Counted {plain(quantity)} {item.base_unit} of {item.sku}{label}.")
     return ""
 

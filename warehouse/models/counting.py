@@ -164,6 +164,11 @@ class CountedLine(TenantModel):
     serial = TenantForeignKey(
         SerialNumber, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A lot or serial the system has never seen is counted by the text scanned; inventory
+    # registers it only when a supervisor approves the count (a rejected count leaves none).
+    lot_code = models.CharField(max_length=20, blank=True, default="")
+    lot_expiry = models.DateField(null=True, blank=True)
+    serial_code = models.CharField(max_length=40, blank=True, default="")
     quantity = models.DecimalField(**QTY)
     counted_at = models.DateTimeField(auto_now=True)
 
@@ -171,7 +176,7 @@ class CountedLine(TenantModel):
         ordering = ["round", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["tenant", "round", "item", "lot", "serial"],
+                fields=["tenant", "round", "item", "lot", "serial", "lot_code", "serial_code"],
                 nulls_distinct=False,
                 name="warehouse_countedline_once",
             ),
