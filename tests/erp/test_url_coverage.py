@@ -413,6 +413,7 @@ OBJECT_URLS: dict[str, Callable] = {
     "warehouse:transfer_pick": lambda t: _transfer(t, "released"),
     "warehouse:transfer_receive": lambda t: _transfer(t, "shipped"),
     "warehouse:transfer_slip": lambda t: _transfer(t, "shipped"),
+    "warehouse:transfer_label": lambda t: _transfer(t, "shipped"),
     "inventory:valuation_items": lambda t: {"site_pk": SiteFactory(tenant=t).pk},
     "inventory:valuation_layers": lambda t: {
         "site_pk": SiteFactory(tenant=t).pk,

@@ -37,12 +37,20 @@ class TransferOrder(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
+    # Numbered with the outbound cartons when shipped; blank when the tenant had no GS1
+    # company prefix then (the transfer still ships, its label says what is missing).
+    sscc = models.CharField(_("SSCC"), max_length=18, blank=True)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "number"], name="warehouse_transfer_number"),
+            models.UniqueConstraint(
+                fields=["tenant", "sscc"],
+                condition=~models.Q(sscc=""),
+                name="warehouse_transfer_sscc_uniq",
+            ),
             models.CheckConstraint(
                 condition=~models.Q(from_site=models.F("to_site")),
                 name="warehouse_transfer_two_sites",

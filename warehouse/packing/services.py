@@ -49,12 +49,22 @@ def sscc(*, extension: int, company_prefix: str, serial: int) -> str:
 
 
 def _next_sscc(tenant: Tenant) -> str:
-    settings, _ = ShippingSettings.objects.get_or_create(tenant=tenant)
-    settings = ShippingSettings.objects.select_for_update().get(pk=settings.pk)
-    if not settings.gs1_company_prefix:
+    code = next_sscc(tenant=tenant)
+    if code is None:
         raise WarehouseError(
             "Set the GS1 company prefix under Settings > Shipping before closing cartons."
         )
+    return code
+
+
+def next_sscc(*, tenant: Tenant) -> str | None:
+    """The tenant's next SSCC, its serial counter moved on; None (nothing numbered) while the
+    tenant has no GS1 company prefix. Locks the shipping settings row: callers lock their own
+    rows first, so cartons and transfers share one numbering without a gap or a repeat."""
+    settings, _ = ShippingSettings.objects.get_or_create(tenant=tenant)
+    settings = ShippingSettings.objects.select_for_update().get(pk=settings.pk)
+    if not settings.gs1_company_prefix:
+        return None
     code = sscc(
         extension=settings.extension_digit,
         company_prefix=settings.gs1_company_prefix,

@@ -55,6 +55,7 @@ from warehouse.models import (
     TransferStatus,
     WorkKind,
 )
+from warehouse.packing import services as packing
 from warehouse.putaway import services as putaway
 from warehouse.receiving import selectors as receiving_selectors
 from warehouse.states import transfer_machine
@@ -466,7 +467,11 @@ def ship(*, tenant: Tenant, user: User, transfer: TransferOrder) -> TransferOrde
 
     The ledger values each move out of the source site (FIFO layers or the average) and the
     in-transit entries carry that value; each pick keeps the value it left with, which its
-    receipt brings back in. A repeat (double tap) posts nothing twice (idempotency key)."""
+    receipt brings back in. A repeat (double tap) posts nothing twice (idempotency key).
+
+    The transfer gets the tenant's next SSCC for its carton label (locked after the transfer,
+    as a carton close locks it after its order); without a GS1 company prefix it ships with
+    none, since a missing label setting must not hold stock at the dock."""
     transfer = _lock(tenant, transfer)
     transfer_machine.check(transfer, "ship", tenant=tenant, user=user)
     in_transit = ledger.virtual_location(tenant=tenant, kind=LocationKind.IN_TRANSIT)
@@ -521,6 +526,9 @@ def ship(*, tenant: Tenant, user: User, transfer: TransferOrder) -> TransferOrde
         line.save(update_fields=["shipped_base"])
     transfer_machine.move(transfer, "ship", tenant=tenant, user=user)
     transfer.shipped_at = timezone.now()
+    # A transfer is shipped once (the state machine refuses a repeat), so it is numbered once.
+    if not transfer.sscc:
+        transfer.sscc = packing.next_sscc(tenant=tenant) or ""
     transfer.save()
     _publish(tenant, transfer)
     return transfer

@@ -18,6 +18,7 @@ urlpatterns = [
     path("warehouse/transfers/<int:pk>/cancel/", views.transfer_cancel, name="transfer_cancel"),
     path("warehouse/transfers/<int:pk>/close/", views.transfer_close, name="transfer_close"),
     path("warehouse/transfers/<int:pk>/slip/", views.transfer_slip, name="transfer_slip"),
+    path("warehouse/transfers/<int:pk>/label/", views.transfer_label, name="transfer_label"),
     # Operators at phone width.
     path("scan/transfers/", views.transfer_scan, name="transfer_scan"),
     path("scan/transfers/<int:pk>/pick/", views.transfer_pick, name="transfer_pick"),

@@ -23,8 +23,9 @@ from warehouse.models import TransferStatus
 from warehouse.permissions import FLOOR, SUPERVISORS
 from warehouse.receiving import selectors as receiving_selectors
 from warehouse.states import available_actions
+from warehouse.stations import shipping_settings
 from warehouse.transfers import selectors, services
-from warehouse.transfers.documents import transfer_slip_pdf
+from warehouse.transfers.documents import transfer_label_pdf, transfer_slip_pdf
 from warehouse.transfers.forms import (
     CancelForm,
     CloseForm,
@@ -179,7 +180,10 @@ def _action(request: HttpRequest, pk: int, run, done: str) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, done.format(number=transfer.number))
-    # The scanner's Ship button brings the operator back to the scanner.
+    # The scanner's Ship button brings the operator back to the ship step, which then offers
+    # the carton label to print; "scan" returns to the scanner list.
+    if request.POST.get("back") == "pick":
+        return redirect("warehouse:transfer_pick", transfer.pk)
     if request.POST.get("back") == "scan":
         return redirect("warehouse:transfer_scan")
     return redirect("warehouse:transfer_detail", transfer.pk)
@@ -252,6 +256,32 @@ def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
         pagesize=pdf.page_size(request.tenant),
     )
     return pdf_response(content, f"transfer-{transfer.number}.pdf")
+
+
+@roles_required(*FLOOR)
+def transfer_label(request: HttpRequest, pk: int) -> HttpResponse:
+    """The carton label PDF; a page saying why when the transfer has no SSCC (not shipped
+    yet, or shipped while the tenant had no GS1 company prefix). Numbers only come from
+    `ship`, so reading this never assigns one."""
+    transfer = _transfer(request, pk)
+    settings = shipping_settings(tenant=request.tenant)
+    prefix = settings.gs1_company_prefix if settings else ""
+    if not transfer.sscc:
+        context = {
+            "transfer": transfer,
+            "shipped": transfer.shipped_at is not None,
+            "prefix": prefix,
+        }
+        return render(request, "warehouse/transfers/label_missing.html", context)
+    content = transfer_label_pdf(
+        transfer=transfer,
+        ship_from=site_party(transfer.from_site.name, transfer.from_site),
+        ship_to=site_party(
+            transfer.to_site.name, transfer.to_site, recipient_country=transfer.to_site.country
+        ),
+        company_prefix=prefix,
+    )
+    return pdf_response(content, f"label-{transfer.sscc}.pdf")
 
 
 # Scanner pages (phone width).
