@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("warehouse", "0014_count_source_pick_face"),
+        ("warehouse", "0015_counted_unknown_lots"),
     ]
 
     operations = [
