@@ -70,7 +70,10 @@ def test_a_transfer_shipped_at_one_site_and_received_short_at_the_other(
     _fits(page)
     page.get_by_role("button", name="Ship TR-00001").click()
     expect(page.locator(".messages")).to_contain_text("TR-00001 shipped")
+    # The ship step stays open after shipping, offering the carton label to print.
+    expect(page.get_by_role("link", name="Carton label")).to_be_visible()
 
+    page.goto(f"{base}/scan/transfers/")
     page.locator("#site-switch").select_option(str(sites.destination.pk))
     page.get_by_role("link", name="TR-00001 from CHI").click()
     expect(page.locator("h1")).to_have_text("Receive TR-00001")
