@@ -53,7 +53,8 @@ def _post(client, form: Form, key: str) -> HttpResponse:
 
 
 def check_twice_in_a_row(form: Form) -> None:
-    assert form.effect() == form.before
+    effect = form.effect()
+    assert effect == form.before, effect
     client, key = browser(form.user), new_key()
     first = _post(client, form, key)
     again = _post(client, form, key)
@@ -63,7 +64,8 @@ def check_twice_in_a_row(form: Form) -> None:
 
 
 def check_twice_at_once(form: Form) -> None:
-    assert form.effect() == form.before
+    effect = form.effect()
+    assert effect == form.before, effect
     key = new_key()
     first, second = at_once(form.user, lambda client: _post(client, form, key))
     assert [first.status_code, second.status_code] == [form.status] * 2, [

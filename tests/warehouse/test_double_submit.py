@@ -349,9 +349,23 @@ def shipment_confirm(tenant) -> Form:
     )
 
 
+def carton_unpack(tenant) -> Form:
+    floor = Floor(tenant)
+    shipment = floor.shipment()
+    coffee, cups = shipment.order.cartons
+    return Form(
+        user=floor.operator,
+        url=reverse("warehouse:carton_unpack", args=[shipment.order.pk, cups.pk]),
+        data={},
+        effect=reading(tenant, cartons=lambda: list(Carton.objects.values_list("pk", flat=True))),
+        before={"cartons": [coffee.pk, cups.pk]},
+        once={"cartons": [coffee.pk]},
+    )
+
+
 FORMS = [
     receive, putaway, short_close, discrepancy_resolve, qc_inspect, wave_create, wave_release,
-    wave_cancel, pick, pack, carton_close, pack_finish, ship_order, shipment_confirm,
+    wave_cancel, pick, pack, carton_close, pack_finish, ship_order, shipment_confirm, carton_unpack,
 ]  # fmt: skip
 
 
