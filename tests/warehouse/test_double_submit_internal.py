@@ -267,7 +267,7 @@ def work_start(tenant) -> Form:
         DefaultSite.objects.create(
             tenant=tenant, membership=shelf.counter.memberships.get(), site=shelf.site
         )
-        entry = WorkTask.objects.get(kind="count", reference=count.pk)
+        entry = WorkTask.objects.get(kind="count", reference=shelf.round(count).pk)
 
     def status():
         task = WorkTask.objects.get(pk=entry.pk)
