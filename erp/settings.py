@@ -252,6 +252,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Pick faces at or below their min get replenishment tasks from reserve.
     "replenish-pick-faces": {"task": "warehouse.tasks.replenish_all_task", "schedule": 300.0},
+    # Pick faces an inventory adjustment or move left at zero or negative get a count (warehouse
+    # flows open theirs as they post; inventory cannot call warehouse code).
+    "count-pick-faces": {"task": "warehouse.tasks.count_pick_faces_all_task", "schedule": 300.0},
 }
 
 LOGGING = {

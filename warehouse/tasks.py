@@ -56,6 +56,28 @@ def plan_counts_task(self, tenant_id: int) -> int:
         return len(plans.plan_counts(tenant=tenant))
 
 
+@shared_task(acks_late=True, ignore_result=True)
+def count_pick_faces_all_task() -> None:
+    """Every few minutes: fan out one pick-face sweep per tenant."""
+    from erp.models import Tenant
+
+    for tenant_id in Tenant.objects.values_list("pk", flat=True):
+        count_pick_faces_task.delay(tenant_id)
+
+
+@shared_task(
+    bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def count_pick_faces_task(self, tenant_id: int) -> int:
+    """Count the pick faces an adjustment or a move left at zero or at negative availability.
+    A face with a count open, or already counted since, gets none: a repeat opens nothing."""
+    from warehouse.counting import triggers
+
+    with task_context(tenant_id) as tenant:
+        return len(triggers.sweep_pick_faces(tenant=tenant))
+
+
+@shared_task(acks_late=True, ignore_result=True)
 def replenish_all_task() -> None:
     """Every few minutes: fan out one replenishment run per tenant."""
     from erp.models import Tenant

@@ -7,9 +7,11 @@ stock page shows it available and the ledger verifies clean."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from erp.tenancy import tenant_context
@@ -17,8 +19,10 @@ from inventory import ledger
 from inventory.models import StockBalance
 from tests.e2e.keys import scan, sign_in
 from tests.factories import TenantFactory
+from tests.inventory.stock import receive
 from tests.warehouse.outbound import Floor
-from warehouse.models import Count, CountSettings, CountStatus
+from warehouse.counting import services
+from warehouse.models import Count, CountRound, CountSettings, CountStatus
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -86,3 +90,44 @@ def test_a_blind_count_with_a_variance_is_approved_and_releases_the_held_stock(
         count.refresh_from_db()
         assert ledger.verify(tenant.pk) == []
     assert held == {"available": Decimal(44)} and count.status == CountStatus.APPROVED
+
+
+def test_at_phone_width_the_count_says_movements_during_it_are_reconciled(page: Page, live_server):
+    """P-02 holds 50 cups when its count opens; 5 more are put in while the operator counts,
+    who finds 55: expected 50 + 5 = 55, no variance. Both the scanner page and the
+    supervisor's count page say so, at 360 px and without sideways scrolling."""
+    tenant = TenantFactory(slug="count-moves-e2e", name="Count Moves E2E")
+    floor = Floor(tenant)
+    with tenant_context(tenant):
+        location = ledger.bin_location(tenant=tenant, bin=floor.p2)
+        count = services.open_count(
+            tenant=tenant, user=floor.supervisor, location=location, reason="spot check"
+        )
+        round = CountRound.objects.get(count=count)
+        services.scan_bin(tenant=tenant, user=floor.operator, round=round, location=location)
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+
+    sign_in(page, base, floor.operator.email)
+    page.goto(base + reverse("warehouse:count_round", args=[round.pk]))
+    expect(page.locator("main")).to_contain_text("Picks and put-aways here while you count")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    receive(tenant, floor.cups, floor.p2, 5, key="during-count")
+    with tenant_context(tenant):
+        services.record_line(
+            tenant=tenant, user=floor.operator, round=round, item=floor.cups, quantity=Decimal(55)
+        )
+        services.finish_round(tenant=tenant, user=floor.operator, round=round)
+
+    page.context.clear_cookies()
+    sign_in(page, base, floor.supervisor.email)
+    page.goto(base + reverse("warehouse:count_detail", args=[count.pk]))
+    rule = page.locator("#count-moves-rule")
+    expect(rule).to_contain_text("Stock moved while the bin was being counted is reconciled")
+    expect(rule).to_contain_text("expected = the snapshot taken when the count was opened")
+    expect(rule).to_be_in_viewport()
+    cells = page.locator("tbody tr").first.locator("td")
+    expect(cells).to_have_text(
+        [floor.cups.sku, "", "50", "5", "55", "55", "0", re.compile(r"0\.00")]
+    )
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]

@@ -18,7 +18,7 @@ from tests.factories import BinFactory, ItemFactory, member
 from tests.inventory.stock import receive
 from tests.warehouse.counting import Shelf
 from warehouse.counting import plans, services
-from warehouse.models import Count, CountSource, WorkKind, WorkTask
+from warehouse.models import Count, CountSettings, CountSource, WorkKind, WorkTask
 from warehouse.tasks import plan_counts_task
 
 pytestmark = pytest.mark.django_db
@@ -123,5 +123,37 @@ def test_without_risk_the_plan_keeps_to_the_abc_class(tenant_a):
 def test_the_settings_page_states_the_risk_rule_the_plan_uses(client, tenant_a):
     client.force_login(member(tenant_a, Role.ADMIN))
     page = client.get(reverse("warehouse:count_settings")).content.decode()
-    assert f"in the last {plans.VARIANCE_DAYS} days" in page
-    assert f"at least {plans.HIGH_VALUE_MULTIPLE} times the site" in page
+    assert "in the last 90 days" in page and "at least 5 times the site" in page
+    with tenant_context(tenant_a):
+        CountSettings.objects.create(tenant=tenant_a, variance_days=30, high_value_multiple=8)
+    page = client.get(reverse("warehouse:count_settings")).content.decode()
+    assert "in the last 30 days" in page and "at least 8 times the site" in page
+
+
+def test_the_plan_uses_the_tenants_risk_settings(tenant_a):
+    """As above, but variance history is kept 30 days and high value is 50 times the mean:
+    S-01's variance 40 days ago no longer counts, nor H-01's 1000.00 (38.9 times the mean
+    of 25.68). A bins: A-01 alone, ceil(12 / 365) = 1. C bins: S-01, H-01, C-00..C-37 (40):
+    ceil(40 / 365) = 1; S-01 was counted within the C interval of 365 days, so H-01, never
+    counted and the lowest id of the rest."""
+    shelf = Shelf(tenant_a)
+    count = shelf.count(shelf.open(), {shelf.item: 7})
+    count = shelf.count(count, {shelf.item: 7}, number=2)
+    with tenant_context(tenant_a):
+        services.approve(tenant=tenant_a, user=shelf.supervisor, count=count)
+        then = timezone.now() - datetime.timedelta(days=40)
+        Count.objects.filter(pk=count.pk).update(created_at=then, decided_at=then)
+        CountSettings.objects.create(tenant=tenant_a, variance_days=30, high_value_multiple=50)
+    receive(tenant_a, ItemFactory(tenant=tenant_a, sku="GOLD"), BinFactory(zone=shelf.zone, code="H-01"), 1, unit_cost="1000.00")  # fmt: skip
+    a_item = ItemFactory(tenant=tenant_a)
+    _segment(tenant_a, a_item, shelf.site, "A")
+    receive(tenant_a, a_item, BinFactory(zone=shelf.zone, code="A-01"), 1)
+    for number in range(38):
+        bin = BinFactory(zone=shelf.zone, code=f"C-{number:02d}")
+        receive(tenant_a, ItemFactory(tenant=tenant_a), bin, 1)
+    with tenant_context(tenant_a):
+        planned = plans.plan_counts(tenant=tenant_a)
+    assert [(c.location.code, c.reason) for c in planned] == [
+        ("A-01", "count plan, class A"),
+        ("H-01", "count plan, class C"),
+    ]

@@ -140,3 +140,70 @@ def test_a_serial_on_hand_in_another_bin_is_refused(tenant_a):
         f"Serial SN-ELSEWHERE of {serial.item.sku} is on hand in S-02; "
         "a serial is one unit: move it from there first."
     )
+
+
+def _key(client, floor, round, **fields):
+    """The operator scans the plain GTIN (no GS1 lot or expiry) and keys the rest."""
+    client.force_login(floor.operator)
+    return client.post(
+        reverse("warehouse:count_round", args=[round.pk]),
+        {"action": "line", "item": floor.coffee_gtin, **fields},
+    )
+
+
+def test_a_new_lot_keyed_by_hand_takes_the_keyed_expiry_on_approval(client, tenant_a):
+    floor = Floor(tenant_a, stock=5)
+    round, _location = _counted_round(floor)
+    response = _key(client, floor, round, lot="HAND-1", expiry="2032-03-31", quantity="4")
+    assert response.status_code == 302
+    assert client.post(response.url, {"action": "finish"}).status_code == 302
+    with tenant_context(tenant_a):
+        line = CountedLine.objects.get(round=round)
+        assert (line.lot_code, line.lot_expiry) == ("HAND-1", datetime.date(2032, 3, 31))
+        count = round.count
+        count.refresh_from_db()
+        services.approve(tenant=tenant_a, user=floor.supervisor, count=count)
+        lot = Lot.objects.get(item=floor.coffee, code="HAND-1")
+    assert lot.expiry_date == datetime.date(2032, 3, 31)
+
+
+@pytest.mark.parametrize(
+    "expiry, error",
+    [
+        ("31/31/2031", "Enter the expiry as a date, e.g. 2031-12-31."),
+        ("soon", "Enter the expiry as a date, e.g. 2031-12-31."),
+        ("2032-02-30", "Enter the expiry as a date, e.g. 2031-12-31."),
+        ("3032-03-31", "Enter an expiry between 2000 and 2099."),
+        ("1999-12-31", "Enter an expiry between 2000 and 2099."),
+    ],
+)
+def test_a_junk_expiry_is_refused_and_nothing_is_counted(client, tenant_a, expiry, error):
+    floor = Floor(tenant_a, stock=5)
+    round, _location = _counted_round(floor)
+    response = _key(client, floor, round, lot="HAND-1", expiry=expiry, quantity="4")
+    assert response.status_code == 422 and error in response.content.decode()
+    with tenant_context(tenant_a):
+        assert not CountedLine.objects.filter(round=round).exists()
+
+
+def test_an_item_needing_an_expiry_asks_for_one_for_a_new_lot_only(client, tenant_a):
+    floor = Floor(tenant_a, stock=5)
+    round, _location = _counted_round(floor)
+    with tenant_context(tenant_a):
+        floor.coffee.expiry_required = True
+        floor.coffee.save(update_fields=["expiry_required"])
+    asked = _key(client, floor, round, lot="HAND-2", quantity="4")
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert f"Lot HAND-2 of {floor.coffee.sku} is new: key its expiry date." in page
+    # The cursor waits in the expiry field, the lot and quantity kept.
+    assert 'name="expiry"' in page and 'value="HAND-2"' in page
+    assert _key(client, floor, round, lot="HAND-2", quantity="4", expiry="2031-01-31").status_code == 302  # fmt: skip
+    # The lot on file (L-2030-06) has its expiry: nothing to ask.
+    assert _key(client, floor, round, lot="L-2030-06", quantity="1").status_code == 302
+    with tenant_context(tenant_a):
+        lines = {
+            (line.lot.code if line.lot else line.lot_code, line.lot_expiry)
+            for line in CountedLine.objects.filter(round=round).select_related("lot")
+        }
+    assert lines == {("HAND-2", datetime.date(2031, 1, 31)), ("L-2030-06", None)}

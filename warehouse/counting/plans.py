@@ -3,9 +3,10 @@ what they hold (a bin takes the best class among its items; items never segmente
 C), A bins `a_per_year` times a year, B `b_per_year`, C `c_per_year` (12, 4, 1 by default).
 
 Bins at risk count as A bins whatever they hold, and come first among the bins due:
-- variance history: a count of the bin decided in the last 90 days found an item beyond the
-  tolerance (those bins first);
-- high value: a bin holding at least 5 times the site's mean stock value per stocked bin
+- variance history: a count of the bin decided in the last `variance_days` days (90 by
+  default) found an item beyond the tolerance (those bins first);
+- high value: a bin holding at least `high_value_multiple` times (5 by default) the site's
+  mean stock value per stocked bin
   (on hand at the site's average cost, an item's standard cost where it has none) (next).
 Then the rest, each group the bins counted longest ago first.
 
@@ -38,12 +39,10 @@ from inventory.models import (
     StockBalance,
 )
 from warehouse.counting import selectors, services
-from warehouse.models import Count, CountSource, CountStatus, Priority
+from warehouse.models import Count, CountSettings, CountSource, CountStatus, Priority
 from warehouse.models.counting import OPEN_COUNT
 
 CLASSES = ("A", "B", "C")
-VARIANCE_DAYS = 90
-HIGH_VALUE_MULTIPLE = 5
 # Sorted first to last among the bins due; the words end the count's reason.
 VARIANCE, HIGH_VALUE, PLAIN = 0, 1, 2
 RISK_WORDS = {VARIANCE: "variance history", HIGH_VALUE: "high value"}
@@ -70,11 +69,13 @@ def plan_counts(*, tenant: Tenant, today: datetime.date | None = None) -> list[C
     start = _day_start(tenant, today)
     opened = []
     for site in Site.objects.filter(tenant=tenant, is_active=True).order_by("pk"):
-        opened += _plan_site(tenant, site, per_year, start)
+        opened += _plan_site(tenant, site, per_year, start, limits)
     return opened
 
 
-def _plan_site(tenant: Tenant, site: Site, per_year: dict, start: datetime.datetime) -> list:
+def _plan_site(
+    tenant: Tenant, site: Site, per_year: dict, start: datetime.datetime, limits: CountSettings
+) -> list:
     classes = dict(
         ItemSegment.objects.filter(tenant=tenant, site=site).values_list("item_id", "abc_class")
     )
@@ -86,7 +87,7 @@ def _plan_site(tenant: Tenant, site: Site, per_year: dict, start: datetime.datet
         abc = classes.get(item_id, "C")
         best[location_id] = min(best.get(location_id, "C"), abc)
         held[location_id].append((item_id, on_hand))
-    risk = _risks(tenant, site, held, start)
+    risk = _risks(tenant, site, held, start, limits)
     for location_id in risk:
         best[location_id] = "A"
     by_class: dict[str, list[int]] = defaultdict(list)
@@ -136,8 +137,9 @@ def _plan_site(tenant: Tenant, site: Site, per_year: dict, start: datetime.datet
 
 
 def _risks(
-    tenant: Tenant, site: Site, held: dict[int, list[tuple[int, Decimal]]], start: datetime.datetime
-) -> dict[int, int]:
+    tenant: Tenant, site: Site, held: dict[int, list[tuple[int, Decimal]]],
+    start: datetime.datetime, limits: CountSettings,
+) -> dict[int, int]:  # fmt: skip
     """The site's stocked bins at risk: location id -> VARIANCE or HIGH_VALUE."""
     risk: dict[int, int] = {}
     costs = {
@@ -161,14 +163,14 @@ def _risks(
     # Against the mean, not a share of the total: where every bin holds about the same,
     # none stands out, and a top-half rule would make half of them A bins.
     if values:
-        threshold = sum(values.values(), Decimal(0)) / len(values) * HIGH_VALUE_MULTIPLE
+        threshold = sum(values.values(), Decimal(0)) / len(values) * limits.high_value_multiple
         risk.update((pk, HIGH_VALUE) for pk, value in values.items() if value >= threshold > 0)
     off = (
         Count.objects.filter(
             tenant=tenant,
             site=site,
             location_id__in=held,
-            decided_at__gte=start - datetime.timedelta(days=VARIANCE_DAYS),
+            decided_at__gte=start - datetime.timedelta(days=limits.variance_days),
             results__within_tolerance=False,
         )
         .values_list("location_id", flat=True)

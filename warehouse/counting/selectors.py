@@ -43,6 +43,10 @@ def last_entry_id(*, tenant: Tenant, location: Location) -> int:
     return found["last"] or 0
 
 
+def lot_on_file(*, tenant: Tenant, item: Item, code: str) -> bool:
+    return Lot.objects.filter(tenant=tenant, item=item, code=code.strip()[:20]).exists()
+
+
 def last_round(count: Count) -> CountRound | None:
     return count.rounds.filter(finished_at__isnull=False).order_by("-number").first()
 

@@ -197,7 +197,7 @@ def record_line(
     """Record what the counter found of one item (lot, serial); counting it again replaces it.
     Items the bin was not expected to hold are counted like any other. A lot or serial named
     by `lot_code` / `serial_code` that is not on file is counted by that text (with
-    `lot_expiry`, from a GS1 AI 17) and registered only when the count is approved. Raises
+    `lot_expiry`, from a GS1 AI 17 or keyed) and registered only when the count is approved. Raises
     `CountError`, also for a serial on hand in another bin."""
     round = start_round(tenant=tenant, user=user, round=round)
     if round.bin_scanned_at is None:
@@ -220,7 +220,8 @@ def record_line(
     if lot_code and item.expiry_required and lot_expiry is None:
         # Registering the lot on approval would fail without it; ask while at the bin.
         raise CountError(
-            f"Lot {lot_code} of {item.sku} is new and needs an expiry: scan its GS1 label."
+            f"Lot {lot_code} of {item.sku} is new and needs an expiry: scan its GS1 label "
+            "or key its expiry date."
         )
     if item.is_serial_tracked:
         if serial is None and not serial_code:

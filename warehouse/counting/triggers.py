@@ -3,13 +3,18 @@ is stock there that the ledger does not know of?), or with the item's availabili
 (more promised from the face than it holds available: reservations on held stock outlast the
 stock that could fill them). Read from inventory's balances, after the posting, in its
 transaction; the count opens there too, so a rolled-back posting opens nothing.
+
+Warehouse flows call `count_pick_faces` with their posting. Inventory's own postings (an
+adjustment, a scanner move) cannot call warehouse code, so `sweep_pick_faces` (every few
+minutes) finds the faces they left so: those whose last posting of the item came after the
+last count of the bin saw it. A count's own posting is its decision, not a reason to count.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import F, Max, Q, Sum
 
 from erp.models import Tenant, User
 from inventory.models import (
@@ -19,9 +24,11 @@ from inventory.models import (
     StockEntry,
     StockStatus,
     StockTransaction,
+    TransactionKind,
 )
 from warehouse.counting import services
-from warehouse.models import Count, CountSource, Priority
+from warehouse.models import Count, CountRound, CountSource, Priority
+from warehouse.models.counting import OPEN_COUNT
 
 ZERO = Decimal(0)
 
@@ -52,6 +59,10 @@ def count_pick_faces(
         reason = _reason(tenant, location_id, item_id, sku)
         if reason:
             reasons[location_id] = reason
+    return _open(tenant, user, reasons)
+
+
+def _open(tenant: Tenant, user: User | None, reasons: dict[int, str]) -> list[Count]:
     opened = []
     for location in Location.objects.filter(tenant=tenant, pk__in=reasons).order_by("pk"):
         opened.append(
@@ -62,6 +73,64 @@ def count_pick_faces(
             )
         )  # fmt: skip
     return opened
+
+
+def sweep_pick_faces(*, tenant: Tenant) -> list[Count]:
+    """Open a count of each pick face at zero, or at negative availability, for an item whose
+    last posting there (other than a count's) is newer than anything a count of the bin saw:
+    the entry id its snapshot was taken at, or a finished round's. A bin with a count open is
+    left alone, so a run twice opens nothing more; returns the counts opened."""
+    faces = (
+        StockBalance.objects.filter(tenant=tenant, location__bin__bin_type=BinType.PICK_FACE)
+        .values("location_id", "item_id", "item__sku")
+        .annotate(
+            total=Sum("on_hand"),
+            free=Sum("on_hand", filter=Q(status=StockStatus.AVAILABLE), default=ZERO),
+            promised=Sum("reserved"),
+        )
+        .filter(Q(total=0) | Q(free__lt=F("promised")))
+    )
+    found = {(row["location_id"], row["item_id"]): row["item__sku"] for row in faces}
+    if not found:
+        return []
+    locations = {location_id for location_id, _item in found}
+    busy = set(
+        Count.objects.filter(
+            tenant=tenant, location_id__in=locations, status__in=OPEN_COUNT
+        ).values_list("location_id", flat=True)
+    )
+    seen = dict(
+        Count.objects.filter(tenant=tenant, location_id__in=locations)
+        .values("location_id")
+        .annotate(seen=Max("snapshot_entry_id"))
+        .values_list("location_id", "seen")
+    )
+    for location_id, entry_id in (
+        CountRound.objects.filter(
+            tenant=tenant, count__location_id__in=locations, entry_id__isnull=False
+        )
+        .values("count__location_id")
+        .annotate(seen=Max("entry_id"))
+        .values_list("count__location_id", "seen")
+    ):
+        seen[location_id] = max(seen.get(location_id, 0), entry_id)
+    postings = (
+        StockEntry.objects.filter(tenant=tenant, location_id__in=locations - busy)
+        .exclude(transaction__kind=TransactionKind.COUNT)
+        .values("location_id", "item_id")
+        .annotate(last=Max("id"))
+        .values_list("location_id", "item_id", "last")
+    )
+    last = {(location_id, item_id): entry_id for location_id, item_id, entry_id in postings}
+    reasons: dict[int, str] = {}
+    for (location_id, item_id), sku in sorted(found.items()):
+        if location_id in busy or location_id in reasons:
+            continue
+        if last.get((location_id, item_id), 0) > seen.get(location_id, 0):
+            reason = _reason(tenant, location_id, item_id, sku)
+            if reason:
+                reasons[location_id] = reason
+    return _open(tenant, None, reasons)
 
 
 def _reason(tenant: Tenant, location_id: int, item_id: int, sku: str) -> str:

@@ -38,8 +38,9 @@ def _record(request: HttpRequest, round, form: CountLineForm) -> str:
     """Record the scanned line; returns a prompt when the scan needs more (lot, quantity)."""
     tenant = request.tenant
     item, unit, scan = scanning.resolve_item(tenant=tenant, text=form.cleaned_data["item"])
-    form.fill(lot=scan.lot, serial=scan.serial)
+    form.fill(lot=scan.lot, expiry=scan.expiry, serial=scan.serial)
     lot_code = form.cleaned_data["lot"].strip() or (scan.lot or "")
+    expiry = form.cleaned_data["expiry"] or scan.expiry
     serial_code = form.cleaned_data["serial"].strip() or (scan.serial or "")
     if item.is_lot_tracked and not lot_code:
         form.focus("lot")
@@ -47,6 +48,14 @@ def _record(request: HttpRequest, round, form: CountLineForm) -> str:
     if item.is_serial_tracked and not serial_code:
         form.focus("serial")
         return f"{item.sku} is serial-tracked: scan its serial number."
+    if (
+        item.is_lot_tracked
+        and item.expiry_required
+        and expiry is None
+        and not selectors.lot_on_file(tenant=tenant, item=item, code=lot_code)
+    ):
+        form.focus("expiry")
+        return f"Lot {lot_code} of {item.sku} is new: key its expiry date."
     quantity = form.cleaned_data["quantity"]
     if quantity is None and (scan.count is not None or item.is_serial_tracked):
         quantity = scan.count if scan.count is not None else 1
@@ -59,7 +68,7 @@ def _record(request: HttpRequest, round, form: CountLineForm) -> str:
     # stock nobody booked in); approving the count registers it.
     line = services.record_line(
         tenant=tenant, user=request.user, round=round, item=item, quantity=quantity,
-        lot_code=lot_code, lot_expiry=scan.expiry, serial_code=serial_code,
+        lot_code=lot_code, lot_expiry=expiry, serial_code=serial_code,
     )  # fmt: skip
     lot_label = line.lot.code if line.lot else line.lot_code
     serial_label = line.serial.serial if line.serial else line.serial_code

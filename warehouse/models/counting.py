@@ -23,6 +23,10 @@ from inventory.models import Item, Location, Lot, SerialNumber, Site, StockTrans
 from warehouse.models.exceptions import CountRequest
 
 QTY = {"max_digits": 18, "decimal_places": 4}
+# Bounds of the plan's risk rules: a week to two years of variance history; a multiple of the
+# mean below 2 would make about every bin above average a "high value" bin.
+RISK_DAYS = (7, 730)
+RISK_MULTIPLE = (2, 100)
 
 
 class CountSettings(TenantModel):
@@ -41,6 +45,14 @@ class CountSettings(TenantModel):
     a_per_year = models.PositiveSmallIntegerField(default=12, help_text=_("Counts a year, A bins"))
     b_per_year = models.PositiveSmallIntegerField(default=4, help_text=_("Counts a year, B bins"))
     c_per_year = models.PositiveSmallIntegerField(default=1, help_text=_("Counts a year, C bins"))
+    variance_days = models.PositiveSmallIntegerField(
+        _("variance history (days)"), default=90,
+        help_text=_("A bin whose count found a variance beyond tolerance this many days back is at risk"),
+    )  # fmt: skip
+    high_value_multiple = models.PositiveSmallIntegerField(
+        _("high value (times the mean)"), default=5,
+        help_text=_("A bin holding this many times the site's mean stock value per bin is at risk"),
+    )  # fmt: skip
     history = HistoricalRecords()
 
     class Meta:
@@ -50,6 +62,15 @@ class CountSettings(TenantModel):
             models.CheckConstraint(
                 condition=models.Q(quantity_tolerance__gte=0, value_tolerance__gte=0),
                 name="warehouse_countsettings_tolerance_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    variance_days__gte=RISK_DAYS[0],
+                    variance_days__lte=RISK_DAYS[1],
+                    high_value_multiple__gte=RISK_MULTIPLE[0],
+                    high_value_multiple__lte=RISK_MULTIPLE[1],
+                ),
+                name="warehouse_countsettings_risk_bounded",
             ),
         ]
 

@@ -40,6 +40,7 @@ from inventory.models import (
     StockStatus,
     TransactionKind,
 )
+from warehouse.counting import triggers
 from warehouse.errors import WarehouseError
 from warehouse.models import (
     CountRequest,
@@ -370,6 +371,8 @@ def complete(
     )
     if short:
         _short(tenant, user, task, task.quantity - quantity)
+    # Sources are reserve bins today; a face it ever draws from is checked like a pick's.
+    triggers.count_pick_faces(tenant=tenant, user=user, posting=task.transaction)
     work.finish(tenant=tenant, user=user, kind=WorkKind.REPLENISH, reference=task.pk)
     return task
 

@@ -40,6 +40,7 @@ from inventory.models import (
     TransactionKind,
 )
 from warehouse.counting import services as counting
+from warehouse.counting import triggers
 from warehouse.errors import WarehouseError
 from warehouse.exceptions import services as exceptions
 from warehouse.models import (
@@ -510,6 +511,7 @@ def ship(*, tenant: Tenant, user: User, transfer: TransferOrder) -> TransferOrde
         tenant=tenant, user=user, kind=TransactionKind.TRANSFER, moves=moves, consume=consume,
         reference=f"{transfer.number} out", idempotency_key=f"transfer-ship:{transfer.pk}",
     )  # fmt: skip
+    triggers.count_pick_faces(tenant=tenant, user=user, posting=posting)
     # The in-transit entries hold each move's value, in the order of the moves.
     arrived = list(
         StockEntry.objects.filter(tenant=tenant, transaction_id=posting.pk, location=in_transit)
