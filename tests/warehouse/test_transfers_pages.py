@@ -71,9 +71,13 @@ def test_a_transfer_drafted_released_picked_shipped_received_short_and_closed(cl
     assert on_hand(sites.tenant, sites.item, sites.dock) == 8
 
     client.force_login(sites.supervisor)
+    page = client.get(detail).content.decode()
+    # The page says what closing does to the 2 still in transit, and how to wait for them.
+    assert "2 shipped units have not arrived. Closing writes them off as a loss" in page
+    assert "the transfer stays partially received and they can be received at ATL" in page
     refused = client.post(reverse("warehouse:transfer_close", args=[transfer.pk]), {})
     assert refused.status_code == 422
-    assert b"written off or kept in transit" in refused.content
+    assert b"closing writes them off as a loss" in refused.content
     client.post(
         reverse("warehouse:transfer_close", args=[transfer.pk]),
         {"missing": "write_off", "reason": "2 lost"},

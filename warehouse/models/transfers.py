@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from erp.fields import TenantForeignKey, TenantModel
-from inventory.models import Item, Location, Lot, Site, StockTransaction
+from inventory.models import Item, Location, Lot, SerialNumber, Site, StockTransaction
 
 
 class TransferStatus(models.TextChoices):
@@ -97,6 +97,10 @@ class TransferPick(TenantModel):
     line = TenantForeignKey(TransferLine, on_delete=models.CASCADE, related_name="picks")
     location = TenantForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     lot = TenantForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # A serial-tracked item is reserved unit by unit: one pick per serial, quantity 1.
+    serial = TenantForeignKey(
+        SerialNumber, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     quantity = models.DecimalField(max_digits=18, decimal_places=4)
     picked = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     # What the bin did not hold when picked short: it never ships, and its reservation is gone.
@@ -131,6 +135,9 @@ class TransferReceipt(TenantModel):
 
     line = TenantForeignKey(TransferLine, on_delete=models.PROTECT, related_name="receipts")
     lot = TenantForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    serial = TenantForeignKey(
+        SerialNumber, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     quantity_base = models.DecimalField(max_digits=18, decimal_places=4)
     unit_cost = models.DecimalField(max_digits=18, decimal_places=6)
     location = TenantForeignKey(Location, on_delete=models.PROTECT, related_name="+")
@@ -173,6 +180,10 @@ class TransferDiscrepancy(TenantModel):
         TransferOrder, on_delete=models.PROTECT, related_name="discrepancies"
     )
     line = TenantForeignKey(TransferLine, on_delete=models.PROTECT, related_name="discrepancies")
+    # The unit that did not arrive, for a serial-tracked item (one discrepancy per serial).
+    serial = TenantForeignKey(
+        SerialNumber, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(max_length=10, choices=TransferDiscrepancyKind.choices)
     quantity = models.DecimalField(max_digits=18, decimal_places=4)
     resolution = models.CharField(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from inventory.models import Item, Lot, Site
 from warehouse.models import TransferOrder, TransferStatus
 from warehouse.scanner import SCAN, STEP, ScannerForm, scanned_code
-from warehouse.transfers.services import KEEP, WRITE_OFF
+from warehouse.transfers.services import WRITE_OFF
 
 QUANTITY = {"inputmode": "decimal", "step": "any"}
 
@@ -59,10 +59,11 @@ class LineForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    # A closed transfer receives nothing more: what is still in transit is written off, or
+    # the transfer is left open until it arrives.
     missing = forms.ChoiceField(
         label=_("Missing quantity"), required=False,
-        choices=[("", _("Nothing is missing")), (WRITE_OFF, _("Write it off")),
-                 (KEEP, _("Keep it in transit"))],
+        choices=[("", _("Nothing is missing")), (WRITE_OFF, _("Write it off as a loss"))],
     )  # fmt: skip
     reason = forms.CharField(label=_("Why"), max_length=100, required=False)
 
@@ -107,6 +108,10 @@ class _ScanForm(ScannerForm):
         label=_("Lot"), max_length=20, required=False,
         help_text=_("Only when the scan did not carry it"), widget=forms.TextInput(attrs=SCAN),
     )  # fmt: skip
+    serial = forms.CharField(
+        label=_("Serial"), max_length=40, required=False,
+        help_text=_("Serial-tracked items: one unit per scan"), widget=forms.TextInput(attrs=SCAN),
+    )  # fmt: skip
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=14, decimal_places=4, min_value=Decimal("0.0001"),
         widget=forms.NumberInput(attrs=QUANTITY),
@@ -120,7 +125,7 @@ class PickScanForm(_ScanForm):
     """Ticking `short` says the bin holds no more than the quantity found (0 allowed): the
     rest is not shipped and the bin is held for a count."""
 
-    field_order = ["bin", "item", "lot", "quantity", "short"]
+    field_order = ["bin", "item", "lot", "serial", "quantity", "short"]
     short = forms.BooleanField(
         label=_("The bin holds no more (short pick)"), required=False,
         help_text=_("The quantity is then what was found; the rest is not shipped"),
@@ -136,7 +141,7 @@ class PickScanForm(_ScanForm):
 class ReceiveScanForm(_ScanForm):
     """The dock bin last: items are scanned off the truck, then put down at the dock."""
 
-    field_order = ["item", "lot", "quantity", "bin", "key"]
+    field_order = ["item", "lot", "serial", "quantity", "bin", "key"]
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, **kwargs):

@@ -29,20 +29,20 @@ def lines(*, tenant, transfer: TransferOrder) -> QuerySet[TransferLine]:
 def picks(*, tenant, transfer: TransferOrder) -> QuerySet[TransferPick]:
     return (
         TransferPick.objects.filter(tenant=tenant, line__transfer=transfer)
-        .select_related("line__item", "lot", "location__bin")
+        .select_related("line__item", "lot", "serial", "location__bin")
         .order_by("location__bin__walk_sequence", "location__code", "pk")
     )
 
 
 def receipts(*, tenant, transfer: TransferOrder) -> QuerySet[TransferReceipt]:
     return TransferReceipt.objects.filter(tenant=tenant, line__transfer=transfer).select_related(
-        "line__item", "lot", "location", "received_by"
+        "line__item", "lot", "serial", "location", "received_by"
     )
 
 
 def discrepancies(*, tenant, transfer: TransferOrder) -> QuerySet[TransferDiscrepancy]:
     return TransferDiscrepancy.objects.filter(tenant=tenant, transfer=transfer).select_related(
-        "line__item", "created_by"
+        "line__item", "serial", "created_by"
     )
 
 

@@ -104,7 +104,7 @@ def _detail(request, transfer, *, header_form=None, line_form=None, close_form=N
         "actions": [a for a in actions if a.name not in ("close", "cancel")],
         "can_close": any(a.name == "close" for a in actions),
         "can_cancel": any(a.name == "cancel" for a in actions),
-        "short": any(line.in_transit_base > 0 for line in lines),
+        "short": sum((line.in_transit_base for line in lines), 0),
         "header_form": header_form if draft else None,
         "line_form": (line_form or LineForm(tenant=tenant)) if draft else None,
         "close_form": close_form or CloseForm(),
@@ -320,6 +320,7 @@ def transfer_pick(request: HttpRequest, pk: int) -> HttpResponse:
         scanned = {
             "tenant": request.tenant, "user": request.user, "transfer": transfer,
             "bin_code": data["bin"], "item_code": data["item"], "lot_code": data["lot"],
+            "serial_code": data["serial"],
         }  # fmt: skip
         try:
             if data["short"]:
@@ -370,7 +371,8 @@ def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
             receipt = services.receive_scanned(
                 tenant=request.tenant, user=request.user, transfer=transfer,
                 bin_code=data["bin"], item_code=data["item"], lot_code=data["lot"],
-                quantity=data["quantity"], scan_key=f"{transfer.pk}:{data['key']}",
+                serial_code=data["serial"], quantity=data["quantity"],
+                scan_key=f"{transfer.pk}:{data['key']}",
             )  # fmt: skip
         except DomainError as exc:
             form.refuse(getattr(exc, "field", None), str(exc))
