@@ -17,6 +17,7 @@ from inventory.selectors.valuation import in_transit
 from tests.factories import ItemFactory, SerialFactory
 from tests.inventory.stock import assert_ledger_clean, receive
 from tests.warehouse.transfer_sites import Sites
+from warehouse.errors import WarehouseError
 from warehouse.models import PutawayTask, TransferDiscrepancy, TransferStatus
 from warehouse.transfers import selectors
 from warehouse.transfers import services as transfers
@@ -43,7 +44,7 @@ class Drills:
 
     def pick(self, bin_code, serial, quantity="1"):
         with tenant_context(self.tenant):
-            return transfers.pick_scanned(
+            return transfers.pick_step(
                 tenant=self.tenant, user=self.sites.operator, transfer=self.transfer,
                 bin_code=bin_code, item_code="DRILL", serial_code=serial,
                 quantity=Decimal(quantity),
@@ -90,16 +91,18 @@ def test_release_reserves_each_serial_as_a_pick_of_one(drills):
     assert picks == {("SN-A", "R-01", Decimal(1)), ("SN-B", "R-02", Decimal(1))}
 
 
-def test_the_pick_asks_for_the_serial_and_refuses_one_not_reserved(drills):
-    with pytest.raises(TransferError, match="DRILL is serial-tracked: scan or type") as asked:
-        drills.pick("R-01", "")
-    assert asked.value.field == "serial"
-    with pytest.raises(TransferError, match="Serial SN-C of DRILL is not reserved for TR-"):
+def test_the_pick_asks_for_the_serial_and_refuses_another(drills):
+    step = drills.pick("R-01", "")
+    assert (step.pick, step.needs) == (None, "serial")
+    assert step.message == "DRILL is serial-tracked: scan or type serial SN-A."
+    with pytest.raises(
+        WarehouseError, match="Wrong serial: SN-C scanned; this pick is serial SN-A"
+    ):
         drills.pick("R-01", "SN-C")
-    with pytest.raises(TransferError, match=r"not reserved for TR-\d+ in R-01"):
-        drills.pick("R-01", "SN-B")
+    with pytest.raises(WarehouseError, match="Wrong bin: R-02 scanned; this pick is from R-01"):
+        drills.pick("R-02", "SN-B")
     drills.pick("R-01", "SN-A")
-    with pytest.raises(TransferError, match="Serial SN-A is picked already"):
+    with pytest.raises(WarehouseError, match="Wrong bin: R-01 scanned; this pick is from R-02"):
         drills.pick("R-01", "SN-A")
     with tenant_context(drills.tenant):
         picked = {
@@ -107,6 +110,24 @@ def test_the_pick_asks_for_the_serial_and_refuses_one_not_reserved(drills):
             for p in selectors.picks(tenant=drills.tenant, transfer=drills.transfer)
         }
     assert picked == {"SN-A": Decimal(1), "SN-B": Decimal(0)}
+
+
+def test_picking_a_serial_the_transfer_did_not_reserve_is_refused(drills):
+    with tenant_context(drills.tenant):
+        kwargs = {
+            "tenant": drills.tenant, "user": drills.sites.operator, "transfer": drills.transfer,
+            "location": drills.sites.loc(drills.sites.r1), "item": drills.drill, "lot": None,
+            "quantity": Decimal(1),
+        }  # fmt: skip
+        with pytest.raises(
+            TransferError, match=r"SN-C of DRILL is not reserved for TR-\d+ in R-01"
+        ):
+            transfers.pick(**kwargs, serial=drills.c)
+        with pytest.raises(TransferError, match="serial-tracked: scan or type its serial"):
+            transfers.pick(**kwargs)
+        transfers.pick(**kwargs, serial=drills.a)
+        with pytest.raises(TransferError, match="Serial SN-A is picked already"):
+            transfers.pick(**kwargs, serial=drills.a)
 
 
 def test_shipping_moves_the_picked_serials_to_in_transit_at_their_cost(drills):
@@ -194,7 +215,7 @@ def test_the_scanner_pages_take_the_serial(client, drills):
     pick = reverse("warehouse:transfer_pick", args=[drills.transfer.pk])
     refused = client.post(pick, {"bin": "R-01", "item": "DRILL", "serial": "SN-C", "quantity": "1"})
     assert refused.status_code == 422
-    assert b"Serial SN-C of DRILL is not reserved" in refused.content
+    assert b"Wrong serial: SN-C scanned; this pick is serial SN-A." in refused.content
     for bin_code, serial in (("R-01", "SN-A"), ("R-02", "SN-B")):
         response = client.post(
             pick, {"bin": bin_code, "item": "DRILL", "serial": serial, "quantity": "1"}

@@ -9,8 +9,10 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erp.numbers import plain
 from inventory.models import Item, Lot, Site
 from warehouse.models import TransferOrder, TransferStatus
+from warehouse.picking.forms import PickStepForm
 from warehouse.scanner import SCAN, STEP, ScannerForm, scanned_code
 from warehouse.transfers.services import WRITE_OFF
 
@@ -121,9 +123,10 @@ class _ScanForm(ScannerForm):
         return scanned_code(self.cleaned_data["bin"])
 
 
-class PickScanForm(_ScanForm):
-    """Ticking `short` says the bin holds no more than the quantity found (0 allowed): the
-    rest is not shipped and the bin is held for a count."""
+class PickScanForm(PickStepForm):
+    """The outbound pick's scanner steps for the transfer's next pick. Ticking `short` says
+    the bin holds no more than the quantity found (0 allowed): the rest is not shipped and
+    the bin is held for a count."""
 
     field_order = ["bin", "item", "lot", "serial", "quantity", "short"]
     short = forms.BooleanField(
@@ -131,11 +134,16 @@ class PickScanForm(_ScanForm):
         help_text=_("The quantity is then what was found; the rest is not shipped"),
     )  # fmt: skip
 
-    # 0 is a quantity found: a short pick of an empty bin. Without `short` the service refuses it.
-    quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=14, decimal_places=4, min_value=Decimal(0),
-        widget=forms.NumberInput(attrs=QUANTITY),
-    )  # fmt: skip
+    def __init__(self, *args, pick, **kwargs):
+        super().__init__(
+            *args, item=pick.line.item, quantity=pick.remaining, lot=bool(pick.lot_id),
+            serial=bool(pick.serial_id), **kwargs,
+        )  # fmt: skip
+        # A transfer may be picked in parts: less than asked is short only with the box ticked.
+        self.fields["quantity"].help_text = _("In %(unit)s; %(quantity)s left to pick here") % {
+            "unit": pick.line.item.base_unit,
+            "quantity": plain(pick.remaining),
+        }
 
 
 class ReceiveScanForm(_ScanForm):

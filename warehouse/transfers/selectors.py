@@ -34,6 +34,11 @@ def picks(*, tenant, transfer: TransferOrder) -> QuerySet[TransferPick]:
     )
 
 
+def next_pick(*, tenant, transfer: TransferOrder) -> TransferPick | None:
+    """The first pick in walk order with something left to pick."""
+    return next((p for p in picks(tenant=tenant, transfer=transfer) if p.remaining > 0), None)
+
+
 def receipts(*, tenant, transfer: TransferOrder) -> QuerySet[TransferReceipt]:
     return TransferReceipt.objects.filter(tenant=tenant, line__transfer=transfer).select_related(
         "line__item", "lot", "serial", "location", "received_by"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -57,6 +58,7 @@ from warehouse.models import (
     WorkKind,
 )
 from warehouse.packing import services as packing
+from warehouse.picking import steps
 from warehouse.putaway import services as putaway
 from warehouse.receiving import selectors as receiving_selectors
 from warehouse.states import transfer_machine
@@ -862,20 +864,45 @@ def _scanned(
     return location, item, unit or item.base_unit, lot, serial
 
 
-def pick_scanned(
+@dataclass
+class PickStep:
+    """The outcome of a scan on the transfer's pick step: the pick confirmed, or (nothing
+    done) the field to scan next and what to tell the operator."""
+
+    pick: TransferPick | None
+    needs: str = ""
+    message: str = ""
+
+
+def pick_step(
     *, tenant: Tenant, user: User, transfer: TransferOrder, bin_code: str, item_code: str,
-    quantity: Decimal, lot_code: str = "", serial_code: str = "",
-) -> TransferPick:  # fmt: skip
-    """`pick` from what the operator scanned (a bin at the source site, a GTIN, GS1 label or
-    SKU, the lot or serial when the scan did not carry it)."""
-    location, item, unit, lot, serial = _scanned(
-        tenant, transfer=transfer, bin_code=bin_code, site=transfer.from_site,
-        item_code=item_code, lot_code=lot_code, serial_code=serial_code,
+    quantity: Decimal, lot_code: str = "", serial_code: str = "", short: bool = False,
+) -> PickStep:  # fmt: skip
+    """`pick` (or, `short`, `short_pick` of `quantity` found) the transfer's next pick in walk
+    order from what the operator scanned, through the outbound pick's scan steps
+    (`warehouse.picking.steps`): its bin, its item, its lot or serial when tracked. Scans
+    right so far but incomplete return what to scan next and change nothing. Raises
+    `WarehouseError` (with the form field) for a scan that is not the pick's."""
+    from warehouse.transfers import selectors
+
+    wanted = selectors.next_pick(tenant=tenant, transfer=transfer)
+    if wanted is None:
+        raise TransferError(f"{transfer.number} has nothing left to pick.")
+    item = wanted.line.item
+    needs = steps.check_scans(
+        tenant=tenant, bin_code=bin_code, item_code=item_code, quantity=quantity,
+        lot_code=lot_code, serial_code=serial_code,
+        wanted=steps.Wanted(wanted.location, item, wanted.lot, wanted.serial),
     )  # fmt: skip
-    return pick(
-        tenant=tenant, user=user, transfer=transfer, location=location, item=item, lot=lot,
-        quantity=quantity, unit=unit, serial=serial,
-    )  # fmt: skip
+    if needs:
+        return PickStep(None, *needs)
+    stock = {
+        "tenant": tenant, "user": user, "transfer": transfer, "location": wanted.location,
+        "item": item, "lot": wanted.lot, "serial": wanted.serial,
+    }  # fmt: skip
+    if short:
+        return PickStep(short_pick(**stock, found=quantity))
+    return PickStep(pick(**stock, quantity=quantity))
 
 
 def receive_scanned(
@@ -890,19 +917,4 @@ def receive_scanned(
     return receive(
         tenant=tenant, user=user, transfer=transfer, item=item, lot=lot, quantity=quantity,
         location=location, scan_key=scan_key, unit=unit, serial=serial,
-    )  # fmt: skip
-
-
-def short_pick_scanned(
-    *, tenant: Tenant, user: User, transfer: TransferOrder, bin_code: str, item_code: str,
-    found: Decimal, lot_code: str = "", serial_code: str = "",
-) -> TransferPick:  # fmt: skip
-    """`short_pick` from what the operator scanned at the source bin."""
-    location, item, unit, lot, serial = _scanned(
-        tenant, transfer=transfer, bin_code=bin_code, site=transfer.from_site,
-        item_code=item_code, lot_code=lot_code, serial_code=serial_code,
-    )  # fmt: skip
-    return short_pick(
-        tenant=tenant, user=user, transfer=transfer, location=location, item=item, lot=lot,
-        found=found, unit=unit, serial=serial,
     )  # fmt: skip

@@ -307,51 +307,59 @@ def transfer_scan(request: HttpRequest) -> HttpResponse:
 @roles_required(*FLOOR)
 @idempotent
 def transfer_pick(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outbound pick's scanner step, on the transfer's next pick in walk order."""
     transfer = _transfer(request, pk)
     picks = list(selectors.picks(tenant=request.tenant, transfer=transfer))
     next_pick = next((p for p in picks if p.remaining > 0), None)
-    # The quantity to take is offered, so a bin scan and an item scan confirm the pick.
-    form = PickScanForm(
-        request.POST or None,
-        initial={"quantity": plain(next_pick.remaining)} if next_pick else None,
-    )
-    if request.method == "POST" and form.is_valid():
+    picking = transfer.status == TransferStatus.RELEASED and next_pick is not None
+    form, prompt = None, ""
+    if picking:
+        # The quantity to take is offered, so a bin scan and an item scan confirm the pick.
+        form = PickScanForm(
+            request.POST or None, pick=next_pick, initial={"quantity": plain(next_pick.remaining)}
+        )
+    elif request.method == "POST":
+        messages.info(request, f"{transfer.number} has nothing left to pick.")
+        return redirect("warehouse:transfer_pick", transfer.pk)
+    if form is not None and form.is_bound and form.is_valid():
         data = form.cleaned_data
-        scanned = {
-            "tenant": request.tenant, "user": request.user, "transfer": transfer,
-            "bin_code": data["bin"], "item_code": data["item"], "lot_code": data["lot"],
-            "serial_code": data["serial"],
-        }  # fmt: skip
         try:
-            if data["short"]:
-                services.short_pick_scanned(**scanned, found=data["quantity"])
-            else:
-                services.pick_scanned(**scanned, quantity=data["quantity"])
+            step = services.pick_step(
+                tenant=request.tenant, user=request.user, transfer=transfer,
+                bin_code=data["bin"], item_code=data["item"], lot_code=data.get("lot", ""),
+                serial_code=data.get("serial", ""), quantity=data["quantity"],
+                short=data["short"],
+            )  # fmt: skip
         except DomainError as exc:
             form.refuse(getattr(exc, "field", None), str(exc))
         else:
-            if data["short"]:
-                messages.warning(
-                    request,
-                    f"Short pick: {plain(data['quantity'])} found for {transfer.number}; the "
-                    "bin is held for a count.",
-                )
+            if step.needs:
+                # Right so far (a scanner's Enter after the bin): ask for the next scan.
+                form.focus(step.needs)
+                prompt = step.message
             else:
-                messages.success(
-                    request, f"Picked {plain(data['quantity'])} for {transfer.number}."
-                )
-            return redirect("warehouse:transfer_pick", transfer.pk)
+                if data["short"]:
+                    messages.warning(
+                        request,
+                        f"Short pick: {plain(data['quantity'])} found for {transfer.number}; "
+                        "the bin is held for a count.",
+                    )
+                else:
+                    messages.success(
+                        request, f"Picked {plain(data['quantity'])} for {transfer.number}."
+                    )
+                return redirect("warehouse:transfer_pick", transfer.pk)
     context = {
         "transfer": transfer,
         "form": form,
+        "prompt": prompt,
         "picks": picks,
         "next_pick": next_pick,
-        "picking": transfer.status == TransferStatus.RELEASED,
+        "picking": picking,
         "can_ship": transfer.status == TransferStatus.PICKED,
     }
-    return render(
-        request, "warehouse/transfers/pick.html", context, status=422 if form.errors else 200
-    )
+    errors = form is not None and form.errors
+    return render(request, "warehouse/transfers/pick.html", context, status=422 if errors else 200)
 
 
 @roles_required(*FLOOR)
