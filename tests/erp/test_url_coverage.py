@@ -411,6 +411,7 @@ OBJECT_URLS: dict[str, Callable] = {
     "warehouse:transfer_ship": lambda t: _transfer(t, "picked"),
     "warehouse:transfer_close": lambda t: _transfer(t, "partial"),
     "warehouse:transfer_pick": lambda t: _transfer(t, "released"),
+    "warehouse:transfer_pack": lambda t: _transfer(t, "picked"),
     "warehouse:transfer_receive": lambda t: _transfer(t, "shipped"),
     "warehouse:transfer_slip": lambda t: _transfer(t, "shipped"),
     "warehouse:transfer_label": lambda t: _transfer(t, "shipped"),

@@ -209,3 +209,52 @@ class TransferDiscrepancy(TenantModel):
                 name="warehouse_transferdiscrepancy_kind_valid",
             ),
         ]
+
+
+class TransferCarton(TenantModel):
+    """A carton a transfer's picked goods are packed into. Outbound cartons (`Carton`) belong
+    to a sales order; these share their SSCC numbering and label drawing instead. Each gets
+    the tenant's next SSCC when the transfer ships, blank while the tenant has no GS1 company
+    prefix (the transfer still ships)."""
+
+    transfer = TenantForeignKey(TransferOrder, on_delete=models.CASCADE, related_name="cartons")
+    number = models.PositiveIntegerField()
+    sscc = models.CharField(_("SSCC"), max_length=18, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["transfer", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "transfer", "number"], name="warehouse_transfercarton_number"
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "sscc"],
+                condition=~models.Q(sscc=""),
+                name="warehouse_transfercarton_sscc_uniq",
+            ),
+        ]
+
+    @property
+    def closed(self) -> bool:
+        """Nothing more goes in once the transfer has shipped."""
+        return self.transfer.shipped_at is not None
+
+
+class TransferCartonLine(TenantModel):
+    """Part of one pick (bin, lot, serial) packed into a carton, in base units."""
+
+    carton = TenantForeignKey(TransferCarton, on_delete=models.CASCADE, related_name="lines")
+    pick = TenantForeignKey(TransferPick, on_delete=models.PROTECT, related_name="packed")
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        ordering = ["carton", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="warehouse_transfercartonline_positive"
+            ),
+        ]

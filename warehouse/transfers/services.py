@@ -57,7 +57,6 @@ from warehouse.models import (
     TransferStatus,
     WorkKind,
 )
-from warehouse.packing import services as packing
 from warehouse.picking import steps
 from warehouse.putaway import services as putaway
 from warehouse.receiving import selectors as receiving_selectors
@@ -500,11 +499,15 @@ def ship(*, tenant: Tenant, user: User, transfer: TransferOrder) -> TransferOrde
     in-transit entries carry that value; each pick keeps the value it left with, which its
     receipt brings back in. A repeat (double tap) posts nothing twice (idempotency key).
 
-    The transfer gets the tenant's next SSCC for its carton label (locked after the transfer,
-    as a carton close locks it after its order); without a GS1 company prefix it ships with
-    none, since a missing label setting must not hold stock at the dock."""
+    Its cartons get the tenant's next SSCCs, one label each (`cartons.seal`: locked after the
+    transfer, as a carton close locks it after its order; none without a GS1 company prefix,
+    since a missing label setting must not hold stock at the dock); what is picked must be
+    packed, or nothing packed at all (one carton)."""
+    from warehouse.transfers import cartons
+
     transfer = _lock(tenant, transfer)
     transfer_machine.check(transfer, "ship", tenant=tenant, user=user)
+    cartons.seal(tenant=tenant, user=user, transfer=transfer)
     in_transit = ledger.virtual_location(tenant=tenant, kind=LocationKind.IN_TRANSIT)
     picks = list(
         TransferPick.objects.filter(tenant=tenant, line__transfer=transfer)
@@ -557,9 +560,6 @@ def ship(*, tenant: Tenant, user: User, transfer: TransferOrder) -> TransferOrde
         line.save(update_fields=["shipped_base"])
     transfer_machine.move(transfer, "ship", tenant=tenant, user=user)
     transfer.shipped_at = timezone.now()
-    # A transfer is shipped once (the state machine refuses a repeat), so it is numbered once.
-    if not transfer.sscc:
-        transfer.sscc = packing.next_sscc(tenant=tenant) or ""
     transfer.save()
     _publish(tenant, transfer)
     return transfer
