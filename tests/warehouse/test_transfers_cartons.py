@@ -149,7 +149,7 @@ def test_the_pack_page_packs_and_ships(client, sites):
     assert refused.status_code == 422
     assert b"Only 12 each of BOLT are picked and not yet packed" in refused.content
     response = client.post(pack, {"item": "BOLT", "quantity": "12", "carton": "new"}, follow=True)
-    assert b"Packed 12 each BOLT into carton 1." in response.content
+    assert b"Packed 12 each of BOLT into carton 1." in response.content
     shipped = client.post(
         reverse("warehouse:transfer_ship", args=[transfer.pk]), {"back": "pack"}, follow=True
     )

@@ -37,8 +37,8 @@ class TransferOrder(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
-    # Numbered with the outbound cartons when shipped; blank when the tenant had no GS1
-    # company prefix then (the transfer still ships, its label says what is missing).
+    # The one SSCC of a transfer shipped before transfers were packed into cartons; since
+    # then each TransferCarton takes its own and this stays blank.
     sscc = models.CharField(_("SSCC"), max_length=18, blank=True)
     history = HistoricalRecords()
 

@@ -333,7 +333,7 @@ def transfer_pack(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"Packed {plain(base)} {item.base_unit} {item.sku} into carton {carton.number}.",
+                f"Packed {plain(base)} {item.base_unit} of {item.sku} into carton {carton.number}.",
             )
             return redirect("warehouse:transfer_pack", transfer.pk)
     context = {"transfer": transfer, "form": form, "cartons": cartons, "packing": packing}
