@@ -16,6 +16,7 @@ from inventory.models import LocationKind, StockBalance
 from inventory.selectors.valuation import in_transit
 from tests.factories import ItemFactory, SerialFactory
 from tests.inventory.stock import assert_ledger_clean, receive
+from tests.warehouse.pdfs import text
 from tests.warehouse.transfer_sites import Sites
 from warehouse.errors import WarehouseError
 from warehouse.models import PutawayTask, TransferDiscrepancy, TransferStatus
@@ -236,3 +237,13 @@ def test_the_scanner_pages_take_the_serial(client, drills):
     assert response.status_code == 302
     assert drills.where(drills.a) == [(LocationKind.BIN, "DOCK-1")]
     assert_ledger_clean(drills.tenant)
+
+
+def test_the_packing_slip_and_the_detail_page_name_the_serials(client, drills):
+    drills.ship()
+    client.force_login(drills.sites.supervisor)
+    slip = client.get(reverse("warehouse:transfer_slip", args=[drills.transfer.pk]))
+    content = text(slip.content)
+    assert "serial SN-A" in content and "serial SN-B" in content
+    page = client.get(reverse("warehouse:transfer_detail", args=[drills.transfer.pk]))
+    assert b"<td>SN-A</td>" in page.content and b"<td>SN-B</td>" in page.content

@@ -23,11 +23,16 @@ def _lot(lot) -> str:
     return f"{lot.code} · exp {lot.expiry_date:%Y-%m-%d}" if lot.expiry_date else lot.code
 
 
+def _tracking(pick) -> str:
+    serial = f"serial {pick.serial.serial}" if pick.serial_id else ""
+    return " · ".join(part for part in (_lot(pick.lot), serial) if part)
+
+
 def transfer_slip_pdf(
     *, transfer, lines, picks, ship_from: Party, ship_to: Party, tenant_name: str, pagesize=A4
 ) -> bytes:
-    """The slip that travels with a transfer: both sites, then each pick (bin, item, lot,
-    quantity picked) and each line's totals (asked, shipped, received)."""
+    """The slip that travels with a transfer: both sites, then each pick (bin, item, lot or
+    serial, quantity picked) and each line's totals (asked, shipped, received)."""
     buffer = io.BytesIO()
     document = page_document(buffer, f"Transfer {transfer.number}", pagesize)
     styles = pdf.styles()
@@ -46,12 +51,12 @@ def transfer_slip_pdf(
         Spacer(1, 5 * mm),
         pdf.paragraph("Picked", style=styles["Heading2"]),
     ]  # fmt: skip
-    rows = [["Bin", "Item", "Description", "Lot", "Quantity"]]
+    rows = [["Bin", "Item", "Description", "Lot / serial", "Quantity"]]
     for row in picks:
         item = row.line.item
         rows.append([
             pdf.cell(row.location.code), pdf.cell(item.sku), pdf.cell(item.description),
-            pdf.cell(_lot(row.lot)), pdf.cell(f"{plain(row.picked)} {item.base_unit}"),
+            pdf.cell(_tracking(row)), pdf.cell(f"{plain(row.picked)} {item.base_unit}"),
         ])  # fmt: skip
     story.append(grid(rows, scaled([25 * mm, 30 * mm, 60 * mm, 40 * mm, 25 * mm], pagesize)))
     story += [Spacer(1, 5 * mm), pdf.paragraph("Lines", style=styles["Heading2"])]
