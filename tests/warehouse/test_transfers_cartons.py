@@ -176,3 +176,34 @@ def test_a_transfer_labelled_before_cartons_keeps_its_one_label(client, sites):
     assert response["Content-Type"] == "application/pdf"
     assert "CARTON 1 OF 1" in text(response.content)
     assert f"]C100{FIRST}" in barcodes(response.content)
+
+
+def test_unpacking_a_carton_before_the_ship_lets_its_goods_be_packed_again(client, sites):
+    transfer = sites.picked()
+    carton, _item, _base = _pack(sites, transfer, "BOLT", "12")
+    client.force_login(sites.operator)
+    response = client.post(
+        reverse("warehouse:transfer_carton_unpack", args=[transfer.pk, carton.pk]), follow=True
+    )
+    assert b"Carton 1 unpacked; pack its goods again." in response.content
+    assert _cartons(sites, transfer) == []
+    _pack(sites, transfer, "BOLT", "12")
+    _ship(sites, transfer)
+    with tenant_context(sites.tenant), pytest.raises(TransferError, match="can no longer be"):
+        cartons.unpack(
+            tenant=sites.tenant, user=sites.operator,
+            carton=TransferCarton.objects.get(transfer=transfer),
+        )  # fmt: skip
+    assert [number for number, _sscc, _lines in _cartons(sites, transfer)] == [1]
+
+
+def test_another_tenants_carton_cannot_be_unpacked(client, tenant_a, tenant_b):
+    theirs = Sites(tenant_b)
+    transfer = theirs.picked()
+    carton, _item, _base = _pack(theirs, transfer, "BOLT", "1")
+    client.force_login(Sites(tenant_a, tag="A").operator)
+    response = client.post(
+        reverse("warehouse:transfer_carton_unpack", args=[transfer.pk, carton.pk])
+    )
+    assert response.status_code == 404
+    assert len(_cartons(theirs, transfer)) == 1

@@ -171,3 +171,22 @@ def seal(*, tenant: Tenant, user: User, transfer: TransferOrder) -> list[Transfe
         carton.sscc = packing.next_sscc(tenant=tenant) or ""
         carton.save(update_fields=["sscc"])
     return cartons
+
+
+@transaction.atomic
+def unpack(*, tenant: Tenant, user: User, carton: TransferCarton) -> int:
+    """Empty and drop a carton of a transfer not shipped yet (packed wrong): its goods are
+    to pack again. Returns the carton's number. Lock order: the transfer, as packing takes it.
+    Raises `TransferError` once the transfer has shipped (the carton travelled labelled)."""
+    transfer = TransferOrder.objects.select_for_update(of=("self",)).get(
+        tenant=tenant, pk=carton.transfer_id
+    )
+    transfer_machine.authorize(tenant=tenant, user=user, action="pick")
+    if transfer.status != TransferStatus.PICKED:
+        raise TransferError(
+            f"{transfer.number} is {transfer_machine.display(transfer.status)}: its cartons "
+            "can no longer be unpacked."
+        )
+    number = carton.number
+    TransferCarton.objects.filter(tenant=tenant, pk=carton.pk).delete()
+    return number

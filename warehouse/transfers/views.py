@@ -19,7 +19,7 @@ from erp.roles import roles_required
 from erp.tables import Column, build_table, table_response
 from inventory.selectors.valuation import in_transit
 from warehouse.documents import pdf_response, site_party
-from warehouse.models import TransferStatus
+from warehouse.models import TransferCarton, TransferStatus
 from warehouse.packing import selectors as packing_selectors
 from warehouse.packing.forms import PackForm
 from warehouse.permissions import FLOOR, SUPERVISORS
@@ -340,6 +340,23 @@ def transfer_pack(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "warehouse/transfers/pack.html", context, status=422 if form.errors else 200
     )
+
+
+@require_POST
+@roles_required(*FLOOR)
+@idempotent
+def transfer_carton_unpack(request: HttpRequest, pk: int, carton_pk: int) -> HttpResponse:
+    transfer = _transfer(request, pk)
+    carton = get_object_or_404(
+        TransferCarton.objects.filter(tenant=request.tenant, transfer=transfer), pk=carton_pk
+    )
+    try:
+        number = cartons_service.unpack(tenant=request.tenant, user=request.user, carton=carton)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Carton {number} unpacked; pack its goods again.")
+    return redirect("warehouse:transfer_pack", transfer.pk)
 
 
 # Scanner pages (phone width).
