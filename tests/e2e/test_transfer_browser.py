@@ -1,6 +1,6 @@
 """In Chromium: a supervisor drafts and releases a transfer CHI -> ATL at desk width; an
 operator at phone width picks it at CHI by scanning (bin, then item; the quantity is offered),
-ships it, switches to ATL and receives 10 of the 12 shipped at the dock; the supervisor closes
+packs it into two cartons, ships it (no GS1 prefix: the label page says so), switches to ATL and receives 10 of the 12 shipped at the dock; the supervisor closes
 it short, writing the 2 missing off. The stock page shows the stock where it is, and the
 ledger verifies clean."""
 
@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from erp.tenancy import tenant_context
 from inventory import ledger
-from tests.e2e.keys import scan, sign_in
+from tests.e2e.keys import scan, sign_in, tab_to
 from tests.factories import TenantFactory
 from tests.warehouse.transfer_sites import Sites
 from warehouse.models import TransferOrder
@@ -68,10 +68,29 @@ def test_a_transfer_shipped_at_one_site_and_received_short_at_the_other(
     scan(page, "BOLT")
     expect(page.locator("main")).to_contain_text("Everything is picked")
     _fits(page)
+    # Packed as an outbound order is: 10 into carton 1, the other 2 into a new carton 2.
+    page.get_by_role("link", name="Pack into cartons").click()
+    expect(page.locator("h1")).to_have_text("Pack TR-00001")
+    expect(page.get_by_label("Scan the item")).to_be_focused()
+    page.keyboard.type("BOLT")
+    tab_to(page, "Quantity")
+    scan(page, "10")
+    expect(page.locator(".messages")).to_contain_text("Packed 10 each of BOLT into carton 1.")
+    expect(page.get_by_label("Scan the item")).to_be_focused()
+    page.get_by_label("Into carton").select_option("new")
+    page.get_by_label("Scan the item").fill("BOLT")
+    page.get_by_label("Quantity").fill("2")
+    page.get_by_label("Quantity").press("Enter")
+    expect(page.locator(".messages")).to_contain_text("Packed 2 each of BOLT into carton 2.")
+    expect(page.locator(".transfer-carton")).to_have_count(2)
+    _fits(page)
     page.get_by_role("button", name="Ship TR-00001").click()
     expect(page.locator(".messages")).to_contain_text("TR-00001 shipped")
-    # The ship step stays open after shipping, offering the carton label to print.
-    expect(page.get_by_role("link", name="Carton label")).to_be_visible()
+    # The pack step stays open after shipping, offering the cartons' labels; without a GS1
+    # company prefix the label page says what to set instead.
+    page.get_by_role("link", name="Carton labels").click()
+    expect(page.locator("main")).to_contain_text("Set the GS1 company prefix in Settings")
+    _fits(page)
 
     page.goto(f"{base}/scan/transfers/")
     page.locator("#site-switch").select_option(str(sites.destination.pk))

@@ -295,6 +295,22 @@ def _transfer_line(tenant) -> dict:
     return {**kwargs, "line_pk": line.pk}
 
 
+def _transfer_carton(tenant) -> dict:
+    from warehouse.models import TransferCarton, TransferOrder
+    from warehouse.transfers import cartons
+
+    kwargs = _transfer(tenant, "picked")
+    with tenant_context(tenant):
+        transfer = TransferOrder.objects.get(pk=kwargs["pk"])
+        sku = transfer.lines.get().item.sku
+        user = transfer.created_by
+        carton, _item, _base = cartons.pack_scanned(
+            tenant=tenant, user=user, transfer=transfer, code=sku, quantity=1
+        )
+        assert TransferCarton.objects.filter(pk=carton.pk).exists()
+    return {**kwargs, "carton_pk": carton.pk}
+
+
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
 OBJECT_URLS: dict[str, Callable] = {
     "users:detail": lambda t: {"pk": MembershipFactory(tenant=t).pk},
@@ -411,6 +427,8 @@ OBJECT_URLS: dict[str, Callable] = {
     "warehouse:transfer_ship": lambda t: _transfer(t, "picked"),
     "warehouse:transfer_close": lambda t: _transfer(t, "partial"),
     "warehouse:transfer_pick": lambda t: _transfer(t, "released"),
+    "warehouse:transfer_pack": lambda t: _transfer(t, "picked"),
+    "warehouse:transfer_carton_unpack": _transfer_carton,
     "warehouse:transfer_receive": lambda t: _transfer(t, "shipped"),
     "warehouse:transfer_slip": lambda t: _transfer(t, "shipped"),
     "warehouse:transfer_label": lambda t: _transfer(t, "shipped"),
@@ -483,6 +501,7 @@ POST_ONLY = {
     "warehouse:transfer_cancel",
     "warehouse:transfer_ship",
     "warehouse:transfer_close",
+    "warehouse:transfer_carton_unpack",
 }
 
 

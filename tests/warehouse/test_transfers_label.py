@@ -1,6 +1,7 @@
-"""A transfer's GS1 carton label: the SSCC it is given once when it ships (from the numbering
-the outbound cartons use), the label PDF with both sites, the transfer number and the SSCC as
-GS1-128, and the page that says what is missing when the tenant has no GS1 company prefix."""
+"""A transfer's GS1 carton labels: the SSCC its carton is given once when it ships (from the
+numbering the outbound cartons use; shipped unpacked, it travels as one carton), the label PDF
+with both sites, the transfer number and the SSCC as GS1-128, and the page that says what is
+missing when the tenant has no GS1 company prefix."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from erp.tenancy import tenant_context
 from inventory.models import StockTransaction
 from tests.warehouse.pdfs import barcodes, text
 from tests.warehouse.transfer_sites import Sites
-from warehouse.models import ShippingSettings, TransferOrder
+from warehouse.models import ShippingSettings, TransferCarton, TransferOrder
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +37,15 @@ def _settings(tenant) -> ShippingSettings | None:
         return ShippingSettings.objects.filter(tenant=tenant).first()
 
 
+def _ssccs(tenant, transfer) -> list[str]:
+    with tenant_context(tenant):
+        return list(
+            TransferCarton.objects.filter(transfer=transfer)
+            .order_by("number")
+            .values_list("sscc", flat=True)
+        )
+
+
 def _fresh(tenant, transfer) -> TransferOrder:
     with tenant_context(tenant):
         return TransferOrder.objects.get(pk=transfer.pk)
@@ -48,11 +58,11 @@ def test_a_repeated_ship_posts_once_and_keeps_the_first_sscc(client, tenant_a):
     client.force_login(sites.operator)
     ship = reverse("warehouse:transfer_ship", args=[transfer.pk])
     client.post(ship, {"back": "pick"})
-    assert _fresh(tenant_a, transfer).sscc == EXPECTED_SSCC
+    assert _ssccs(tenant_a, transfer) == [EXPECTED_SSCC]
     # A second tap with its own key reaches the service, which refuses a shipped transfer.
     response = client.post(ship, {"idempotency_key": "a" * 32, "back": "pick"}, follow=True)
     assert response.status_code == 200
-    assert _fresh(tenant_a, transfer).sscc == EXPECTED_SSCC
+    assert _ssccs(tenant_a, transfer) == [EXPECTED_SSCC]
     assert _settings(tenant_a).next_serial == SERIAL + 1
     with tenant_context(tenant_a):
         postings = StockTransaction.objects.filter(
@@ -66,8 +76,9 @@ def test_each_shipped_transfer_takes_the_next_serial(tenant_a):
     _prefix(tenant_a)
     first = sites.shipped()
     second = sites.shipped(lines=((None, 4, ""),))
-    assert first.sscc == EXPECTED_SSCC
-    assert second.sscc[:-1] == "30614141123456790"
+    assert _ssccs(tenant_a, first) == [EXPECTED_SSCC]
+    [code] = _ssccs(tenant_a, second)
+    assert code[:-1] == "30614141123456790"
     assert _settings(tenant_a).next_serial == SERIAL + 2
 
 
@@ -83,7 +94,8 @@ def test_the_label_names_both_sites_the_transfer_and_the_sscc(client, tenant_a):
     assert "FROM Site CHI" in content and "TO Site ATL" in content
     assert f"TRANSFER {transfer.number}" in content
     assert f"(00) 3 {PREFIX} {SERIAL} 1" in content
-    assert barcodes(response.content) == [f"]C100{EXPECTED_SSCC}"]
+    assert "CARTON 1 OF 1" in content
+    assert f"]C100{EXPECTED_SSCC}" in barcodes(response.content)
 
 
 def test_the_detail_page_and_the_ship_step_link_the_label_once_shipped(client, tenant_a):
@@ -108,7 +120,7 @@ def test_the_detail_page_and_the_ship_step_link_the_label_once_shipped(client, t
 def test_without_a_prefix_the_transfer_ships_and_the_label_page_says_so(client, tenant_a):
     sites = Sites(tenant_a)
     transfer = sites.shipped()
-    assert transfer.status == "shipped" and transfer.sscc == ""
+    assert transfer.status == "shipped" and _ssccs(tenant_a, transfer) == [""]
     client.force_login(sites.operator)
     response = client.get(reverse("warehouse:transfer_label", args=[transfer.pk]))
     assert response.status_code == 200
@@ -125,7 +137,7 @@ def test_reading_the_label_never_assigns_a_number(client, tenant_a):
     response = client.get(reverse("warehouse:transfer_label", args=[transfer.pk]))
     assert response.status_code == 200
     assert "before the GS1 company prefix was set" in response.content.decode()
-    assert _fresh(tenant_a, transfer).sscc == ""
+    assert _ssccs(tenant_a, transfer) == [""]
     assert _settings(tenant_a).next_serial == SERIAL
 
 

@@ -4,6 +4,7 @@ closes it short; bad input on every form gets a message (422), never a 500, and 
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -71,9 +72,13 @@ def test_a_transfer_drafted_released_picked_shipped_received_short_and_closed(cl
     assert on_hand(sites.tenant, sites.item, sites.dock) == 8
 
     client.force_login(sites.supervisor)
+    page = client.get(detail).content.decode()
+    # The page says what closing does to the 2 still in transit, and how to wait for them.
+    assert "2 shipped units have not arrived. Closing writes them off as a loss" in page
+    assert "the transfer stays partially received and they can be received at ATL" in page
     refused = client.post(reverse("warehouse:transfer_close", args=[transfer.pk]), {})
     assert refused.status_code == 422
-    assert b"written off or kept in transit" in refused.content
+    assert b"closing writes them off as a loss" in refused.content
     client.post(
         reverse("warehouse:transfer_close", args=[transfer.pk]),
         {"missing": "write_off", "reason": "2 lost"},
@@ -152,7 +157,7 @@ def test_junk_in_a_line_is_refused_and_adds_nothing(client, sites, data, message
         ({"bin": "NOPE", "item": "BOLT", "quantity": "1"}, b"No active bin"),
         ({"bin": "DOCK-1", "item": "BOLT", "quantity": "1"}, b"No active bin"),
         ({"bin": "R-01", "item": "NOPE", "quantity": "1"}, b"No item with SKU"),
-        ({"bin": "R-02", "item": "BOLT", "quantity": "1"}, b"takes no BOLT from R-02"),
+        ({"bin": "R-02", "item": "BOLT", "quantity": "1"}, b"Wrong bin: R-02 scanned; this pick"),
         ({"bin": "R-01", "item": "BOLT", "quantity": "11"}, b"Only 10 each of BOLT left to pick"),
         ({"bin": "R-01", "item": "BOLT", "quantity": "abc"}, b"Enter a number"),
     ],
@@ -187,3 +192,23 @@ def test_junk_on_the_receive_scanner_is_refused_and_posts_nothing(client, sites,
     assert message in response.content
     assert on_hand(sites.tenant, sites.item, sites.dock) == 0
     assert_ledger_clean(sites.tenant)
+
+
+def test_the_pick_step_asks_for_the_next_scan_as_outbound_picking_does(client, sites):
+    """The bin alone (a scanner's Enter) is right so far: the page asks for the item, with the
+    cursor there, and picks nothing; the same facts and form as the outbound pick step."""
+    transfer = sites.released(lines=((None, 10, ""),))
+    client.force_login(sites.operator)
+    pick = reverse("warehouse:transfer_pick", args=[transfer.pk])
+    response = client.post(pick, {"bin": "R-01", "item": "", "quantity": "10"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<p class="message info scan-prompt" role="status">R-01 is the right bin: scan the item.'
+        in page
+    )
+    item_input = re.search(r'<input[^>]*name="item"[^>]*>', page).group(0)
+    assert "autofocus" in item_input
+    assert 'class="pick-bin"' in page and 'id="transfer-pick-form"' in page
+    with tenant_context(sites.tenant):
+        assert all(p.picked == 0 for p in selectors.picks(tenant=sites.tenant, transfer=transfer))

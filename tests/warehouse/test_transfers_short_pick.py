@@ -169,9 +169,9 @@ def test_zero_without_short_on_the_pick_scanner_picks_nothing(client, sites):
     client.force_login(sites.operator)
     response = client.post(
         reverse("warehouse:transfer_pick", args=[transfer.pk]),
-        {"bin": "R-02", "item": "BOLT", "quantity": "0"},
+        {"bin": "R-01", "item": "BOLT", "quantity": "0"},
     )
     assert response.status_code == 422
     assert b"above zero" in response.content
-    assert reserved(sites.tenant, sites.item, sites.r2) == 2
-    assert on_hand(sites.tenant, sites.item, sites.r2, status="quarantine") == 0
+    assert reserved(sites.tenant, sites.item, sites.r1) == 10
+    assert on_hand(sites.tenant, sites.item, sites.r1, status="quarantine") == 0

@@ -79,7 +79,7 @@ def test_close_short_moves_a_partially_received_transfer_to_closed_with_why(site
     with tenant_context(sites.tenant):
         transfers.close(
             tenant=sites.tenant, user=sites.supervisor, transfer=sites.fresh(transfer),
-            missing="keep", reason="2 missing, carrier claim",
+            missing="write_off", reason="2 missing, carrier claim",
         )  # fmt: skip
     assert _last(sites, transfer) == (
         X.CLOSED,

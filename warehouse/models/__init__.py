@@ -31,6 +31,8 @@ from warehouse.models.receiving import (
 from warehouse.models.replenishment import PickFace, Replenishment, ReplenishmentState
 from warehouse.models.shipping import Shipment, ShipmentStatus, ShippingSettings
 from warehouse.models.transfers import (
+    TransferCarton,
+    TransferCartonLine,
     TransferDiscrepancy,
     TransferDiscrepancyKind,
     TransferDiscrepancyResolution,
@@ -48,7 +50,7 @@ __all__ = [
     "DiscrepancyKind", "DiscrepancyState", "ExceptionKind", "FloorException", "PickBatch",
     "PickFace", "PickState", "PickTask", "Priority", "PutawayRule", "PutawayTask", "ReceiptLine",
     "ReceivingSettings", "Replenishment", "ReplenishmentState", "ShelfLifePolicy", "Shipment",
-    "ShipmentStatus", "ShippingSettings", "TaskState", "TransferDiscrepancy",
+    "ShipmentStatus", "ShippingSettings", "TaskState", "TransferCarton", "TransferCartonLine", "TransferDiscrepancy",
     "TransferDiscrepancyKind", "TransferDiscrepancyResolution", "TransferLine", "TransferOrder",
     "TransferPick", "TransferReceipt", "TransferStatus", "Wave", "WaveOrder", "WaveStatus",
     "WorkKind", "WorkStatus", "WorkTask",

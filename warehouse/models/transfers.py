@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from erp.fields import TenantForeignKey, TenantModel
-from inventory.models import Item, Location, Lot, Site, StockTransaction
+from inventory.models import Item, Location, Lot, SerialNumber, Site, StockTransaction
 
 
 class TransferStatus(models.TextChoices):
@@ -37,8 +37,8 @@ class TransferOrder(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     shipped_at = models.DateTimeField(null=True, blank=True)
-    # Numbered with the outbound cartons when shipped; blank when the tenant had no GS1
-    # company prefix then (the transfer still ships, its label says what is missing).
+    # The one SSCC of a transfer shipped before transfers were packed into cartons; since
+    # then each TransferCarton takes its own and this stays blank.
     sscc = models.CharField(_("SSCC"), max_length=18, blank=True)
     history = HistoricalRecords()
 
@@ -97,6 +97,10 @@ class TransferPick(TenantModel):
     line = TenantForeignKey(TransferLine, on_delete=models.CASCADE, related_name="picks")
     location = TenantForeignKey(Location, on_delete=models.PROTECT, related_name="+")
     lot = TenantForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # A serial-tracked item is reserved unit by unit: one pick per serial, quantity 1.
+    serial = TenantForeignKey(
+        SerialNumber, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     quantity = models.DecimalField(max_digits=18, decimal_places=4)
     picked = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     # What the bin did not hold when picked short: it never ships, and its reservation is gone.
@@ -131,6 +135,9 @@ class TransferReceipt(TenantModel):
 
     line = TenantForeignKey(TransferLine, on_delete=models.PROTECT, related_name="receipts")
     lot = TenantForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    serial = TenantForeignKey(
+        SerialNumber, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     quantity_base = models.DecimalField(max_digits=18, decimal_places=4)
     unit_cost = models.DecimalField(max_digits=18, decimal_places=6)
     location = TenantForeignKey(Location, on_delete=models.PROTECT, related_name="+")
@@ -173,6 +180,10 @@ class TransferDiscrepancy(TenantModel):
         TransferOrder, on_delete=models.PROTECT, related_name="discrepancies"
     )
     line = TenantForeignKey(TransferLine, on_delete=models.PROTECT, related_name="discrepancies")
+    # The unit that did not arrive, for a serial-tracked item (one discrepancy per serial).
+    serial = TenantForeignKey(
+        SerialNumber, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     kind = models.CharField(max_length=10, choices=TransferDiscrepancyKind.choices)
     quantity = models.DecimalField(max_digits=18, decimal_places=4)
     resolution = models.CharField(
@@ -196,5 +207,54 @@ class TransferDiscrepancy(TenantModel):
             models.CheckConstraint(
                 condition=models.Q(kind__in=TransferDiscrepancyKind.values),
                 name="warehouse_transferdiscrepancy_kind_valid",
+            ),
+        ]
+
+
+class TransferCarton(TenantModel):
+    """A carton a transfer's picked goods are packed into. Outbound cartons (`Carton`) belong
+    to a sales order; these share their SSCC numbering and label drawing instead. Each gets
+    the tenant's next SSCC when the transfer ships, blank while the tenant has no GS1 company
+    prefix (the transfer still ships)."""
+
+    transfer = TenantForeignKey(TransferOrder, on_delete=models.CASCADE, related_name="cartons")
+    number = models.PositiveIntegerField()
+    sscc = models.CharField(_("SSCC"), max_length=18, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["transfer", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "transfer", "number"], name="warehouse_transfercarton_number"
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "sscc"],
+                condition=~models.Q(sscc=""),
+                name="warehouse_transfercarton_sscc_uniq",
+            ),
+        ]
+
+    @property
+    def closed(self) -> bool:
+        """Nothing more goes in once the transfer has shipped."""
+        return self.transfer.shipped_at is not None
+
+
+class TransferCartonLine(TenantModel):
+    """Part of one pick (bin, lot, serial) packed into a carton, in base units."""
+
+    carton = TenantForeignKey(TransferCarton, on_delete=models.CASCADE, related_name="lines")
+    pick = TenantForeignKey(TransferPick, on_delete=models.PROTECT, related_name="packed")
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        ordering = ["carton", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0), name="warehouse_transfercartonline_positive"
             ),
         ]

@@ -90,8 +90,28 @@ def carton_label_pdf(
     order and carrier, the contents when the carton holds one item (with their own GS1-128
     barcode), and the SSCC as GS1-128 with its human-readable line."""
     buffer = io.BytesIO()
-    width, height = LABEL_SIZE
     canvas = pdf.canvas(buffer, pagesize=LABEL_SIZE, title=f"Carton label {carton.sscc}")
+    reference = f"CUSTOMER REF {order.customer_reference}" if order.customer_reference else ""
+    draw_carton_label(
+        canvas, sscc=carton.sscc, ship_from=ship_from, ship_to=ship_to,
+        heading=f"ORDER {order.number}", reference=reference, company_prefix=company_prefix,
+        contents=contents, lines=list(carton.contents), index=index, total=total,
+        carrier=carrier, weight_kg=carton.weight_kg,
+    )  # fmt: skip
+    canvas.save()
+    return buffer.getvalue()
+
+
+def draw_carton_label(
+    canvas, *, sscc: str, ship_from: Party, ship_to: Party, heading: str, reference: str = "",
+    company_prefix: str = "", contents: Contents | None = None, lines=(), index: int = 1,
+    total: int = 1, carrier: str = "", weight_kg=None,
+) -> None:  # fmt: skip
+    """One carton's label as a page of `canvas`, for an outbound carton (`heading` names the
+    order) or a transfer's (the transfer): ship-from and ship-to, `heading` and `reference`,
+    carton n of m, carrier and weight, the contents (one item with its GS1-128, or the mixed
+    `lines`: quantity, item, lot) and the SSCC as GS1-128 with its human-readable line."""
+    width, height = LABEL_SIZE
     margin = 5 * mm
     half = width / 2 - margin - 2 * mm
     canvas.setLineWidth(0.8)
@@ -107,14 +127,14 @@ def carton_label_pdf(
 
     # Middle: order, carrier, carton n of m, and the contents.
     right = width - margin
-    pdf.draw(canvas, margin, divider - 5 * mm, f"ORDER {order.number}", size=8)
-    if order.customer_reference:
-        pdf.draw(canvas, margin, divider - 9 * mm, f"CUSTOMER REF {order.customer_reference}", size=8, max_width=half)  # fmt: skip
+    pdf.draw(canvas, margin, divider - 5 * mm, heading, size=8)
+    if reference:
+        pdf.draw(canvas, margin, divider - 9 * mm, reference, size=8, max_width=half)
     pdf.draw(canvas, right, divider - 5 * mm, f"CARTON {index} OF {total}", size=8, align="right")
     if carrier:
         pdf.draw(canvas, right, divider - 9 * mm, f"CARRIER {carrier}", size=8, align="right", max_width=half)  # fmt: skip
-    if carton.weight_kg is not None:
-        pdf.draw(canvas, right, divider - 13 * mm, f"WEIGHT {plain(carton.weight_kg)} kg", size=8, align="right")  # fmt: skip
+    if weight_kg is not None:
+        pdf.draw(canvas, right, divider - 13 * mm, f"WEIGHT {plain(weight_kg)} kg", size=8, align="right")  # fmt: skip
     y = divider - 17 * mm
     if contents is not None:
         pdf.draw(canvas, margin, y, f"{contents.sku} {contents.description}", size=9, bold=True, max_width=width - 2 * margin)  # fmt: skip
@@ -139,7 +159,7 @@ def carton_label_pdf(
                 size=7, align="centre",
             )  # fmt: skip
     else:
-        lines = list(carton.contents)
+        lines = list(lines)
         pdf.draw(canvas, margin, y, f"MIXED CONTENTS: {len(lines)} LINE{'S' if len(lines) != 1 else ''}", size=8)  # fmt: skip
         y -= 4 * mm
         for line in lines[:8]:
@@ -152,10 +172,8 @@ def carton_label_pdf(
 
     # Bottom: the SSCC.
     pdf.draw(canvas, margin, bottom - 4 * mm, "SSCC", size=7)
-    barcode = sscc_barcode(carton.sscc, max_width=width - 2 * margin)
+    barcode = sscc_barcode(sscc, max_width=width - 2 * margin)
     barcode.drawOn(canvas, (width - barcode.width) / 2, margin + 9 * mm)
     # GS1 logistics labels print the human-readable line under the symbol.
-    pdf.draw(canvas, width / 2, margin + 3 * mm, sscc_text(carton.sscc, company_prefix), size=12, bold=True, align="centre")  # fmt: skip
+    pdf.draw(canvas, width / 2, margin + 3 * mm, sscc_text(sscc, company_prefix), size=12, bold=True, align="centre")  # fmt: skip
     canvas.showPage()
-    canvas.save()
-    return buffer.getvalue()

@@ -83,7 +83,10 @@ class WaveForm(forms.Form):
         return cleaned
 
 
-class PickForm(ScannerForm):
+class PickStepForm(ScannerForm):
+    """The scanner steps of a pick, outbound or transfer (see `warehouse.picking.steps`): the
+    bin, the item, its lot or serial only when the pick is tracked, the quantity found."""
+
     bin = forms.CharField(
         label=_("Scan the bin"),
         max_length=40,
@@ -112,16 +115,24 @@ class PickForm(ScannerForm):
         widget=forms.NumberInput(attrs={"inputmode": "decimal", "step": "any"}),
     )
 
-    def __init__(self, *args, task, **kwargs):
+    def __init__(self, *args, item, quantity, lot: bool, serial: bool, **kwargs):
         super().__init__(*args, **kwargs)
-        # Only tracked items ask for a lot or serial.
-        if not task.lot_id:
+        # Only tracked picks ask for a lot or serial.
+        if not lot:
             del self.fields["lot"]
-        if not task.serial_id:
+        if not serial:
             del self.fields["serial"]
         self.fields["quantity"].help_text = _(
             "In %(unit)s; less than %(quantity)s is a short pick"
-        ) % {"unit": task.item.base_unit, "quantity": plain(task.quantity)}
+        ) % {"unit": item.base_unit, "quantity": plain(quantity)}
 
     def clean_bin(self):
         return scanned_code(self.cleaned_data["bin"])
+
+
+class PickForm(PickStepForm):
+    def __init__(self, *args, task, **kwargs):
+        super().__init__(
+            *args, item=task.item, quantity=task.quantity, lot=bool(task.lot_id),
+            serial=bool(task.serial_id), **kwargs,
+        )  # fmt: skip

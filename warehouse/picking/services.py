@@ -38,6 +38,7 @@ from warehouse.models import (
     PickTask,
     WorkKind,
 )
+from warehouse.picking import steps
 from warehouse.states import batch_machine, pick_machine
 from warehouse.workqueue import services as work
 
@@ -307,9 +308,6 @@ def pick_scanned(
     a double submit, changes nothing and reports what was confirmed. Only the picker holding
     the batch picks from it. Errors: WarehouseError naming what did not match, with the
     form field it came from (`field`) when there is one."""
-    from inventory import scanning
-    from inventory.errors import InvalidPosting
-
     require_role(tenant=tenant, user=user, roles=PICKERS)
     task = (
         PickTask.objects.select_related(
@@ -321,34 +319,14 @@ def pick_scanned(
     if task.state != PickState.OPEN:
         return PickResult(task, True, _describe(task, repeat=True))
     _check_holder(task, user)
-    try:
-        location = scanning.resolve_bin(
-            tenant=tenant, code=bin_code, site=task.from_location.site_id
-        )
-    except InvalidPosting as exc:
-        raise WarehouseError(str(exc), field="bin") from exc
-    if location.pk != task.from_location_id:
-        raise WarehouseError(
-            f"Wrong bin: {location.code} scanned; this pick is from {task.from_location.code}.",
-            field="bin",
-        )
     quantity = Decimal(quantity)
-    if item_code.strip():
-        try:
-            item, _, scan = scanning.resolve_item(tenant=tenant, text=item_code)
-        except InvalidPosting as exc:
-            raise WarehouseError(str(exc), field="item") from exc
-        if item.pk != task.item_id:
-            raise WarehouseError(
-                f"Wrong item: {item.sku} scanned; pick {task.item.sku}.", field="item"
-            )
-        missing = _check_tracking(task, scan=scan, lot=lot_code, serial=serial_code)
-        if missing:
-            return PickResult(task, False, missing[1], needs=missing[0])
-    elif quantity > 0:
-        return PickResult(
-            task, False, f"{location.code} is the right bin: scan the item.", needs="item"
-        )
+    wanted = steps.Wanted(task.from_location, task.item, task.lot, task.serial)
+    needs = steps.check_scans(
+        tenant=tenant, wanted=wanted, bin_code=bin_code, item_code=item_code,
+        quantity=quantity, lot_code=lot_code, serial_code=serial_code,
+    )  # fmt: skip
+    if needs:
+        return PickResult(task, False, needs[1], needs=needs[0])
     try:
         task = confirm_pick(tenant=tenant, user=user, task=task, quantity=quantity)
     except InvalidTransition:
@@ -358,27 +336,6 @@ def pick_scanned(
             raise
         return PickResult(task, True, _describe(task, repeat=True))
     return PickResult(task, False, _describe(task, repeat=False))
-
-
-def _check_tracking(task: PickTask, *, scan, lot: str, serial: str) -> tuple[str, str] | None:
-    """Refuse a lot or serial that is not the task's (naming the field it came from); say
-    which is still to scan (field, prompt) when the item scan did not carry it."""
-    for kind, wanted, scanned, typed in (
-        ("lot", task.lot.code if task.lot_id else None, scan.lot, lot.strip()),
-        ("serial", task.serial.serial if task.serial_id else None, scan.serial, serial.strip()),
-    ):
-        if wanted is None:
-            continue
-        given = scanned or typed
-        if not given:
-            how = "scan its GS1 label or type" if kind == "lot" else "scan or type"
-            return kind, f"{task.item.sku} is {kind}-tracked: {how} {kind} {wanted}."
-        if given.casefold() != wanted.casefold():
-            raise WarehouseError(
-                f"Wrong {kind}: {given} scanned; this pick is {kind} {wanted}.",
-                field="item" if scanned else kind,
-            )
-    return None
 
 
 @transaction.atomic

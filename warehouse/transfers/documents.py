@@ -13,8 +13,8 @@ from reportlab.platypus import Spacer
 
 from erp import pdf
 from erp.numbers import plain
-from warehouse.documents import Party, facts, grid, page_document, scaled, sscc_barcode, sscc_text
-from warehouse.packing.documents import LABEL_SIZE
+from warehouse.documents import Party, facts, grid, page_document, scaled
+from warehouse.packing.documents import LABEL_SIZE, carton_contents, draw_carton_label
 
 
 def _lot(lot) -> str:
@@ -23,11 +23,16 @@ def _lot(lot) -> str:
     return f"{lot.code} · exp {lot.expiry_date:%Y-%m-%d}" if lot.expiry_date else lot.code
 
 
+def _tracking(pick) -> str:
+    serial = f"serial {pick.serial.serial}" if pick.serial_id else ""
+    return " · ".join(part for part in (_lot(pick.lot), serial) if part)
+
+
 def transfer_slip_pdf(
     *, transfer, lines, picks, ship_from: Party, ship_to: Party, tenant_name: str, pagesize=A4
 ) -> bytes:
-    """The slip that travels with a transfer: both sites, then each pick (bin, item, lot,
-    quantity picked) and each line's totals (asked, shipped, received)."""
+    """The slip that travels with a transfer: both sites, then each pick (bin, item, lot or
+    serial, quantity picked) and each line's totals (asked, shipped, received)."""
     buffer = io.BytesIO()
     document = page_document(buffer, f"Transfer {transfer.number}", pagesize)
     styles = pdf.styles()
@@ -46,12 +51,12 @@ def transfer_slip_pdf(
         Spacer(1, 5 * mm),
         pdf.paragraph("Picked", style=styles["Heading2"]),
     ]  # fmt: skip
-    rows = [["Bin", "Item", "Description", "Lot", "Quantity"]]
+    rows = [["Bin", "Item", "Description", "Lot / serial", "Quantity"]]
     for row in picks:
         item = row.line.item
         rows.append([
             pdf.cell(row.location.code), pdf.cell(item.sku), pdf.cell(item.description),
-            pdf.cell(_lot(row.lot)), pdf.cell(f"{plain(row.picked)} {item.base_unit}"),
+            pdf.cell(_tracking(row)), pdf.cell(f"{plain(row.picked)} {item.base_unit}"),
         ])  # fmt: skip
     story.append(grid(rows, scaled([25 * mm, 30 * mm, 60 * mm, 40 * mm, 25 * mm], pagesize)))
     story += [Spacer(1, 5 * mm), pdf.paragraph("Lines", style=styles["Heading2"])]
@@ -69,46 +74,23 @@ def transfer_slip_pdf(
     return buffer.getvalue()
 
 
-def transfer_label_pdf(
-    *, transfer, ship_from: Party, ship_to: Party, company_prefix: str = ""
-) -> bytes:
-    """The GS1 logistics label of a shipped transfer on a 4 x 6 in page: ship-from (source
-    site) and ship-to (destination site), the transfer number, and its SSCC as GS1-128 (AI 00)
-    with the human-readable line. The transfer must have an SSCC."""
+def transfer_labels_pdf(
+    *, transfer, cartons, ship_from: Party, ship_to: Party, company_prefix: str = "",
+    gtins: dict[int, str] | None = None,
+) -> bytes:  # fmt: skip
+    """The GS1 logistics labels of a shipped transfer's cartons, one 4 x 6 in page each, drawn
+    as outbound carton labels are (`warehouse.packing.documents`): both sites, the transfer,
+    carton n of m, the contents and the carton's SSCC (AI 00). Each carton has its SSCC and
+    its `contents` loaded."""
     buffer = io.BytesIO()
-    width, height = LABEL_SIZE
-    canvas = pdf.canvas(buffer, pagesize=LABEL_SIZE, title=f"Transfer label {transfer.sscc}")
-    margin = 5 * mm
-    half = width / 2 - margin - 2 * mm
-    canvas.setLineWidth(0.8)
-
-    top = height - margin
-    divider = top - 34 * mm
-    for x, label, party, size, bold in (
-        (margin, "FROM", ship_from, 8, False),
-        (width / 2, "TO", ship_to, 10, True),
-    ):
-        pdf.draw(canvas, x, top - 3 * mm, label, size=7)
-        y = top - 7.5 * mm
-        for line in [party.name, *party.lines]:
-            for wrapped in pdf.wrap(line, size=size, max_width=half, bold=bold):
-                # A long address loses its last lines rather than run into the next box.
-                if y >= divider + 1.5 * mm:
-                    pdf.draw(canvas, x, y, wrapped, size=size, bold=bold)
-                y -= size * 1.2
-    canvas.line(margin, divider, width - margin, divider)
-
-    pdf.draw(canvas, margin, divider - 6 * mm, f"TRANSFER {transfer.number}", size=12, bold=True)
-    if transfer.shipped_at:
-        pdf.draw(canvas, margin, divider - 11 * mm, f"SHIPPED {transfer.shipped_at:%Y-%m-%d}", size=8)  # fmt: skip
-    bottom = margin + 50 * mm
-    canvas.line(margin, bottom, width - margin, bottom)
-
-    pdf.draw(canvas, margin, bottom - 4 * mm, "SSCC", size=7)
-    barcode = sscc_barcode(transfer.sscc, max_width=width - 2 * margin)
-    barcode.drawOn(canvas, (width - barcode.width) / 2, margin + 9 * mm)
-    # GS1 logistics labels print the human-readable line under the symbol.
-    pdf.draw(canvas, width / 2, margin + 3 * mm, sscc_text(transfer.sscc, company_prefix), size=12, bold=True, align="centre")  # fmt: skip
-    canvas.showPage()
+    canvas = pdf.canvas(buffer, pagesize=LABEL_SIZE, title=f"Transfer labels {transfer.number}")
+    shipped = f"SHIPPED {transfer.shipped_at:%Y-%m-%d}" if transfer.shipped_at else ""
+    for index, carton in enumerate(cartons, start=1):
+        draw_carton_label(
+            canvas, sscc=carton.sscc, ship_from=ship_from, ship_to=ship_to,
+            heading=f"TRANSFER {transfer.number}", reference=shipped,
+            company_prefix=company_prefix, contents=carton_contents(carton, gtins or {}),
+            lines=carton.contents, index=index, total=len(cartons),
+        )  # fmt: skip
     canvas.save()
     return buffer.getvalue()

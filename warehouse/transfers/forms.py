@@ -9,10 +9,12 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erp.numbers import plain
 from inventory.models import Item, Lot, Site
 from warehouse.models import TransferOrder, TransferStatus
+from warehouse.picking.forms import PickStepForm
 from warehouse.scanner import SCAN, STEP, ScannerForm, scanned_code
-from warehouse.transfers.services import KEEP, WRITE_OFF
+from warehouse.transfers.services import WRITE_OFF
 
 QUANTITY = {"inputmode": "decimal", "step": "any"}
 
@@ -59,10 +61,11 @@ class LineForm(forms.Form):
 
 
 class CloseForm(forms.Form):
+    # A closed transfer receives nothing more: what is still in transit is written off, or
+    # the transfer is left open until it arrives.
     missing = forms.ChoiceField(
         label=_("Missing quantity"), required=False,
-        choices=[("", _("Nothing is missing")), (WRITE_OFF, _("Write it off")),
-                 (KEEP, _("Keep it in transit"))],
+        choices=[("", _("Nothing is missing")), (WRITE_OFF, _("Write it off as a loss"))],
     )  # fmt: skip
     reason = forms.CharField(label=_("Why"), max_length=100, required=False)
 
@@ -107,6 +110,10 @@ class _ScanForm(ScannerForm):
         label=_("Lot"), max_length=20, required=False,
         help_text=_("Only when the scan did not carry it"), widget=forms.TextInput(attrs=SCAN),
     )  # fmt: skip
+    serial = forms.CharField(
+        label=_("Serial"), max_length=40, required=False,
+        help_text=_("Serial-tracked items: one unit per scan"), widget=forms.TextInput(attrs=SCAN),
+    )  # fmt: skip
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=14, decimal_places=4, min_value=Decimal("0.0001"),
         widget=forms.NumberInput(attrs=QUANTITY),
@@ -116,27 +123,33 @@ class _ScanForm(ScannerForm):
         return scanned_code(self.cleaned_data["bin"])
 
 
-class PickScanForm(_ScanForm):
-    """Ticking `short` says the bin holds no more than the quantity found (0 allowed): the
-    rest is not shipped and the bin is held for a count."""
+class PickScanForm(PickStepForm):
+    """The outbound pick's scanner steps for the transfer's next pick. Ticking `short` says
+    the bin holds no more than the quantity found (0 allowed): the rest is not shipped and
+    the bin is held for a count."""
 
-    field_order = ["bin", "item", "lot", "quantity", "short"]
+    field_order = ["bin", "item", "lot", "serial", "quantity", "short"]
     short = forms.BooleanField(
         label=_("The bin holds no more (short pick)"), required=False,
         help_text=_("The quantity is then what was found; the rest is not shipped"),
     )  # fmt: skip
 
-    # 0 is a quantity found: a short pick of an empty bin. Without `short` the service refuses it.
-    quantity = forms.DecimalField(
-        label=_("Quantity"), max_digits=14, decimal_places=4, min_value=Decimal(0),
-        widget=forms.NumberInput(attrs=QUANTITY),
-    )  # fmt: skip
+    def __init__(self, *args, pick, **kwargs):
+        super().__init__(
+            *args, item=pick.line.item, quantity=pick.remaining, lot=bool(pick.lot_id),
+            serial=bool(pick.serial_id), **kwargs,
+        )  # fmt: skip
+        # A transfer may be picked in parts: less than asked is short only with the box ticked.
+        self.fields["quantity"].help_text = _("In %(unit)s; %(quantity)s left to pick here") % {
+            "unit": pick.line.item.base_unit,
+            "quantity": plain(pick.remaining),
+        }
 
 
 class ReceiveScanForm(_ScanForm):
     """The dock bin last: items are scanned off the truck, then put down at the dock."""
 
-    field_order = ["item", "lot", "quantity", "bin", "key"]
+    field_order = ["item", "lot", "serial", "quantity", "bin", "key"]
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def __init__(self, *args, **kwargs):

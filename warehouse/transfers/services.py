@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
@@ -33,6 +34,7 @@ from inventory.models import (
     Lot,
     ProjectionKind,
     Reservation,
+    SerialNumber,
     Site,
     StockBalance,
     StockEntry,
@@ -56,7 +58,7 @@ from warehouse.models import (
     TransferStatus,
     WorkKind,
 )
-from warehouse.packing import services as packing
+from warehouse.picking import steps
 from warehouse.putaway import services as putaway
 from warehouse.receiving import selectors as receiving_selectors
 from warehouse.states import transfer_machine
@@ -65,7 +67,7 @@ from warehouse.workqueue import services as work
 PICK_SOURCE = "transfer_pick"
 LINE_SOURCE = "transfer_line"
 X = TransferStatus
-WRITE_OFF, KEEP = "write_off", "keep"
+WRITE_OFF = "write_off"
 
 
 class TransferError(WarehouseError):
@@ -170,12 +172,12 @@ def add_line(
         raise TransferError(f"Lot {lot.code} is not a lot of {item.sku}.")
     if lot is not None and not item.is_lot_tracked:
         raise TransferError(f"{item.sku} is not lot-tracked.")
-    if item.is_serial_tracked:
-        raise TransferError(
-            f"{item.sku} is serial-tracked; serial transfers are not supported yet."
-        )
     unit = unit or item.base_unit
     base = _base(tenant, item, unit, quantity)
+    if item.is_serial_tracked and base != base.to_integral_value():
+        raise TransferError(
+            f"{item.sku} is serial-tracked: send whole units, not {plain(base)} {item.base_unit}."
+        )
     return TransferLine.objects.create(
         tenant=tenant, transfer=transfer, item=item, lot=lot, unit=unit, quantity=quantity,
         quantity_base=base,
@@ -241,6 +243,12 @@ def release(*, tenant: Tenant, user: User, transfer: TransferOrder) -> TransferO
     candidates = ledger.lock_available(
         tenant=tenant, site_id=transfer.from_site_id, item_ids=[line.item_id for line in lines]
     )
+    # A serial-tracked item's balances are one unit each: its pick names the serial.
+    serial_of = dict(
+        StockBalance.objects.filter(
+            tenant=tenant, pk__in=[c.balance_id for c in candidates], serial__isnull=False
+        ).values_list("pk", "serial_id")
+    )
     used: dict[int, Decimal] = defaultdict(Decimal)
     requests = []
     for line in lines:
@@ -269,7 +277,8 @@ def release(*, tenant: Tenant, user: User, transfer: TransferOrder) -> TransferO
             need -= take
             pick = TransferPick.objects.create(
                 tenant=tenant, line=line, location_id=candidate.location_id,
-                lot_id=candidate.lot_id, quantity=take,
+                lot_id=candidate.lot_id, serial_id=serial_of.get(candidate.balance_id),
+                quantity=take,
             )  # fmt: skip
             requests.append(
                 ledger.ReserveRequest(
@@ -314,15 +323,52 @@ def cancel(
     return transfer
 
 
+def _open_picks(
+    tenant: Tenant, transfer: TransferOrder, *, location: Location, item: Item,
+    lot: Lot | None, serial: SerialNumber | None,
+) -> list[TransferPick]:  # fmt: skip
+    """The transfer's picks of this stock in `location` with something left to pick, locked;
+    `TransferError` naming the field to scan again when there is none."""
+    if item.is_serial_tracked and serial is None:
+        raise TransferError(
+            f"{item.sku} is serial-tracked: scan or type its serial.", field="serial"
+        )
+    picks = list(
+        TransferPick.objects.select_for_update(of=("self",))
+        .filter(
+            tenant=tenant, line__transfer=transfer, line__item=item, location=location, lot=lot,
+            serial=serial,
+        )
+        .order_by("pk")
+    )  # fmt: skip
+    open_picks = [p for p in picks if p.remaining > 0]
+    if open_picks:
+        return open_picks
+    if serial is not None:
+        if picks:
+            raise TransferError(
+                f"Serial {serial.serial} is picked already for {transfer.number}.", field="serial"
+            )
+        raise TransferError(
+            f"Serial {serial.serial} of {item.sku} is not reserved for {transfer.number} in "
+            f"{location.code}: take one of the serials it lists.",
+            field="serial",
+        )
+    where = f"{item.sku}" + (f" lot {lot.code}" if lot else "")
+    raise TransferError(f"{transfer.number} takes no {where} from {location.code}.")
+
+
 @transaction.atomic
 def pick(
     *, tenant: Tenant, user: User, transfer: TransferOrder, location: Location, item: Item,
-    lot: Lot | None, quantity: Decimal, unit: str = "",
+    lot: Lot | None, quantity: Decimal, unit: str = "", serial: SerialNumber | None = None,
 ) -> TransferPick:  # fmt: skip
     """Confirm `quantity` of `item` (and `lot`) taken from `location` for the transfer. The
     stock stays reserved in its bin until shipped. The last pick makes the transfer picked
-    and finishes its queue entry. Raises `TransferError` for a bin, item or lot the transfer
-    does not take from there, or more than is left to pick."""
+    and finishes its queue entry. A serial-tracked item is picked one scanned `serial` at a
+    time, which must be one the transfer reserved in that bin. Raises `TransferError` for a
+    bin, item, lot or serial the transfer does not take from there, or more than is left to
+    pick."""
     transfer = _lock(tenant, transfer)
     transfer_machine.authorize(tenant=tenant, user=user, action="pick")
     if transfer.status != X.RELEASED:
@@ -330,15 +376,7 @@ def pick(
             f"{transfer.number} is {transfer_machine.display(transfer.status)}: nothing to pick."
         )
     base = _base(tenant, item, unit or item.base_unit, quantity)
-    picks = list(
-        TransferPick.objects.select_for_update(of=("self",))
-        .filter(tenant=tenant, line__transfer=transfer, line__item=item, location=location, lot=lot)
-        .order_by("pk")
-    )
-    open_picks = [p for p in picks if p.remaining > 0]
-    if not open_picks:
-        where = f"{item.sku}" + (f" lot {lot.code}" if lot else "")
-        raise TransferError(f"{transfer.number} takes no {where} from {location.code}.")
+    open_picks = _open_picks(tenant, transfer, location=location, item=item, lot=lot, serial=serial)
     left = sum((p.remaining for p in open_picks), Decimal(0))
     if base > left:
         raise TransferError(
@@ -372,7 +410,7 @@ def _finish_picking(tenant: Tenant, user: User, transfer: TransferOrder) -> None
 @transaction.atomic
 def short_pick(
     *, tenant: Tenant, user: User, transfer: TransferOrder, location: Location, item: Item,
-    lot: Lot | None, found: Decimal, unit: str = "",
+    lot: Lot | None, found: Decimal, unit: str = "", serial: SerialNumber | None = None,
 ) -> TransferPick:  # fmt: skip
     """The bin `location` held only `found` (0 allowed) of what the transfer takes from it.
 
@@ -397,15 +435,7 @@ def short_pick(
     if not found.is_finite() or found < 0:
         raise TransferError(f"Give the quantity found, 0 or more, not {plain(found)}.")
     base = _base(tenant, item, unit or item.base_unit, found) if found > 0 else Decimal(0)
-    picks = list(
-        TransferPick.objects.select_for_update(of=("self",))
-        .filter(tenant=tenant, line__transfer=transfer, line__item=item, location=location, lot=lot)
-        .order_by("pk")
-    )
-    open_picks = [p for p in picks if p.remaining > 0]
-    if not open_picks:
-        where = f"{item.sku}" + (f" lot {lot.code}" if lot else "")
-        raise TransferError(f"{transfer.number} takes no {where} from {location.code}.")
+    open_picks = _open_picks(tenant, transfer, location=location, item=item, lot=lot, serial=serial)
     left = sum((p.remaining for p in open_picks), Decimal(0))
     if base >= left:
         raise TransferError(
@@ -442,7 +472,7 @@ def short_pick(
                 tenant=tenant, user=user, kind=TransactionKind.STATUS_CHANGE,
                 moves=[ledger.Move(
                     item=item, quantity=hold, source=location, destination=location, lot=lot,
-                    source_status=StockStatus.AVAILABLE, destination_status=StockStatus.QUARANTINE,
+                    serial=serial, source_status=StockStatus.AVAILABLE, destination_status=StockStatus.QUARANTINE,
                 )],
                 reference=f"{transfer.number} short pick",
                 reason="missing at transfer pick; held pending a count",
@@ -470,15 +500,19 @@ def ship(*, tenant: Tenant, user: User, transfer: TransferOrder) -> TransferOrde
     in-transit entries carry that value; each pick keeps the value it left with, which its
     receipt brings back in. A repeat (double tap) posts nothing twice (idempotency key).
 
-    The transfer gets the tenant's next SSCC for its carton label (locked after the transfer,
-    as a carton close locks it after its order); without a GS1 company prefix it ships with
-    none, since a missing label setting must not hold stock at the dock."""
+    Its cartons get the tenant's next SSCCs, one label each (`cartons.seal`: locked after the
+    transfer, as a carton close locks it after its order; none without a GS1 company prefix,
+    since a missing label setting must not hold stock at the dock); what is picked must be
+    packed, or nothing packed at all (one carton)."""
+    from warehouse.transfers import cartons
+
     transfer = _lock(tenant, transfer)
     transfer_machine.check(transfer, "ship", tenant=tenant, user=user)
+    cartons.seal(tenant=tenant, user=user, transfer=transfer)
     in_transit = ledger.virtual_location(tenant=tenant, kind=LocationKind.IN_TRANSIT)
     picks = list(
         TransferPick.objects.filter(tenant=tenant, line__transfer=transfer)
-        .select_related("line__item", "lot", "location")
+        .select_related("line__item", "lot", "serial", "location")
         .order_by("pk")
     )
     reservations = {
@@ -503,7 +537,7 @@ def ship(*, tenant: Tenant, user: User, transfer: TransferOrder) -> TransferOrde
         moves.append(
             ledger.Move(
                 item=row.line.item, quantity=row.picked, source=row.location,
-                destination=in_transit, lot=row.lot,
+                destination=in_transit, lot=row.lot, serial=row.serial,
             )
         )  # fmt: skip
         consume.append(ledger.Consume(reservations[row.pk], row.picked))
@@ -528,44 +562,81 @@ def ship(*, tenant: Tenant, user: User, transfer: TransferOrder) -> TransferOrde
         line.save(update_fields=["shipped_base"])
     transfer_machine.move(transfer, "ship", tenant=tenant, user=user)
     transfer.shipped_at = timezone.now()
-    # A transfer is shipped once (the state machine refuses a repeat), so it is numbered once.
-    if not transfer.sscc:
-        transfer.sscc = packing.next_sscc(tenant=tenant) or ""
     transfer.save()
     _publish(tenant, transfer)
     return transfer
 
 
-def _unit_cost(tenant: Tenant, line: TransferLine, lot: Lot | None) -> Decimal:
-    totals = TransferPick.objects.filter(tenant=tenant, line=line, lot=lot).aggregate(
-        q=Sum("picked"), v=Sum("shipped_value")
-    )
+def _unit_cost(
+    tenant: Tenant, line: TransferLine, lot: Lot | None, serial: SerialNumber | None = None
+) -> Decimal:
+    """What one unit of this lot (or this serial: each left with its own cost) left with."""
+    picks = TransferPick.objects.filter(tenant=tenant, line=line, lot=lot, serial=serial)
+    totals = picks.aggregate(q=Sum("picked"), v=Sum("shipped_value"))
     if not totals["q"]:
         return Decimal(0)
     return (totals["v"] / totals["q"]).quantize(Decimal("0.000001"))
 
 
-def _lot_in_transit(tenant: Tenant, line: TransferLine, lot: Lot | None) -> Decimal:
-    shipped = TransferPick.objects.filter(tenant=tenant, line=line, lot=lot).aggregate(
-        q=Sum("picked", default=Decimal(0))
-    )["q"]
-    received = TransferReceipt.objects.filter(tenant=tenant, line=line, lot=lot).aggregate(
-        q=Sum("quantity_base", default=Decimal(0))
-    )["q"]
+def _lot_in_transit(
+    tenant: Tenant, line: TransferLine, lot: Lot | None, serial: SerialNumber | None = None
+) -> Decimal:
+    shipped = TransferPick.objects.filter(
+        tenant=tenant, line=line, lot=lot, serial=serial
+    ).aggregate(q=Sum("picked", default=Decimal(0)))["q"]
+    received = TransferReceipt.objects.filter(
+        tenant=tenant, line=line, lot=lot, serial=serial
+    ).aggregate(q=Sum("quantity_base", default=Decimal(0)))["q"]
     return shipped - received
+
+
+def _shipped_serial(
+    tenant: Tenant, transfer: TransferOrder, item: Item, serial: SerialNumber | None
+) -> TransferPick:
+    """The shipped pick of one serial of the transfer, not received yet; `TransferError` for
+    a serial the transfer did not ship (a unit that must not be booked in under it) or one
+    already received."""
+    if serial is None:
+        raise TransferError(
+            f"{item.sku} is serial-tracked: scan the serial of each unit.", field="serial"
+        )
+    shipped = (
+        TransferPick.objects.filter(
+            tenant=tenant, line__transfer=transfer, line__item=item, serial=serial, picked__gt=0
+        )
+        .select_related("lot")
+        .first()
+    )
+    if shipped is None:
+        raise TransferError(
+            f"Serial {serial.serial} of {item.sku} is not on {transfer.number}: it was not "
+            "shipped with it. Set the unit aside and tell a supervisor.",
+            field="serial",
+        )
+    if TransferReceipt.objects.filter(
+        tenant=tenant, line__transfer=transfer, serial=serial
+    ).exists():
+        raise TransferError(
+            f"Serial {serial.serial} of {transfer.number} is received already.", field="serial"
+        )
+    return shipped
 
 
 @transaction.atomic
 def receive(
     *, tenant: Tenant, user: User, transfer: TransferOrder, item: Item, lot: Lot | None,
     quantity: Decimal, location: Location, scan_key: str, unit: str = "",
+    serial: SerialNumber | None = None,
 ) -> TransferReceipt:  # fmt: skip
     """Post `quantity` of `item` (and `lot`) from in transit to the destination dock
     `location` at the cost it left with, and queue its putaway. More than is in transit for
     that lot is received all the same and recorded as an over discrepancy (the excess comes
-    from the adjustment location at the same cost). A repeated `scan_key` returns the
-    first receipt. Raises `TransferError` for an item or lot the transfer did not ship, or a
-    bin that is not at the destination."""
+    from the adjustment location at the same cost). A serial-tracked item is received one
+    scanned `serial` at a time (its lot is the one it shipped in); a serial the transfer
+    did not ship, or one received already, is refused, since booking it in would put one
+    unit in two places. A repeated `scan_key` returns the first receipt. Raises
+    `TransferError` for an item, lot or serial the transfer did not ship, or a bin that is not
+    at the destination."""
     done = TransferReceipt.objects.filter(tenant=tenant, scan_key=scan_key).first()
     if done is not None:
         return done
@@ -587,9 +658,18 @@ def receive(
             "down at.",
             field="bin",
         )
+    if item.is_serial_tracked:
+        lot = _shipped_serial(tenant, transfer, item, serial).lot
+        if Decimal(quantity) != 1:
+            raise TransferError(
+                f"A serial is one unit: receive 1 {item.base_unit}, not {plain(quantity)}.",
+                field="quantity",
+            )
+    else:
+        serial = None
     shipped_line = (
         TransferPick.objects.filter(
-            tenant=tenant, line__transfer=transfer, line__item=item, lot=lot
+            tenant=tenant, line__transfer=transfer, line__item=item, lot=lot, serial=serial
         )
         .order_by("line_id")
         .values_list("line_id", flat=True)
@@ -604,8 +684,8 @@ def receive(
         where = f"{item.sku}" + (f" lot {lot.code}" if lot else "")
         raise TransferError(f"{transfer.number} did not ship {where}.")
     base = _base(tenant, item, unit or item.base_unit, quantity)
-    cost = _unit_cost(tenant, line, lot)
-    expected = max(_lot_in_transit(tenant, line, lot), Decimal(0))
+    cost = _unit_cost(tenant, line, lot, serial)
+    expected = max(_lot_in_transit(tenant, line, lot, serial), Decimal(0))
     from_transit = min(base, expected)
     over = base - from_transit
     in_transit = ledger.virtual_location(tenant=tenant, kind=LocationKind.IN_TRANSIT)
@@ -613,7 +693,7 @@ def receive(
     if from_transit > 0:
         moves.append(ledger.Move(
             item=item, quantity=from_transit, source=in_transit, destination=location, lot=lot,
-            unit_cost=cost,
+            serial=serial, unit_cost=cost,
         ))  # fmt: skip
     if over > 0:
         found = ledger.virtual_location(tenant=tenant, kind=LocationKind.ADJUSTMENT)
@@ -625,8 +705,8 @@ def receive(
         reference=f"{transfer.number} in", idempotency_key=f"transfer-receive:{scan_key}"[:100],
     )  # fmt: skip
     receipt = TransferReceipt.objects.create(
-        tenant=tenant, line=line, lot=lot, quantity_base=base, unit_cost=cost, location=location,
-        transaction=posting, scan_key=scan_key[:100], received_by=user,
+        tenant=tenant, line=line, lot=lot, serial=serial, quantity_base=base, unit_cost=cost,
+        location=location, transaction=posting, scan_key=scan_key[:100], received_by=user,
     )  # fmt: skip
     line.received_base += from_transit
     line.save(update_fields=["received_base"])
@@ -642,7 +722,7 @@ def receive(
         site_id=location.site_id,
     )  # fmt: skip
     task = PutawayTask.objects.create(
-        tenant=tenant, item=item, lot=lot, quantity=base, from_location=location,
+        tenant=tenant, item=item, lot=lot, serial=serial, quantity=base, from_location=location,
         suggested_location=suggestion.location, rule=suggestion.rule,
         suggestion_note=suggestion.note[:200],
     )  # fmt: skip
@@ -662,48 +742,65 @@ def close(
     *, tenant: Tenant, user: User, transfer: TransferOrder, missing: str = "", reason: str = ""
 ) -> TransferOrder:
     """Close a received transfer (accepting its over discrepancies), or a partially received
-    one short: each line's missing
-    quantity becomes a short discrepancy, and is either written off (posted from in transit
-    to the adjustment location at the cost it left with, so its value leaves transit) or kept
-    in transit for a later find, as `missing` says (`write_off` / `keep`)."""
+    one short.
+
+    A closed transfer receives nothing more, so closing short settles what is still in
+    transit: each line's missing quantity (each missing serial on its own) becomes a short
+    discrepancy, written off from in transit to the scrap location at the cost it left with,
+    so its value leaves transit as a loss and neither site holds it. `missing` must say
+    `write_off` and a reason is kept. Goods that may still turn up are waited for by not
+    closing: the transfer stays partially received, and they can be received whenever they
+    arrive. Lock order: the transfer, its lines, then the ledger. Raises `TransferError`
+    when a short close is not confirmed or has no reason."""
     transfer = _lock(tenant, transfer)
     transfer_machine.check(transfer, "close", tenant=tenant, user=user)
     lines = list(transfer.lines.select_related("item").select_for_update(of=("self",)))
     short = [line for line in lines if line.in_transit_base > 0]
-    if short and missing not in (WRITE_OFF, KEEP):
+    if short and missing != WRITE_OFF:
+        units = sum((line.in_transit_base for line in short), Decimal(0))
         raise TransferError(
-            f"{transfer.number} is short: say whether the missing quantity is written off or "
-            "kept in transit."
+            f"{transfer.number} is short {plain(units)} units: closing writes them off as a loss. "
+            "If they may still arrive, leave it open: it stays partially received and they "
+            "can be received when they come."
         )
     if short and not reason.strip():
         raise TransferError("Say why the transfer is closed short: the reason is kept.")
     in_transit = ledger.virtual_location(tenant=tenant, kind=LocationKind.IN_TRANSIT)
-    loss = ledger.virtual_location(tenant=tenant, kind=LocationKind.ADJUSTMENT)
+    loss = ledger.virtual_location(tenant=tenant, kind=LocationKind.SCRAP)
     moves = []
     for line in short:
-        gone = line.in_transit_base
-        for lot_id in sorted(
-            set(line.picks.values_list("lot_id", flat=True)), key=lambda x: x or 0
-        ):
+        unserialized = Decimal(0)
+        shipped = sorted(
+            set(line.picks.filter(picked__gt=0).values_list("lot_id", "serial_id")),
+            key=lambda key: (key[0] or 0, key[1] or 0),
+        )
+        for lot_id, serial_id in shipped:
             lot = Lot.objects.get(tenant=tenant, pk=lot_id) if lot_id else None
-            left = _lot_in_transit(tenant, line, lot)
-            if left > 0 and missing == WRITE_OFF:
-                moves.append(ledger.Move(
-                    item=line.item, quantity=left, source=in_transit, destination=loss, lot=lot,
-                    unit_cost=_unit_cost(tenant, line, lot),
-                ))  # fmt: skip
-        TransferDiscrepancy.objects.create(
-            tenant=tenant, transfer=transfer, line=line, kind=TransferDiscrepancyKind.SHORT,
-            quantity=gone, reason=reason.strip()[:200], created_by=user,
-            resolution=(
-                TransferDiscrepancyResolution.WRITTEN_OFF
-                if missing == WRITE_OFF
-                else TransferDiscrepancyResolution.KEPT_IN_TRANSIT
-            ),
-        )  # fmt: skip
-        if missing == WRITE_OFF:
-            line.written_off_base += gone
-            line.save(update_fields=["written_off_base"])
+            serial = SerialNumber.objects.get(tenant=tenant, pk=serial_id) if serial_id else None
+            left = _lot_in_transit(tenant, line, lot, serial)
+            if left <= 0:
+                continue
+            moves.append(ledger.Move(
+                item=line.item, quantity=left, source=in_transit, destination=loss, lot=lot,
+                serial=serial, unit_cost=_unit_cost(tenant, line, lot, serial),
+            ))  # fmt: skip
+            if serial is None:
+                unserialized += left
+                continue
+            TransferDiscrepancy.objects.create(
+                tenant=tenant, transfer=transfer, line=line, serial=serial,
+                kind=TransferDiscrepancyKind.SHORT, quantity=left,
+                reason=f"serial {serial.serial} missing: {reason.strip()}"[:200],
+                resolution=TransferDiscrepancyResolution.WRITTEN_OFF, created_by=user,
+            )  # fmt: skip
+        if unserialized > 0:
+            TransferDiscrepancy.objects.create(
+                tenant=tenant, transfer=transfer, line=line, kind=TransferDiscrepancyKind.SHORT,
+                quantity=unserialized, reason=reason.strip()[:200], created_by=user,
+                resolution=TransferDiscrepancyResolution.WRITTEN_OFF,
+            )  # fmt: skip
+        line.written_off_base += line.in_transit_base
+        line.save(update_fields=["written_off_base"])
     # Closing accepts what arrived beyond the shipment: it is on the destination's books.
     for over in TransferDiscrepancy.objects.filter(
         tenant=tenant, transfer=transfer, kind=TransferDiscrepancyKind.OVER,
@@ -724,9 +821,12 @@ def close(
     return transfer
 
 
-def _scanned(tenant: Tenant, *, bin_code: str, site: Site, item_code: str, lot_code: str):
-    """The location, item, unit and lot a scanner page's codes name; `TransferError` with the
-    form field to scan again."""
+def _scanned(
+    tenant: Tenant, *, transfer: TransferOrder, bin_code: str, site: Site, item_code: str,
+    lot_code: str, serial_code: str = "",
+):  # fmt: skip
+    """The location, item, unit, lot and serial a scanner page's codes name; `TransferError`
+    with the form field to scan again."""
     from inventory import scanning
     from inventory.errors import InvalidPosting
     from inventory.services import lots
@@ -739,56 +839,84 @@ def _scanned(tenant: Tenant, *, bin_code: str, site: Site, item_code: str, lot_c
         item, unit, scan = scanning.resolve_item(tenant=tenant, text=item_code)
     except InvalidPosting as exc:
         raise TransferError(str(exc), field="item") from exc
+    serial = None
+    if item.is_serial_tracked:
+        code = (serial_code or "").strip() or (scan.serial or "")
+        if not code:
+            raise TransferError(
+                f"{item.sku} is serial-tracked: scan or type the unit's serial.", field="serial"
+            )
+        serial = SerialNumber.objects.filter(tenant=tenant, item=item, serial=code).first()
+        if serial is None:
+            raise TransferError(
+                f"Serial {code} of {item.sku} is not on {transfer.number}.", field="serial"
+            )
     lot = None
     code = (lot_code or "").strip() or (scan.lot or "")
     if item.is_lot_tracked:
+        if not code and serial is not None and serial.lot_id:
+            # The serial knows its lot: no second scan for it.
+            return location, item, unit or item.base_unit, serial.lot, serial
         if not code:
             raise TransferError(f"{item.sku} is lot-tracked: scan or type its lot.", field="lot")
         try:
             lot = lots.existing_lot(tenant=tenant, item=item, code=code)
         except InvalidPosting as exc:
             raise TransferError(str(exc), field="lot") from exc
-    return location, item, unit or item.base_unit, lot
+    return location, item, unit or item.base_unit, lot, serial
 
 
-def pick_scanned(
+@dataclass
+class PickStep:
+    """The outcome of a scan on the transfer's pick step: the pick confirmed, or (nothing
+    done) the field to scan next and what to tell the operator."""
+
+    pick: TransferPick | None
+    needs: str = ""
+    message: str = ""
+
+
+def pick_step(
     *, tenant: Tenant, user: User, transfer: TransferOrder, bin_code: str, item_code: str,
-    quantity: Decimal, lot_code: str = "",
-) -> TransferPick:  # fmt: skip
-    """`pick` from what the operator scanned (a bin at the source site, a GTIN, GS1 label or
-    SKU, the lot when the scan did not carry it)."""
-    location, item, unit, lot = _scanned(
-        tenant, bin_code=bin_code, site=transfer.from_site, item_code=item_code, lot_code=lot_code
-    )
-    return pick(
-        tenant=tenant, user=user, transfer=transfer, location=location, item=item, lot=lot,
-        quantity=quantity, unit=unit,
+    quantity: Decimal, lot_code: str = "", serial_code: str = "", short: bool = False,
+) -> PickStep:  # fmt: skip
+    """`pick` (or, `short`, `short_pick` of `quantity` found) the transfer's next pick in walk
+    order from what the operator scanned, through the outbound pick's scan steps
+    (`warehouse.picking.steps`): its bin, its item, its lot or serial when tracked. Scans
+    right so far but incomplete return what to scan next and change nothing. Raises
+    `WarehouseError` (with the form field) for a scan that is not the pick's."""
+    from warehouse.transfers import selectors
+
+    wanted = selectors.next_pick(tenant=tenant, transfer=transfer)
+    if wanted is None:
+        raise TransferError(f"{transfer.number} has nothing left to pick.")
+    item = wanted.line.item
+    needs = steps.check_scans(
+        tenant=tenant, bin_code=bin_code, item_code=item_code, quantity=quantity,
+        lot_code=lot_code, serial_code=serial_code,
+        wanted=steps.Wanted(wanted.location, item, wanted.lot, wanted.serial),
     )  # fmt: skip
+    if needs:
+        return PickStep(None, *needs)
+    stock = {
+        "tenant": tenant, "user": user, "transfer": transfer, "location": wanted.location,
+        "item": item, "lot": wanted.lot, "serial": wanted.serial,
+    }  # fmt: skip
+    if short:
+        return PickStep(short_pick(**stock, found=quantity))
+    return PickStep(pick(**stock, quantity=quantity))
 
 
 def receive_scanned(
     *, tenant: Tenant, user: User, transfer: TransferOrder, bin_code: str, item_code: str,
-    quantity: Decimal, scan_key: str, lot_code: str = "",
+    quantity: Decimal, scan_key: str, lot_code: str = "", serial_code: str = "",
 ) -> TransferReceipt:  # fmt: skip
     """`receive` from what the operator scanned at the destination dock."""
-    location, item, unit, lot = _scanned(
-        tenant, bin_code=bin_code, site=transfer.to_site, item_code=item_code, lot_code=lot_code
-    )
+    location, item, unit, lot, serial = _scanned(
+        tenant, transfer=transfer, bin_code=bin_code, site=transfer.to_site,
+        item_code=item_code, lot_code=lot_code, serial_code=serial_code,
+    )  # fmt: skip
     return receive(
         tenant=tenant, user=user, transfer=transfer, item=item, lot=lot, quantity=quantity,
-        location=location, scan_key=scan_key, unit=unit,
-    )  # fmt: skip
-
-
-def short_pick_scanned(
-    *, tenant: Tenant, user: User, transfer: TransferOrder, bin_code: str, item_code: str,
-    found: Decimal, lot_code: str = "",
-) -> TransferPick:  # fmt: skip
-    """`short_pick` from what the operator scanned at the source bin."""
-    location, item, unit, lot = _scanned(
-        tenant, bin_code=bin_code, site=transfer.from_site, item_code=item_code, lot_code=lot_code
-    )
-    return short_pick(
-        tenant=tenant, user=user, transfer=transfer, location=location, item=item, lot=lot,
-        found=found, unit=unit,
+        location=location, scan_key=scan_key, unit=unit, serial=serial,
     )  # fmt: skip

@@ -22,5 +22,11 @@ urlpatterns = [
     # Operators at phone width.
     path("scan/transfers/", views.transfer_scan, name="transfer_scan"),
     path("scan/transfers/<int:pk>/pick/", views.transfer_pick, name="transfer_pick"),
+    path("scan/transfers/<int:pk>/pack/", views.transfer_pack, name="transfer_pack"),
+    path(
+        "scan/transfers/<int:pk>/cartons/<int:carton_pk>/unpack/",
+        views.transfer_carton_unpack,
+        name="transfer_carton_unpack",
+    ),
     path("scan/transfers/<int:pk>/receive/", views.transfer_receive, name="transfer_receive"),
 ]

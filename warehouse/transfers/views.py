@@ -19,13 +19,16 @@ from erp.roles import roles_required
 from erp.tables import Column, build_table, table_response
 from inventory.selectors.valuation import in_transit
 from warehouse.documents import pdf_response, site_party
-from warehouse.models import TransferStatus
+from warehouse.models import TransferCarton, TransferStatus
+from warehouse.packing import selectors as packing_selectors
+from warehouse.packing.forms import PackForm
 from warehouse.permissions import FLOOR, SUPERVISORS
 from warehouse.receiving import selectors as receiving_selectors
 from warehouse.states import available_actions
 from warehouse.stations import shipping_settings
+from warehouse.transfers import cartons as cartons_service
 from warehouse.transfers import selectors, services
-from warehouse.transfers.documents import transfer_label_pdf, transfer_slip_pdf
+from warehouse.transfers.documents import transfer_labels_pdf, transfer_slip_pdf
 from warehouse.transfers.forms import (
     CancelForm,
     CloseForm,
@@ -104,7 +107,7 @@ def _detail(request, transfer, *, header_form=None, line_form=None, close_form=N
         "actions": [a for a in actions if a.name not in ("close", "cancel")],
         "can_close": any(a.name == "close" for a in actions),
         "can_cancel": any(a.name == "cancel" for a in actions),
-        "short": any(line.in_transit_base > 0 for line in lines),
+        "short": sum((line.in_transit_base for line in lines), 0),
         "header_form": header_form if draft else None,
         "line_form": (line_form or LineForm(tenant=tenant)) if draft else None,
         "close_form": close_form or CloseForm(),
@@ -113,8 +116,16 @@ def _detail(request, transfer, *, header_form=None, line_form=None, close_form=N
         if transfer.status in (TransferStatus.SHIPPED, TransferStatus.PARTIALLY_RECEIVED)
         else None,
         "history": changes(transfer),
+        **_cartons(request, transfer),
     }
     return render(request, "warehouse/transfers/detail.html", context, status=status)
+
+
+def _cartons(request, transfer) -> dict:
+    """The transfer's cartons, and whether they have SSCCs (so a label PDF to link)."""
+    cartons = selectors.cartons(tenant=request.tenant, transfer=transfer)
+    labelled = bool(transfer.sscc) or (bool(cartons) and all(c.sscc for c in cartons))
+    return {"cartons": cartons, "labelled": labelled}
 
 
 @roles_required(*SUPERVISORS)
@@ -184,6 +195,8 @@ def _action(request: HttpRequest, pk: int, run, done: str) -> HttpResponse:
     # the carton label to print; "scan" returns to the scanner list.
     if request.POST.get("back") == "pick":
         return redirect("warehouse:transfer_pick", transfer.pk)
+    if request.POST.get("back") == "pack":
+        return redirect("warehouse:transfer_pack", transfer.pk)
     if request.POST.get("back") == "scan":
         return redirect("warehouse:transfer_scan")
     return redirect("warehouse:transfer_detail", transfer.pk)
@@ -260,28 +273,90 @@ def transfer_slip(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(*FLOOR)
 def transfer_label(request: HttpRequest, pk: int) -> HttpResponse:
-    """The carton label PDF; a page saying why when the transfer has no SSCC (not shipped
-    yet, or shipped while the tenant had no GS1 company prefix). Numbers only come from
-    `ship`, so reading this never assigns one."""
+    """The cartons' labels as one PDF, a page each; a page saying why when they have no SSCC
+    (not shipped yet, or shipped while the tenant had no GS1 company prefix). Numbers only
+    come from `ship`, so reading this never assigns one."""
     transfer = _transfer(request, pk)
     settings = shipping_settings(tenant=request.tenant)
     prefix = settings.gs1_company_prefix if settings else ""
-    if not transfer.sscc:
+    cartons = selectors.cartons(tenant=request.tenant, transfer=transfer)
+    if not cartons and transfer.sscc:
+        # Shipped before transfers were packed into cartons: its one carton held every pick.
+        cartons = [selectors.legacy_carton(tenant=request.tenant, transfer=transfer)]
+    if transfer.shipped_at is None or not cartons or not all(c.sscc for c in cartons):
         context = {
             "transfer": transfer,
             "shipped": transfer.shipped_at is not None,
             "prefix": prefix,
         }
         return render(request, "warehouse/transfers/label_missing.html", context)
-    content = transfer_label_pdf(
+    content = transfer_labels_pdf(
         transfer=transfer,
+        cartons=cartons,
         ship_from=site_party(transfer.from_site.name, transfer.from_site),
         ship_to=site_party(
             transfer.to_site.name, transfer.to_site, recipient_country=transfer.to_site.country
         ),
         company_prefix=prefix,
+        gtins=packing_selectors.base_gtins(
+            tenant=request.tenant,
+            item_ids={line.item_id for carton in cartons for line in carton.contents},
+        ),
     )
-    return pdf_response(content, f"label-{transfer.sscc}.pdf")
+    return pdf_response(content, f"labels-{transfer.number}.pdf")
+
+
+@roles_required(*FLOOR)
+@idempotent
+def transfer_pack(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outbound pack step for a picked transfer: scan what goes into which carton."""
+    transfer = _transfer(request, pk)
+    cartons = selectors.cartons(tenant=request.tenant, transfer=transfer)
+    tracking = {
+        line.item.tracking for line in selectors.lines(tenant=request.tenant, transfer=transfer)
+    }
+    form = PackForm(request.POST or None, cartons=cartons, tracking=tracking)
+    packing = transfer.status == TransferStatus.PICKED
+    if request.method == "POST" and not packing:
+        messages.info(request, f"{transfer.number} is not waiting to be packed.")
+        return redirect("warehouse:transfer_pack", transfer.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            carton, item, base = cartons_service.pack_scanned(
+                tenant=request.tenant, user=request.user, transfer=transfer, code=data["item"],
+                quantity=data["quantity"], carton=data["carton"],
+                lot_code=data.get("lot", ""), serial_code=data.get("serial", ""),
+            )  # fmt: skip
+        except DomainError as exc:
+            form.refuse(getattr(exc, "field", None), str(exc))
+        else:
+            messages.success(
+                request,
+                f"Packed {plain(base)} {item.base_unit} of {item.sku} into carton {carton.number}.",
+            )
+            return redirect("warehouse:transfer_pack", transfer.pk)
+    context = {"transfer": transfer, "form": form, "cartons": cartons, "packing": packing}
+    return render(
+        request, "warehouse/transfers/pack.html", context, status=422 if form.errors else 200
+    )
+
+
+@require_POST
+@roles_required(*FLOOR)
+@idempotent
+def transfer_carton_unpack(request: HttpRequest, pk: int, carton_pk: int) -> HttpResponse:
+    transfer = _transfer(request, pk)
+    carton = get_object_or_404(
+        TransferCarton.objects.filter(tenant=request.tenant, transfer=transfer), pk=carton_pk
+    )
+    try:
+        number = cartons_service.unpack(tenant=request.tenant, user=request.user, carton=carton)
+    except DomainError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"Carton {number} unpacked; pack its goods again.")
+    return redirect("warehouse:transfer_pack", transfer.pk)
 
 
 # Scanner pages (phone width).
@@ -307,50 +382,60 @@ def transfer_scan(request: HttpRequest) -> HttpResponse:
 @roles_required(*FLOOR)
 @idempotent
 def transfer_pick(request: HttpRequest, pk: int) -> HttpResponse:
+    """The outbound pick's scanner step, on the transfer's next pick in walk order."""
     transfer = _transfer(request, pk)
     picks = list(selectors.picks(tenant=request.tenant, transfer=transfer))
     next_pick = next((p for p in picks if p.remaining > 0), None)
-    # The quantity to take is offered, so a bin scan and an item scan confirm the pick.
-    form = PickScanForm(
-        request.POST or None,
-        initial={"quantity": plain(next_pick.remaining)} if next_pick else None,
-    )
-    if request.method == "POST" and form.is_valid():
+    picking = transfer.status == TransferStatus.RELEASED and next_pick is not None
+    form, prompt = None, ""
+    if picking:
+        # The quantity to take is offered, so a bin scan and an item scan confirm the pick.
+        form = PickScanForm(
+            request.POST or None, pick=next_pick, initial={"quantity": plain(next_pick.remaining)}
+        )
+    elif request.method == "POST":
+        messages.info(request, f"{transfer.number} has nothing left to pick.")
+        return redirect("warehouse:transfer_pick", transfer.pk)
+    if form is not None and form.is_bound and form.is_valid():
         data = form.cleaned_data
-        scanned = {
-            "tenant": request.tenant, "user": request.user, "transfer": transfer,
-            "bin_code": data["bin"], "item_code": data["item"], "lot_code": data["lot"],
-        }  # fmt: skip
         try:
-            if data["short"]:
-                services.short_pick_scanned(**scanned, found=data["quantity"])
-            else:
-                services.pick_scanned(**scanned, quantity=data["quantity"])
+            step = services.pick_step(
+                tenant=request.tenant, user=request.user, transfer=transfer,
+                bin_code=data["bin"], item_code=data["item"], lot_code=data.get("lot", ""),
+                serial_code=data.get("serial", ""), quantity=data["quantity"],
+                short=data["short"],
+            )  # fmt: skip
         except DomainError as exc:
             form.refuse(getattr(exc, "field", None), str(exc))
         else:
-            if data["short"]:
-                messages.warning(
-                    request,
-                    f"Short pick: {plain(data['quantity'])} found for {transfer.number}; the "
-                    "bin is held for a count.",
-                )
+            if step.needs:
+                # Right so far (a scanner's Enter after the bin): ask for the next scan.
+                form.focus(step.needs)
+                prompt = step.message
             else:
-                messages.success(
-                    request, f"Picked {plain(data['quantity'])} for {transfer.number}."
-                )
-            return redirect("warehouse:transfer_pick", transfer.pk)
+                if data["short"]:
+                    messages.warning(
+                        request,
+                        f"Short pick: {plain(data['quantity'])} found for {transfer.number}; "
+                        "the bin is held for a count.",
+                    )
+                else:
+                    messages.success(
+                        request, f"Picked {plain(data['quantity'])} for {transfer.number}."
+                    )
+                return redirect("warehouse:transfer_pick", transfer.pk)
     context = {
         "transfer": transfer,
         "form": form,
+        "prompt": prompt,
         "picks": picks,
         "next_pick": next_pick,
-        "picking": transfer.status == TransferStatus.RELEASED,
+        "picking": picking,
         "can_ship": transfer.status == TransferStatus.PICKED,
+        **_cartons(request, transfer),
     }
-    return render(
-        request, "warehouse/transfers/pick.html", context, status=422 if form.errors else 200
-    )
+    errors = form is not None and form.errors
+    return render(request, "warehouse/transfers/pick.html", context, status=422 if errors else 200)
 
 
 @roles_required(*FLOOR)
@@ -370,7 +455,8 @@ def transfer_receive(request: HttpRequest, pk: int) -> HttpResponse:
             receipt = services.receive_scanned(
                 tenant=request.tenant, user=request.user, transfer=transfer,
                 bin_code=data["bin"], item_code=data["item"], lot_code=data["lot"],
-                quantity=data["quantity"], scan_key=f"{transfer.pk}:{data['key']}",
+                serial_code=data["serial"], quantity=data["quantity"],
+                scan_key=f"{transfer.pk}:{data['key']}",
             )  # fmt: skip
         except DomainError as exc:
             form.refuse(getattr(exc, "field", None), str(exc))
