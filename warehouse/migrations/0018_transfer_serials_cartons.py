@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("erp", "0009_invitation"),
         ("inventory", "0008_item_segment"),
-        ("warehouse", "0016_transfer_sscc"),
+        ("warehouse", "0017_count_risk_settings"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
