@@ -23,11 +23,13 @@ from warehouse.models import (
     CountSettings,
     PickFace,
     Replenishment,
+    TransferCarton,
     TransferLine,
     TransferOrder,
     TransferPick,
     WorkTask,
 )
+from warehouse.transfers import cartons
 
 # Counts ----------------------------------------------------------------------------------
 
@@ -257,6 +259,45 @@ def transfer_close(tenant) -> Form:
     )
 
 
+def _packed(tenant, transfer) -> list:
+    return [
+        (carton.number, sorted(line.quantity for line in carton.lines.all()))
+        for carton in TransferCarton.objects.filter(transfer=transfer).order_by("number")
+    ]
+
+
+def transfer_pack(tenant) -> Form:
+    sites = Sites(tenant)
+    transfer = sites.picked()
+    return Form(
+        user=sites.operator,
+        url=reverse("warehouse:transfer_pack", args=[transfer.pk]),
+        data={"item": sites.item.sku, "quantity": "5", "carton": "new"},
+        effect=reading(tenant, cartons=lambda: _packed(tenant, transfer)),
+        before={"cartons": []},
+        once={"cartons": [(1, [Decimal(5)])]},
+    )
+
+
+def transfer_carton_unpack(tenant) -> Form:
+    sites = Sites(tenant)
+    transfer = sites.picked()
+    with tenant_context(tenant):
+        carton, _item, _base = cartons.pack_scanned(
+            tenant=tenant, user=sites.operator, transfer=transfer, code=sites.item.sku,
+            quantity=Decimal(12), carton=None, lot_code="", serial_code="",
+        )  # fmt: skip
+    return Form(
+        user=sites.operator,
+        url=reverse("warehouse:transfer_carton_unpack", args=[transfer.pk, carton.pk]),
+        data={},
+        effect=reading(tenant, cartons=lambda: _packed(tenant, transfer)),
+        # 12 BOLT were picked as 10 from R-01 and 2 from R-02: a carton line per pick.
+        before={"cartons": [(1, [Decimal(2), Decimal(10)])]},
+        once={"cartons": []},
+    )
+
+
 # The task queue --------------------------------------------------------------------------
 
 
@@ -286,7 +327,7 @@ def work_start(tenant) -> Form:
 FORMS = [
     count_create, count_line, count_decide, replenish, face_create, transfer_create,
     transfer_add_line, transfer_release, transfer_pick, transfer_ship, transfer_receive,
-    transfer_cancel, transfer_close, work_start,
+    transfer_cancel, transfer_close, transfer_pack, transfer_carton_unpack, work_start,
 ]  # fmt: skip
 
 
