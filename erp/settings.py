@@ -252,6 +252,8 @@ CELERY_BEAT_SCHEDULE = {
     },
     # Pick faces at or below their min get replenishment tasks from reserve.
     "replenish-pick-faces": {"task": "warehouse.tasks.replenish_all_task", "schedule": 300.0},
+    # Exception alerts: each app's rules, per tenant, while the problem can still be fixed.
+    "alert-rules": {"task": "erp.alerts.tasks.run_alert_rules_all_task", "schedule": 180.0},
 }
 
 LOGGING = {

@@ -43,3 +43,7 @@ class WarehouseConfig(AppConfig):
         counting_work.register()
         replenishment_work.register()
         transfers_work.register()
+
+        from warehouse import alerts
+
+        alerts.register_all()
