@@ -60,7 +60,7 @@ def _table(model) -> str:
 
 
 def negative_atp(*, tenant, now: datetime.datetime) -> list[Finding]:
-    """Promised lines not yet backordered whose date falls where the item's time-phased ATP at
+    """Promised lines whose date falls where the item's time-phased ATP at
     the site is below zero: free stock plus supply, less the demand promised up to that day
     (inventory.selectors.atp, by window functions over every item and site at once). Promises
     are served in date order, so the line on the first short day is the one at risk."""
@@ -89,7 +89,7 @@ def negative_atp(*, tenant, now: datetime.datetime) -> list[Finding]:
         JOIN {_table(Item)} i ON i.tenant_id = p.tenant_id AND i.id = p.item_id
         JOIN {_table(Site)} s ON s.tenant_id = p.tenant_id AND s.id = p.site_id
         WHERE p.tenant_id = %(tenant)s AND p.source_type = %(source)s AND p.kind = %(demand)s
-            AND r.cumulative < 0 AND l.backordered_since IS NULL AND o.status = ANY(%(live)s)
+            AND r.cumulative < 0 AND o.status = ANY(%(live)s)
         ORDER BY p.date, l.id
     """
     params = {
