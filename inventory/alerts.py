@@ -12,12 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from erp.alerts.models import AlertSettings
 from erp.alerts.registry import Finding, Rule, local_today, register
 from erp.numbers import quantity
-from erp.roles import Role
 from inventory.models import Item, Lot, StockBalance
+from inventory.permissions import ALERTED
 
 LOT_EXPIRING = "inventory.lot_expiring"
 DEFAULT_WINDOW = AlertSettings._meta.get_field("lot_expiry_days").default
-ROUTED_TO = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
 
 
 def _table(model) -> str:
@@ -56,7 +55,7 @@ def expiring_lots(*, tenant, now: datetime.datetime) -> list[Finding]:
                 subject=f"lot:{lot_id}",
                 message=f"Lot {code} of {sku} {when} ({expiry:%Y-%m-%d}): {quantity(on_hand)} in stock",
                 link=reverse("inventory:item_detail", args=[item_id]),
-                roles=ROUTED_TO,
+                roles=ALERTED,
             )
         )
     return findings

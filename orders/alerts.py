@@ -13,16 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.alerts.registry import Finding, Rule, local_today, register
 from erp.numbers import quantity
-from erp.roles import Role
 from inventory.models import Item, Projection, ProjectionKind, Site, StockBalance, StockStatus
 from orders.models import ALLOCATABLE, SalesOrder, SalesOrderLine
+from orders.permissions import ALERTED
 from orders.services.sales_orders import SOURCE
 
 AGING_BACKORDER = "orders.aging_backorder"
 NEGATIVE_ATP = "orders.negative_atp"
 # A backorder older than this has missed the receipts that usually cover one.
 BACKORDER_AGE = datetime.timedelta(days=3)
-ROUTED_TO = frozenset({Role.PLANNER, Role.SUPERVISOR, Role.ADMIN})
 
 
 def aging_backorders(*, tenant, now: datetime.datetime) -> list[Finding]:
@@ -49,7 +48,7 @@ def aging_backorders(*, tenant, now: datetime.datetime) -> list[Finding]:
                 f"{row['item__sku']} backordered for {(now - row['backordered_since']).days} days"
             ),
             link=reverse("orders:order_detail", args=[row["order_id"]]),
-            roles=ROUTED_TO,
+            roles=ALERTED,
         )
         for row in rows
     ]
@@ -108,7 +107,7 @@ def negative_atp(*, tenant, now: datetime.datetime) -> list[Finding]:
                 f"from {site}, where available-to-promise is {quantity(Decimal(atp))}"
             ),
             link=reverse("orders:order_detail", args=[order_id]),
-            roles=ROUTED_TO,
+            roles=ALERTED,
         )
         for line_id, line_no, order_id, number, sku, site, day, wanted, atp in rows
     ]

@@ -10,12 +10,10 @@ from django.utils.translation import gettext_lazy as _
 
 from erp.alerts.registry import Finding, Rule, days_late, local_today, register
 from erp.numbers import quantity
-from erp.roles import Role
 from purchasing.models import OPEN_STATUSES, PurchaseOrderLine
+from purchasing.permissions import ALERTED
 
 OVERDUE_RECEIPT = "purchasing.overdue_receipt"
-# The planner chases the supplier; the dock supervisor plans around the gap.
-ROUTED_TO = frozenset({Role.PLANNER, Role.SUPERVISOR, Role.ADMIN})
 
 
 def overdue_receipts(*, tenant, now: datetime.datetime) -> list[Finding]:
@@ -46,7 +44,7 @@ def overdue_receipts(*, tenant, now: datetime.datetime) -> list[Finding]:
                 f"{days_late(row['expected_date'], today)}"
             ),
             link=reverse("purchasing:order_detail", args=[row["order_id"]]),
-            roles=ROUTED_TO,
+            roles=ALERTED,
         )
         for row in rows
     ]

@@ -14,7 +14,6 @@ from django.utils.translation import gettext_lazy as _
 from erp import outbox
 from erp.alerts.registry import Finding, Rule, days_late, local_today, register
 from erp.numbers import quantity
-from erp.roles import Role
 from inventory.models import Projection, ProjectionKind, StockBalance, StockStatus
 from orders.models import OrderStatus, SalesOrder
 from warehouse.models import (
@@ -24,7 +23,7 @@ from warehouse.models import (
     Replenishment,
     ReplenishmentState,
 )
-from warehouse.permissions import SUPERVISORS
+from warehouse.permissions import ALERTED, SUPERVISORS
 
 SHORT_PICK = "warehouse.short_pick"
 FACE_EMPTY = "warehouse.face_empty"
@@ -39,8 +38,6 @@ NOT_SHIPPED = [
     OrderStatus.CONFIRMED, OrderStatus.PARTIALLY_ALLOCATED, OrderStatus.ALLOCATED,
     OrderStatus.RELEASED, OrderStatus.PICKING, OrderStatus.PACKED, OrderStatus.PARTIALLY_SHIPPED,
 ]  # fmt: skip
-# Customer service answers the customer about a late order; the floor ships it.
-LATE_ROUTED_TO = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
 
 
 def short_picks(*, tenant, now: datetime.datetime) -> list[Finding]:
@@ -159,7 +156,7 @@ def late_shipments(*, tenant, now: datetime.datetime) -> list[Finding]:
                 f"{days_late(row['promised_date'], today)} ({OrderStatus(row['status']).label.lower()})"
             ),
             link=reverse("orders:order_detail", args=[row["pk"]]),
-            roles=LATE_ROUTED_TO,
+            roles=ALERTED,
         )
         for row in rows
     ]
