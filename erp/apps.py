@@ -11,3 +11,10 @@ class ErpConfig(AppConfig):
         from erp.navigation import register_own
 
         register_own()
+
+        # Alerts over every app's demo data, after all of it (apps register from 10 to 900).
+        from erp.alerts import demo as alerts_demo
+        from erp.demo_registry import DemoStep
+        from erp.demo_registry import register as register_demo
+
+        register_demo(DemoStep("erp.alerts", 990, alerts_demo.load))

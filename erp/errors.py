@@ -53,3 +53,11 @@ class ImportNotYours(DomainError):
 
 class AlreadyMember(DomainError):
     message = _("{email} is already a member of {tenant}.")
+
+
+class AlertNoteRequired(DomainError):
+    message = _("Say how the alert was resolved: a note is required.")
+
+
+class AlertNotForRole(DomainError):
+    message = _("This alert is for {roles}; your role does not see it.")

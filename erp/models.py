@@ -8,12 +8,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from erp.alerts.models import (
+    Alert,
+    AlertSettings,
+    AlertStatus,
+    AlertSubscription,
+)  # alerts' own package
 from erp.fields import TenantModel
 from erp.formats import DEFAULT_CURRENCY, DateFormat, validate_time_zone
 from erp.imports.models import ImportJob, ImportStatus  # the import framework's own package
 from erp.roles import Role
 
 __all__ = [
+    "Alert",
+    "AlertSettings",
+    "AlertStatus",
+    "AlertSubscription",
     "ImportJob",
     "ImportStatus",
     "Invitation",

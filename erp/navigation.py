@@ -69,8 +69,11 @@ def register_own() -> None:
     admins = frozenset({Role.ADMIN})
     register(
         NavItem(_("Home"), _("Dashboard"), "home", ALL_ROLES, 0),
+        NavItem(_("Home"), _("Alerts"), "alerts:inbox", ALL_ROLES, 5),
+        NavItem(_("Home"), _("Alert e-mails"), "alerts:subscriptions", ALL_ROLES, 6),
         NavItem(_("Settings"), _("Organisation"), "organisation", admins, 900),
         NavItem(_("Settings"), _("Users"), "users:list", admins, 1000),
+        NavItem(_("Settings"), _("Alerts"), "alerts:settings", admins, 1005),
         NavItem(_("Settings"), _("System health"), "health", admins, 1010),
     )
 

@@ -255,6 +255,8 @@ CELERY_BEAT_SCHEDULE = {
     # Pick faces an inventory adjustment or move left at zero or negative get a count (warehouse
     # flows open theirs as they post; inventory cannot call warehouse code).
     "count-pick-faces": {"task": "warehouse.tasks.count_pick_faces_all_task", "schedule": 300.0},
+    # Exception alerts: each app's rules, per tenant, while the problem can still be fixed.
+    "alert-rules": {"task": "erp.alerts.tasks.run_alert_rules_all_task", "schedule": 180.0},
 }
 
 LOGGING = {

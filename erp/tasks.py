@@ -10,6 +10,11 @@ from django.utils import timezone
 
 # Celery's autodiscovery imports each app's `tasks` module only; the import framework's
 # tasks live in their package and register through this import.
+from erp.alerts.tasks import (
+    notify_subscribers_task,
+    run_alert_rules_all_task,
+    run_alert_rules_task,
+)
 from erp.imports.tasks import check_import_task, run_import_task
 
 __all__ = [
@@ -17,6 +22,9 @@ __all__ = [
     "forget_idempotent_requests_task",
     "forget_sign_in_failures_task",
     "heartbeat_task",
+    "notify_subscribers_task",
+    "run_alert_rules_all_task",
+    "run_alert_rules_task",
     "run_import_task",
     "sweep_outbox_task",
 ]

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("erp.views.accounts")),
     path("tenant/switch/", home.switch_tenant, name="switch_tenant"),
     path("invitations/", include("erp.views.invitations")),
+    path("alerts/", include("erp.alerts.urls")),
     path("settings/organisation/", organisation.organisation, name="organisation"),
     path("settings/users/", include("erp.views.users")),
     path("settings/health/", system.health, name="health"),

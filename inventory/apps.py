@@ -26,3 +26,7 @@ class InventoryConfig(AppConfig):
         from inventory import navigation
 
         navigation.register_all()
+
+        from inventory import alerts
+
+        alerts.register_all()

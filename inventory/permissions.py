@@ -17,3 +17,6 @@ SEGMENT_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
 SEGMENT_RECOMPUTERS = SEGMENT_READERS
 # Sites, zones, bins, bin import, inventory settings.
 SETTINGS = frozenset({Role.ADMIN})
+# Whom this app's exception alerts are routed to (erp.alerts): they see the alert and may
+# acknowledge and resolve it.
+ALERTED = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})

@@ -22,3 +22,7 @@ class OrdersConfig(AppConfig):
         from orders import navigation
 
         navigation.register_all()
+
+        from orders import alerts
+
+        alerts.register_all()

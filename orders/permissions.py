@@ -9,3 +9,6 @@ EDITORS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
 RELEASERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 # The floor's steps on an order (packed, shipment confirmed), recorded for the warehouse.
 FLOOR = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
+# Whom this app's exception alerts are routed to (erp.alerts): they see the alert and may
+# acknowledge and resolve it.
+ALERTED = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})

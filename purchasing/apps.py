@@ -22,3 +22,7 @@ class PurchasingConfig(AppConfig):
         from purchasing import navigation
 
         navigation.register_all()
+
+        from purchasing import alerts
+
+        alerts.register_all()

@@ -61,7 +61,8 @@ def load(tenant: Tenant) -> list[PurchaseOrder]:
         supplier = suppliers[n % len(suppliers)]
         order = orders.create_order(
             tenant=tenant, user=planner, supplier=supplier, site=sites[0],
-            expected_date=today + datetime.timedelta(days=n * 2 - 2), supplier_reference=f"DEMO-{status.upper()}-{n - 1 if status == 'sent' else 0}",
+            # The approved one was due yesterday and never sent: an overdue receipt alert.
+            expected_date=today + datetime.timedelta(days=n * 2 - 2 - (status == "approved")), supplier_reference=f"DEMO-{status.upper()}-{n - 1 if status == 'sent' else 0}",
         )  # fmt: skip
         for item in [
             i

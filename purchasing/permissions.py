@@ -13,3 +13,6 @@ CLOSERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
 RECEIVERS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
 # Deciding that the rest of a line will not come is the supervisor's.
 SHORT_CLOSERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+# Whom overdue-receipt alerts are routed to (erp.alerts): the planner chases the supplier, the
+# dock supervisor plans around the gap.
+ALERTED = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})

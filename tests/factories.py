@@ -264,3 +264,18 @@ class SalesOrderFactory(TenantOwnedFactory):
     requested_date = factory.LazyFunction(datetime.date.today)
     promised_date = factory.LazyFunction(datetime.date.today)
     created_by = factory.LazyAttribute(lambda o: member(o.tenant, "planner"))
+
+
+class AlertFactory(TenantOwnedFactory):
+    """An open alert routed to supervisors; rule runs make real ones (erp.alerts.services)."""
+
+    class Meta:
+        model = "erp.Alert"
+
+    tenant = factory.SubFactory(TenantFactory)
+    kind = "test.kind"
+    subject = factory.Sequence(lambda n: f"thing:{n}")
+    message = factory.LazyAttribute(lambda o: f"Something is wrong with {o.subject}")
+    link = "/"
+    roles = factory.LazyFunction(lambda: [Role.SUPERVISOR.value, Role.ADMIN.value])
+    raised_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))

@@ -16,6 +16,10 @@ class WarehouseConfig(AppConfig):
         register_demo(DemoStep("warehouse.counts", 70, demo.load_counts))
         # Faces replenished from the stock the earlier steps put in reserve.
         register_demo(DemoStep("warehouse.replenishment", 75, demo.load_replenishment))
+        # Trouble on the floor for the alert inbox, once the wave and the faces are there.
+        from warehouse import alerts_demo
+
+        register_demo(DemoStep("warehouse.alerts", 78, alerts_demo.load))
 
         from erp.imports import register as register_import
         from warehouse.replenishment import face_import
@@ -43,3 +47,7 @@ class WarehouseConfig(AppConfig):
         counting_work.register()
         replenishment_work.register()
         transfers_work.register()
+
+        from warehouse import alerts
+
+        alerts.register_all()

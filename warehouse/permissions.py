@@ -10,3 +10,6 @@ STARTERS = frozenset({Role.OPERATOR, Role.SUPERVISOR})
 # Queues, waves, discrepancies, inspection, floor exceptions.
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
 SETTINGS = frozenset({Role.ADMIN})
+# Whom late-shipment alerts are routed to (erp.alerts): the floor ships the order, the planner
+# answers the customer. Floor alerts (short picks, faces, replenishments) go to SUPERVISORS.
+ALERTED = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})

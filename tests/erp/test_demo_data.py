@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from erp.models import Membership, Tenant, User
+from erp.alerts.registry import rules
+from erp.models import Alert, Membership, Tenant, User
 from erp.tenancy import tenant_context
 from inventory import ledger, scanning
 from inventory.models import (
@@ -71,6 +72,10 @@ def _snapshot():
             counts[(tenant.slug, "customers")] = sorted(
                 Customer.objects.values_list("priority", "credit_hold", "min_shelf_life_days")
             )
+            counts[(tenant.slug, "open-alert-kinds")] = sorted(
+                set(Alert.objects.filter(status="open").values_list("kind", flat=True))
+            )
+            counts[(tenant.slug, "alerts")] = Alert.objects.count()
             counts[(tenant.slug, "unallocated-lines")] = sum(
                 1 for line in SalesOrderLine.objects.all() if line.unallocated_base > 0
             )
@@ -92,8 +97,10 @@ def test_demo_data_is_complete_and_idempotent():
         assert first[(slug, "Adjustment")] == 2
         # One count awaiting approval, one waiting on the floor.
         assert first[(slug, "count-statuses")] == ["counted", "open"]
-        # Besides, demo picks that empty a pick face open a count of it (none other).
-        assert first[(slug, "other-counts")] in ([], [("pick_face", "open")])
+        # Besides, the demo's short pick (for the alert inbox) opens a count of its bin, and
+        # demo picks that empty a pick face open a count of it (none other).
+        assert ("short_pick", "open") in first[(slug, "other-counts")]
+        assert set(first[(slug, "other-counts")]) <= {("short_pick", "open"), ("pick_face", "open")}
         assert first[(slug, "PurchaseOrder")] == 5 and first[(slug, "ReceiptLine")] >= 2
         assert first[(slug, "Discrepancy")] >= 1 and first[(slug, "PutawayTask")] >= 1
         assert first[(slug, "Customer")] == 5 and first[(slug, "ShipTo")] == 6
@@ -122,6 +129,8 @@ def test_demo_data_is_complete_and_idempotent():
             "cancelled",
         } <= set(statuses)
         assert first[(slug, "Reservation")] > 0 and first[(slug, "unallocated-lines")] >= 2
+        # The inbox opens with an alert of every kind (a second load raises none again).
+        assert first[(slug, "open-alert-kinds")] == sorted(rule.kind for rule in rules())
         # A segment for every item at both sites, from a year of demo sales history.
         segments = first[(slug, "segments")]
         assert first[(slug, "ItemSegment")] == 12

@@ -311,8 +311,18 @@ def _transfer_carton(tenant) -> dict:
     return {**kwargs, "carton_pk": carton.pk}
 
 
+def _alert(tenant):
+    from erp.roles import Role
+    from tests.factories import AlertFactory
+
+    return {"pk": AlertFactory(tenant=tenant, roles=[r.value for r in Role]).pk}
+
+
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
 OBJECT_URLS: dict[str, Callable] = {
+    "alerts:detail": _alert,
+    "alerts:acknowledge": _alert,
+    "alerts:resolve": _alert,
     "users:detail": lambda t: {"pk": MembershipFactory(tenant=t).pk},
     "users:invitation_revoke": lambda t: {"pk": InvitationFactory(tenant=t).pk},
     "inventory:site_detail": lambda t: {"pk": SiteFactory(tenant=t).pk},
@@ -446,6 +456,8 @@ PUBLIC_WITH_ARGS = {
 # Views that only accept POST (GET answers 405).
 POST_ONLY = {
     "accounts:logout",
+    "alerts:acknowledge",
+    "alerts:resolve",
     "switch_tenant",
     "invitations:answer",
     "users:invitation_revoke",

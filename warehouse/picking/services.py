@@ -25,7 +25,7 @@ from inventory.models import Reservation, StockBalance, StockStatus, Transaction
 from orders.models import SalesOrder, SalesOrderLine
 from orders.services import fulfilment
 from orders.services.sales_orders import SOURCE
-from warehouse import permissions
+from warehouse import alerts, permissions
 from warehouse.counting import services as counting
 from warehouse.counting import triggers
 from warehouse.errors import BatchTaken, WarehouseError
@@ -173,6 +173,7 @@ def _short(
         location=task.from_location, expected=task.quantity, found=task.picked_quantity,
         outcome="; ".join(parts) or "nothing more needed", created_by=user,
     )  # fmt: skip
+    alerts.short_pick_recorded(tenant=tenant)
 
 
 def _tasks_for_new_reservations(
