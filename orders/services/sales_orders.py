@@ -171,6 +171,8 @@ def confirm(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
         tenant=tenant, user=user, order=order, action="confirm",
         fields=("confirmed_at", "promised_date"),
     )  # fmt: skip
+    for line in lines:  # each line's copy of the order is still the draft it was loaded as
+        line.order = order
     publish_demand(tenant=tenant, lines=lines)
     return order
 

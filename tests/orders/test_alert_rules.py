@@ -17,18 +17,6 @@ from tests.inventory.stock import receive
 pytestmark = pytest.mark.django_db
 
 
-def with_demand(order):
-    """`order` with its lines published as demand. Confirming publishes none today: confirm
-    reads each line's order through select_related, a copy still in draft (see the report
-    of issue 13), so the test publishes the way orders.demo does."""
-    from orders.services import sales_orders
-
-    with tenant_context(order.tenant):
-        lines = list(SalesOrderLine.objects.filter(order=order).select_related("order"))
-        sales_orders.publish_demand(tenant=order.tenant, lines=lines)
-    return order
-
-
 def find(rule, tenant, now=None):
     with tenant_context(tenant):
         return rule(tenant=tenant, now=now or timezone.now())
@@ -57,15 +45,9 @@ def test_a_promised_line_beyond_atp_is_found_and_the_covered_one_is_not(tenant_a
     receive(tenant_a, item, bin, 5)
     customer = CustomerFactory(tenant=tenant_a)
     today = timezone.localdate()
-    with_demand(
-        confirmed_order(
-            customer, bin.site, [(item, 4)], promised=today + datetime.timedelta(days=2)
-        )
-    )
-    short = with_demand(
-        confirmed_order(
-            customer, bin.site, [(item, 3)], promised=today + datetime.timedelta(days=5)
-        )
+    confirmed_order(customer, bin.site, [(item, 4)], promised=today + datetime.timedelta(days=2))
+    short = confirmed_order(
+        customer, bin.site, [(item, 3)], promised=today + datetime.timedelta(days=5)
     )
     (finding,) = find(negative_atp, tenant_a)
     with tenant_context(tenant_a):

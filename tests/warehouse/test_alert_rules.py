@@ -11,7 +11,6 @@ from django.utils import timezone
 from erp.alerts import services as alerts
 from erp.alerts.models import Alert
 from erp.tenancy import tenant_context
-from orders.models import SalesOrderLine
 from tests.factories import BinFactory, SalesOrderFactory, confirmed_order
 from tests.warehouse.faces import Faces
 from tests.warehouse.outbound import Floor
@@ -26,18 +25,6 @@ from warehouse.exceptions import services as exceptions
 from warehouse.models import FloorException
 
 pytestmark = pytest.mark.django_db
-
-
-def with_demand(order):
-    """`order` with its lines published as demand. Confirming publishes none today: confirm
-    reads each line's order through select_related, a copy still in draft (see the report
-    of issue 13), so the test publishes the way orders.demo does."""
-    from orders.services import sales_orders
-
-    with tenant_context(order.tenant):
-        lines = list(SalesOrderLine.objects.filter(order=order).select_related("order"))
-        sales_orders.publish_demand(tenant=order.tenant, lines=lines)
-    return order
 
 
 def find(rule, tenant, now=None):
@@ -73,9 +60,7 @@ def test_an_empty_face_is_found_only_while_orders_want_its_item(tenant_a):
     p3 = BinFactory(zone=floor.p1.zone, code="P-03", bin_type="pick_face")
     face = floor.face(floor.cups, p3, 10, 40)
     assert find(empty_faces, tenant_a) == []
-    with_demand(
-        confirmed_order(floor.customer, floor.site, [(floor.cups, 4)], user=floor.supervisor)
-    )
+    confirmed_order(floor.customer, floor.site, [(floor.cups, 4)], user=floor.supervisor)
     (finding,) = find(empty_faces, tenant_a)
     assert finding.subject == f"pick_face:{face.pk}"
     assert finding.message == (
@@ -86,9 +71,7 @@ def test_an_empty_face_is_found_only_while_orders_want_its_item(tenant_a):
 def test_a_face_holding_stock_is_not_empty(tenant_a):
     floor = Faces(tenant_a, stock=1)
     floor.face(floor.cups, floor.p2, 10, 40)  # P-02 holds 1 cup
-    with_demand(
-        confirmed_order(floor.customer, floor.site, [(floor.cups, 4)], user=floor.supervisor)
-    )
+    confirmed_order(floor.customer, floor.site, [(floor.cups, 4)], user=floor.supervisor)
     assert find(empty_faces, tenant_a) == []
 
 
