@@ -264,3 +264,25 @@ class SalesOrderFactory(TenantOwnedFactory):
     requested_date = factory.LazyFunction(datetime.date.today)
     promised_date = factory.LazyFunction(datetime.date.today)
     created_by = factory.LazyAttribute(lambda o: member(o.tenant, "planner"))
+
+
+class ReturnPolicyFactory(TenantOwnedFactory):
+    class Meta:
+        model = "returns.ReturnPolicy"
+
+    customer = factory.SubFactory(CustomerFactory)
+    tenant = factory.SelfAttribute("customer.tenant")
+    window_days = 30
+    restocking_fee_pct = Decimal("10")
+    opened_accepted = True
+
+
+class DispositionRuleFactory(TenantOwnedFactory):
+    class Meta:
+        model = "returns.DispositionRule"
+
+    tenant = factory.SubFactory(TenantFactory)
+    grade = "opened"
+    reason = ""
+    disposition = "restock"
+    creditable = True
