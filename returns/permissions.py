@@ -15,3 +15,5 @@ FINANCE = frozenset({Role.FINANCE})
 # The credits register and its export for the accounting system.
 LEDGER_READERS = frozenset({Role.FINANCE, Role.ADMIN})
 SETTINGS = frozenset({Role.ADMIN})
+# Who reads an RMA: the desk, and finance deciding its credit.
+VIEWERS = DESK | FINANCE

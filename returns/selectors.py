@@ -145,16 +145,21 @@ def shipped_unit_cost(*, tenant, order_line: SalesOrderLine, lot=None, serial=No
     return (totals["v"] / totals["q"]).quantize(Decimal("0.000001"))
 
 
-def returns_area(*, tenant, site: Site) -> Location | None:
+def returns_bin(*, tenant, site: Site) -> Bin | None:
     """The site's returns area: its first active bin (walk order, then code) in a zone of
     type Returns. None when the site has none."""
-    bin = (
+    return (
         Bin.objects.filter(
             tenant=tenant, site=site, is_active=True, zone__zone_type=ZoneType.RETURNS
         )
         .order_by("walk_sequence", "code")
         .first()
     )
+
+
+def returns_area(*, tenant, site: Site) -> Location | None:
+    """The ledger location of the site's returns bin (made on first use: call from services)."""
+    bin = returns_bin(tenant=tenant, site=site)
     return ledger.bin_location(tenant=tenant, bin=bin) if bin is not None else None
 
 
@@ -180,6 +185,7 @@ def inspection_backlog(*, tenant) -> QuerySet[RmaLine]:
         .select_related("rma__customer", "item", "lot", "serial")
         .annotate(inspected=Sum("inspections__quantity", default=Decimal(0)))
         .filter(received__gt=F("inspected"))
+        .annotate(waiting=F("received") - F("inspected"))
         .order_by("rma__created_at", "pk")
     )
 

@@ -280,6 +280,7 @@ class ReturnPolicyFactory(TenantOwnedFactory):
 class DispositionRuleFactory(TenantOwnedFactory):
     class Meta:
         model = "returns.DispositionRule"
+        django_get_or_create = ("tenant", "grade", "reason")
 
     tenant = factory.SubFactory(TenantFactory)
     grade = "opened"
