@@ -56,6 +56,10 @@ def receive(
     if done is not None:
         return done
     rma = _lock(tenant, rma)
+    # A retry of the same scan waited on the lock above while the first one posted.
+    done = _repeat(tenant, scan_key)
+    if done is not None:
+        return done
     rma_machine.authorize(tenant=tenant, user=user, action="receive")
     if rma.status not in (R.AUTHORISED, R.PARTIALLY_RECEIVED):
         raise ReturnsError(
