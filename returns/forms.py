@@ -114,7 +114,7 @@ class ReceiveForm(ScannerForm):
     )  # fmt: skip
     quantity = forms.DecimalField(
         label=_("Quantity"), max_digits=14, decimal_places=4, min_value=Decimal("0.0001"),
-        initial=1, widget=forms.NumberInput(attrs={**QUANTITY, "data-scan": "step"}),
+        widget=forms.NumberInput(attrs={**QUANTITY, "data-scan": "step"}),
     )  # fmt: skip
     key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 

@@ -44,7 +44,7 @@ def receive_find(request: HttpRequest) -> HttpResponse:
 @idempotent
 def receive(request: HttpRequest, pk: int) -> HttpResponse:
     rma = rma_or_404(request, pk)
-    form = ReceiveForm(request.POST or None, initial={"key": uuid.uuid4().hex, "quantity": 1})
+    form = ReceiveForm(request.POST or None, initial={"key": uuid.uuid4().hex})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

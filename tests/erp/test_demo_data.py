@@ -23,6 +23,7 @@ from inventory.models import (
 )
 from orders.models import Customer, SalesOrder, SalesOrderLine, ShipTo
 from purchasing.models import PurchaseOrder
+from returns.models import ReturnAuthorisation, RmaStatus
 from warehouse.models import Count, Discrepancy, PutawayTask, ReceiptLine
 
 pytestmark = pytest.mark.django_db
@@ -70,6 +71,9 @@ def _snapshot():
             )
             counts[(tenant.slug, "customers")] = sorted(
                 Customer.objects.values_list("priority", "credit_hold", "min_shelf_life_days")
+            )
+            counts[(tenant.slug, "rma-statuses")] = sorted(
+                ReturnAuthorisation.objects.values_list("status", flat=True)
             )
             counts[(tenant.slug, "unallocated-lines")] = sum(
                 1 for line in SalesOrderLine.objects.all() if line.unallocated_base > 0
@@ -121,6 +125,8 @@ def test_demo_data_is_complete_and_idempotent():
             "shipped",
             "cancelled",
         } <= set(statuses)
+        # An RMA in each status, against the shipped order.
+        assert first[(slug, "rma-statuses")] == sorted(RmaStatus.values)
         assert first[(slug, "Reservation")] > 0 and first[(slug, "unallocated-lines")] >= 2
         # A segment for every item at both sites, from a year of demo sales history.
         segments = first[(slug, "segments")]
