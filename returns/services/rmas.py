@@ -206,9 +206,25 @@ def reject(
 def stop_receiving(
     *, tenant: Tenant, user: User, rma: ReturnAuthorisation, reason: str = ""
 ) -> ReturnAuthorisation:
-    """The rest of a partially received RMA is not coming: inspection may finish it."""
+    """The rest of a partially received RMA is not coming: inspection may finish it. What
+    has arrived may already be graded (and decided): the RMA then moves on as far as that
+    takes it, as the last grading or disposition would have moved it."""
+    from django.db.models import Sum
+
+    from returns.models import Inspection
+
     rma = _lock(tenant, rma)
     rma_machine.move(rma, "stop_receiving", tenant=tenant, user=user, reason=reason)
+    graded = dict(
+        Inspection.objects.filter(tenant=tenant, line__rma=rma)
+        .values_list("line_id")
+        .annotate(q=Sum("quantity"))
+    )
+    if all(graded.get(line.pk, 0) >= line.received for line in rma.lines.all()):
+        rma_machine.move(rma, "inspect", tenant=tenant, user=user, target=R.INSPECTED)
+        undecided = Inspection.objects.filter(tenant=tenant, line__rma=rma, disposition="")
+        if graded and not undecided.exists():
+            rma_machine.move(rma, "disposition", tenant=tenant, user=user, target=R.DISPOSITIONED)
     rma.save()
     return rma
 

@@ -112,6 +112,11 @@ def test_an_rma_received_inspected_restocked_and_scrapped_then_credited(
     desk.goto(f"{base}/returns/rmas/{rma.pk}/")
     expect(desk.locator(".rma-status")).to_have_text("Credited")
     expect(desk.locator(".credit-amount")).to_contain_text("36.00")
+    assert desk.evaluate("document.documentElement.scrollWidth") <= 1280
+    # The whole RMA, with its receipts, grades and credit, also fits a phone.
+    finance.goto(f"{base}/returns/rmas/{rma.pk}/")
+    expect(finance.locator(".rma-status")).to_have_text("Credited")
+    _fits(finance)
 
     # 4 available in the returns bin awaiting putaway, none in QC hold, 2 in scrap; the site
     # holds 44 + 4 at 1.00 (6 came back at the 1.00 they left with, 2 went to scrap).
