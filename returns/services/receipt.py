@@ -128,16 +128,48 @@ def receive(
     return Received(receipt, extra)
 
 
+@transaction.atomic
+def record_unexpected(
+    *, tenant: Tenant, user: User, rma: ReturnAuthorisation, item: Item, quantity: Decimal,
+    scan_key: str, scanned: str, note: str, unit: str = "",
+) -> Received:  # fmt: skip
+    """Record goods that arrived for the RMA but cannot be received against it (a lot or
+    serial the tenant has never seen): a discrepancy, nothing posted. A repeated `scan_key`
+    returns the first record."""
+    done = _repeat(tenant, scan_key)
+    if done is not None:
+        return done
+    rma = _lock(tenant, rma)
+    done = _repeat(tenant, scan_key)
+    if done is not None:
+        return done
+    rma_machine.authorize(tenant=tenant, user=user, action="receive")
+    if rma.status not in (R.AUTHORISED, R.PARTIALLY_RECEIVED):
+        raise ReturnsError(
+            f"{rma.number} is {rma_machine.display(rma.status)}: it is not expecting goods."
+        )
+    try:
+        base = units.to_base(
+            tenant=tenant, item=item, unit=unit or item.base_unit, quantity=Decimal(quantity)
+        )
+    except (UnitConversionError, InvalidPosting) as exc:
+        raise ReturnsError(str(exc), field="quantity") from exc
+    extra = ReturnDiscrepancy.objects.create(
+        tenant=tenant, rma=rma, scanned=scanned[:200], item=item, quantity=base,
+        note=note[:200], scan_key=scan_key[:100], created_by=user,
+    )  # fmt: skip
+    return Received(None, extra)
+
+
 def receive_scanned(
     *, tenant: Tenant, user: User, rma: ReturnAuthorisation, item_code: str, quantity: Decimal,
     scan_key: str, lot_code: str = "", serial_code: str = "",
 ) -> Received:  # fmt: skip
     """`receive` from what the operator scanned: a GTIN, GS1-128 label or SKU, with the lot
     and serial typed or carried by the scan. An item, lot or serial the tenant does not know
-    is refused with the field to scan again; one it knows but the RMA does not name is
-    received as a discrepancy."""
+    is refused with the field to scan again; a lot or serial it has never seen, or one it
+    knows but the RMA does not name, is recorded as a discrepancy."""
     from inventory import scanning
-    from inventory.services import lots
 
     try:
         item, unit, scan = scanning.resolve_item(tenant=tenant, text=item_code)
@@ -149,19 +181,25 @@ def receive_scanned(
     if item.is_lot_tracked:
         if not lot_text:
             raise ReturnsError(f"{item.sku} is lot-tracked: scan or type its lot.", field="lot")
-        try:
-            lot = lots.existing_lot(tenant=tenant, item=item, code=lot_text)
-        except InvalidPosting as exc:
-            raise ReturnsError(str(exc), field="lot") from exc
+        lot = Lot.objects.filter(tenant=tenant, item=item, code=lot_text).first()
+        if lot is None:
+            return record_unexpected(
+                tenant=tenant, user=user, rma=rma, item=item, quantity=quantity,
+                scan_key=scan_key, scanned=item_code, unit=unit or "",
+                note=f"{item.sku} lot {lot_text} was never shipped (an unknown lot)",
+            )  # fmt: skip
     if item.is_serial_tracked:
         if not serial_text:
             raise ReturnsError(
                 f"{item.sku} is serial-tracked: scan or type its serial.", field="serial"
             )
-        try:
-            serial = lots.existing_serial(tenant=tenant, item=item, serial=serial_text)
-        except InvalidPosting as exc:
-            raise ReturnsError(str(exc), field="serial") from exc
+        serial = SerialNumber.objects.filter(tenant=tenant, item=item, serial=serial_text).first()
+        if serial is None:
+            return record_unexpected(
+                tenant=tenant, user=user, rma=rma, item=item, quantity=quantity,
+                scan_key=scan_key, scanned=item_code, unit=unit or "",
+                note=f"{item.sku} serial {serial_text} was never shipped (an unknown serial)",
+            )  # fmt: skip
     return receive(
         tenant=tenant, user=user, rma=rma, item=item, lot=lot, serial=serial, quantity=quantity,
         scan_key=scan_key, scanned=item_code, unit=unit or "",

@@ -113,3 +113,31 @@ def test_only_a_credited_rma_is_closed(tenant_a):
     credited = r.credited(grades=(("new", 2), ("damaged", 1)))
     with tenant_context(tenant_a):
         assert rmas.close(tenant=tenant_a, user=r.supervisor, rma=credited).status == "closed"
+
+
+def test_a_lot_never_seen_is_recorded_as_a_discrepancy_and_posts_nothing(tenant_a):
+    r = Returns(tenant_a)
+    rma = r.authorised(6)
+    with tenant_context(tenant_a):
+        result = receipt.receive_scanned(
+            tenant=tenant_a, user=r.operator, rma=rma, item_code=r.coffee.sku,
+            lot_code="L-NEVER", quantity=Decimal(2), scan_key="odd",
+        )  # fmt: skip
+    assert result.receipt is None
+    assert (result.discrepancy.quantity, result.discrepancy.note) == (
+        Decimal(2), f"{r.coffee.sku} lot L-NEVER was never shipped (an unknown lot)"
+    )  # fmt: skip
+    assert r.on_hand(r.coffee, r.area, lot=r.lot, status="qc_hold") == Decimal(0)
+    assert r.fresh(rma).status == RmaStatus.AUTHORISED
+
+
+def test_a_shipped_lot_not_on_the_rma_is_recorded_as_a_discrepancy(tenant_a):
+    r = Returns(tenant_a)
+    rma = r.authorised(6)
+    with tenant_context(tenant_a):
+        result = receipt.receive_scanned(
+            tenant=tenant_a, user=r.operator, rma=rma, item_code=r.cups.sku,
+            quantity=Decimal(1), scan_key="cups",
+        )  # fmt: skip
+    assert result.receipt is None
+    assert result.discrepancy.note == f"{r.cups.sku} is not on {rma.number}"
