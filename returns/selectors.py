@@ -8,7 +8,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, F, Min, Q, QuerySet, Sum
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
 from inventory import ledger
@@ -250,11 +250,3 @@ def approved_credits(*, tenant, since: datetime.date | None = None) -> QuerySet[
     if since is not None:
         found = found.filter(decided_at__date__gte=since)
     return found.order_by("decided_at", "pk")
-
-
-def oldest_open(*, tenant) -> datetime.datetime | None:
-    return (
-        rmas(tenant=tenant)
-        .filter(status__in=OPEN_STATUSES)
-        .aggregate(first=Min("created_at"))["first"]
-    )
