@@ -15,6 +15,7 @@ urlpatterns = [
     path("purchasing/", include("purchasing.urls")),
     path("sales/", include("orders.urls")),
     path("", include("warehouse.urls")),
+    path("", include("returns.urls")),
 ]
 
 handler404 = "erp.views.system.page_not_found"

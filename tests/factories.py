@@ -279,3 +279,26 @@ class AlertFactory(TenantOwnedFactory):
     link = "/"
     roles = factory.LazyFunction(lambda: [Role.SUPERVISOR.value, Role.ADMIN.value])
     raised_at = factory.LazyFunction(lambda: datetime.datetime.now(datetime.UTC))
+
+
+class ReturnPolicyFactory(TenantOwnedFactory):
+    class Meta:
+        model = "returns.ReturnPolicy"
+
+    customer = factory.SubFactory(CustomerFactory)
+    tenant = factory.SelfAttribute("customer.tenant")
+    window_days = 30
+    restocking_fee_pct = Decimal("10")
+    opened_accepted = True
+
+
+class DispositionRuleFactory(TenantOwnedFactory):
+    class Meta:
+        model = "returns.DispositionRule"
+        django_get_or_create = ("tenant", "grade", "reason")
+
+    tenant = factory.SubFactory(TenantFactory)
+    grade = "opened"
+    reason = ""
+    disposition = "restock"
+    creditable = True

@@ -24,6 +24,7 @@ from inventory.models import (
 )
 from orders.models import Customer, SalesOrder, SalesOrderLine, ShipTo
 from purchasing.models import PurchaseOrder
+from returns.models import ReturnAuthorisation, RmaStatus
 from warehouse.models import Count, Discrepancy, PutawayTask, ReceiptLine
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +77,9 @@ def _snapshot():
                 set(Alert.objects.filter(status="open").values_list("kind", flat=True))
             )
             counts[(tenant.slug, "alerts")] = Alert.objects.count()
+            counts[(tenant.slug, "rma-statuses")] = sorted(
+                ReturnAuthorisation.objects.values_list("status", flat=True)
+            )
             counts[(tenant.slug, "unallocated-lines")] = sum(
                 1 for line in SalesOrderLine.objects.all() if line.unallocated_base > 0
             )
@@ -128,6 +132,8 @@ def test_demo_data_is_complete_and_idempotent():
             "shipped",
             "cancelled",
         } <= set(statuses)
+        # An RMA in each status, against the shipped order.
+        assert first[(slug, "rma-statuses")] == sorted(RmaStatus.values)
         assert first[(slug, "Reservation")] > 0 and first[(slug, "unallocated-lines")] >= 2
         # The inbox opens with an alert of every kind (a second load raises none again).
         assert first[(slug, "open-alert-kinds")] == sorted(rule.kind for rule in rules())

@@ -318,6 +318,68 @@ def _alert(tenant):
     return {"pk": AlertFactory(tenant=tenant, roles=[r.value for r in Role]).pk}
 
 
+def _returns(tenant, stage: str):
+    """An RMA of `tenant` taken to `stage` (tests/returns/returns_floor.py)."""
+    from tests.returns.returns_floor import Returns
+
+    r = Returns(tenant)
+    return r, getattr(r, stage)()
+
+
+def _rma(tenant, stage: str = "draft") -> dict:
+    return {"pk": _returns(tenant, stage)[1].pk}
+
+
+def _rma_line(tenant) -> dict:
+    r, rma = _returns(tenant, "draft")
+    return {"pk": rma.pk, "line_pk": r.line(rma).pk}
+
+
+def _inspection(tenant) -> dict:
+    r, rma = _returns(tenant, "inspected")
+    return {"pk": r.inspections(rma)[0].pk}
+
+
+def _credit(tenant) -> dict:
+    return {"pk": _returns(tenant, "credit")[1].pk}
+
+
+def _supplier_return(tenant) -> dict:
+    from decimal import Decimal
+
+    from purchasing.models import SupplierItem
+    from returns.models import ReturningSupplier
+    from returns.services import inspection
+    from tests.returns.returns_floor import Returns
+
+    r = Returns(tenant)
+    supplier = SupplierFactory(tenant=tenant)
+    with tenant_context(tenant):
+        SupplierItem.objects.create(
+            tenant=tenant, supplier=supplier, item=r.coffee, price=Decimal(1)
+        )
+        ReturningSupplier.objects.create(tenant=tenant, supplier=supplier)
+    rma = r.inspected(grades=(("defective", 1),))
+    with tenant_context(tenant):
+        row = inspection.dispose(
+            tenant=tenant, user=r.operator, inspection=r.inspections(rma)[0],
+            disposition="return_to_vendor",
+        )  # fmt: skip
+    return {"pk": row.supplier_return_id}
+
+
+def _return_policy(tenant) -> dict:
+    from tests.factories import ReturnPolicyFactory
+
+    return {"pk": ReturnPolicyFactory(customer=CustomerFactory(tenant=tenant)).pk}
+
+
+def _disposition_rule(tenant) -> dict:
+    from tests.factories import DispositionRuleFactory
+
+    return {"pk": DispositionRuleFactory(tenant=tenant).pk}
+
+
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
 OBJECT_URLS: dict[str, Callable] = {
     "alerts:detail": _alert,
@@ -442,6 +504,22 @@ OBJECT_URLS: dict[str, Callable] = {
     "warehouse:transfer_receive": lambda t: _transfer(t, "shipped"),
     "warehouse:transfer_slip": lambda t: _transfer(t, "shipped"),
     "warehouse:transfer_label": lambda t: _transfer(t, "shipped"),
+    "returns:rma_detail": _rma,
+    "returns:rma_add_line": _rma,
+    "returns:rma_remove_line": _rma_line,
+    "returns:rma_authorise": _rma,
+    "returns:rma_reject": _rma,
+    "returns:rma_stop_receiving": _rma,
+    "returns:rma_close": _rma,
+    "returns:credit_propose": _rma,
+    "returns:rma_inspect": lambda t: _rma(t, "received"),
+    "returns:receive": lambda t: _rma(t, "authorised"),
+    "returns:inspection_dispose": _inspection,
+    "returns:supplier_return_ship": _supplier_return,
+    "returns:credit_approve": _credit,
+    "returns:credit_reject": _credit,
+    "returns:policy_delete": _return_policy,
+    "returns:rule_delete": _disposition_rule,
     "inventory:valuation_items": lambda t: {"site_pk": SiteFactory(tenant=t).pk},
     "inventory:valuation_layers": lambda t: {
         "site_pk": SiteFactory(tenant=t).pk,
@@ -514,6 +592,20 @@ POST_ONLY = {
     "warehouse:transfer_ship",
     "warehouse:transfer_close",
     "warehouse:transfer_carton_unpack",
+    "returns:rma_add_line",
+    "returns:rma_remove_line",
+    "returns:rma_authorise",
+    "returns:rma_reject",
+    "returns:rma_stop_receiving",
+    "returns:rma_close",
+    "returns:credit_propose",
+    "returns:inspection_dispose",
+    "returns:supplier_return_ship",
+    "returns:credit_approve",
+    "returns:credit_reject",
+    "returns:policy_delete",
+    "returns:rule_delete",
+    "returns:returning_suppliers",
 }
 
 

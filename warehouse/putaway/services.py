@@ -194,6 +194,24 @@ def create_for_receipt(*, tenant: Tenant, receipt: ReceiptLine, quantity: Decima
     return task
 
 
+def create_for_stock(
+    *, tenant: Tenant, item: Item, lot: Lot | None, serial, quantity: Decimal, location: Location
+) -> PutawayTask:
+    """A putaway task for available stock already posted into `location` by another flow (a
+    returned unit restocked), with the bin the rules suggest, queued for the floor."""
+    suggestion = suggest(
+        tenant=tenant, item=item, lot=lot, quantity=quantity, unit=item.base_unit,
+        site_id=location.site_id,
+    )  # fmt: skip
+    task = PutawayTask.objects.create(
+        tenant=tenant, item=item, lot=lot, serial=serial, quantity=quantity,
+        from_location=location, suggested_location=suggestion.location, rule=suggestion.rule,
+        suggestion_note=suggestion.note[:200],
+    )  # fmt: skip
+    queue(tenant=tenant, task=task)
+    return task
+
+
 def queue(*, tenant: Tenant, task: PutawayTask) -> None:
     """Hand the task to the floor's queue, in the zone it is headed for when one is known."""
     target = task.suggested_location

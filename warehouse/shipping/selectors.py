@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, OuterRef, QuerySet, Sum
 
 from erp.parsing import parse_ids
 from orders.models import OrderStatus, SalesOrder
-from warehouse.models import Carton, Shipment, ShipmentStatus
+from warehouse.models import Carton, CartonLine, CartonStatus, Shipment, ShipmentStatus
 from warehouse.stations import cartons, count_of, with_contents
 
 
@@ -51,3 +51,11 @@ def shipment_of_cartons(*, tenant, order: SalesOrder, carton_ids: list[str]) -> 
     if len(found) != 1 or None in found:
         return None
     return shipments(tenant=tenant).filter(pk=found.pop()).first()
+
+
+def shipped_contents(*, tenant) -> QuerySet[CartonLine]:
+    """What left on confirmed shipments, line by line (item, lot, serial, quantity), with the
+    order line, its order's customer and the shipment (returns trace a unit back by these)."""
+    return CartonLine.objects.filter(
+        tenant=tenant, carton__status=CartonStatus.SHIPPED
+    ).select_related("order_line__order__customer", "item", "lot", "serial", "carton__shipment")
