@@ -65,6 +65,23 @@ NOT_CHECKED = {
         ],
         _SETTING,
     ),
+    **dict.fromkeys(
+        [
+            "returns:policy_list",
+            "returns:policy_delete",
+            "returns:rule_list",
+            "returns:rule_delete",
+            "returns:returning_suppliers",
+            "returns:settings",
+        ],
+        _SETTING,
+    ),
+    "returns:receive_find": "finds the RMA a scan names and opens its receipt: writes nothing",
+    **dict.fromkeys(
+        ["returns:rma_reject", "returns:rma_close", "returns:rma_stop_receiving"],
+        "moves an RMA's status only: a repeat finds it moved and is told so; no stock",
+    ),
+    "returns:rma_remove_line": "a draft's line: a repeat finds it gone, answered in words",
     "inventory:segment_recompute": "recomputes from the ledger: a second run writes the same",
     "warehouse:replenish_run": "a second run adds nothing (test_replenishment_idempotency.py)",
     "warehouse:transfer_remove_line": "a draft's line: a repeat finds it gone, answered in words",

@@ -12,10 +12,22 @@ import pytest
 from django.urls import reverse
 
 from erp.idempotency import FIELD, new_key
+from erp.tenancy import tenant_context
 from inventory.models import StockTransaction
-from returns.models import Credit, Inspection, ReturnAuthorisation, ReturnReceipt
+from purchasing.models import SupplierItem
+from returns.models import (
+    Credit,
+    Inspection,
+    ReturnAuthorisation,
+    ReturningSupplier,
+    ReturnReceipt,
+    RmaLine,
+    SupplierReturn,
+)
+from returns.services import inspection
 from tests.concurrency import browser, sent_together
 from tests.double_submit import Form, check_twice_at_once, check_twice_in_a_row, reading
+from tests.factories import SupplierFactory
 from tests.inventory.stock import assert_ledger_clean
 from tests.returns.returns_floor import Returns
 
@@ -115,7 +127,76 @@ def approval(tenant) -> Form:
     )
 
 
-FORMS = [rma, receipt, grade, disposition, credit, approval]
+def line(tenant) -> Form:
+    r = Returns(tenant)
+    rma = r.draft()
+    return Form(
+        user=r.supervisor,
+        url=reverse("returns:rma_add_line", args=[rma.pk]),
+        data={"order_line": r.cups_line.pk, "quantity": "2", "lot_code": "", "serial_code": ""},
+        effect=reading(tenant, lines=lambda: RmaLine.objects.count()),
+        before={"lines": 1},
+        once={"lines": 2},
+    )
+
+
+def authorise(tenant) -> Form:
+    r = Returns(tenant)
+    rma = r.draft()
+    return Form(
+        user=r.supervisor,
+        url=reverse("returns:rma_authorise", args=[rma.pk]),
+        data={"reason": ""},
+        effect=reading(tenant, status=lambda: ReturnAuthorisation.objects.get().status),
+        before={"status": "draft"},
+        once={"status": "authorised"},
+    )
+
+
+def rejection(tenant) -> Form:
+    r = Returns(tenant)
+    proposed = r.credit()
+    return Form(
+        user=r.finance,
+        url=reverse("returns:credit_reject", args=[proposed.pk]),
+        data={"note": "restocking fee not applied"},
+        effect=reading(tenant, rejected=lambda: Credit.objects.filter(status="rejected").count()),
+        before={"rejected": 0},
+        once={"rejected": 1},
+    )
+
+
+def supplier_return(tenant) -> Form:
+    r = Returns(tenant)
+    supplier = SupplierFactory(tenant=tenant)
+    with tenant_context(tenant):
+        SupplierItem.objects.create(tenant=tenant, supplier=supplier, item=r.coffee, price=1)
+        ReturningSupplier.objects.create(tenant=tenant, supplier=supplier)
+    rma = r.inspected(grades=(("defective", 1),))
+    with tenant_context(tenant):
+        row = inspection.dispose(
+            tenant=tenant, user=r.operator, inspection=r.inspections(rma)[0],
+            disposition="return_to_vendor",
+        )  # fmt: skip
+    return Form(
+        user=r.operator,
+        url=reverse("returns:supplier_return_ship", args=[row.supplier_return_id]),
+        data={},
+        effect=reading(
+            tenant,
+            status=lambda: SupplierReturn.objects.get().status,
+            to_supplier=lambda: StockTransaction.objects.filter(
+                entries__location__kind="supplier", entries__quantity__gt=0
+            ).count(),
+        ),
+        # The setup received the goods from a supplier once (the shipped order's stock).
+        before={"status": "open", "to_supplier": 0},
+        once={"status": "shipped", "to_supplier": 1},
+    )
+
+
+FORMS = [rma, line, authorise, receipt, grade, disposition, credit, approval, rejection,
+         supplier_return]  # fmt: skip
 
 
 @pytest.mark.django_db
