@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from celery import shared_task
 from django.db import OperationalError
 
@@ -28,9 +30,10 @@ def run_planning_all_task() -> None:
 @shared_task(
     bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
 )
-def run_planning_task(self, tenant_id: int, run_id: int) -> int:
-    """Compute one tenant's suggestions for `run_id`. A redelivery while the first worker still
-    runs it leaves it alone; a repeat of a finished run does nothing."""
+def run_planning_task(self, tenant_id: int, run_id: int, as_of: str | None = None) -> int:
+    """Compute one tenant's suggestions for `run_id` (as of the tenant's today, or the ISO date
+    `as_of`). A redelivery while the first worker still runs it leaves it alone; a repeat of a
+    finished run does nothing."""
     with jobs.holding(jobs.PLANNING, run_id) as mine:
         if not mine:
             return 0
@@ -43,7 +46,8 @@ def run_planning_task(self, tenant_id: int, run_id: int) -> int:
         try:
             with task_context(tenant_id) as tenant:
                 run = PlanningRun.objects.get(tenant=tenant, pk=run_id)
-                return len(planning.run_planning(tenant=tenant, run=run))
+                day = datetime.date.fromisoformat(as_of) if as_of else None
+                return len(planning.run_planning(tenant=tenant, run=run, as_of=day))
         except OperationalError:
             raise  # retried with backoff
         except Exception as exc:

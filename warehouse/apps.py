@@ -43,3 +43,9 @@ class WarehouseConfig(AppConfig):
         counting_work.register()
         replenishment_work.register()
         transfers_work.register()
+
+        # Planners' accepted transfer suggestions become draft transfers here.
+        from purchasing.planning.hooks import register_transfer_maker
+        from warehouse.transfers import planning as transfer_planning
+
+        register_transfer_maker(transfer_planning.make_draft)

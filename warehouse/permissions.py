@@ -9,4 +9,6 @@ FLOOR = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
 STARTERS = frozenset({Role.OPERATOR, Role.SUPERVISOR})
 # Queues, waves, discrepancies, inspection, floor exceptions.
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+# Drafting a transfer (releasing it stays the supervisors'): planners turn suggestions into them.
+TRANSFER_DRAFTERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
 SETTINGS = frozenset({Role.ADMIN})

@@ -60,6 +60,7 @@ NOT_CHECKED = {
             "warehouse:count_settings",
             "warehouse:work_change",
             "warehouse:transfer_edit",
+            "purchasing:service_levels",
         ],
         _SETTING,
     ),
