@@ -60,7 +60,9 @@ def test_filter_edit_accept_three_and_find_two_draft_orders(
     expect(results).to_contain_text("ROP 187")
     assert _fits(page)
 
-    page.get_by_label("Site").select_option(str(suggested["main"].pk))
+    page.locator("#suggestions form.filters").get_by_label("Site").select_option(
+        str(suggested["main"].pk)
+    )
     expect(results).not_to_contain_text("LID-09")
     expect(results).to_contain_text("CUP-01")
 
