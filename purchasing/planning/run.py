@@ -128,7 +128,13 @@ def run_planning(*, tenant: Tenant, run: PlanningRun, as_of=None) -> list[Reorde
             _progress(run.pk, "computing", n, total)
     made = suggest(tenant=tenant, run=run, plans=plans)
     _progress(run.pk, "writing", total, total)
-    ReorderSuggestion.objects.filter(tenant=tenant, status=SuggestionStatus.OPEN).delete()
+    with connection.cursor() as cursor:
+        # One statement: a queryset delete would collect the rows and write a history row for
+        # each. The replaced suggestions' history keeps their creation.
+        cursor.execute(
+            "DELETE FROM purchasing_reordersuggestion WHERE tenant_id = %s AND status = %s",
+            [tenant.pk, SuggestionStatus.OPEN],
+        )
     created = bulk_create_with_history(
         made, ReorderSuggestion, batch_size=BATCH, default_change_reason="planning run"
     )
