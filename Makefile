@@ -49,6 +49,7 @@ bench: install
 	$(PY) bench/receive.py
 	$(PY) bench/allocate.py
 	$(PY) bench/segment.py
+	$(PY) bench/plan.py
 	$(PY) bench/ledger_post.py $(ARGS)
 
 bench-ledger: install

@@ -16,6 +16,7 @@ from django.db import DatabaseError, connection
 
 # The high 32 bits of the lock key say which kind of job it is.
 IMPORT = 1
+PLANNING = 2
 
 
 def _key(kind: int, job_id: int) -> int:

@@ -250,6 +250,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "warehouse.tasks.plan_counts_all_task",
         "schedule": crontab(hour=4, minute=20),
     },
+    # Reorder suggestions from the night's segments and the day's shipments.
+    "plan-reorders-nightly": {
+        "task": "purchasing.tasks.run_planning_all_task",
+        "schedule": crontab(hour=4, minute=50),
+    },
     # Pick faces at or below their min get replenishment tasks from reserve.
     "replenish-pick-faces": {"task": "warehouse.tasks.replenish_all_task", "schedule": 300.0},
     # Pick faces an inventory adjustment or move left at zero or negative get a count (warehouse

@@ -18,6 +18,12 @@ class PurchasingConfig(AppConfig):
         from purchasing import demo
 
         register_demo(DemoStep("purchasing.orders", 30, demo.load))
+        # The rush of sales before the segments (inventory.segments, 900) so they count it; the
+        # run after them, since service levels follow the segments.
+        from purchasing import demo_planning
+
+        register_demo(DemoStep("purchasing.rush", 880, demo_planning.load_rush))
+        register_demo(DemoStep("purchasing.planning", 910, demo_planning.load))
 
         from purchasing import navigation
 

@@ -39,3 +39,19 @@ class DuplicatePriceBreak(DomainError):
         "{sku} from {supplier} already has a price break at {quantity}; remove it first to "
         "change its price."
     )
+
+
+class PlanningRunning(DomainError):
+    message = _("A planning run is already under way; its suggestions will replace these.")
+
+
+class SuggestionNotOpen(DomainError):
+    message = _("{item} at {site} was {status} already; reload the page.")
+
+
+class InvalidSuggestion(DomainError):
+    message = _("{detail}")
+
+
+class NoTransferMaker(DomainError):
+    message = _("Transfers cannot be made here: the warehouse app is not installed.")

@@ -162,6 +162,14 @@ class PurchasingSettings(TenantModel):
         validators=[MinValueValidator(0)],
         help_text=_("Orders worth more need approval by someone other than their creator."),
     )  # fmt: skip
+    order_cycle_days = models.PositiveIntegerField(
+        _("order cycle (days)"), default=14, validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text=_("Days between orders: the order-up-to level covers this much demand above the reorder point."),
+    )  # fmt: skip
+    demand_window_days = models.PositiveIntegerField(
+        _("demand window (days)"), default=182, validators=[MinValueValidator(28), MaxValueValidator(365)],
+        help_text=_("How far back shipments and backorders count toward the demand mean and spread."),
+    )  # fmt: skip
     history = HistoricalRecords()
 
     class Meta:
@@ -253,6 +261,8 @@ class PurchaseOrderLine(TenantModel):
     )
     expected_date = models.DateField()
     received_base = models.DecimalField(max_digits=18, decimal_places=4, default=Decimal("0"))
+    # When goods first arrived against the line: the end of its lead time for planning.
+    first_received_at = models.DateTimeField(null=True, blank=True)
     short_closed = models.BooleanField(default=False)
     history = HistoricalRecords()
 
@@ -288,3 +298,200 @@ class PurchaseOrderLine(TenantModel):
     @property
     def value(self) -> Decimal:
         return self.quantity * self.unit_cost
+
+
+# --- planning: service levels, runs and reorder suggestions (purchasing/planning) ----------
+
+
+class ServiceLevelChoice(models.TextChoices):
+    """The service levels DOMAIN.md gives a z for; a level outside the table has no z."""
+
+    P90 = "90", "90%"
+    P95 = "95", "95%"
+    P97_5 = "97.5", "97.5%"
+    P98 = "98", "98%"
+    P99 = "99", "99%"
+    P99_5 = "99.5", "99.5%"
+
+
+class ServiceLevel(TenantModel):
+    """The service level an ABC/XYZ segment plans for (the tenant's own table; segments
+    without a row take `purchasing.planning.levels.DEFAULTS`)."""
+
+    abc_class = models.CharField(_("ABC class"), max_length=1)
+    xyz_class = models.CharField(_("XYZ class"), max_length=1)
+    level = models.CharField(_("service level"), max_length=5, choices=ServiceLevelChoice.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["abc_class", "xyz_class"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "abc_class", "xyz_class"],
+                name="purchasing_servicelevel_one_per_segment",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(abc_class__in=["A", "B", "C"], xyz_class__in=["X", "Y", "Z"]),
+                name="purchasing_servicelevel_segment_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(level__in=ServiceLevelChoice.values),
+                name="purchasing_servicelevel_level_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.abc_class}{self.xyz_class} {self.level}%"
+
+
+class RunStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class PlanningRun(TenantModel):
+    """One computation of a tenant's reorder suggestions (nightly, or started by a planner)."""
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+", help_text=_("Empty for the nightly run"),
+    )  # fmt: skip
+    created_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=10, choices=RunStatus.choices, default=RunStatus.QUEUED)
+    as_of = models.DateField(null=True, blank=True)
+    taken_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    item_sites = models.PositiveIntegerField(default=0)
+    suggestion_count = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status__in=RunStatus.values),
+                name="purchasing_planningrun_status_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"planning run {self.pk}"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (RunStatus.QUEUED, RunStatus.RUNNING)
+
+
+class SuggestionKind(models.TextChoices):
+    PURCHASE = "purchase", _("Purchase")
+    TRANSFER = "transfer", _("Transfer")
+
+
+class SuggestionStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class ReorderSuggestion(TenantModel):
+    """What a planning run proposes for one item at one site, with every figure it used, so
+    the row explains itself. Open suggestions are replaced by the next run; accepted and
+    rejected ones are kept for audit."""
+
+    run = TenantForeignKey(PlanningRun, on_delete=models.PROTECT, related_name="suggestions")
+    kind = models.CharField(max_length=10, choices=SuggestionKind.choices)
+    status = models.CharField(
+        max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.OPEN
+    )
+    item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="+")
+    site = TenantForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    supplier = TenantForeignKey(
+        Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    from_site = TenantForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text=_("The site a transfer comes from"),
+    )  # fmt: skip
+    abc_class = models.CharField(max_length=1)
+    xyz_class = models.CharField(max_length=1)
+    suggested_quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    quantity = models.DecimalField(
+        max_digits=18, decimal_places=4, help_text=_("Base units; the planner may change it")
+    )
+    pack_size = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("1"))
+    minimum_order = models.DecimalField(max_digits=14, decimal_places=4, default=Decimal("0"))
+    unit_cost = models.DecimalField(max_digits=18, decimal_places=6, default=Decimal("0"))
+    demand_per_day = models.DecimalField(max_digits=18, decimal_places=4)
+    demand_sd = models.DecimalField(max_digits=18, decimal_places=4)
+    lead_time_days = models.DecimalField(max_digits=8, decimal_places=2)
+    lead_time_sd = models.DecimalField(max_digits=8, decimal_places=2)
+    service_level = models.CharField(max_length=5)
+    z = models.DecimalField(max_digits=5, decimal_places=3)
+    safety_stock = models.DecimalField(max_digits=18, decimal_places=4)
+    reorder_point = models.DecimalField(max_digits=18, decimal_places=4)
+    order_up_to = models.DecimalField(max_digits=18, decimal_places=4)
+    on_hand = models.DecimalField(max_digits=18, decimal_places=4)
+    on_order = models.DecimalField(max_digits=18, decimal_places=4)
+    in_transit = models.DecimalField(max_digits=18, decimal_places=4)
+    backorders = models.DecimalField(max_digits=18, decimal_places=4)
+    reserved = models.DecimalField(max_digits=18, decimal_places=4)
+    position = models.DecimalField(max_digits=18, decimal_places=4)
+    seasonal = models.BooleanField(default=False)
+    stockout_date = models.DateField(
+        null=True, blank=True, help_text=_("When free stock runs out at the expected demand")
+    )
+    explanation = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(max_length=200, blank=True)
+    purchase_order = TenantForeignKey(
+        PurchaseOrder, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The transfer lives in warehouse, which purchasing may not import: its number is kept.
+    transfer_number = models.CharField(max_length=20, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["stockout_date", "site", "item", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=SuggestionKind.values),
+                name="purchasing_suggestion_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=SuggestionStatus.values),
+                name="purchasing_suggestion_status_valid",
+            ),
+            # A purchase names its supplier; a transfer its source site.
+            models.CheckConstraint(
+                condition=models.Q(kind="purchase", supplier__isnull=False)
+                | models.Q(kind="transfer", from_site__isnull=False),
+                name="purchasing_suggestion_source_named",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(quantity__gt=0, suggested_quantity__gt=0),
+                name="purchasing_suggestion_quantity_positive",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="open") | models.Q(decided_by__isnull=False),
+                name="purchasing_suggestion_decided_has_decider",
+            ),
+            models.UniqueConstraint(
+                fields=["tenant", "item", "site", "kind"],
+                condition=models.Q(status="open"),
+                name="purchasing_suggestion_one_open",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tenant", "status", "stockout_date"], name="purch_suggestion_status_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.item_id}@{self.site_id}"

@@ -9,6 +9,9 @@ from purchasing.permissions import BUYERS, SETTINGS, VIEWERS
 def register_all() -> None:
     register(
         NavItem(_("Purchasing"), _("Purchase orders"), "purchasing:order_list", VIEWERS, 500),
+        NavItem(
+            _("Purchasing"), _("Reorder suggestions"), "purchasing:suggestion_list", BUYERS, 505
+        ),
         NavItem(_("Purchasing"), _("Suppliers"), "purchasing:supplier_list", VIEWERS, 510),
         NavItem(_("Purchasing"), _("Supplier import"), "purchasing:supplier_import", BUYERS, 520),
         NavItem(
@@ -19,4 +22,5 @@ def register_all() -> None:
             530,
         ),
         NavItem(_("Settings"), _("Purchasing"), "purchasing:purchasing_settings", SETTINGS, 920),
+        NavItem(_("Settings"), _("Planning"), "purchasing:service_levels", SETTINGS, 925),
     )

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from erp.imports.urls import import_urls
-from purchasing.views import orders, settings, supplier_items, suppliers
+from purchasing.views import orders, planning, settings, supplier_items, suppliers
 from purchasing.views.lookups import supplier_lookup
 
 app_name = "purchasing"
@@ -37,4 +37,22 @@ urlpatterns = [
     ),
     path("orders/<int:pk>/action/", orders.order_action, name="order_action"),
     path("orders/<int:pk>/pdf/", orders.order_pdf, name="order_pdf"),
+]
+
+urlpatterns += [
+    path("planning/suggestions/", planning.suggestion_list, name="suggestion_list"),
+    path("planning/suggestions/accept/", planning.suggestion_accept, name="suggestion_accept"),
+    path(
+        "planning/suggestions/<int:pk>/quantity/",
+        planning.suggestion_quantity,
+        name="suggestion_quantity",
+    ),
+    path(
+        "planning/suggestions/<int:pk>/reject/",
+        planning.suggestion_reject,
+        name="suggestion_reject",
+    ),
+    path("planning/runs/start/", planning.planning_run_start, name="planning_run_start"),
+    path("planning/runs/<int:pk>/", planning.planning_run_detail, name="planning_run_detail"),
+    path("settings/service-levels/", planning.service_levels, name="service_levels"),
 ]

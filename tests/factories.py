@@ -302,3 +302,38 @@ class DispositionRuleFactory(TenantOwnedFactory):
     reason = ""
     disposition = "restock"
     creditable = True
+
+
+class PlanningRunFactory(TenantOwnedFactory):
+    class Meta:
+        model = "purchasing.PlanningRun"
+
+    tenant = factory.SubFactory(TenantFactory)
+    status = "done"
+    as_of = factory.LazyFunction(datetime.date.today)
+
+
+class SuggestionFactory(TenantOwnedFactory):
+    """An open purchase suggestion with plausible figures (d̄ 14/day, LT 9 ± 2, z 1.645)."""
+
+    class Meta:
+        model = "purchasing.ReorderSuggestion"
+
+    tenant = factory.SubFactory(TenantFactory)
+    run = factory.SubFactory(PlanningRunFactory, tenant=factory.SelfAttribute("..tenant"))
+    kind = "purchase"
+    item = factory.SubFactory(ItemFactory, tenant=factory.SelfAttribute("..tenant"))
+    site = factory.SubFactory(SiteFactory, tenant=factory.SelfAttribute("..tenant"))
+    supplier = factory.SubFactory(SupplierFactory, tenant=factory.SelfAttribute("..tenant"))
+    abc_class, xyz_class = "A", "X"
+    suggested_quantity = quantity = Decimal(240)
+    pack_size = Decimal(120)
+    unit_cost = Decimal("2.00")
+    demand_per_day, demand_sd = Decimal(14), Decimal(8)
+    lead_time_days, lead_time_sd = Decimal(9), Decimal(2)
+    service_level, z = "95", Decimal("1.645")
+    safety_stock, reorder_point, order_up_to = Decimal(61), Decimal(187), Decimal(383)
+    on_hand = position = Decimal(120)
+    on_order = in_transit = backorders = reserved = Decimal(0)
+    stockout_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=8))
+    explanation = "d̄ 14/day, LT 9±2 d, z 1.645 -> SS 61, ROP 187, on hand 120 -> suggest 240"

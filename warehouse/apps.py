@@ -51,3 +51,9 @@ class WarehouseConfig(AppConfig):
         from warehouse import alerts
 
         alerts.register_all()
+
+        # Planners' accepted transfer suggestions become draft transfers here.
+        from purchasing.planning.hooks import register_transfer_maker
+        from warehouse.transfers import planning as transfer_planning
+
+        register_transfer_maker(transfer_planning.make_draft)

@@ -9,6 +9,8 @@ FLOOR = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
 STARTERS = frozenset({Role.OPERATOR, Role.SUPERVISOR})
 # Queues, waves, discrepancies, inspection, floor exceptions.
 SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+# Drafting a transfer (releasing it stays the supervisors'): planners turn suggestions into them.
+TRANSFER_DRAFTERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
 SETTINGS = frozenset({Role.ADMIN})
 # Whom late-shipment alerts are routed to (erp.alerts): the floor ships the order, the planner
 # answers the customer. Floor alerts (short picks, faces, replenishments) go to SUPERVISORS.

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 
 from erp.models import Tenant, User
 from erp.roles import require_role
@@ -81,8 +82,13 @@ def record_receipt(
     if quantity <= 0:
         raise InvalidLine(detail=f"Record a received quantity above zero on {line}.")
     line.received_base += quantity
+    fields = ["received_base"]
+    if line.first_received_at is None:
+        # Planning measures the supplier's lead time up to the first goods.
+        line.first_received_at = timezone.now()
+        fields.append("first_received_at")
     _remember(line, user, f"received {reference}".strip())
-    line.save(update_fields=["received_base"])
+    line.save(update_fields=fields)
     publish_line(tenant=tenant, line=line, order=order)
     refresh_received_status(tenant=tenant, user=user, order=order)
     return line

@@ -23,7 +23,7 @@ from inventory.models import (
     Zone,
 )
 from orders.models import Customer, SalesOrder, SalesOrderLine, ShipTo
-from purchasing.models import PurchaseOrder
+from purchasing.models import PlanningRun, PurchaseOrder, ReorderSuggestion
 from returns.models import ReturnAuthorisation, RmaStatus
 from warehouse.models import Count, Discrepancy, PutawayTask, ReceiptLine
 
@@ -57,6 +57,10 @@ def _snapshot():
                     "item__sku", "site__code", "abc_class", "xyz_class", "annual_value"
                 )
             )
+            counts[(tenant.slug, "suggestions")] = sorted(
+                ReorderSuggestion.objects.values_list("item__sku", "site__code", "kind", "quantity")
+            )
+            counts[(tenant.slug, "planning-runs")] = PlanningRun.objects.count()
             counts[(tenant.slug, "projection-times")] = sorted(
                 Projection.objects.values_list("updated_at", flat=True)
             )
@@ -142,5 +146,11 @@ def test_demo_data_is_complete_and_idempotent():
         assert first[(slug, "ItemSegment")] == 12
         assert {abc for _, _, abc, _, _ in segments} == {"A", "B", "C"}
         assert {xyz for _, _, _, xyz, _ in segments} == {"X", "Y", "Z"}
+        # A planning run over the history leaves suggestions for the planner to review.
+        assert first[(slug, "planning-runs")] == 1
+        assert {kind for _, _, kind, _ in first[(slug, "suggestions")]} == {
+            "purchase",
+            "transfer",
+        }, first[(slug, "suggestions")]
     consultant = User.objects.get(email="consultant@example.com")
     assert consultant.check_password("stockline-demo")

@@ -104,6 +104,12 @@ def _price_break(tenant):
         )
 
 
+def _suggestion(tenant):
+    from tests.factories import SuggestionFactory
+
+    return SuggestionFactory(tenant=tenant)
+
+
 def _dock(tenant):
     from tests.warehouse.conftest import Dock
 
@@ -441,6 +447,9 @@ OBJECT_URLS: dict[str, Callable] = {
     "purchasing:order_action": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
     "purchasing:order_pdf": lambda t: {"pk": PurchaseOrderFactory(supplier__tenant=t).pk},
     "purchasing:order_remove_line": lambda t: _order_line(t),
+    "purchasing:suggestion_quantity": lambda t: {"pk": _suggestion(t).pk},
+    "purchasing:suggestion_reject": lambda t: {"pk": _suggestion(t).pk},
+    "purchasing:planning_run_detail": lambda t: {"pk": _suggestion(t).run_id},
     "warehouse:receive_order": lambda t: {"pk": _dock(t).order.pk},
     "warehouse:receiving_detail": lambda t: {"pk": _dock(t).order.pk},
     "warehouse:short_close": lambda t: (lambda d: {"pk": d.order.pk, "line_pk": d.line.pk})(
@@ -548,6 +557,10 @@ POST_ONLY = {
     "inventory:segment_recompute",
     "purchasing:order_add_line",
     "purchasing:order_action",
+    "purchasing:suggestion_accept",
+    "purchasing:suggestion_quantity",
+    "purchasing:suggestion_reject",
+    "purchasing:planning_run_start",
     "purchasing:order_remove_line",
     "purchasing:supplier_import_start",
     "purchasing:supplier_import_resume",

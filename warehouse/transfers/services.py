@@ -24,6 +24,7 @@ from django.utils import timezone
 from erp import numbering
 from erp.models import Tenant, User
 from erp.numbers import plain
+from erp.roles import require_role
 from inventory import ledger, units
 from inventory.errors import UnitConversionError
 from inventory.ledger import projections
@@ -58,6 +59,7 @@ from warehouse.models import (
     TransferStatus,
     WorkKind,
 )
+from warehouse.permissions import TRANSFER_DRAFTERS
 from warehouse.picking import steps
 from warehouse.putaway import services as putaway
 from warehouse.receiving import selectors as receiving_selectors
@@ -108,7 +110,7 @@ def create(
     expected_date: datetime.date, note: str = "",
 ) -> TransferOrder:  # fmt: skip
     """A draft transfer between two different active sites of the tenant."""
-    transfer_machine.authorize(tenant=tenant, user=user, action="release")
+    require_role(tenant=tenant, user=user, roles=TRANSFER_DRAFTERS)
     _check_sites(from_site, to_site)
     try:
         with transaction.atomic():
@@ -165,7 +167,7 @@ def add_line(
     unit: str = "", lot: Lot | None = None,
 ) -> TransferLine:  # fmt: skip
     """Add `quantity` `unit` of `item` (optionally one lot) to a draft."""
-    transfer_machine.authorize(tenant=tenant, user=user, action="release")
+    require_role(tenant=tenant, user=user, roles=TRANSFER_DRAFTERS)
     transfer = _lock(tenant, transfer)
     _draft(transfer)
     if lot is not None and lot.item_id != item.pk:
