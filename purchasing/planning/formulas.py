@@ -70,21 +70,27 @@ class Plan:
 
     def explain_demand(self) -> str:
         f = self.figures
-        rate = f"d̄ {plain(self.demand_per_day.normalize())}/day"
+        rate = f"d̄ {_shown(self.demand_per_day)}/day"
         if self.seasonal:
             rate += (
-                f" (seasonal: the same weeks last year scaled by {plain(self.season_scale)}, the last "
+                f" (seasonal: the same weeks last year scaled by {_shown(self.season_scale, '0.01')}, the last "
                 f"{RECENT_DAYS} days against the same days a year ago)"
             )
         return (
-            f"{rate}, sd {plain(self.demand_sd.normalize())}, LT {plain(f.lead_time.normalize())}"
-            f"±{plain(f.lead_time_sd.normalize())} d, z {self.z} ({self.service_level}% for "
+            f"{rate}, sd {_shown(self.demand_sd)}, LT {_shown(f.lead_time)}"
+            f"±{_shown(f.lead_time_sd)} d, z {self.z} ({self.service_level}% for "
             f"{f.abc}{f.xyz}) -> SS {plain(self.safety_stock)}, ROP {plain(self.reorder_point)}, "
             f"order-up-to {plain(self.order_up_to)}; on hand {plain(f.on_hand)}, on order "
             f"{plain(f.on_order)}, in transit {plain(f.in_transit)}, backorders "
             f"{plain(f.backorders)}, reserved {plain(f.reserved)} -> position "
             f"{plain(self.position)}"
         )
+
+
+def _shown(value: Decimal, step: str = "0.1") -> str:
+    """A rate or spread as a planner reads it (11.3/day, not 11.2637): the figures behind it
+    keep four places."""
+    return plain(Decimal(value).quantize(Decimal(step)).normalize())
 
 
 def plan(

@@ -150,3 +150,12 @@ def test_nothing_is_suggested_above_the_reorder_point(tenant_a, shop):
     alternate(tenant_a, shop["item"], shop["bin"], 6, 14)
 
     assert run(tenant_a) == []
+
+
+def test_the_explanation_rounds_rates_to_a_tenth_as_a_planner_reads_them():
+    """Total 2050 over 182 days: d̄ = 11.2637...; Σq² 47320: Σq²/182 - d̄² = 260 - 126.87 =
+    133.13, sd = 11.538...; shown as 11.3 and 11.5, the SS, ROP and quantities as computed."""
+    p = plan(figures(demand_total=D(2050)))
+
+    assert p.demand_per_day == D("11.2637")
+    assert p.explain_demand().startswith("d̄ 11.3/day, sd 11.5, LT 9±2 d, z 1.645 (95% for BZ)")
