@@ -36,6 +36,12 @@ def _menu(page: Page, label: str) -> None:
     page.locator("nav.sidenav").get_by_role("link", name=label, exact=True).click()
 
 
+def _shows_expected(page, floor) -> bool:
+    """Whether the page gives away the 48 expected (a SKU may hold those digits)."""
+    text = page.locator("main").inner_text().replace(floor.coffee.sku, "")
+    return re.search(r"\b48\b", text) is not None
+
+
 def test_a_blind_count_with_a_variance_is_approved_and_releases_the_held_stock(
     page: Page, live_server, browser
 ):
@@ -54,7 +60,7 @@ def test_a_blind_count_with_a_variance_is_approved_and_releases_the_held_stock(
     expect(start).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Count bin P-01")
-    assert "48" not in page.locator("main").inner_text()
+    assert not _shows_expected(page, floor)
     expect(page.get_by_label("Scan the bin")).to_be_focused()
     scan(page, "P-01")
     expect(page.get_by_label("Scan an item")).to_be_focused()
@@ -63,7 +69,7 @@ def test_a_blind_count_with_a_variance_is_approved_and_releases_the_held_stock(
     expect(page.get_by_label("Quantity counted")).to_be_focused()
     scan(page, "44")
     expect(page.locator(".messages")).to_contain_text(f"Counted 44 each of {floor.coffee.sku}")
-    assert "48" not in page.locator("main").inner_text()
+    assert not _shows_expected(page, floor)
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.get_by_role("button", name="Finish count").click()
     expect(page.locator(".messages")).to_contain_text("Bin P-01 counted")
