@@ -11,6 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from erp.alerts import selectors as alert_selectors
 from erp.alerts.registry import Finding, Rule, local_today, register
 from erp.numbers import quantity
 from inventory.models import Item, Projection, ProjectionKind, Site, StockBalance, StockStatus
@@ -20,16 +21,16 @@ from orders.services.sales_orders import SOURCE
 
 AGING_BACKORDER = "orders.aging_backorder"
 NEGATIVE_ATP = "orders.negative_atp"
-# A backorder older than this has missed the receipts that usually cover one.
-BACKORDER_AGE = datetime.timedelta(days=3)
 
 
 def aging_backorders(*, tenant, now: datetime.datetime) -> list[Finding]:
-    """Open order lines still short of stock BACKORDER_AGE after allocation first came up short."""
+    """Open order lines still short of stock longer than the tenant's backorder age (alert
+    settings) after allocation first came up short."""
+    age = datetime.timedelta(days=alert_selectors.settings_for(tenant).backorder_age_days)
     rows = (
         SalesOrderLine.objects.filter(
             tenant=tenant, order__status__in=ALLOCATABLE,
-            backordered_since__lt=now - BACKORDER_AGE,
+            backordered_since__lt=now - age,
         )
         .annotate(
             waiting=F("quantity_base") - F("allocated_base") - F("picked_base")

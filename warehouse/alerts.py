@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from erp import outbox
+from erp.alerts import selectors as alert_selectors
 from erp.alerts.registry import Finding, Rule, days_late, local_today, register
 from erp.numbers import quantity
 from inventory.models import Projection, ProjectionKind, StockBalance, StockStatus
@@ -31,8 +32,6 @@ REPLENISHMENT_OVERDUE = "warehouse.replenishment_overdue"
 LATE_SHIPMENT = "warehouse.late_shipment"
 RUN_RULES_TASK = "erp.alerts.tasks.run_alert_rules_task"
 
-# A replenishment not done within this is holding up picks at its face.
-REPLENISHMENT_DUE = datetime.timedelta(hours=2)
 # Orders still to leave the building; a shipped, closed or cancelled one is never late.
 NOT_SHIPPED = [
     OrderStatus.CONFIRMED, OrderStatus.PARTIALLY_ALLOCATED, OrderStatus.ALLOCATED,
@@ -112,10 +111,12 @@ def empty_faces(*, tenant, now: datetime.datetime) -> list[Finding]:
 
 
 def overdue_replenishments(*, tenant, now: datetime.datetime) -> list[Finding]:
-    """Replenishment tasks still open longer than REPLENISHMENT_DUE after they were made."""
+    """Replenishment tasks still open longer than the tenant's due time (alert settings) after
+    they were made: such a task is holding up picks at its face."""
+    due = datetime.timedelta(hours=alert_selectors.settings_for(tenant).replenishment_due_hours)
     rows = (
         Replenishment.objects.filter(
-            tenant=tenant, state=ReplenishmentState.OPEN, created_at__lt=now - REPLENISHMENT_DUE
+            tenant=tenant, state=ReplenishmentState.OPEN, created_at__lt=now - due
         )
         .values(
             "pk", "created_at", "quantity", "item__sku", "from_location__code",

@@ -4,14 +4,15 @@ replenishment left open for hours. Idempotent: each is made only when the demo h
 from __future__ import annotations
 
 import contextlib
+import datetime
 from decimal import Decimal
 
 from django.utils import timezone
 
+from erp.alerts import selectors as alert_selectors
 from erp.errors import DomainError
 from erp.models import Membership, Tenant
 from erp.roles import Role
-from warehouse.alerts import REPLENISHMENT_DUE
 from warehouse.models import (
     ExceptionKind,
     FloorException,
@@ -64,14 +65,16 @@ def _short_pick(tenant: Tenant, user) -> None:
 
 
 def _overdue_replenishment(tenant: Tenant) -> None:
-    """The oldest open replenishment task made three hours ago: nobody has moved it yet."""
+    """The oldest open replenishment task made half as long again ago as the tenant lets one
+    wait (three hours by default): nobody has moved it yet."""
+    due = datetime.timedelta(hours=alert_selectors.settings_for(tenant).replenishment_due_hours)
     open_tasks = Replenishment.objects.filter(tenant=tenant, state=ReplenishmentState.OPEN)
-    late = timezone.now() - REPLENISHMENT_DUE
+    late = timezone.now() - due
     if open_tasks.filter(created_at__lt=late).exists():
         return
     oldest = open_tasks.order_by("created_at", "id").first()
     if oldest is not None:
-        open_tasks.filter(pk=oldest.pk).update(created_at=late - (REPLENISHMENT_DUE / 2))
+        open_tasks.filter(pk=oldest.pk).update(created_at=late - due / 2)
 
 
 def _empty_face(tenant: Tenant) -> None:

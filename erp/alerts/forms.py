@@ -14,4 +14,4 @@ class NoteForm(forms.Form):
 class AlertSettingsForm(forms.ModelForm):
     class Meta:
         model = AlertSettings
-        fields = ["lot_expiry_days"]
+        fields = ["lot_expiry_days", "backorder_age_days", "replenishment_due_hours"]

@@ -113,6 +113,18 @@ class AlertSettings(TenantModel):
         validators=[MinValueValidator(1), MaxValueValidator(365)],
         help_text=_("Lots in stock expiring within this many days raise an alert (1 to 365)."),
     )
+    backorder_age_days = models.PositiveSmallIntegerField(
+        _("backorder age (days)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(90)],
+        help_text=_("A line backordered longer than this raises an alert (1 to 90)."),
+    )
+    replenishment_due_hours = models.PositiveSmallIntegerField(
+        _("replenishment due within (hours)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(72)],
+        help_text=_("A replenishment task open longer than this raises an alert (1 to 72)."),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -122,6 +134,14 @@ class AlertSettings(TenantModel):
             models.CheckConstraint(
                 condition=models.Q(lot_expiry_days__gte=1, lot_expiry_days__lte=365),
                 name="erp_alertsettings_expiry_window_bounded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(backorder_age_days__gte=1, backorder_age_days__lte=90),
+                name="erp_alertsettings_backorder_age_bounded",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(replenishment_due_hours__gte=1, replenishment_due_hours__lte=72),
+                name="erp_alertsettings_replenishment_due_bounded",
             ),
         ]
 

@@ -117,7 +117,24 @@ def test_subscriptions_are_saved_for_the_member(supervisor_client, tenant_a):
 def test_the_admin_sets_the_lot_expiry_window_within_bounds(admin_client, tenant_a):
     url = reverse("alerts:settings")
     assert admin_client.get(url).status_code == 200
-    assert admin_client.post(url, {"lot_expiry_days": "400"}).status_code == 422
-    assert admin_client.post(url, {"lot_expiry_days": "14"}).status_code == 302
+    good = {"lot_expiry_days": "14", "backorder_age_days": "5", "replenishment_due_hours": "4"}
+    for field, junk in [
+        ("lot_expiry_days", "400"),
+        ("backorder_age_days", "0"),
+        ("backorder_age_days", "91"),
+        ("replenishment_due_hours", "73"),
+        ("replenishment_due_hours", "2h"),
+    ]:
+        refused = admin_client.post(url, {**good, field: junk})
+        assert refused.status_code == 422, (field, junk)
+        assert b'class="error"' in refused.content
     with tenant_context(tenant_a):
-        assert AlertSettings.objects.get().lot_expiry_days == 14
+        assert not AlertSettings.objects.exists()
+    assert admin_client.post(url, good).status_code == 302
+    with tenant_context(tenant_a):
+        saved = AlertSettings.objects.get()
+    assert (saved.lot_expiry_days, saved.backorder_age_days, saved.replenishment_due_hours) == (
+        14,
+        5,
+        4,
+    )

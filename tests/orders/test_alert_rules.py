@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.utils import timezone
 
+from erp.alerts.models import AlertSettings
 from erp.tenancy import tenant_context
 from orders.alerts import aging_backorders, negative_atp
 from orders.models import SalesOrderLine
@@ -36,6 +37,22 @@ def test_a_backorder_older_than_three_days_is_aging(tenant_a):
     (finding,) = find(aging_backorders, tenant_a, now + datetime.timedelta(days=2))
     assert finding.subject == f"so_line:{line.pk}"
     assert finding.message == f"{order.number} line 1: 7 TEA-1 backordered for 4 days"
+
+
+def test_the_tenant_sets_how_old_a_backorder_is_before_it_alerts(tenant_a):
+    """With an age of 10 days, a line backordered 4 days ago is not aging yet; at 11 it is."""
+    bin = bin_in(tenant_a)
+    order = confirmed_order(
+        CustomerFactory(tenant=tenant_a), bin.site, [(ItemFactory(tenant=tenant_a), 7)]
+    )
+    now = timezone.now()
+    with tenant_context(tenant_a):
+        AlertSettings.objects.create(tenant=tenant_a, backorder_age_days=10)
+        SalesOrderLine.objects.filter(order=order).update(
+            backordered_since=now - datetime.timedelta(days=4)
+        )
+    assert find(aging_backorders, tenant_a, now) == []
+    assert len(find(aging_backorders, tenant_a, now + datetime.timedelta(days=7))) == 1
 
 
 def test_a_promised_line_beyond_atp_is_found_and_the_covered_one_is_not(tenant_a):

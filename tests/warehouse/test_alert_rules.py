@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from erp.alerts import services as alerts
-from erp.alerts.models import Alert
+from erp.alerts.models import Alert, AlertSettings
 from erp.tenancy import tenant_context
 from tests.factories import BinFactory, SalesOrderFactory, confirmed_order
 from tests.warehouse.faces import Faces
@@ -88,6 +88,20 @@ def test_a_replenishment_open_over_two_hours_is_overdue(tenant_a):
     )
     assert finding.subject == f"replenishment:{task.pk}"
     assert finding.message.endswith("R-01 → P-02 open for 3 h")
+
+
+def test_the_tenant_sets_how_long_a_replenishment_may_wait(tenant_a):
+    """Due within 8 hours: open for 3 h is fine, for 9 h it is overdue."""
+    floor = Faces(tenant_a, stock=1)
+    floor.stock_reserve(floor.cups, 100)
+    floor.face(floor.cups, floor.p2, 10, 40)
+    (task,) = floor.run()
+    with tenant_context(tenant_a):
+        AlertSettings.objects.create(tenant=tenant_a, replenishment_due_hours=8)
+    after = task.created_at + datetime.timedelta(hours=3)
+    assert find(overdue_replenishments, tenant_a, after) == []
+    (finding,) = find(overdue_replenishments, tenant_a, after + datetime.timedelta(hours=6))
+    assert finding.message.endswith("open for 9 h")
 
 
 def test_an_order_past_its_promised_date_and_not_shipped_is_late(tenant_a):
