@@ -9,6 +9,7 @@ from django.db import connection
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from erp import formats
 from erp.alerts.models import AlertSettings
 from erp.alerts.registry import Finding, Rule, local_today, register
 from erp.numbers import quantity
@@ -53,7 +54,7 @@ def expiring_lots(*, tenant, now: datetime.datetime) -> list[Finding]:
         findings.append(
             Finding(
                 subject=f"lot:{lot_id}",
-                message=f"Lot {code} of {sku} {when} ({expiry:%Y-%m-%d}): {quantity(on_hand)} in stock",
+                message=f"Lot {code} of {sku} {when} ({formats.day(expiry)}): {quantity(on_hand)} in stock",
                 link=reverse("inventory:item_detail", args=[item_id]),
                 roles=ALERTED,
             )

@@ -11,6 +11,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from erp import formats
 from erp.alerts import selectors as alert_selectors
 from erp.alerts.registry import Finding, Rule, local_today, register
 from erp.numbers import quantity
@@ -104,7 +105,7 @@ def negative_atp(*, tenant, now: datetime.datetime) -> list[Finding]:
         Finding(
             subject=f"so_line:{line_id}",
             message=(
-                f"{number} line {line_no}: {quantity(wanted)} {sku} promised {day:%Y-%m-%d} "
+                f"{number} line {line_no}: {quantity(wanted)} {sku} promised {formats.day(day)} "
                 f"from {site}, where available-to-promise is {quantity(Decimal(atp))}"
             ),
             link=reverse("orders:order_detail", args=[order_id]),

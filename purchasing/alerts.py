@@ -8,6 +8,7 @@ from django.db.models import F
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from erp import formats
 from erp.alerts.registry import Finding, Rule, days_late, local_today, register
 from erp.numbers import quantity
 from purchasing.models import OPEN_STATUSES, PurchaseOrderLine
@@ -40,7 +41,7 @@ def overdue_receipts(*, tenant, now: datetime.datetime) -> list[Finding]:
             message=(
                 f"{row['order__number']} line {row['line_no']}: "
                 f"{quantity(row['quantity_base'] - row['received_base'])} {row['item__sku']} "
-                f"from {row['order__supplier__name']} expected {row['expected_date']:%Y-%m-%d}, "
+                f"from {row['order__supplier__name']} expected {formats.day(row['expected_date'])}, "
                 f"{days_late(row['expected_date'], today)}"
             ),
             link=reverse("purchasing:order_detail", args=[row["order_id"]]),

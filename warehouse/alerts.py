@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from erp import outbox
+from erp import formats, outbox
 from erp.alerts import selectors as alert_selectors
 from erp.alerts.registry import Finding, Rule, days_late, local_today, register
 from erp.numbers import quantity
@@ -153,7 +153,7 @@ def late_shipments(*, tenant, now: datetime.datetime) -> list[Finding]:
             subject=f"sales_order:{row['pk']}",
             message=(
                 f"{row['number']} for {row['customer__name']} from {row['site__code']} was "
-                f"promised to ship {row['promised_date']:%Y-%m-%d}, "
+                f"promised to ship {formats.day(row['promised_date'])}, "
                 f"{days_late(row['promised_date'], today)} ({OrderStatus(row['status']).label.lower()})"
             ),
             link=reverse("orders:order_detail", args=[row["pk"]]),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from erp import outbox
+from erp import formats, outbox
 from erp.alerts import registry
 from erp.alerts.models import Alert, AlertSettings, AlertSubscription
 from erp.alerts.registry import Finding
@@ -114,7 +114,8 @@ def run_rules(
         if rule is None:
             continue
         try:
-            with transaction.atomic():
+            # Messages carry dates as the tenant writes them, whoever reads the inbox.
+            with transaction.atomic(), formats.tenant_formats(tenant):
                 findings = list(rule.find(tenant=tenant, now=now))
                 results[rule.kind] = sync(tenant=tenant, kind=rule.kind, findings=findings, now=now)
         except DomainError as exc:

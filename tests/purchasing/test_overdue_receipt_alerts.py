@@ -70,3 +70,15 @@ def test_the_alert_closes_itself_once_the_line_is_received(tenant_a):
         services.run_rules(tenant=tenant_a, kinds=[OVERDUE_RECEIPT], now=NOW)
         alert = Alert.objects.get(kind=OVERDUE_RECEIPT)
     assert (alert.subject, alert.status) == (f"po_line:{line.pk}", "closed")
+
+
+def test_the_alert_writes_the_date_as_the_tenant_does(tenant_a):
+    tenant_a.date_format = "d/m/Y"
+    tenant_a.save(update_fields=["date_format"])
+    sent_line(tenant_a, expected=TODAY - datetime.timedelta(days=3))
+    with tenant_context(tenant_a):
+        services.run_rules(tenant=tenant_a, kinds=[OVERDUE_RECEIPT], now=NOW)
+        alert = Alert.objects.get(kind=OVERDUE_RECEIPT)
+    assert alert.message == (
+        "PO-000777 line 1: 40 BEANS-1 from Acme Beans expected 27/11/2026, 3 days late"
+    )
