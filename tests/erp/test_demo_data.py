@@ -103,8 +103,8 @@ def test_demo_data_is_complete_and_idempotent():
         assert first[(slug, "Item")] == 6 and first[(slug, "Lot")] >= 4
         assert first[(slug, "StockEntry")] > 0 and first[(slug, "verify")] == []
         assert first[(slug, "Adjustment")] == 2
-        # One count awaiting approval, one waiting on the floor.
-        assert first[(slug, "count-statuses")] == ["counted", "open"]
+        # One count awaiting approval, one waiting on the floor, one counted right and approved.
+        assert first[(slug, "count-statuses")] == ["approved", "counted", "open"]
         # Besides, the demo's short pick (for the alert inbox) opens a count of its bin, and
         # demo picks that empty a pick face open a count of it (none other).
         assert ("short_pick", "open") in first[(slug, "other-counts")]
