@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from erp.tenancy import tenant_context
 from tests.e2e.keys import sign_in
+from tests.e2e.screen import assert_fits
 from tests.factories import TenantFactory
 from tests.warehouse.outbound import Floor
 from warehouse.picking import services as picking
@@ -57,4 +58,4 @@ def test_a_short_pick_alert_appears_and_is_resolved(page: Page, live_server, cel
     page.set_viewport_size(PHONE)
     page.goto(f"{base}/alerts/?state=resolved")
     expect(page.locator("#alerts")).to_contain_text("Resolved")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)

@@ -18,6 +18,7 @@ from erp.tenancy import tenant_context
 from inventory import ledger
 from inventory.models import StockBalance
 from tests.e2e.keys import scan, sign_in
+from tests.e2e.screen import assert_fits
 from tests.factories import TenantFactory
 from tests.inventory.stock import receive
 from tests.warehouse.outbound import Floor
@@ -70,7 +71,7 @@ def test_a_blind_count_with_a_variance_is_approved_and_releases_the_held_stock(
     scan(page, "44")
     expect(page.locator(".messages")).to_contain_text(f"Counted 44 each of {floor.coffee.sku}")
     assert not _shows_expected(page, floor)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
     page.get_by_role("button", name="Finish count").click()
     expect(page.locator(".messages")).to_contain_text("Bin P-01 counted")
 
@@ -117,7 +118,7 @@ def test_at_phone_width_the_count_says_movements_during_it_are_reconciled(page: 
     sign_in(page, base, floor.operator.email)
     page.goto(base + reverse("warehouse:count_round", args=[round.pk]))
     expect(page.locator("main")).to_contain_text("Picks and put-aways here while you count")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
     receive(tenant, floor.cups, floor.p2, 5, key="during-count")
     with tenant_context(tenant):
         services.record_line(
@@ -136,4 +137,4 @@ def test_at_phone_width_the_count_says_movements_during_it_are_reconciled(page: 
     expect(cells).to_have_text(
         [floor.cups.sku, "", "50", "5", "55", "55", "0", re.compile(r"0\.00")]
     )
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)

@@ -17,6 +17,7 @@ from erp.tenancy import tenant_context
 from inventory import ledger
 from inventory.models import ItemUnit
 from tests.e2e.keys import scan, sign_in, tab_to
+from tests.e2e.screen import assert_fits
 from tests.factories import BinFactory, TenantFactory, ZoneFactory, member
 from tests.warehouse.conftest import Dock
 from warehouse.models import PutawayRule
@@ -79,7 +80,7 @@ def test_operator_receives_by_scanning_with_damage_and_puts_away(page: Page, liv
     scan(page, "pallet corner crushed")
     expect(page.locator(".messages")).to_contain_text("Received 2 each of")
     expect(page.locator(".messages")).to_contain_text("damaged: 2 each")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
 
     page.get_by_role("link", name="Put away (1 waiting)").click()
     expect(page.locator(".suggested-bin")).to_contain_text("BULK-01")
@@ -91,7 +92,7 @@ def test_operator_receives_by_scanning_with_damage_and_puts_away(page: Page, liv
     expect(bin_field).to_have_value("")
     scan(page, "]C0BULK-01")  # a Code 128 bin label, symbology identifier and all
     expect(page.locator(".messages")).to_contain_text("Put 10 each of")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
 
     supervisor = browser.new_page(viewport={"width": 1280, "height": 900})
     sign_in(supervisor, live_server.url, member(tenant, Role.SUPERVISOR).email)

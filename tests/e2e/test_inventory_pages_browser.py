@@ -9,16 +9,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from erp.roles import Role
+from tests.e2e.screen import assert_fits
 from tests.factories import PASSWORD, ItemFactory, SiteFactory, bin_in, member
 from tests.inventory.pages import receive_at, utc
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = os.environ.get("STOCKLINE_SCREENSHOTS")  # a folder, to look at the pages
-
-
-def _page_fits_the_screen(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _shot(page: Page, name: str) -> None:
@@ -44,7 +41,7 @@ def test_stock_filter_swaps_rows_and_totals_at_phone_width(page: Page, live_serv
     page.goto(f"{live_server.url}/inventory/stock/")
     totals = page.locator("#stock-totals")
     expect(totals).to_contain_text("17")
-    assert _page_fits_the_screen(page)
+    assert_fits(page)
     _shot(page, "stock")
     page.get_by_label("Item").fill("pear")
     expect(page.locator("#stock-results")).not_to_contain_text("Red apple")
@@ -54,7 +51,7 @@ def test_stock_filter_swaps_rows_and_totals_at_phone_width(page: Page, live_serv
 
     page.goto(f"{live_server.url}/inventory/valuation/?as_of=2025-03-01")
     expect(page.locator("#valuation-totals")).to_contain_text("20.00")
-    assert _page_fits_the_screen(page)
+    assert_fits(page)
     _shot(page, "valuation")
     page.get_by_label("As of (end of day)").fill("2025-03-02")
     expect(page.locator("#valuation-totals")).to_contain_text("27.00")
@@ -63,13 +60,13 @@ def test_stock_filter_swaps_rows_and_totals_at_phone_width(page: Page, live_serv
     _shot(page, "valuation-items")
     page.get_by_role("link", name="Layers").click()
     expect(page.locator("#layer-figures")).to_contain_text("20.00")
-    assert _page_fits_the_screen(page)
+    assert_fits(page)
     _shot(page, "layers")
 
     page.goto(f"{live_server.url}/inventory/ledger/")
-    assert _page_fits_the_screen(page)
+    assert_fits(page)
     _shot(page, "ledger")
     page.locator("#transactions-results tbody a").first.click()
     expect(page.locator("h1")).to_contain_text("Receipt")
-    assert _page_fits_the_screen(page)
+    assert_fits(page)
     _shot(page, "transaction")

@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from erp.roles import Role
 from tests.e2e.keys import sign_in
+from tests.e2e.screen import assert_fits
 from tests.factories import (
     ItemFactory,
     SiteFactory,
@@ -57,7 +58,7 @@ def test_bin_and_item_are_chosen_with_the_keyboard_at_phone_width(page: Page, li
     item_input.press("Escape")
     expect(page.locator("#id_item-options")).to_be_hidden()
     expect(item_input).to_have_value("cups")
-    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert_fits(page)
 
 
 def test_the_wave_builders_zones_follow_the_site(page: Page, live_server):

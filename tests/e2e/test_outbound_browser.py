@@ -19,6 +19,7 @@ from erp.tenancy import tenant_context
 from inventory import ledger
 from orders.models import SalesOrder, SalesOrderLine
 from tests.e2e.keys import scan, sign_in, tab_to
+from tests.e2e.screen import assert_fits
 from tests.factories import TenantFactory
 from tests.warehouse import pdfs
 from tests.warehouse.outbound import PREFIX, Floor
@@ -35,10 +36,6 @@ def _menu(page: Page, label: str) -> None:
     if toggle.get_attribute("open") is None:
         toggle.locator("summary").click()
     page.locator("nav.sidenav").get_by_role("link", name=label, exact=True).click()
-
-
-def _fits(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, browser):
@@ -95,11 +92,11 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     assert batch.picker_id is None
     start = page.get_by_role("button", name=f"Start {batch_name}")
     expect(start).to_be_focused()
-    _fits(page)
+    assert_fits(page)
     page.keyboard.press("Enter")
     expect(page.locator(".pick-bin")).to_have_text("P-01")
     expect(page.locator(".pick-quantity")).to_contain_text("6")
-    _fits(page)
+    assert_fits(page)
     with tenant_context(tenant):
         batch.refresh_from_db()
     assert batch.picker_id == floor.operator.pk
@@ -168,7 +165,7 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     labels = page.locator("ul.cartons a")
     expect(labels).to_have_count(2)
     label_urls = [labels.nth(i).get_attribute("href") for i in range(2)]
-    _fits(page)
+    assert_fits(page)
     page.get_by_role("button", name="Finish packing").click()
     expect(page.locator(".messages")).to_contain_text(f"{order.number} packed; ready to ship.")
 
@@ -182,7 +179,7 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     page.keyboard.press("Tab")
     scan(page, "1Z999AA10123456784")
     expect(page.locator(".messages")).to_contain_text("created with 2 carton(s)")
-    _fits(page)
+    assert_fits(page)
     page.get_by_role("button", name="Confirm shipment").click()
     expect(page.locator(".messages")).to_contain_text(f"of {order.number} to Corner Cafe")
     expect(page.locator(".shipment-status")).to_contain_text("Shipped")

@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
+from erp.models import Role
 from tests.e2e.keys import sign_in
-from tests.factories import TenantFactory
+from tests.e2e.screen import assert_fits
+from tests.factories import AlertFactory, MembershipFactory, SiteFactory, TenantFactory, member
 from tests.warehouse.conftest import Dock
 from tests.warehouse.outbound import Floor
 
@@ -42,7 +44,7 @@ def test_the_pick_task_and_confirm_fit_one_phone_screen(page: Page, live_server)
         assert box["y"] + box["height"] <= PHONE["height"], fact
     confirm = page.get_by_role("button", name="Confirm pick")
     expect(confirm).to_be_in_viewport(ratio=1)
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
 
     page.locator("details.nav-toggle > summary").click()
     page.locator("nav.sidenav").get_by_role("link", name="Move stock", exact=True).click()
@@ -72,3 +74,25 @@ def test_the_desktop_keeps_its_side_menu_and_one_row_header(page: Page, live_ser
         page.locator("nav.sidenav").get_by_role("link", name="Waves", exact=True)
     ).to_be_visible()
     expect(page.locator("details.nav-toggle > summary")).to_be_hidden()
+
+
+@pytest.mark.parametrize("organisations", [1, 2])
+def test_the_fullest_top_bar_fits_a_phone(page: Page, live_server, organisations):
+    """Everything the bar can carry at once, each at its longest: a long organisation name (or
+    the organisation switch), the site switch still saying "Choose a site", a three-digit alert
+    count and a long first name. Nothing pushes the page sideways at 360 or 320 px."""
+    tenant = TenantFactory(slug="full-bar", name="Northern Counties Wholesale Distribution Ltd")
+    user = member(tenant, Role.SUPERVISOR, user__full_name="Maximiliana Featherstonehaugh")
+    if organisations == 2:
+        MembershipFactory(user=user, tenant=TenantFactory(name="Second Organisation Trading"))
+    SiteFactory(tenant=tenant, code="CHICAGO1")
+    SiteFactory(tenant=tenant, code="ATLANTA2")
+    AlertFactory.create_batch(123, tenant=tenant)
+    sign_in(page, live_server.url, user.email)
+    for width in (360, 320):
+        page.set_viewport_size({"width": width, "height": 640})
+        page.goto(live_server.url + reverse("inventory:stock_list"))
+        expect(page.locator("#alert-count .badge")).to_have_text("99+")
+        assert_fits(page)
+        assert _box(page, "header.topbar")["height"] <= SLIM
+        expect(page.locator("details.user-menu > summary")).to_be_in_viewport(ratio=1)

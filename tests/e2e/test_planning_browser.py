@@ -15,13 +15,10 @@ from erp.roles import Role
 from erp.tenancy import tenant_context
 from purchasing.models import PurchaseOrder
 from tests.e2e.keys import sign_in
+from tests.e2e.screen import assert_fits
 from tests.factories import SiteFactory, SuggestionFactory, SupplierFactory, member
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def _fits(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 @pytest.fixture
@@ -58,7 +55,7 @@ def test_filter_edit_accept_three_and_find_two_draft_orders(
     results = page.locator("#suggestions-results")
     expect(results).to_contain_text("LID-09")
     expect(results).to_contain_text("ROP 187")
-    assert _fits(page)
+    assert_fits(page)
 
     page.locator("#suggestions form.filters").get_by_label("Site").select_option(
         str(suggested["main"].pk)
@@ -93,7 +90,7 @@ def test_filter_edit_accept_three_and_find_two_draft_orders(
     page.set_viewport_size({"width": 360, "height": 780})
     page.goto(f"{base}/purchasing/planning/suggestions/")
     expect(page.locator("#suggestions-results")).to_contain_text("LID-09")
-    assert _fits(page)
+    assert_fits(page)
 
 
 def test_run_planning_now_shows_progress_until_done(

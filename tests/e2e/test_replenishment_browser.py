@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.keys import scan, sign_in
+from tests.e2e.screen import assert_fits
 from tests.factories import TenantFactory
 from tests.inventory.stock import assert_ledger_clean, on_hand
 from tests.warehouse.faces import Faces
@@ -38,7 +39,7 @@ def test_replenish_a_face_with_scans_in_the_browser(page: Page, live_server, bro
     expect(start).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Replenish")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
 
     expect(page.get_by_label("Scan the reserve bin")).to_be_focused()
     scan(page, "R-01")

@@ -18,16 +18,13 @@ from inventory import ledger
 from inventory.models import LocationKind, StockBalance, StockEntry
 from returns.models import Inspection, ReturnAuthorisation
 from tests.e2e.keys import scan, sign_in
+from tests.e2e.screen import assert_fits
 from tests.factories import TenantFactory
 from tests.returns.returns_floor import Returns
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 780}
-
-
-def _fits(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_an_rma_received_inspected_restocked_and_scrapped_then_credited(
@@ -69,7 +66,7 @@ def test_an_rma_received_inspected_restocked_and_scrapped_then_credited(
         f"Received 6 each {r.coffee.sku} into RET-01 (QC hold)"
     )
     expect(page.locator("main")).to_contain_text("nothing to receive")
-    _fits(page)
+    assert_fits(page)
 
     page.goto(f"{base}/returns/rmas/{rma.pk}/inspect/")
     grading = page.locator("#inspect-form")
@@ -82,7 +79,7 @@ def test_an_rma_received_inspected_restocked_and_scrapped_then_credited(
     expect(grading.get_by_label("Quantity")).to_have_value("2")
     grading.get_by_role("button", name="Grade").click()
     expect(page.locator(".messages")).to_contain_text("Graded 2 damaged: proposed scrap")
-    _fits(page)
+    assert_fits(page)
     with tenant_context(tenant):
         new, damaged = Inspection.objects.order_by("pk")
     page.locator(f"#inspection-{new.pk}").get_by_role("button", name="Confirm disposition").click()
@@ -91,7 +88,7 @@ def test_an_rma_received_inspected_restocked_and_scrapped_then_credited(
         "button", name="Confirm disposition"
     ).click()
     expect(page.locator(".messages")).to_contain_text("2 sent to scrap; 2.00 written off")
-    _fits(page)
+    assert_fits(page)
 
     desk.goto(f"{base}/returns/rmas/{rma.pk}/")
     expect(desk.locator(".rma-status")).to_have_text("Dispositioned")
@@ -105,18 +102,18 @@ def test_an_rma_received_inspected_restocked_and_scrapped_then_credited(
     sign_in(finance, base, r.finance.email)
     finance.goto(f"{base}/returns/credits/")
     expect(finance.locator(".credit-amount").first).to_contain_text("36.00")
-    _fits(finance)
+    assert_fits(finance)
     finance.get_by_role("button", name="Approve").click()
     expect(finance.locator(".messages")).to_contain_text("Credit CR-00001 approved")
 
     desk.goto(f"{base}/returns/rmas/{rma.pk}/")
     expect(desk.locator(".rma-status")).to_have_text("Credited")
     expect(desk.locator(".credit-amount")).to_contain_text("36.00")
-    assert desk.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert_fits(desk)
     # The whole RMA, with its receipts, grades and credit, also fits a phone.
     finance.goto(f"{base}/returns/rmas/{rma.pk}/")
     expect(finance.locator(".rma-status")).to_have_text("Credited")
-    _fits(finance)
+    assert_fits(finance)
 
     # 4 available in the returns bin awaiting putaway, none in QC hold, 2 in scrap; the site
     # holds 44 + 4 at 1.00 (6 came back at the 1.00 they left with, 2 went to scrap).

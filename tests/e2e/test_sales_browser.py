@@ -18,6 +18,7 @@ from inventory.ledger import projections
 from inventory.models import ProjectionKind
 from orders.models import ShipTo
 from tests.e2e.keys import sign_in
+from tests.e2e.screen import assert_fits
 from tests.factories import (
     CustomerFactory,
     ItemFactory,
@@ -31,10 +32,6 @@ from tests.inventory.stock import receive
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 WIDTH = 360
-
-
-def _fits(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= WIDTH
 
 
 def test_order_entry_with_atp_check_to_release_at_phone_width(page: Page, live_server):
@@ -76,7 +73,7 @@ def test_order_entry_with_atp_check_to_release_at_phone_width(page: Page, live_s
     page.get_by_label("Ships from").select_option(index=1)
     page.get_by_role("button", name="Create order").click()
     expect(page.locator(".messages")).to_contain_text("created for Blue Door; add its lines")
-    _fits(page)
+    assert_fits(page)
 
     page.get_by_label("Item").fill("BEANS")
     page.get_by_label("Quantity").fill("4")
@@ -97,7 +94,7 @@ def test_order_entry_with_atp_check_to_release_at_phone_width(page: Page, live_s
     page.get_by_label("Price per unit").fill("5")
     page.get_by_role("button", name="Add line").click()
     expect(page.locator(".messages")).to_contain_text("it will be backordered")
-    _fits(page)
+    assert_fits(page)
 
     page.get_by_role("button", name="Confirm order").click()
     expect(page.locator(".messages")).to_contain_text("confirmed, promised for")
@@ -111,7 +108,7 @@ def test_order_entry_with_atp_check_to_release_at_phone_width(page: Page, live_s
     page.get_by_label("Customer priority").select_option("1")
     expect(page.locator("#backorders-results")).to_contain_text("No backorders match")
     expect(page.locator("#backorder-totals")).not_to_contain_text("1 line ·")
-    _fits(page)
+    assert_fits(page)
 
     page.goto(f"{live_server.url}/sales/pool/")
     rows = page.locator("#pool-results tbody tr")
@@ -119,6 +116,6 @@ def test_order_entry_with_atp_check_to_release_at_phone_width(page: Page, live_s
     page.get_by_role("checkbox", name="Tick all on this page").check()
     page.get_by_role("button", name="Release ticked orders").click()
     expect(page.locator(".messages")).to_contain_text("Released to warehouse: SO-")
-    _fits(page)
+    assert_fits(page)
     with tenant_context(tenant):
         assert ledger.verify(tenant.pk) == []

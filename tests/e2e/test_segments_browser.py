@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory.services import segmentation
+from tests.e2e.screen import assert_fits
 from tests.factories import PASSWORD, ItemFactory, SiteFactory, bin_in, member
 from tests.inventory.pages import receive_at, ship_at
 
@@ -51,10 +52,6 @@ def _sign_in(page: Page, live_server, user) -> None:
     page.get_by_role("button", name="Sign in").click()
 
 
-def _fits(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
 @pytest.mark.parametrize("width", [360, 1280])
 def test_segments_page_filters_and_fits_the_screen(
     page: Page, live_server, tenant_a, segmented, width
@@ -67,7 +64,7 @@ def test_segments_page_filters_and_fits_the_screen(
     results = page.locator("#segments-results")
     expect(results).to_contain_text("BIG")
     expect(page.locator("#segment-date")).to_contain_text("2025-06-30")
-    assert _fits(page)
+    assert_fits(page)
     description = page.get_by_role("columnheader", name="Description")
     if width == 360:
         expect(description).to_be_hidden()  # the less needed columns step aside on a phone
@@ -80,8 +77,8 @@ def test_segments_page_filters_and_fits_the_screen(
     expect(results).to_contain_text("MID")
     expect(page.locator("#segment-matrix tfoot")).to_contain_text("8.00")
     assert "abc_class=B" in page.url
-    assert _fits(page)
+    assert_fits(page)
 
     page.get_by_role("button", name="Recompute now").click()
     expect(page.locator(".messages")).to_contain_text("Segmentation queued")
-    assert _fits(page)
+    assert_fits(page)

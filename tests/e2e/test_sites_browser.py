@@ -16,6 +16,7 @@ from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory.models import DefaultSite
 from tests.e2e.keys import sign_in
+from tests.e2e.screen import assert_fits
 from tests.factories import ItemFactory, SiteFactory, TenantFactory, ZoneFactory, bin_in
 from tests.factories import member as make_member
 from tests.inventory.stock import assert_ledger_clean, on_hand, receive
@@ -36,10 +37,6 @@ SCREENSHOTS = os.environ.get("STOCKLINE_SCREENSHOTS")  # a folder, to look at th
 def _shot(page: Page, name: str) -> None:
     if SCREENSHOTS:
         page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
-
-
-def _fits(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
 def _starting_at(tenant, role, site):
@@ -68,7 +65,7 @@ def test_adjustment_and_move_on_a_bin_code_both_sites_use(page: Page, live_serve
     sign_in(page, live_server.url, supervisor.email)
     page.goto(f"{live_server.url}/inventory/adjustments/new/")
     expect(page.locator("#site-switch")).to_have_value(str(chi.pk))
-    assert _fits(page)
+    assert_fits(page)
     _shot(page, "adjustment-form")
     _scan(page, "bin", "R-01")
     _scan(page, "item", "WIDGET")
@@ -85,7 +82,7 @@ def test_adjustment_and_move_on_a_bin_code_both_sites_use(page: Page, live_serve
     # The operator walks over to Atlanta: the top bar switches the site for the session.
     scanner.locator("#site-switch").select_option(str(atl.pk))
     expect(scanner.locator("main")).to_contain_text("At ATL Atlanta DC")
-    assert _fits(scanner)
+    assert_fits(scanner)
     _shot(scanner, "move")
     _scan(scanner, "source", "R-01")
     _scan(scanner, "item", "WIDGET")

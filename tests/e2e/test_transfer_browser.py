@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from erp.tenancy import tenant_context
 from inventory import ledger
 from tests.e2e.keys import scan, sign_in, tab_to
+from tests.e2e.screen import assert_fits
 from tests.factories import TenantFactory
 from tests.warehouse.transfer_sites import Sites
 from warehouse.models import TransferOrder
@@ -19,10 +20,6 @@ from warehouse.models import TransferOrder
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 780}
-
-
-def _fits(page: Page) -> None:
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
 
 def test_a_transfer_shipped_at_one_site_and_received_short_at_the_other(
@@ -67,7 +64,7 @@ def test_a_transfer_shipped_at_one_site_and_received_short_at_the_other(
     scan(page, "R-02")
     scan(page, "BOLT")
     expect(page.locator("main")).to_contain_text("Everything is picked")
-    _fits(page)
+    assert_fits(page)
     # Packed as an outbound order is: 10 into carton 1, the other 2 into a new carton 2.
     page.get_by_role("link", name="Pack into cartons").click()
     expect(page.locator("h1")).to_have_text("Pack TR-00001")
@@ -83,14 +80,14 @@ def test_a_transfer_shipped_at_one_site_and_received_short_at_the_other(
     page.get_by_label("Quantity").press("Enter")
     expect(page.locator(".messages")).to_contain_text("Packed 2 each of BOLT into carton 2.")
     expect(page.locator(".transfer-carton")).to_have_count(2)
-    _fits(page)
+    assert_fits(page)
     page.get_by_role("button", name="Ship TR-00001").click()
     expect(page.locator(".messages")).to_contain_text("TR-00001 shipped")
     # The pack step stays open after shipping, offering the cartons' labels; without a GS1
     # company prefix the label page says what to set instead.
     page.get_by_role("link", name="Carton labels").click()
     expect(page.locator("main")).to_contain_text("Set the GS1 company prefix in Settings")
-    _fits(page)
+    assert_fits(page)
 
     page.goto(f"{base}/scan/transfers/")
     page.locator("#site-switch").select_option(str(sites.destination.pk))
@@ -102,7 +99,7 @@ def test_a_transfer_shipped_at_one_site_and_received_short_at_the_other(
     scan(page, "10")
     expect(page.locator(".messages")).to_contain_text("Received 10 each BOLT at DOCK-1")
     expect(page.locator("main")).to_contain_text("Partially received")
-    _fits(page)
+    assert_fits(page)
 
     desk.goto(f"{base}/warehouse/transfers/{transfer.pk}/")
     expect(desk.locator(".transfer-status")).to_have_text("Partially received")

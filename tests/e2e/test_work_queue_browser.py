@@ -14,6 +14,7 @@ from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory import ledger
 from tests.e2e.keys import scan, sign_in
+from tests.e2e.screen import assert_fits
 from tests.factories import BinFactory, TenantFactory, ZoneFactory, member
 from tests.warehouse.conftest import Dock
 from warehouse.models import PutawayRule, WorkKind, WorkStatus, WorkTask
@@ -52,11 +53,11 @@ def test_an_operator_takes_and_finishes_queued_work_with_the_keyboard(
     expect(page.get_by_label("Scan the bin")).to_be_focused()
     scan(page, "]C0BULK-01")
     expect(page.locator(".messages")).to_contain_text("Put 10 each of")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
 
     page.goto(f"{live_server.url}/scan/work/")
     expect(page.locator("main")).to_contain_text("Nothing is waiting for you")
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert_fits(page)
 
     supervisor = browser.new_page(viewport={"width": 1280, "height": 900})
     sign_in(supervisor, live_server.url, member(tenant, Role.SUPERVISOR).email)
