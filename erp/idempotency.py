@@ -45,24 +45,26 @@ def new_key() -> str:
     return uuid.uuid4().hex
 
 
-def _claim(request: HttpRequest, key: str) -> int | None:
-    """The id of the claim made for `key`, or None when the key was already done."""
+def claim(request: HttpRequest, key: str, fingerprint: str = "") -> int | None:
+    """The id of the claim made for `key`, or None when the key was already done. A claim
+    another transaction holds is waited for (the unique index) until it commits or rolls back."""
     table = IdempotentRequest._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {table} (tenant_id, key, user_id, path, headers, body, created_at)
-            VALUES (%s, %s, %s, %s, '{{}}', '', now())
+            INSERT INTO {table}
+                (tenant_id, key, user_id, path, headers, body, fingerprint, created_at)
+            VALUES (%s, %s, %s, %s, '{{}}', '', %s, now())
             ON CONFLICT (tenant_id, key) DO NOTHING
             RETURNING id
             """,
-            [request.tenant.pk, key, request.user.pk, request.path[:300]],
+            [request.tenant.pk, key, request.user.pk, request.path[:300], fingerprint],
         )
         row = cursor.fetchone()
     return row[0] if row else None
 
 
-def _record(claim: int, response: HttpResponse) -> None:
+def record(claim: int, response: HttpResponse) -> None:
     headers = {name: response[name] for name in REPLAYED_HEADERS if response.has_header(name)}
     body = ""
     if not response.streaming and response.status_code not in range(300, 400):
@@ -103,12 +105,12 @@ def idempotent(view):
         key = request.POST.get(FIELD, "") if request.method == "POST" else ""
         if not _KEY.fullmatch(key) or getattr(request, "tenant", None) is None:
             return view(request, *args, **kwargs)
-        claim = _claim(request, key)
-        if claim is None:
+        claimed = claim(request, key)
+        if claimed is None:
             return _replay(request, key)
         response = view(request, *args, **kwargs)
         if response.status_code < 500:  # a 500 rolls the claim back with everything else
-            _record(claim, response)
+            record(claimed, response)
         return response
 
     wrapper.idempotent = True  # lets the double-submit coverage test find every such view

@@ -154,3 +154,51 @@ class AddTenantForeignKey(Operation):
     def database_backwards(self, app_label, schema_editor, from_state, to_state):
         model = from_state.apps.get_model(app_label, self.model_name)
         schema_editor.execute(_fk_sql(model, model._meta.get_field(self.field_name))[1])
+
+
+class TouchUpdatedAt(Operation):
+    """Keep a model's `updated_at` column true for every UPDATE, `QuerySet.update` and raw SQL
+    included, with a trigger: the API's updated-since sync must not miss a row whose change
+    did not go through `save()`. The time is the statement's clock, not the transaction's
+    start, so a long transaction's rows sort by when they changed."""
+
+    reduces_to_sql = True
+    reversible = True
+    FUNCTION = "stockline_touch_updated_at"
+
+    def __init__(self, model_name: str):
+        self.model_name = model_name
+
+    def deconstruct(self):
+        return (f"{__name__}.{type(self).__qualname__}", [self.model_name], {})
+
+    def state_forwards(self, app_label, state):
+        pass
+
+    def describe(self):
+        return f"Trigger keeping {self.model_name}.updated_at current"
+
+    @property
+    def migration_name_fragment(self):
+        return f"touch_{self.model_name.lower()}"
+
+    def _trigger(self, model) -> str:
+        return constraint_name(model._meta.db_table, "touch")
+
+    def database_forwards(self, app_label, schema_editor, from_state, to_state):
+        model = to_state.apps.get_model(app_label, self.model_name)
+        table = model._meta.db_table
+        schema_editor.execute(
+            f"""CREATE OR REPLACE FUNCTION {self.FUNCTION}() RETURNS trigger AS $$
+            BEGIN NEW.updated_at := clock_timestamp(); RETURN NEW; END
+            $$ LANGUAGE plpgsql"""
+        )
+        schema_editor.execute(
+            f'CREATE TRIGGER "{self._trigger(model)}" BEFORE UPDATE ON "{table}" '
+            f"FOR EACH ROW EXECUTE FUNCTION {self.FUNCTION}()"
+        )
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        model = from_state.apps.get_model(app_label, self.model_name)
+        table = model._meta.db_table
+        schema_editor.execute(f'DROP TRIGGER IF EXISTS "{self._trigger(model)}" ON "{table}"')

@@ -14,6 +14,7 @@ from erp.alerts.models import (
     AlertStatus,
     AlertSubscription,
 )  # alerts' own package
+from erp.api.models import ApiToken  # the API's own package
 from erp.fields import TenantModel
 from erp.formats import DEFAULT_CURRENCY, DateFormat, validate_time_zone
 from erp.imports.models import ImportJob, ImportStatus  # the import framework's own package
@@ -24,6 +25,7 @@ __all__ = [
     "AlertSettings",
     "AlertStatus",
     "AlertSubscription",
+    "ApiToken",
     "ImportJob",
     "ImportStatus",
     "Invitation",
@@ -63,6 +65,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     full_name = models.CharField(_("full name"), max_length=150, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("staff"), default=False)
+    # The user an API token acts as (erp.api.models.ApiToken.client): it never signs in, is
+    # not listed among members and does not count as an organisation's admin.
+    is_api_client = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -262,6 +267,9 @@ class IdempotentRequest(TenantModel):
     status_code = models.PositiveSmallIntegerField(null=True)
     headers = models.JSONField(default=dict)
     body = models.TextField(blank=True)
+    # API requests only (erp.api.idempotency): what was sent, so the same Idempotency-Key
+    # with another body is refused rather than answered with the first body's result.
+    fingerprint = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

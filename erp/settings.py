@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "django_filters",
+    "ninja",  # its Swagger UI files, served as static files (no CDN)
     "simple_history",
     "erp",
     "inventory",
@@ -99,11 +100,16 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # An API token becomes its member before TenantMiddleware opens the request transaction.
+    "erp.api.middleware.ApiTokenMiddleware",
     "erp.middleware.TenantMiddleware",
     "inventory.middleware.SiteMiddleware",
     "erp.formats.TenantFormatsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Inside the request transaction, so a key is claimed with the work it stands for.
+    "erp.api.idempotency.ApiIdempotencyMiddleware",
 ]
+API_PREFIX = "/api/v1/"
 
 ROOT_URLCONF = "erp.urls"
 WSGI_APPLICATION = "erp.wsgi.application"

@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from erp.api.site import api
 from erp.views import home, organisation, system
 
 urlpatterns = [
@@ -16,6 +17,7 @@ urlpatterns = [
     path("sales/", include("orders.urls")),
     path("", include("warehouse.urls")),
     path("", include("returns.urls")),
+    path("api/v1/", api.urls),
 ]
 
 handler404 = "erp.views.system.page_not_found"

@@ -13,6 +13,11 @@ class InventoryConfig(AppConfig):
         register(bin_import.IMPORTER)
         register(item_import.IMPORTER)
 
+        from erp.api.site import api
+        from inventory import api as inventory_api
+
+        api.add_router("", inventory_api.router)
+
         from erp.demo_registry import DemoStep
         from erp.demo_registry import register as register_demo
         from inventory import demo, demo_segments, demo_stock

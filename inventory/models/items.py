@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -66,10 +67,16 @@ class Item(TenantModel):
         max_digits=18, decimal_places=6, default=Decimal("0"), validators=[MinValueValidator(0)]
     )
     is_active = models.BooleanField(_("active"), default=True)
+    # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): the API's
+    # updated-since sync reads it.
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["sku"]
+        indexes = [
+            models.Index(fields=["tenant", "updated_at", "id"], name="inventory_item_changed")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "sku"], name="inventory_item_tenant_sku_uniq"
