@@ -20,7 +20,6 @@ from erp.api.errors import ApiError, api_error, domain_error, error
 from erp.errors import DomainError
 from erp.roles import Role
 
-
 # An id in a path or body: PostgreSQL's bigint range, checked by the schema, so an id past it
 # is a 422 rather than a database error in the middle of the request's transaction.
 Id = Annotated[int, Field(ge=1, le=9_223_372_036_854_775_807)]

@@ -35,7 +35,9 @@ class Api:
     def post(self, path: str, body=None, *, key: str | None = None):
         headers = {"Idempotency-Key": key} if key else {}
         return self.client.post(
-            f"/api/v1{path}", json.dumps(body or {}), content_type="application/json",
+            f"/api/v1{path}",
+            json.dumps(body or {}),
+            content_type="application/json",
             headers=headers,
         )
 
