@@ -13,7 +13,10 @@ M = TypeVar("M", bound=Model)
 
 
 def memberships(*, tenant: Tenant) -> QuerySet[Membership]:
-    return Membership.objects.filter(tenant=tenant).select_related("user")
+    """The tenant's people; API tokens' client users are listed with the tokens instead."""
+    return Membership.objects.filter(tenant=tenant, user__is_api_client=False).select_related(
+        "user"
+    )
 
 
 def invitations(*, tenant: Tenant) -> QuerySet[Invitation]:

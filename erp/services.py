@@ -73,8 +73,8 @@ def change_membership(
     """
     require_role(tenant=tenant, user=user, roles=[Role.ADMIN])
     admins = list(
-        Membership.objects.select_for_update()
-        .filter(tenant=tenant, role=Role.ADMIN, is_active=True)
+        Membership.objects.select_for_update(of=("self",))
+        .filter(tenant=tenant, role=Role.ADMIN, is_active=True, user__is_api_client=False)
         .order_by("pk")
         .values_list("pk", flat=True)
     )

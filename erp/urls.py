@@ -11,6 +11,7 @@ urlpatterns = [
     path("alerts/", include("erp.alerts.urls")),
     path("settings/organisation/", organisation.organisation, name="organisation"),
     path("settings/users/", include("erp.views.users")),
+    path("settings/api-tokens/", include("erp.api.views")),
     path("settings/health/", system.health, name="health"),
     path("", include("inventory.urls")),
     path("purchasing/", include("purchasing.urls")),

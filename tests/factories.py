@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from decimal import Decimal
 
 import factory
@@ -337,3 +338,17 @@ class SuggestionFactory(TenantOwnedFactory):
     on_order = in_transit = backorders = reserved = Decimal(0)
     stockout_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=8))
     explanation = "d̄ 14/day, LT 9±2 d, z 1.645 -> SS 61, ROP 187, on hand 120 -> suggest 240"
+
+
+def api_token(tenant: Tenant, role: Role = Role.ADMIN, **kwargs):
+    """(token, its text): made by the service, the only way a token's client comes to be."""
+    from erp.api import tokens
+
+    with tenant_context(tenant):
+        return tokens.create_token(
+            tenant=tenant,
+            user=member(tenant, Role.ADMIN),
+            name=kwargs.pop("name", f"token {uuid.uuid4().hex[:8]}"),
+            role=role,
+            **kwargs,
+        )

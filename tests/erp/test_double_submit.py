@@ -1,5 +1,5 @@
 """An import's upload and its start, each sent twice in a row and twice at once, make one
-import job and start it once (issue 9)."""
+import job and start it once (issue 9); revoking an API token twice revokes it once."""
 
 from __future__ import annotations
 
@@ -7,11 +7,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from erp.api.models import ApiToken
 from erp.imports.models import ImportJob
 from erp.roles import Role
 from erp.tenancy import tenant_context
 from tests.double_submit import Form, check_twice_at_once, check_twice_in_a_row, reading
-from tests.factories import member
+from tests.factories import api_token, member
 
 CSV = "site,zone,code,type\nMAIN,PICK,A-1,pick_face\n"
 
@@ -49,7 +50,23 @@ def start(tenant) -> Form:
     )
 
 
-FORMS = [upload, start]
+def revoke(tenant) -> Form:
+    token, _ = api_token(tenant)
+    history = reading(
+        tenant,
+        revocations=lambda: ApiToken.history.filter(id=token.pk, revoked_at__isnull=False).count(),
+    )
+    return Form(
+        user=member(tenant, Role.ADMIN),
+        url=reverse("api_tokens:revoke", args=[token.pk]),
+        data={},
+        effect=history,
+        before={"revocations": 0},
+        once={"revocations": 1},
+    )
+
+
+FORMS = [upload, start, revoke]
 
 
 @pytest.mark.django_db

@@ -22,6 +22,7 @@ from tests.factories import (
     SiteFactory,
     SupplierFactory,
     ZoneFactory,
+    api_token,
     bin_in,
     member,
 )
@@ -388,6 +389,8 @@ def _disposition_rule(tenant) -> dict:
 
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
 OBJECT_URLS: dict[str, Callable] = {
+    "api_tokens:detail": lambda t: {"pk": api_token(t)[0].pk},
+    "api_tokens:revoke": lambda t: {"pk": api_token(t)[0].pk},
     "alerts:detail": _alert,
     "alerts:acknowledge": _alert,
     "alerts:resolve": _alert,
@@ -548,6 +551,8 @@ POST_ONLY = {
     "switch_tenant",
     "invitations:answer",
     "users:invitation_revoke",
+    "api_tokens:create",
+    "api_tokens:revoke",
     "inventory:switch_site",
     "inventory:bin_labels",
     "inventory:bin_import_start",
