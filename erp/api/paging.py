@@ -10,13 +10,14 @@ again at the end, which a sync wants.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
 import json
-from typing import TypeVar
+from typing import Annotated, TypeVar
 
 from django.db.models import Q, QuerySet
 from ninja import Field, Schema
-from pydantic import create_model
+from pydantic import BeforeValidator, create_model
 
 from erp.api.errors import ApiError
 
@@ -24,10 +25,28 @@ MAX_LIMIT = 500
 T = TypeVar("T")
 
 
+def _iso_time(value):
+    """ISO 8601 only: pydantic alone would read "0.5" as seconds after 1970."""
+    if isinstance(value, str) and "T" in value:
+        with contextlib.suppress(ValueError):
+            value = datetime.datetime.fromisoformat(value)
+    if isinstance(value, datetime.datetime):
+        if value.tzinfo is None:
+            return value  # refused by `keyset` with its own code
+        try:  # PostgreSQL takes offsets up to 15:59 only; UTC is the same instant
+            return value.astimezone(datetime.UTC)
+        except OverflowError:
+            pass
+    raise ValueError("an ISO 8601 date and time with its zone, e.g. 2026-11-30T08:00:00Z")
+
+
+IsoTime = Annotated[datetime.datetime, BeforeValidator(_iso_time)]
+
+
 class PageQuery(Schema):
     cursor: str | None = Field(None, description="next_cursor of the previous page")
     limit: int = Field(100, ge=1, le=MAX_LIMIT, description="rows per page")
-    updated_since: datetime.datetime | None = Field(
+    updated_since: IsoTime | None = Field(
         None, description="only rows changed at or after this time (ISO 8601 with zone)"
     )
 

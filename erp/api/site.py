@@ -6,6 +6,7 @@ and every app's endpoints live in that app's `api.py`.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from typing import Annotated
 
@@ -19,6 +20,8 @@ from pydantic import ConfigDict, Field
 from erp.api.errors import ApiError, api_error, domain_error, error
 from erp.errors import DomainError
 from erp.roles import Role
+
+log = logging.getLogger("django.request")
 
 # An id in a path or body: PostgreSQL's bigint range, checked by the schema, so an id past it
 # is a 422 rather than a database error in the middle of the request's transaction.
@@ -115,6 +118,14 @@ def _missing(request, exc):
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
     return error(403, "forbidden", str(exc) or "Not allowed.")
+
+
+@api.exception_handler(Exception)
+def _bug(request, exc):
+    # Logged like any server error; the client gets the API's format, not the 500 page, and
+    # TenantMiddleware rolls the request back as it does for a page.
+    log.error("API error on %s %s", request.method, request.path, exc_info=exc)
+    return error(500, "server_error", "Something went wrong; nothing from this request was saved.")
 
 
 @api.exception_handler(HttpError)
