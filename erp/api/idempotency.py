@@ -3,14 +3,20 @@
 Runs inside the request's transaction (after TenantMiddleware), with the pages' store
 (erp.idempotency): the key is claimed with INSERT ... ON CONFLICT DO NOTHING, so a repeat
 that arrives while the first is running waits for it to commit and then gets its answer,
-and a repeat after a first that failed (5xx, rolled back with its claim) does the work anew.
+and a repeat after a first that was refused or failed (4xx or 5xx, rolled back with its claim)
+does the work anew.
 Keys are per token: two systems may use the same key without meeting.
+
+An API answer of 400 or more also rolls the request back (a page's 4xx commits, to keep
+what the form saved before it refused): a refused API call has done nothing, so a client
+may fix the request and send it again under the same key.
 """
 
 from __future__ import annotations
 
 import hashlib
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 
 from erp.api.errors import error
@@ -55,8 +61,16 @@ class ApiIdempotencyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         token = getattr(request, "api_token", None)
+        if token is None:
+            return self.get_response(request)
+        response = self._once(request, token)
+        if response.status_code >= 400:
+            transaction.set_rollback(True)
+        return response
+
+    def _once(self, request: HttpRequest, token) -> HttpResponse:
         raw = request.headers.get(HEADER)
-        if token is None or raw is None or request.method not in WRITES:
+        if raw is None or request.method not in WRITES:
             return self.get_response(request)
         if not (0 < len(raw) <= MAX_KEY and raw.isascii() and raw.isprintable()):
             return error(
@@ -70,6 +84,6 @@ class ApiIdempotencyMiddleware:
         if claimed is None:
             return _replay(request, key, fingerprint)
         response = self.get_response(request)
-        if response.status_code < 500:
+        if response.status_code < 400:  # a refusal rolls back, its claim with it
             record(claimed, response)
         return response
