@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -258,20 +258,28 @@ def create_sales_order(request, body: SalesOrderIn):
         raise ApiError(400, "unknown_sku", "No item with these SKUs.", skus=unknown)
     # A savepoint: a refused line takes the order and its earlier lines with it, while the
     # request's transaction still records the answer for its Idempotency-Key.
-    with transaction.atomic():
-        order = service.create_order(
-            tenant=request.tenant, user=request.user, customer=customer, site=site,
-            requested_date=body.requested_date, ship_to=ship_to,
-            customer_reference=body.customer_reference, notes=body.notes,
-        )  # fmt: skip
-        for line in body.lines:
-            item = items[line.sku]
-            unit = (line.unit or "").strip() or item.base_unit
-            service.add_line(
-                tenant=request.tenant, user=request.user, order=order, item=item,
-                quantity=line.quantity, price=_price(request, order, item, unit, line.price),
-                unit=unit, requested_date=line.requested_date,
+    try:
+        with transaction.atomic():
+            order = service.create_order(
+                tenant=request.tenant, user=request.user, customer=customer, site=site,
+                requested_date=body.requested_date, ship_to=ship_to,
+                customer_reference=body.customer_reference, notes=body.notes,
             )  # fmt: skip
+            for line in body.lines:
+                item = items[line.sku]
+                unit = (line.unit or "").strip() or item.base_unit
+                service.add_line(
+                    tenant=request.tenant, user=request.user, order=order, item=item,
+                    quantity=line.quantity, price=_price(request, order, item, unit, line.price),
+                    unit=unit, requested_date=line.requested_date,
+                )  # fmt: skip
+    except IntegrityError as exc:
+        # Two orders made at the same instant drew the same number (erp.numbering).
+        if "number_uniq" not in str(exc):
+            raise
+        raise ApiError(
+            409, "number_taken", "Another order took this number at the same moment; send again."
+        ) from exc
     return Status(201, _detail(request, order.pk))
 
 

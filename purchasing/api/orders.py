@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
@@ -180,26 +180,34 @@ def create_purchase_order(request, body: PurchaseOrderIn):
         raise ApiError(400, "unknown_sku", "No item with these SKUs.", skus=unknown)
     # A savepoint: a refused line takes the order and its earlier lines with it, while the
     # request's transaction still records the answer for its Idempotency-Key.
-    with transaction.atomic():
-        order = service.create_order(
-            tenant=request.tenant, user=request.user, supplier=supplier, site=site,
-            expected_date=body.expected_date, supplier_reference=body.supplier_reference,
-            notes=body.notes,
-        )  # fmt: skip
-        for line in body.lines:
-            item = items[line.sku]
-            unit = (line.unit or "").strip() or item.base_unit
-            cost = line.price
-            if cost is None:
-                cost = service.default_unit_cost(
-                    tenant=request.tenant, order=order, item=item, unit=unit,
-                    quantity=line.quantity,
-                )  # fmt: skip
-            service.add_line(
-                tenant=request.tenant, user=request.user, order=order, item=item,
-                quantity=line.quantity, unit=unit, unit_cost=cost,
-                expected_date=line.expected_date,
+    try:
+        with transaction.atomic():
+            order = service.create_order(
+                tenant=request.tenant, user=request.user, supplier=supplier, site=site,
+                expected_date=body.expected_date, supplier_reference=body.supplier_reference,
+                notes=body.notes,
             )  # fmt: skip
+            for line in body.lines:
+                item = items[line.sku]
+                unit = (line.unit or "").strip() or item.base_unit
+                cost = line.price
+                if cost is None:
+                    cost = service.default_unit_cost(
+                        tenant=request.tenant, order=order, item=item, unit=unit,
+                        quantity=line.quantity,
+                    )  # fmt: skip
+                service.add_line(
+                    tenant=request.tenant, user=request.user, order=order, item=item,
+                    quantity=line.quantity, unit=unit, unit_cost=cost,
+                    expected_date=line.expected_date,
+                )  # fmt: skip
+    except IntegrityError as exc:
+        # Two orders made at the same instant drew the same number (erp.numbering).
+        if "number_uniq" not in str(exc):
+            raise
+        raise ApiError(
+            409, "number_taken", "Another order took this number at the same moment; send again."
+        ) from exc
     return Status(201, _detail(request, order.pk))
 
 

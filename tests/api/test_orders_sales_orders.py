@@ -8,6 +8,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -329,3 +331,42 @@ def test_idempotency_key_repeat_returns_the_first_answer_without_a_second_order(
     with tenant_context(shop.tenant):
         assert SalesOrder.objects.count() == 1
         assert Projection.objects.filter(kind=ProjectionKind.DEMAND).count() == 1
+
+
+def test_statements_do_not_grow_with_the_page_or_the_lines(shop, api_as):
+    api = api_as(shop.tenant, Role.FINANCE)
+    for n in range(6):  # numbered as the service numbers, which continues after them
+        SalesOrderFactory(
+            tenant=shop.tenant, customer=shop.customer, site=shop.site, number=f"SO-{200001 + n}"
+        )
+    few_lines = api_as(shop.tenant, Role.PLANNER).post("/sales-orders", shop.body("1")).json()
+    many_lines = (
+        api_as(shop.tenant, Role.PLANNER)
+        .post("/sales-orders", shop.body("1", "2", "3", "4", "5"))
+        .json()
+    )
+    api.get("/sales-orders", limit=1)  # the token's first use is touched once a minute
+
+    def statements(path, **params):
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get(path, **params).status_code == 200
+        return len(captured)
+
+    assert statements("/sales-orders", limit=1) == statements("/sales-orders", limit=8)
+    assert statements(f"/sales-orders/{few_lines['id']}") == statements(
+        f"/sales-orders/{many_lines['id']}"
+    )
+
+
+def test_a_number_drawn_twice_is_409_to_send_again(shop, api_as):
+    # What two orders made at the same instant meet: the next number is taken already.
+    # Numbering continues after the highest SO- number, here one it cannot read, so it
+    # starts again at SO-100001.
+    SalesOrderFactory(
+        tenant=shop.tenant, customer=shop.customer, site=shop.site, number="SO-100001"
+    )
+    SalesOrderFactory(tenant=shop.tenant, customer=shop.customer, site=shop.site, number="SO-X")
+    refused = api_as(shop.tenant, Role.PLANNER).post("/sales-orders", shop.body())
+    assert refused.status_code == 409 and refused.json()["code"] == "number_taken"
+    with tenant_context(shop.tenant):
+        assert SalesOrder.objects.count() == 2

@@ -8,6 +8,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from erp.roles import Role
@@ -233,3 +235,27 @@ def test_idempotency_key_repeat_returns_the_first_answer_without_a_second_order(
     with tenant_context(buying.tenant):
         assert PurchaseOrder.objects.count() == 1
         assert PurchaseOrder.objects.get().history.count() == 2
+
+
+def test_statements_do_not_grow_with_the_page_or_the_lines(buying, api_as):
+    for n in range(6):  # numbered as the service numbers, which continues after them
+        PurchaseOrderLineFactory(
+            order=PurchaseOrderFactory(
+                supplier=buying.supplier, site=buying.site, number=f"PO-{5001 + n:06d}"
+            )
+        )
+    planner = api_as(buying.tenant, Role.PLANNER)
+    few = planner.post("/purchase-orders", buying.body(lines=buying.body()["lines"][:1])).json()
+    many = planner.post("/purchase-orders", buying.body()).json()
+    api = api_as(buying.tenant, Role.FINANCE)
+    api.get("/purchase-orders", limit=1)  # the token's first use is touched once a minute
+
+    def statements(path, **params):
+        with CaptureQueriesContext(connection) as captured:
+            assert api.get(path, **params).status_code == 200
+        return len(captured)
+
+    assert statements("/purchase-orders", limit=1) == statements("/purchase-orders", limit=8)
+    assert statements(f"/purchase-orders/{few['id']}") == statements(
+        f"/purchase-orders/{many['id']}"
+    )
