@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 DEMO_ARGS ?=
 
-.PHONY: demo test test-faults install stop status lint format bench bench-ledger clean
+.PHONY: demo test test-faults install stop status lint format bench bench-ledger bench-api clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,9 @@ bench: install
 
 bench-ledger: install
 	$(PY) bench/ledger_post.py $(ARGS)
+
+bench-api: install
+	$(PY) bench/api.py $(ARGS)
 
 clean: stop
 	rm -rf .data staticfiles

@@ -26,3 +26,9 @@ class OrdersConfig(AppConfig):
         from orders import alerts
 
         alerts.register_all()
+
+        from erp.api.site import api
+        from orders.api import ROUTERS
+
+        for router in ROUTERS:
+            api.add_router("", router)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -42,10 +43,15 @@ class Customer(TenantModel):
     email = models.EmailField(blank=True)
     phone = models.CharField(max_length=40, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): API syncs page on it.
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
+        indexes = [
+            models.Index(fields=["tenant", "updated_at", "id"], name="orders_customer_changed")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "code"], name="orders_customer_tenant_code_uniq"
@@ -156,6 +162,9 @@ class SalesOrder(TenantModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): API syncs page on
+    # it. Allocation moves the order's status as its lines fill, which touches it too.
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -170,7 +179,8 @@ class SalesOrder(TenantModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["tenant", "status", "promised_date"], name="orders_so_status_idx")
+            models.Index(fields=["tenant", "status", "promised_date"], name="orders_so_status_idx"),
+            models.Index(fields=["tenant", "updated_at", "id"], name="orders_so_changed"),
         ]
 
     def __str__(self) -> str:

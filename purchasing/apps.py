@@ -32,3 +32,9 @@ class PurchasingConfig(AppConfig):
         from purchasing import alerts
 
         alerts.register_all()
+
+        from erp.api.site import api
+        from purchasing.api import ROUTERS
+
+        for router in ROUTERS:
+            api.add_router("", router)

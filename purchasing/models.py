@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -33,10 +34,15 @@ class Supplier(TenantModel):
     )  # fmt: skip
     currency = models.CharField(max_length=3, default="USD", validators=[currency_validator])
     is_active = models.BooleanField(_("active"), default=True)
+    # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): API syncs page on it.
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
+        indexes = [
+            models.Index(fields=["tenant", "updated_at", "id"], name="purchasing_supplier_changed")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "code"], name="purchasing_supplier_tenant_code_uniq"
@@ -217,10 +223,15 @@ class PurchaseOrder(TenantModel):
     approved_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): API syncs page on it.
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["tenant", "updated_at", "id"], name="purchasing_order_changed")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "number"], name="purchasing_order_tenant_number_uniq"

@@ -23,7 +23,9 @@ CONFLICT_CODES = frozenset(
 
 
 def code_of(exc: DomainError) -> str:
-    explicit = getattr(exc, "code", None)
+    # The class's own code, never a fact: DomainError keeps facts as attributes, and a fact
+    # may be named `code` (a customer's or supplier's).
+    explicit = getattr(type(exc), "code", None)
     if isinstance(explicit, str) and explicit:
         return explicit
     return re.sub(r"(?<!^)(?=[A-Z])", "_", type(exc).__name__).lower()
@@ -43,7 +45,9 @@ def _plain(value):
     return str(value)
 
 
-def error(status: int, code: str, message: str, **facts) -> JsonResponse:
+def error(status: int, code: str, message: str, /, **facts) -> JsonResponse:
+    # Positional-only: a service's fact may itself be named `code` (DuplicateCustomer's is);
+    # the body's own code and message win over such a fact.
     body = {"code": code, "message": str(message)}
     body.update({k: _plain(v) for k, v in facts.items() if k not in body})
     return JsonResponse(body, status=status)
@@ -58,7 +62,7 @@ def domain_error(request: HttpRequest, exc: DomainError) -> JsonResponse:
 class ApiError(Exception):
     """A refusal made by the API layer itself (a bad cursor, a role the token lacks)."""
 
-    def __init__(self, status: int, code: str, message: str, **facts):
+    def __init__(self, status: int, code: str, message: str, /, **facts):
         super().__init__(message)
         self.status, self.code, self.message, self.facts = status, code, message, facts
 
