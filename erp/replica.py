@@ -90,11 +90,12 @@ def _probe() -> str | None:
     return None
 
 
-def replica_problem() -> str | None:
-    """Why the replica should not be read from now ("down", "42 s behind"), or None."""
+def replica_problem(*, fresh: bool = False) -> str | None:
+    """Why the replica should not be read from now ("down", "42 s behind"), or None.
+    `fresh` asks the replica now instead of taking the answer of the last few seconds."""
     global _last
     with _lock:
-        if _last is not None and time.monotonic() - _last.at < CHECK_SECONDS:
+        if not fresh and _last is not None and time.monotonic() - _last.at < CHECK_SECONDS:
             return _last.problem
     problem = _probe()
     with _lock:

@@ -74,7 +74,14 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or 
 # and start a replica of the test database themselves (tests/faults/test_replica.py).
 DATABASE_REPLICA_URL = "" if TESTING else os.environ.get("DATABASE_REPLICA_URL", "")
 # Further behind than this (or down), reports read the primary and say so.
-DATABASE_REPLICA_MAX_LAG_SECONDS = float(os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "30"))
+try:
+    DATABASE_REPLICA_MAX_LAG_SECONDS = float(
+        os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "30")
+    )
+except ValueError:
+    raise ImproperlyConfigured(
+        "DATABASE_REPLICA_MAX_LAG_SECONDS must be a number of seconds"
+    ) from None
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = dj_database_url.parse(
         DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))

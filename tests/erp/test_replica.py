@@ -1,11 +1,15 @@
 """Routing report reads to a replica (erp/replica.py) on the shared test server: without one
-nothing changes; one that does not answer leaves reports on the primary with a note; a read
-there carries the request's tenant on its own connection. The real streaming replica (caught
+nothing changes; one that does not answer leaves reports on the primary with a note (and the
+health page says so); a read there carries the request's tenant on its own connection. The real streaming replica (caught
 up, lagging, stopped) is in tests/faults/test_replica.py."""
 
 from __future__ import annotations
 
+import json
+import os
 import socket
+import subprocess
+import sys
 
 import pytest
 from django.db import connections
@@ -13,6 +17,7 @@ from django.test import Client
 from django.urls import reverse
 
 from erp import replica
+from erp.health import check_replica
 from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory.models import StockEntry
@@ -54,6 +59,33 @@ def test_without_a_replica_reports_read_the_primary_and_say_nothing(tenant_a):
     assert _groups(response) == {("ONE", "drinks"): (3, 6)}
     assert response.context["figures"]["source_note"] == ""
     assert b"Figures from the primary" not in response.content
+    assert check_replica() == []  # no row on the health page either
+
+
+def test_the_settings_add_the_replica_alias_only_when_its_url_is_given():
+    """Outside tests (which start replicas of their own) the URL makes the alias."""
+    script = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps([sorted(settings.DATABASES), "
+        "settings.DATABASES.get('replica', {}).get('HOST'), "
+        "settings.DATABASES.get('replica', {}).get('OPTIONS', {}).get('connect_timeout'), "
+        "settings.DATABASE_REPLICA_MAX_LAG_SECONDS]))"
+    )
+
+    def settings_with(**env):
+        environ = {**os.environ, "DJANGO_SETTINGS_MODULE": "erp.settings", **env}
+        environ["STOCKLINE_TESTING"] = "false"
+        out = subprocess.run(
+            [sys.executable, "-c", f"import django; django.setup(); {script}"],
+            env=environ, capture_output=True, text=True, check=True,
+        )  # fmt: skip
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+    assert settings_with(DATABASE_REPLICA_URL="") == [["default"], None, None, 30]
+    assert settings_with(
+        DATABASE_REPLICA_URL="postgres://stockline@replica.example:5433/stockline",
+        DATABASE_REPLICA_MAX_LAG_SECONDS="12",
+    ) == [["default", "replica"], "replica.example", 3, 12]
 
 
 @pytest.fixture(scope="class")
@@ -86,10 +118,16 @@ class TestAReplicaThatDoesNotAnswer:
         assert export["X-Stockline-Note"] == DOWN
         assert export.content.decode().startswith("credit,rma,customer_code")
 
+    def test_the_health_page_says_so(self, admin_client):
+        text = admin_client.get(reverse("health")).content.decode()
+        assert "Read replica" in text
+        assert "down: reports and exports read the primary" in text
+
     def test_the_probe_is_kept_for_a_few_seconds(self, tenant_a, monkeypatch):
         probes = []
         probe = replica._probe
         monkeypatch.setattr(replica, "_probe", lambda: probes.append(1) or probe())
+        replica.forget()
         client = _finance(tenant_a)
         client.get(VALUATION, AS_OF)
         client.get(VALUATION, AS_OF)
@@ -116,6 +154,10 @@ class TestAReadOnTheReplicasConnection:
         assert _groups(alpha) == {("ALF", "drinks"): (3, 6)}
         assert alpha.context["figures"]["source_note"] == ""
         assert _groups(_finance(tenant_b).get(VALUATION, AS_OF)) == {("BRV", "drinks"): (5, 5)}
+
+    def test_the_health_check_finds_it_answering(self):
+        [check] = check_replica()
+        assert (check.name, check.ok) == ("Read replica", True)
 
     def test_runs_read_only_and_without_a_tenant_sees_nothing(self, tenant_a):
         _stock(tenant_a, "ALF", 3, "2.00")
