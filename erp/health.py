@@ -1,4 +1,5 @@
-"""Checks behind the admin health page: database, Redis, Celery worker and beat."""
+"""Checks behind the admin health page: database (and its read replica), Redis, Celery worker
+and beat."""
 
 from __future__ import annotations
 
@@ -98,6 +99,20 @@ def check_outbox() -> Check:
     return Check("Queued follow-up work", not late, detail, waiting["oldest"])
 
 
+def check_replica() -> list[Check]:
+    """The read replica's state, when there is one (none: no row)."""
+    from erp import replica
+
+    if not replica.configured():
+        return []
+    problem = replica.replica_problem(fresh=True)
+    if problem is None:
+        return [
+            Check("Read replica", True, "answering and within the allowed lag: reports read it")
+        ]
+    return [Check("Read replica", False, f"{problem}: reports and exports read the primary")]
+
+
 def run_checks() -> list[Check]:
     redis_check = check_redis()
     if not redis_check.ok:
@@ -105,6 +120,7 @@ def run_checks() -> list[Check]:
         unknown = "unknown while Redis is down (work waits in the outbox meanwhile)"
         return [
             check_database(),
+            *check_replica(),
             redis_check,
             check_outbox(),
             Check("Celery worker", False, unknown),
@@ -112,6 +128,7 @@ def run_checks() -> list[Check]:
         ]
     return [
         check_database(),
+        *check_replica(),
         redis_check,
         check_outbox(),
         _heartbeat("Celery worker", WORKER_KEY, ping=True),

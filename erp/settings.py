@@ -68,6 +68,32 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 # set (None disables prepared statements altogether). The huge value means "only on request".
 DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 1_000_000
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME") or None}
+
+# A streaming replica for reads that may be seconds stale (reports, exports: erp/replica.py).
+# Unset, there is no `replica` alias and every read stays on the primary. Tests leave it out
+# and start a replica of the test database themselves (tests/faults/test_replica.py).
+DATABASE_REPLICA_URL = "" if TESTING else os.environ.get("DATABASE_REPLICA_URL", "")
+# Further behind than this (or down), reports read the primary and say so.
+try:
+    DATABASE_REPLICA_MAX_LAG_SECONDS = float(
+        os.environ.get("DATABASE_REPLICA_MAX_LAG_SECONDS", "30")
+    )
+except ValueError:
+    raise ImproperlyConfigured(
+        "DATABASE_REPLICA_MAX_LAG_SECONDS must be a number of seconds"
+    ) from None
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60"))
+    )
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+    _replica_options = DATABASES["replica"].setdefault("OPTIONS", {})
+    _replica_options["prepare_threshold"] = 1_000_000
+    # A replica that is gone must cost a report seconds, not the kernel's minutes.
+    _replica_options.setdefault("connect_timeout", 3)
+    # Never created or flushed by the test runner: it is the primary's copy.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["erp.replica.PrimaryRouter"]
 REDIS_URL = os.environ["REDIS_URL"]
 
 INSTALLED_APPS = [

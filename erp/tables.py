@@ -53,6 +53,12 @@ class Table:
     def column_count(self) -> int:
         return len(self.columns)
 
+    def fetch(self) -> Table:
+        """Run the page's query now: a read on the replica must finish inside its transaction
+        there, not when the template renders the rows."""
+        self.page.object_list = list(self.page.object_list)
+        return self
+
 
 def _param(prefix: str, name: str) -> str:
     return f"{prefix}-{name}" if prefix else name

@@ -29,6 +29,11 @@ def current_tenant_id() -> int | None:
     return _current.get()[0]
 
 
+def current_context() -> tuple[int | None, int | None]:
+    """(tenant id, user id) of the open context, for setting the same on another connection."""
+    return _current.get()
+
+
 def _set(tenant_id: int | None, user_id: int | None) -> None:
     if not connection.in_atomic_block:
         # Outside a transaction set_config(..., true) would last one statement.

@@ -8,6 +8,7 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -223,9 +224,11 @@ def queue(*, tenant, today: datetime.date | None = None) -> list[dict]:
     ]
 
 
-def reasons(*, tenant, since: datetime.date | None = None) -> dict[str, list[dict]]:
+def reasons(
+    *, tenant, since: datetime.date | None = None, using: str = DEFAULT_DB_ALIAS
+) -> dict[str, list[dict]]:
     """Units returned by reason, per item and per customer (live RMAs raised since `since`)."""
-    found = RmaLine.objects.filter(tenant=tenant).filter(LIVE)
+    found = RmaLine.objects.using(using).filter(tenant=tenant).filter(LIVE)
     if since is not None:
         found = found.filter(rma__created_at__date__gte=since)
     by_item = (

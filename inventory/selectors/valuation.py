@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     DateField,
     DateTimeField,
@@ -99,11 +100,14 @@ def valuation_totals(groups: QuerySet) -> dict:
     )
 
 
-def item_value_as_of(*, tenant, item: Item, site: Site, day: datetime.date) -> dict:
+def item_value_as_of(
+    *, tenant, item: Item, site: Site, day: datetime.date, using: str = DEFAULT_DB_ALIAS
+) -> dict:
     """Quantity, value and average unit cost of `item` at `site` as of the end of `day`."""
     zero = Decimal(0)
     totals = (
         _site_entries(tenant=tenant)
+        .using(using)
         .filter(item=item, site=site)
         .filter(posted_by_end_of(day))
         .aggregate(quantity=Sum("quantity", default=zero), value=Sum("value", default=zero))
@@ -138,10 +142,12 @@ def layer_totals(layers: QuerySet[CostLayer]) -> dict:
     )
 
 
-def in_transit(*, tenant, item: Item | None = None) -> dict:
+def in_transit(*, tenant, item: Item | None = None, using: str = DEFAULT_DB_ALIAS) -> dict:
     """Quantity and value held in the tenant's in-transit location (goods between sites):
     the entries' sums, so what left a site's valuation is visible until it arrives."""
-    entries = StockEntry.objects.filter(tenant=tenant, location__kind=LocationKind.IN_TRANSIT)
+    entries = StockEntry.objects.using(using).filter(
+        tenant=tenant, location__kind=LocationKind.IN_TRANSIT
+    )
     if item is not None:
         entries = entries.filter(item=item)
     totals = entries.aggregate(

@@ -1,7 +1,10 @@
 """Valuation: stock value as of a date by site and category, down to items and cost layers.
 
 The grouped tables have no sortable columns: `build_table` orders by (column, pk), and a pk
-in ORDER BY would join the GROUP BY and split every group into its entries.
+in ORDER BY would join the GROUP BY and split every group into its entries. The figures are
+read on the replica when there is one (`erp.replica`): seconds-old sums serve a valuation,
+and the sums over the ledger are what would load the primary. The site and item in the URL
+are looked up on the primary, where a 404 means what it says.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 
+from erp.replica import read_on_replica
 from erp.roles import roles_required
 from erp.tables import Column, build_table
 from inventory import selectors
@@ -20,10 +24,22 @@ from inventory.views.figures import as_of_date, table_and_figures_response
 
 @roles_required(*VALUERS)
 def valuation(request: HttpRequest) -> HttpResponse:
+    read = read_on_replica(lambda alias: _valuation(request, alias))
+    table, figures = read.result
+    return table_and_figures_response(
+        request,
+        template="inventory/valuation/summary.html",
+        figures_template="inventory/valuation/_totals.html",
+        table=table,
+        figures={**figures, "source_note": read.note},
+    )
+
+
+def _valuation(request: HttpRequest, alias: str):
     table = build_table(
         request,
         name="valuation",
-        queryset=selectors.value_by_site_and_category(tenant=request.tenant),
+        queryset=selectors.value_by_site_and_category(tenant=request.tenant).using(alias),
         filterset_class=ValuationFilter,
         columns=[
             Column("Site"),
@@ -38,26 +54,34 @@ def valuation(request: HttpRequest) -> HttpResponse:
     as_of = as_of_date(table)
     table.extra["as_of"] = as_of  # the rows' drill-down links keep the date
     totals = selectors.valuation_totals(table.page.paginator.object_list)
-    return table_and_figures_response(
-        request,
-        template="inventory/valuation/summary.html",
-        figures_template="inventory/valuation/_totals.html",
-        table=table,
-        figures={
-            **totals, "as_of": as_of,
-            # Between sites, so in no site's figures: shown beside them, as it stands now.
-            "in_transit": in_transit(tenant=request.tenant),
-        },
-    )  # fmt: skip
+    return table.fetch(), {
+        **totals, "as_of": as_of,
+        # Between sites, so in no site's figures: shown beside them, as it stands now.
+        "in_transit": in_transit(tenant=request.tenant, using=alias),
+    }  # fmt: skip
 
 
 @roles_required(*VALUERS)
 def valuation_items(request: HttpRequest, site_pk: int) -> HttpResponse:
     site = get_object_or_404(selectors.sites(tenant=request.tenant), pk=site_pk)
+    read = read_on_replica(lambda alias: _valuation_items(request, site, alias))
+    table, totals = read.result
+    as_of = table.extra["as_of"]
+    return table_and_figures_response(
+        request,
+        template="inventory/valuation/items.html",
+        figures_template="inventory/valuation/_totals.html",
+        table=table,
+        figures={**totals, "as_of": as_of, "site": site, "source_note": read.note},
+        context={"site": site},
+    )
+
+
+def _valuation_items(request: HttpRequest, site, alias: str):
     table = build_table(
         request,
         name="items",
-        queryset=selectors.value_by_item(tenant=request.tenant, site=site),
+        queryset=selectors.value_by_item(tenant=request.tenant, site=site).using(alias),
         filterset_class=ValuationItemFilter,
         columns=[
             Column("SKU"),
@@ -74,22 +98,27 @@ def valuation_items(request: HttpRequest, site_pk: int) -> HttpResponse:
     )
     as_of = as_of_date(table)
     table.extra.update(as_of=as_of, site=site)
-    totals = selectors.valuation_totals(table.page.paginator.object_list)
-    return table_and_figures_response(
-        request,
-        template="inventory/valuation/items.html",
-        figures_template="inventory/valuation/_totals.html",
-        table=table,
-        figures={**totals, "as_of": as_of, "site": site},
-        context={"site": site},
-    )
+    return table.fetch(), selectors.valuation_totals(table.page.paginator.object_list)
 
 
 @roles_required(*VALUERS)
 def valuation_layers(request: HttpRequest, site_pk: int, item_pk: int) -> HttpResponse:
     site = get_object_or_404(selectors.sites(tenant=request.tenant), pk=site_pk)
     item = get_object_or_404(selectors.valued_items(tenant=request.tenant), pk=item_pk)
-    layers = selectors.cost_layers(tenant=request.tenant, item=item, site=site)
+    read = read_on_replica(lambda alias: _valuation_layers(request, site, item, alias))
+    table, figures = read.result
+    return table_and_figures_response(
+        request,
+        template="inventory/valuation/layers.html",
+        figures_template="inventory/valuation/_layer_figures.html",
+        table=table,
+        figures={**figures, "source_note": read.note},
+        context={"site": site, "item": item},
+    )
+
+
+def _valuation_layers(request: HttpRequest, site, item, alias: str):
+    layers = selectors.cost_layers(tenant=request.tenant, item=item, site=site).using(alias)
     table = build_table(
         request,
         name="layers",
@@ -115,13 +144,6 @@ def valuation_layers(request: HttpRequest, site_pk: int, item_pk: int) -> HttpRe
     }
     if as_of is not None:
         figures["then"] = selectors.item_value_as_of(
-            tenant=request.tenant, item=item, site=site, day=as_of
+            tenant=request.tenant, item=item, site=site, day=as_of, using=alias
         )
-    return table_and_figures_response(
-        request,
-        template="inventory/valuation/layers.html",
-        figures_template="inventory/valuation/_layer_figures.html",
-        table=table,
-        figures=figures,
-        context={"site": site, "item": item},
-    )
+    return table.fetch(), figures

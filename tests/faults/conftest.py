@@ -20,3 +20,23 @@ def workers():
     pool = Workers()
     yield pool
     pool.stop_all()
+
+
+@pytest.fixture(scope="session")
+def streaming_replica(django_db_setup, django_db_blocker):
+    """One real streaming replica of the test server for the session, with the `replica` alias
+    pointing at it; stopped and removed at the end."""
+    from django.db import connection
+
+    from tests.replicas import StreamingReplica, Unavailable, replica_alias
+
+    with django_db_blocker.unblock():
+        try:
+            server = StreamingReplica.start_of(connection)
+        except Unavailable as exc:
+            pytest.skip(str(exc))
+        try:
+            with replica_alias(HOST=str(server.folder), PORT=str(server.port)):
+                yield server
+        finally:
+            server.destroy()
