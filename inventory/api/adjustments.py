@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from erp.api.site import answers, roles
 from inventory import permissions, scanning
@@ -98,4 +98,6 @@ def create_adjustment(request, body: AdjustmentIn):
         quantity=body.quantity, unit=body.unit, status=body.status, reason_code=body.reason,
         note=body.note, lot_code=body.lot or "", expiry=body.expiry, serial=body.serial or "",
     )  # fmt: skip
-    return 201, adjustment
+    # Read back: the row's quantities as stored, and its relations in the same query.
+    stored = Adjustment.objects.select_related("item", "location__bin__site", "lot", "serial")
+    return Status(201, stored.get(tenant=request.tenant, pk=adjustment.pk))

@@ -7,6 +7,7 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -42,8 +43,8 @@ class Site(TenantModel):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     is_active = models.BooleanField(_("active"), default=True)
     # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): the API's
-    # updated-since sync reads it.
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # updated-since sync reads it. The database default serves raw bulk INSERTs (bin import).
+    updated_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -143,8 +144,8 @@ class Bin(TenantModel):
     capacity_units = models.PositiveIntegerField(_("capacity (units)"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): the API's
-    # updated-since sync reads it.
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # updated-since sync reads it. The database default serves raw bulk INSERTs (bin import).
+    updated_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     history = HistoricalRecords()
 
     class Meta:
