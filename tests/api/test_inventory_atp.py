@@ -129,8 +129,16 @@ def test_bulk_query_costs_the_same_queries_for_300_skus_as_for_3(tenant_a, api_a
     assert (n010["on_hand"], n010["atp"]) == ("2.0000", "1.0000")
 
 
-def test_bulk_query_refuses_more_than_1000_skus_and_unknown_sites(tenant_a, api_as):
+def test_bulk_query_refuses_more_than_1000_skus_and_unknown_sites(tenant_a, tenant_b, api_as):
+    theirs = ItemFactory(tenant=tenant_b, sku="THEIRS")
+    receive(tenant_b, theirs, bin_in(tenant_b, site=SiteFactory(tenant=tenant_b, code="BRV")), 9)
     api = api_as(tenant_a, Role.ADMIN)
+    # Another organisation's SKUs and sites are unknown here, not shown.
+    assert api.post("/atp/query", {"skus": ["THEIRS"]}).json() == {
+        "items": [],
+        "unknown_skus": ["THEIRS"],
+    }
+    assert api.post("/atp/query", {"site": "BRV", "skus": ["THEIRS"]}).status_code == 400
     too_many = api.post("/atp/query", {"skus": [f"S-{n}" for n in range(1001)]})
     assert too_many.status_code == 422
     assert too_many.json()["code"] == "too_many_skus" and too_many.json()["limit"] == 1000
