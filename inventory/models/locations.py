@@ -7,7 +7,9 @@ import zoneinfo
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Now
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -40,10 +42,16 @@ class Site(TenantModel):
     country = models.CharField(max_length=2, blank=True, help_text=_("ISO 3166 two-letter code"))
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     is_active = models.BooleanField(_("active"), default=True)
+    # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): the API's
+    # updated-since sync reads it. The database default serves raw bulk INSERTs (bin import).
+    updated_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["code"]
+        indexes = [
+            models.Index(fields=["tenant", "updated_at", "id"], name="inventory_site_changed")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "code"], name="inventory_site_tenant_code_uniq"
@@ -135,6 +143,9 @@ class Bin(TenantModel):
     )
     capacity_units = models.PositiveIntegerField(_("capacity (units)"), null=True, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+    # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): the API's
+    # updated-since sync reads it. The database default serves raw bulk INSERTs (bin import).
+    updated_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -164,7 +175,8 @@ class Bin(TenantModel):
         indexes = [
             models.Index(
                 fields=["tenant", "zone", "walk_sequence"], name="inventory_bin_zone_walk_idx"
-            )
+            ),
+            models.Index(fields=["tenant", "updated_at", "id"], name="inventory_bin_changed"),
         ]
 
     def __str__(self) -> str:

@@ -2,7 +2,7 @@
 the names are re-exported here so callers write `selectors.bins(tenant=...)`."""
 
 from inventory.selectors.adjustments import adjustment_actions, adjustments, pending_reversal
-from inventory.selectors.atp import atp
+from inventory.selectors.atp import atp, atp_figures
 from inventory.selectors.items import (
     item_atp,
     item_balances,
@@ -60,6 +60,7 @@ __all__ = [
     "adjustment_actions",
     "adjustments",
     "atp",
+    "atp_figures",
     "bin_matches",
     "bins",
     "cost_layers",
