@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from functools import wraps
 from typing import Annotated
 
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
@@ -54,6 +55,37 @@ def answers(ok: type | None, status: int = 200) -> dict:
     return {status: ok, **ERRORS}
 
 
+def _query_names(operation) -> frozenset[str]:
+    names: set[str] = set()
+    for model in operation.models:
+        if model.__ninja_param_source__ == "query":
+            flat = getattr(model, "__ninja_flatten_map__", None)
+            names |= set(flat) if flat else {f.alias or n for n, f in model.model_fields.items()}
+    return frozenset(names)
+
+
+def _refuse_unknown_query(run):
+    """Every operation refuses query parameters it does not declare (422 unknown_parameter),
+    so a misspelt filter (`?skuu=CUP-01`) is an error, not a silent answer for everything.
+    Applied to the operations of every router (mode "view": before parameters are read)."""
+    allowed = _query_names(run.__self__)
+
+    @wraps(run)
+    def checked(request, **kw):
+        unknown = sorted(set(request.GET) - allowed)
+        if unknown:
+            return error(
+                422,
+                "unknown_parameter",
+                f"This operation takes no parameter {', '.join(unknown)}.",
+                parameters=unknown,
+                allowed=sorted(allowed),
+            )
+        return run(request, **kw)
+
+    return checked
+
+
 api = NinjaAPI(
     title="Stockline API",
     version="1",
@@ -66,6 +98,9 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+
+
+api.add_decorator(_refuse_unknown_query, mode="view")
 
 
 def roles(request: HttpRequest, allowed: Iterable[Role]) -> None:

@@ -84,3 +84,12 @@ def test_statements_per_page_do_not_grow_with_the_page(tenant_a):
             assert len(api.get("/items", limit=limit).json()["items"]) == limit
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_misspelt_filter_is_refused_not_ignored(tenant_a):
+    ItemFactory(tenant=tenant_a, sku="CUP-01")
+    response = Api(tenant_a, Role.PLANNER).get("/items", skuu="CUP-01")
+    assert response.status_code == 422
+    body = response.json()
+    assert (body["code"], body["parameters"]) == ("unknown_parameter", ["skuu"])
+    assert "sku" in body["allowed"]
