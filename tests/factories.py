@@ -337,3 +337,22 @@ class SuggestionFactory(TenantOwnedFactory):
     on_order = in_transit = backorders = reserved = Decimal(0)
     stockout_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=8))
     explanation = "d̄ 14/day, LT 9±2 d, z 1.645 -> SS 61, ROP 187, on hand 120 -> suggest 240"
+
+
+class WebhookEndpointFactory(TenantOwnedFactory):
+    """An active endpoint subscribed to every registered event type."""
+
+    class Meta:
+        model = "erp.WebhookEndpoint"
+
+    tenant = factory.SubFactory(TenantFactory)
+    url = factory.Sequence(lambda n: f"http://127.0.0.1:9/hook-{n}")
+    description = "Integration"
+    event_types = factory.LazyFunction(lambda: list(_webhook_types()))
+    created_by = factory.LazyAttribute(lambda o: member(o.tenant))
+
+
+def _webhook_types():
+    from erp.webhooks.events import EVENT_TYPES
+
+    return EVENT_TYPES
