@@ -24,7 +24,11 @@ class Receiver:
                 length = int(self.headers.get("Content-Length", "0"))
                 body = self.rfile.read(length)
                 receiver.requests.append(
-                    {"path": self.path, "headers": dict(self.headers.items()), "body": body}
+                    {
+                        "path": self.path,
+                        "headers": {k.lower(): v for k, v in self.headers.items()},
+                        "body": body,
+                    }
                 )
                 if not receiver._release.is_set():
                     receiver.hanging.set()
@@ -60,3 +64,16 @@ class Receiver:
         self.release()
         self.server.shutdown()
         self.server.server_close()
+
+
+def run_queued(sent_tasks: list[tuple[str, list]]) -> list[str]:
+    """Run what the outbox handed to the (recorded) broker, and what those tasks queue in
+    turn, as a worker would; returns the task names run, in order."""
+    from erp.celery import app
+
+    ran = []
+    while sent_tasks:
+        name, args = sent_tasks.pop(0)
+        app.tasks[name](*args)
+        ran.append(name)
+    return ran
