@@ -40,6 +40,7 @@ from inventory.models import (
     StockStatus,
     TransactionKind,
 )
+from warehouse import webhooks
 from warehouse.counting import triggers
 from warehouse.errors import WarehouseError
 from warehouse.models import (
@@ -294,6 +295,8 @@ def run(*, tenant: Tenant, site: Site | None = None) -> list[Replenishment]:
             for task, (need, candidate, quantity) in zip(tasks, planned, strict=True)
         ],
     )  # fmt: skip
+    for task, (need, _candidate, _quantity) in zip(tasks, planned, strict=True):
+        webhooks.stock_below_min(tenant=tenant, need=need, task=task)
     return tasks
 
 
