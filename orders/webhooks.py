@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from erp.webhooks.events import emit
+from erp.webhooks.events import emit, emit_many
 
 
 def sales_order_confirmed(*, tenant, order, lines) -> None:
@@ -39,15 +39,14 @@ def lines_backordered(*, tenant, lines) -> None:
     by_order = defaultdict(list)
     for line in lines:
         by_order[line.order_id].append(line)
-    for order_lines in by_order.values():
-        order = order_lines[0].order
-        emit(
-            tenant=tenant,
-            type="order.backordered",
-            data={
-                "sales_order_id": order.pk,
-                "sales_order_number": order.number,
-                "customer_code": order.customer.code,
+    emit_many(
+        tenant=tenant,
+        type="order.backordered",
+        items=[
+            {
+                "sales_order_id": order_lines[0].order.pk,
+                "sales_order_number": order_lines[0].order.number,
+                "customer_code": order_lines[0].order.customer.code,
                 "lines": [
                     {
                         "line_no": line.line_no,
@@ -58,5 +57,7 @@ def lines_backordered(*, tenant, lines) -> None:
                     }
                     for line in sorted(order_lines, key=lambda line: line.line_no)
                 ],
-            },
-        )
+            }
+            for order_lines in by_order.values()
+        ],
+    )

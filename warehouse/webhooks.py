@@ -71,24 +71,29 @@ def shipment_confirmed(*, tenant, shipment, order, contents, cartons) -> None:
     )
 
 
-def stock_below_min(*, tenant, need, task) -> None:
-    """A pick face at or below its min got a replenishment task: announced once per task,
-    not at every run that sees the face low."""
-    emit(
+def stock_below_min(*, tenant, raised) -> None:
+    """Pick faces at or below their min that got a replenishment task, as (need, task)
+    pairs: announced once per task, not at every run that sees the face low."""
+    from erp.webhooks.events import emit_many
+
+    emit_many(
         tenant=tenant,
         type="stock.below_min",
-        data={
-            "pick_face_id": need.face_id,
-            "bin": need.bin_code,
-            "sku": need.sku,
-            "unit": need.base_unit,
-            "on_hand": need.on_hand,
-            "min_quantity": need.minimum,
-            "max_quantity": need.maximum,
-            "urgent": need.urgent,
-            "replenishment_id": task.pk,
-            "replenishment_quantity": task.quantity,
-        },
+        items=[
+            {
+                "pick_face_id": need.face_id,
+                "bin": need.bin_code,
+                "sku": need.sku,
+                "unit": need.base_unit,
+                "on_hand": need.on_hand,
+                "min_quantity": need.minimum,
+                "max_quantity": need.maximum,
+                "urgent": need.urgent,
+                "replenishment_id": task.pk,
+                "replenishment_quantity": task.quantity,
+            }
+            for need, task in raised
+        ],
     )
 
 

@@ -62,18 +62,29 @@ def emit(*, tenant, type: str, data: dict) -> WebhookEvent | None:
     Nothing is written when no active endpoint subscribes to `type`: most tenants have no
     webhooks, and every posted receipt or pick would otherwise leave rows nobody reads.
     Returns the event, or None."""
+    made = emit_many(tenant=tenant, type=type, items=[data])
+    return made[0] if made else None
+
+
+def emit_many(*, tenant, type: str, items: list[dict]) -> list[WebhookEvent]:
+    """One event of `type` per entry of `items`, in a fixed number of statements whatever
+    their count (for set-based runs such as replenishment or allocation)."""
     from erp import outbox
 
     if type not in EVENT_TYPES:
         raise UnknownEventType(f"Unknown webhook event type {type!r}.")
     if not connection.in_atomic_block:
-        # Outside a transaction the event and its fan-out message could be split by a crash.
+        # Outside a transaction the events and their fan-out message could be split by a crash.
         raise RuntimeError("emit() belongs inside the transaction of the change it reports")
+    if not items:
+        return []
     subscribed = WebhookEndpoint.objects.filter(
         tenant=tenant, is_active=True, event_types__contains=[type]
     ).exists()
     if not subscribed:
-        return None
-    event = WebhookEvent.objects.create(tenant=tenant, type=type, payload=_json(data))
-    outbox.enqueue(FAN_OUT_TASK, tenant.pk, event.pk)
-    return event
+        return []
+    made = WebhookEvent.objects.bulk_create(
+        [WebhookEvent(tenant=tenant, type=type, payload=_json(data)) for data in items]
+    )
+    outbox.enqueue(FAN_OUT_TASK, tenant.pk, *[event.pk for event in made])
+    return made

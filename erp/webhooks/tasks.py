@@ -19,11 +19,12 @@ logger = logging.getLogger(__name__)
 @shared_task(
     bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=5
 )
-def fan_out_task(self, tenant_id: int, event_id: int) -> int:
+def fan_out_task(self, tenant_id: int, *event_ids: int) -> int:
+    """Deliveries for each event (one, or a set-based run's many); returns how many."""
     from erp.webhooks import services
 
     with task_context(tenant_id) as tenant:
-        return len(services.fan_out(tenant=tenant, event_id=event_id))
+        return sum(len(services.fan_out(tenant=tenant, event_id=pk)) for pk in event_ids)
 
 
 @shared_task(

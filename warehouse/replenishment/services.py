@@ -295,8 +295,10 @@ def run(*, tenant: Tenant, site: Site | None = None) -> list[Replenishment]:
             for task, (need, candidate, quantity) in zip(tasks, planned, strict=True)
         ],
     )  # fmt: skip
-    for task, (need, _candidate, _quantity) in zip(tasks, planned, strict=True):
-        webhooks.stock_below_min(tenant=tenant, need=need, task=task)
+    webhooks.stock_below_min(
+        tenant=tenant,
+        raised=[(need, task) for task, (need, _, _) in zip(tasks, planned, strict=True)],
+    )
     return tasks
 
 
