@@ -11,6 +11,7 @@ urlpatterns = [
     path("settings/organisation/", organisation.organisation, name="organisation"),
     path("settings/users/", include("erp.views.users")),
     path("settings/health/", system.health, name="health"),
+    path("settings/webhooks/", include("erp.webhooks.urls")),
     path("", include("inventory.urls")),
     path("purchasing/", include("purchasing.urls")),
     path("sales/", include("orders.urls")),
