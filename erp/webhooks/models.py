@@ -60,7 +60,7 @@ class WebhookEvent(TenantModel):
     so a receiver dedupes on it. `fanned_out_at` is set when its deliveries exist; the sweep
     fans out events whose queued fan-out never ran."""
 
-    webhook_id = models.CharField(max_length=40, unique=True, default=new_webhook_id)
+    webhook_id = models.CharField(max_length=40, default=new_webhook_id)
     type = models.CharField(max_length=60)
     payload = models.JSONField(default=dict)
     created_at = models.DateTimeField(default=timezone.now)
@@ -68,6 +68,11 @@ class WebhookEvent(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "webhook_id"], name="erp_webhookevent_webhook_id_uniq"
+            ),
+        ]
         indexes = [
             models.Index(
                 fields=["tenant", "created_at"],
