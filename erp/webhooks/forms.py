@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.core.validators import URLValidator
+from django.utils.text import Truncator
 
 from erp.webhooks import events
 from erp.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
@@ -55,4 +56,7 @@ class DeliveryFilter(django_filters.FilterSet):
 
     def __init__(self, *args, request=None, **kwargs):
         super().__init__(*args, request=request, **kwargs)
-        self.filters["endpoint"].queryset = WebhookEndpoint.objects.filter(tenant=request.tenant)
+        endpoint = self.filters["endpoint"]
+        endpoint.queryset = WebhookEndpoint.objects.filter(tenant=request.tenant)
+        # Receiver URLs run long; a full one would widen the filter past a phone's screen.
+        endpoint.field.label_from_instance = lambda e: Truncator(e.url).chars(30)
