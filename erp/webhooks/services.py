@@ -42,6 +42,10 @@ class DeliveryInFlight(DomainError):
     message = "This delivery is being sent right now; replay it when that attempt has finished."
 
 
+class EndpointDisabled(DomainError):
+    message = "The endpoint is disabled: enable it first, then replay."
+
+
 class UnknownEventTypes(DomainError):
     message = "Unknown event type(s): {types}."
 
@@ -134,6 +138,13 @@ def claim(*, tenant: Tenant, delivery_id: int) -> Claim | None:
     )
     if row is None:
         return None
+    if not row.endpoint.is_active and row.event.type != events.TEST_TYPE:
+        # Disabled after the event was fanned out: nothing more goes to it. Replay sends it
+        # once the endpoint is active again.
+        row.status = DeliveryStatus.FAILED
+        row.last_error = "Not sent: the endpoint is disabled."
+        row.save(update_fields=["status", "last_error"])
+        return None
     row.claimed_until = now + LEASE
     row.save(update_fields=["claimed_until"])
     payload = delivery.body(row.event)
@@ -218,9 +229,15 @@ def replay(*, tenant: Tenant, user: User, delivery_row: WebhookDelivery) -> Webh
     A delivery that gave up gets one more attempt; if that fails too it stays failed."""
     require_role(tenant=tenant, user=user, roles=[Role.ADMIN])
     now = timezone.now()
-    row = WebhookDelivery.objects.select_for_update().get(tenant=tenant, pk=delivery_row.pk)
+    row = (
+        WebhookDelivery.objects.select_for_update(of=("self",))
+        .select_related("endpoint", "event")
+        .get(tenant=tenant, pk=delivery_row.pk)
+    )
     if row.claimed_until is not None and row.claimed_until > now:
         raise DeliveryInFlight()
+    if not row.endpoint.is_active and row.event.type != events.TEST_TYPE:
+        raise EndpointDisabled()
     row.status = DeliveryStatus.PENDING
     row.next_attempt_at = now
     row.delivered_at = None

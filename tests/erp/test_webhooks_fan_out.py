@@ -87,3 +87,24 @@ def test_two_fan_outs_at_once_make_one_delivery_per_endpoint():
     assert sorted(together([fan_out, fan_out])) == [0, 2]
     with tenant_context(tenant):
         assert WebhookDelivery.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_emitting_many_events_costs_the_same_statements_as_one(tenant_a, sent_tasks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    WebhookEndpointFactory(tenant=tenant_a)
+    counts = []
+    for size in (1, 20):
+        with tenant_context(tenant_a), CaptureQueriesContext(connection) as queries:
+            made = events.emit_many(
+                tenant=tenant_a,
+                type="stock.below_min",
+                items=[{"pick_face_id": n} for n in range(size)],
+            )
+        assert len(made) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
+    with tenant_context(tenant_a):
+        assert WebhookEvent.objects.filter(type="stock.below_min").count() == 21

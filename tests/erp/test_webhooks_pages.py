@@ -201,3 +201,15 @@ def test_another_tenants_endpoint_and_delivery_are_not_found(admin_client, tenan
     assert receiver.url not in listed
     log = admin_client.get(reverse("webhooks:deliveries")).content.decode()
     assert "No deliveries match these filters." in log
+
+
+def test_replay_to_a_disabled_endpoint_says_to_enable_it(admin_client, tenant_a):
+    with Receiver([500]) as receiver:
+        endpoint = WebhookEndpointFactory(tenant=tenant_a, url=receiver.url)
+        row = _delivered(tenant_a, endpoint)
+    with tenant_context(tenant_a):
+        WebhookEndpoint.objects.filter(pk=endpoint.pk).update(is_active=False)
+    response = admin_client.post(reverse("webhooks:replay", args=[row.pk]), follow=True)
+    assert "The endpoint is disabled: enable it first, then replay." in response.content.decode()
+    with tenant_context(tenant_a):
+        assert WebhookDelivery.objects.get(pk=row.pk).status == "pending"

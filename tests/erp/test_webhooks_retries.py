@@ -135,3 +135,16 @@ def test_private_addresses_are_refused_in_production(tenant_a, settings):
     assert delivery.last_error == (
         "Refused: 127.0.0.1 resolves to 127.0.0.1, a private or internal address."
     )
+
+
+def test_a_pending_delivery_to_an_endpoint_disabled_since_is_not_sent(tenant_a):
+    with Receiver([200]) as receiver:
+        delivery = _delivery(tenant_a, receiver.url)
+        with tenant_context(tenant_a):
+            delivery.endpoint.is_active = False
+            delivery.endpoint.save()
+        assert deliver_task(tenant_a.pk, delivery.pk) is False
+    assert receiver.requests == []
+    delivery = _load(tenant_a, delivery)
+    assert (delivery.status, delivery.attempts) == ("failed", 0)
+    assert delivery.last_error == "Not sent: the endpoint is disabled."
