@@ -128,7 +128,10 @@ def post(url: str, payload: bytes, sent_headers: dict[str, str]) -> Outcome:
         with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
             return Outcome(response.status, "")
     except urllib.error.HTTPError as exc:
-        snippet = exc.read(300).decode("utf-8", errors="replace") if exc.fp else ""
+        try:
+            snippet = exc.read(300).decode("utf-8", errors="replace") if exc.fp else ""
+        except OSError:  # the receiver hung up while sending its error page
+            snippet = ""
         return Outcome(exc.code, f"HTTP {exc.code} {exc.reason}: {snippet}".strip()[:500])
     except (urllib.error.URLError, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)

@@ -8,6 +8,8 @@ outbox sweep queues the fan-out later). erp names no app: the apps call in.
 
 from __future__ import annotations
 
+import json
+
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
@@ -50,8 +52,6 @@ def choices() -> list[tuple[str, str]]:
 def _json(data: dict) -> dict:
     """Decimals, dates and UUIDs as the JSON they will be sent as (strings), so the stored
     payload is exactly what goes out."""
-    import json
-
     return json.loads(json.dumps(data, cls=DjangoJSONEncoder))
 
 

@@ -42,6 +42,8 @@ class CeleryWorker:
             "DATABASE_URL": worker_database_url(),
             "CONN_MAX_AGE": "0",
             "CELERY_QUEUE": queue,
+            # The receiver is on loopback, which only development and tests may call.
+            "WEBHOOK_ALLOW_PRIVATE_HOSTS": "true",
         }
         self.process = subprocess.Popen(
             [
