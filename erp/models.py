@@ -19,6 +19,12 @@ from erp.fields import TenantModel
 from erp.formats import DEFAULT_CURRENCY, DateFormat, validate_time_zone
 from erp.imports.models import ImportJob, ImportStatus  # the import framework's own package
 from erp.roles import Role
+from erp.webhooks.models import (  # the webhooks' own package
+    DeliveryStatus,
+    WebhookDelivery,
+    WebhookEndpoint,
+    WebhookEvent,
+)
 
 __all__ = [
     "Alert",
@@ -26,6 +32,7 @@ __all__ = [
     "AlertStatus",
     "AlertSubscription",
     "ApiToken",
+    "DeliveryStatus",
     "ImportJob",
     "ImportStatus",
     "Invitation",
@@ -35,6 +42,9 @@ __all__ = [
     "Tenant",
     "User",
     "UserManager",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
 ]
 
 

@@ -75,6 +75,7 @@ def register_own() -> None:
         NavItem(_("Settings"), _("Users"), "users:list", admins, 1000),
         NavItem(_("Settings"), _("Alerts"), "alerts:settings", admins, 1005),
         NavItem(_("Settings"), _("API tokens"), "api_tokens:list", admins, 1007),
+        NavItem(_("Settings"), _("Webhooks"), "webhooks:list", admins, 1008),
         NavItem(_("Settings"), _("System health"), "health", admins, 1010),
     )
 

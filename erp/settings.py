@@ -246,6 +246,10 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:8000")  # links in e-mails
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Stockline <stockline@localhost>")
 
+# Webhooks may call loopback and private addresses only in development and tests; in
+# production a receiver URL resolving to one is refused at delivery (erp.webhooks.delivery).
+WEBHOOK_ALLOW_PRIVATE_HOSTS = env_bool("WEBHOOK_ALLOW_PRIVATE_HOSTS", DEBUG or TESTING)
+
 # Celery
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
@@ -294,6 +298,8 @@ CELERY_BEAT_SCHEDULE = {
     "count-pick-faces": {"task": "warehouse.tasks.count_pick_faces_all_task", "schedule": 300.0},
     # Exception alerts: each app's rules, per tenant, while the problem can still be fixed.
     "alert-rules": {"task": "erp.alerts.tasks.run_alert_rules_all_task", "schedule": 180.0},
+    # Webhook retries that are due, deliveries whose worker died, events never fanned out.
+    "sweep-webhooks": {"task": "erp.webhooks.tasks.sweep_webhooks_task", "schedule": 30.0},
 }
 
 LOGGING = {

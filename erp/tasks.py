@@ -16,9 +16,12 @@ from erp.alerts.tasks import (
     run_alert_rules_task,
 )
 from erp.imports.tasks import check_import_task, run_import_task
+from erp.webhooks.tasks import deliver_task, fan_out_task, sweep_webhooks_task
 
 __all__ = [
     "check_import_task",
+    "deliver_task",
+    "fan_out_task",
     "forget_idempotent_requests_task",
     "forget_sign_in_failures_task",
     "heartbeat_task",
@@ -27,6 +30,7 @@ __all__ = [
     "run_alert_rules_task",
     "run_import_task",
     "sweep_outbox_task",
+    "sweep_webhooks_task",
 ]
 
 WORKER_KEY = "heartbeat:worker"

@@ -13,6 +13,7 @@ urlpatterns = [
     path("settings/users/", include("erp.views.users")),
     path("settings/api-tokens/", include("erp.api.views")),
     path("settings/health/", system.health, name="health"),
+    path("settings/webhooks/", include("erp.webhooks.urls")),
     path("", include("inventory.urls")),
     path("purchasing/", include("purchasing.urls")),
     path("sales/", include("orders.urls")),

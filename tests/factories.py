@@ -352,3 +352,22 @@ def api_token(tenant: Tenant, role: Role = Role.ADMIN, **kwargs):
             role=role,
             **kwargs,
         )
+
+
+class WebhookEndpointFactory(TenantOwnedFactory):
+    """An active endpoint subscribed to every registered event type."""
+
+    class Meta:
+        model = "erp.WebhookEndpoint"
+
+    tenant = factory.SubFactory(TenantFactory)
+    url = factory.Sequence(lambda n: f"http://127.0.0.1:9/hook-{n}")
+    description = "Integration"
+    event_types = factory.LazyFunction(lambda: list(_webhook_types()))
+    created_by = factory.LazyAttribute(lambda o: member(o.tenant))
+
+
+def _webhook_types():
+    from erp.webhooks.events import EVENT_TYPES
+
+    return EVENT_TYPES

@@ -27,7 +27,7 @@ from erp.models import Tenant, User
 from erp.roles import require_role
 from inventory import ledger
 from inventory.models import Item
-from orders import line_flows, permissions, states
+from orders import line_flows, permissions, states, webhooks
 from orders.models import ALLOCATABLE, SalesOrder, SalesOrderLine
 from orders.services.sales_orders import SOURCE, publish_demand, refresh_status
 
@@ -147,10 +147,13 @@ def _allocate_batch(tenant: Tenant, user: User | None, line_ids: list[int], resu
                     )
                 )
     ledger.reserve_many(tenant=tenant, user=user, requests=requests)
+    newly_backordered = []
     for line in lines:
         result.lines += 1
         if line.unallocated_base > 0:
             result.backordered_lines += 1
+            if line.backordered_since is None:
+                newly_backordered.append(line)
             line.backordered_since = line.backordered_since or now
         else:
             line.backordered_since = None
@@ -162,6 +165,7 @@ def _allocate_batch(tenant: Tenant, user: User | None, line_ids: list[int], resu
         default_user=user,
     )
     publish_demand(tenant=tenant, lines=lines)
+    webhooks.lines_backordered(tenant=tenant, lines=newly_backordered)
     _refresh_orders(tenant, user, orders, result)
 
 
@@ -225,6 +229,8 @@ def deallocate_line(
     if quantity <= 0:
         return line
     line_flows.move(line, "deallocate", quantity)
+    if line.backordered_since is None:
+        webhooks.lines_backordered(tenant=tenant, lines=[line])
     line.backordered_since = line.backordered_since or timezone.now()
     line._change_reason = reason[:100] or "deallocated"
     if user is not None:

@@ -20,7 +20,7 @@ from inventory import ledger, units
 from inventory import selectors as inventory_selectors
 from inventory.ledger import projections
 from inventory.models import Item, ProjectionKind, Site
-from orders import line_flows, permissions, states
+from orders import line_flows, permissions, states, webhooks
 from orders.models import ALLOCATABLE, Customer, OrderStatus, SalesOrder, SalesOrderLine, ShipTo
 
 ORDER_TAKERS = permissions.EDITORS
@@ -174,6 +174,7 @@ def confirm(*, tenant: Tenant, user: User, order: SalesOrder) -> SalesOrder:
     for line in lines:  # each line's copy of the order is still the draft it was loaded as
         line.order = order
     publish_demand(tenant=tenant, lines=lines)
+    webhooks.sales_order_confirmed(tenant=tenant, order=order, lines=lines)
     return order
 
 

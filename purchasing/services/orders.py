@@ -24,7 +24,7 @@ from erp.selectors import tenant_settings
 from inventory import units
 from inventory.ledger import projections
 from inventory.models import Item, ProjectionKind, Site
-from purchasing import states
+from purchasing import states, webhooks
 from purchasing.errors import ApprovalRequired, EmptyOrder, InvalidLine, OrderNotEditable
 from purchasing.models import (
     OPEN_STATUSES,
@@ -175,6 +175,7 @@ def send(*, tenant: Tenant, user: User, order: PurchaseOrder, reason: str = "") 
     _check_approver(tenant, order, approver=order.approved_by)
     order.sent_at = timezone.now()
     order.save(update_fields=["status", "sent_at"])
+    webhooks.purchase_order_sent(tenant=tenant, order=order)
     return order
 
 

@@ -18,7 +18,7 @@ from erp import numbering
 from erp.models import Tenant, User
 from erp.numbers import plain
 from erp.roles import Role, membership_for, require_role
-from returns import policy
+from returns import policy, webhooks
 from returns.errors import ReturnsError, SegregationOfDuties
 from returns.models import Credit, CreditStatus, Inspection, ReturnAuthorisation, RmaStatus
 from returns.permissions import DESK
@@ -119,6 +119,7 @@ def approve(*, tenant: Tenant, user: User, credit: Credit, note: str = "") -> Cr
     credit.save()
     rma_machine.move(rma, "credit", tenant=tenant, user=user, reason=credit.number)
     rma.save()
+    webhooks.return_credited(tenant=tenant, credit=credit, rma=rma)
     return credit
 
 

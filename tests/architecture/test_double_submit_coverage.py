@@ -62,6 +62,7 @@ NOT_CHECKED = {
             "warehouse:transfer_edit",
             "alerts:settings",
             "alerts:subscriptions",
+            "webhooks:edit",
             "purchasing:service_levels",
         ],
         _SETTING,

@@ -1,5 +1,7 @@
 """An import's upload and its start, each sent twice in a row and twice at once, make one
-import job and start it once (issue 9); revoking an API token twice revokes it once."""
+import job and start it once (issue 9); revoking an API token twice revokes it once; the
+webhook forms add one endpoint, send one test, rotate the secret once and queue one replay
+(issue 14)."""
 
 from __future__ import annotations
 
@@ -9,10 +11,12 @@ from django.urls import reverse
 
 from erp.api.models import ApiToken
 from erp.imports.models import ImportJob
+from erp.models import OutboxMessage, WebhookDelivery, WebhookEndpoint
 from erp.roles import Role
 from erp.tenancy import tenant_context
+from erp.webhooks import events, services
 from tests.double_submit import Form, check_twice_at_once, check_twice_in_a_row, reading
-from tests.factories import api_token, member
+from tests.factories import WebhookEndpointFactory, api_token, member
 
 CSV = "site,zone,code,type\nMAIN,PICK,A-1,pick_face\n"
 
@@ -66,7 +70,71 @@ def revoke(tenant) -> Form:
     )
 
 
-FORMS = [upload, start, revoke]
+def webhook_add(tenant) -> Form:
+    def endpoints():
+        return list(WebhookEndpoint.objects.values_list("url", flat=True))
+
+    return Form(
+        user=member(tenant, Role.ADMIN),
+        url=reverse("webhooks:add"),
+        data={
+            "url": "https://example.com/in",
+            "event_types": ["receipt.posted"],
+            "is_active": "on",
+        },
+        effect=reading(tenant, endpoints=endpoints),
+        before={"endpoints": []},
+        once={"endpoints": ["https://example.com/in"]},
+    )
+
+
+def webhook_test(tenant) -> Form:
+    endpoint = WebhookEndpointFactory(tenant=tenant)
+    return Form(
+        user=member(tenant, Role.ADMIN),
+        url=reverse("webhooks:test", args=[endpoint.pk]),
+        data={},
+        effect=reading(tenant, deliveries=lambda: WebhookDelivery.objects.count()),
+        before={"deliveries": 0},
+        once={"deliveries": 1},
+    )
+
+
+def webhook_rotate(tenant) -> Form:
+    endpoint = WebhookEndpointFactory(tenant=tenant)
+    # The secret is kept out of history, but each rotation is a saved version.
+    return Form(
+        user=member(tenant, Role.ADMIN),
+        url=reverse("webhooks:rotate", args=[endpoint.pk]),
+        data={},
+        effect=reading(tenant, versions=lambda: endpoint.history.count()),
+        before={"versions": 1},
+        once={"versions": 2},
+    )
+
+
+def webhook_replay(tenant) -> Form:
+    WebhookEndpointFactory(tenant=tenant)
+    with tenant_context(tenant):
+        event = events.emit(tenant=tenant, type="receipt.posted", data={"receipt_line_id": 1})
+        [delivery] = services.fan_out(tenant=tenant, event_id=event.pk)
+
+    def sends():  # the fan-out queued one; each replay queues one more
+        return OutboxMessage.objects.filter(
+            task="erp.webhooks.tasks.deliver_task", args=[tenant.pk, delivery.pk]
+        ).count()
+
+    return Form(
+        user=member(tenant, Role.ADMIN),
+        url=reverse("webhooks:replay", args=[delivery.pk]),
+        data={},
+        effect=reading(tenant, sends=sends),
+        before={"sends": 1},
+        once={"sends": 2},
+    )
+
+
+FORMS = [upload, start, revoke, webhook_add, webhook_test, webhook_rotate, webhook_replay]
 
 
 @pytest.mark.django_db

@@ -387,6 +387,22 @@ def _disposition_rule(tenant) -> dict:
     return {"pk": DispositionRuleFactory(tenant=tenant).pk}
 
 
+def _webhook_endpoint(tenant) -> dict:
+    from tests.factories import WebhookEndpointFactory
+
+    return {"pk": WebhookEndpointFactory(tenant=tenant).pk}
+
+
+def _webhook_delivery(tenant) -> dict:
+    from erp.webhooks import events, services
+    from tests.factories import WebhookEndpointFactory
+
+    WebhookEndpointFactory(tenant=tenant)
+    with tenant_context(tenant):
+        event = events.emit(tenant=tenant, type="receipt.posted", data={"receipt_line_id": 1})
+        return {"pk": services.fan_out(tenant=tenant, event_id=event.pk)[0].pk}
+
+
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
 OBJECT_URLS: dict[str, Callable] = {
     "api_tokens:detail": lambda t: {"pk": api_token(t)[0].pk},
@@ -394,6 +410,12 @@ OBJECT_URLS: dict[str, Callable] = {
     "alerts:detail": _alert,
     "alerts:acknowledge": _alert,
     "alerts:resolve": _alert,
+    "webhooks:detail": _webhook_endpoint,
+    "webhooks:edit": _webhook_endpoint,
+    "webhooks:test": _webhook_endpoint,
+    "webhooks:rotate": _webhook_endpoint,
+    "webhooks:delivery": _webhook_delivery,
+    "webhooks:replay": _webhook_delivery,
     "users:detail": lambda t: {"pk": MembershipFactory(tenant=t).pk},
     "users:invitation_revoke": lambda t: {"pk": InvitationFactory(tenant=t).pk},
     "inventory:site_detail": lambda t: {"pk": SiteFactory(tenant=t).pk},
@@ -548,6 +570,9 @@ POST_ONLY = {
     "accounts:logout",
     "alerts:acknowledge",
     "alerts:resolve",
+    "webhooks:test",
+    "webhooks:rotate",
+    "webhooks:replay",
     "switch_tenant",
     "invitations:answer",
     "users:invitation_revoke",

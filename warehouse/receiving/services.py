@@ -37,7 +37,7 @@ from purchasing import states as order_states
 from purchasing.models import PurchaseOrder, PurchaseOrderLine
 from purchasing.services import orders as order_service
 from purchasing.services import receipts as order_receipts
-from warehouse import permissions
+from warehouse import permissions, webhooks
 from warehouse.errors import ReceivingError
 from warehouse.models import (
     Discrepancy,
@@ -336,6 +336,7 @@ def receive(
     if line is not None and split.accepted <= 0:
         # Nothing counted (all damaged or held), yet goods came: the order is under way.
         order_receipts.refresh_received_status(tenant=tenant, user=user, order=order)
+    webhooks.receipt_posted(tenant=tenant, receipt=receipt, status=split.accepted_status)
     from warehouse.tasks import offer_receipt_to_demand_task
 
     outbox.enqueue(offer_receipt_to_demand_task, tenant.pk, receipt.pk)

@@ -40,6 +40,7 @@ from inventory.models import (
     StockStatus,
     TransactionKind,
 )
+from warehouse import webhooks
 from warehouse.counting import triggers
 from warehouse.errors import WarehouseError
 from warehouse.models import (
@@ -294,6 +295,10 @@ def run(*, tenant: Tenant, site: Site | None = None) -> list[Replenishment]:
             for task, (need, candidate, quantity) in zip(tasks, planned, strict=True)
         ],
     )  # fmt: skip
+    webhooks.stock_below_min(
+        tenant=tenant,
+        raised=[(need, task) for task, (need, _, _) in zip(tasks, planned, strict=True)],
+    )
     return tasks
 
 

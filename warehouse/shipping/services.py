@@ -21,7 +21,7 @@ from inventory import ledger
 from inventory.models import LocationKind, TransactionKind
 from orders.models import SalesOrder
 from orders.services import fulfilment
-from warehouse import permissions
+from warehouse import permissions, webhooks
 from warehouse.errors import WarehouseError
 from warehouse.models import (
     Carton,
@@ -115,6 +115,10 @@ def confirm_shipment(*, tenant: Tenant, user: User, shipment: Shipment) -> Shipm
         carton_machine.move(carton, "ship", tenant=tenant, user=user, reason=shipment.number)
         carton.save(update_fields=["status"])
     waves.finish_waves_of(tenant=tenant, user=user, order=order)
+    webhooks.shipment_confirmed(
+        tenant=tenant, shipment=shipment, order=order, contents=contents,
+        cartons=Carton.objects.filter(tenant=tenant, shipment=shipment).order_by("pk"),
+    )  # fmt: skip
     return shipment
 
 

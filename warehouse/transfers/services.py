@@ -42,6 +42,7 @@ from inventory.models import (
     StockStatus,
     TransactionKind,
 )
+from warehouse import webhooks
 from warehouse.counting import services as counting
 from warehouse.counting import triggers
 from warehouse.errors import WarehouseError
@@ -566,6 +567,7 @@ def ship(*, tenant: Tenant, user: User, transfer: TransferOrder) -> TransferOrde
     transfer.shipped_at = timezone.now()
     transfer.save()
     _publish(tenant, transfer)
+    webhooks.transfer_shipped(tenant=tenant, transfer=transfer)
     return transfer
 
 
@@ -736,6 +738,8 @@ def receive(
     )  # fmt: skip
     transfer.save()
     _publish(tenant, transfer)
+    if complete:
+        webhooks.transfer_received(tenant=tenant, transfer=transfer)
     return receipt
 
 
