@@ -64,7 +64,7 @@ def ensure_pgbouncer() -> None:
         return
     try:
         _apt_install("pgbouncer")
-    except (SystemExit, subprocess.CalledProcessError) as exc:
+    except (SystemExit, OSError, subprocess.CalledProcessError) as exc:
         print(f"    pgbouncer could not be installed ({exc}); its tests will skip", flush=True)
 
 

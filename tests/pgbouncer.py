@@ -64,7 +64,7 @@ class Pooler:
         command = [PGBOUNCER, str(self.dir / "pgbouncer.ini")]
         if os.geteuid() == 0:
             # PgBouncer refuses to run as root; it drops to this user itself.
-            owner = _unprivileged_user()
+            owner = _unprivileged_user(host)
             shutil.chown(self.dir, owner.pw_uid, owner.pw_gid)
             for path in self.dir.iterdir():
                 shutil.chown(path, owner.pw_uid, owner.pw_gid)
@@ -125,7 +125,11 @@ class Pooler:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def _unprivileged_user() -> pwd.struct_passwd:
+def _unprivileged_user(host: str) -> pwd.struct_passwd:
+    """Whoever runs the server when it listens on a socket folder (the embedded one keeps it
+    to its own user), else postgres or nobody."""
+    if host.startswith("/") and os.stat(host).st_uid != 0:
+        return pwd.getpwuid(os.stat(host).st_uid)
     for name in ("postgres", "nobody"):
         with contextlib.suppress(KeyError):
             return pwd.getpwnam(name)
