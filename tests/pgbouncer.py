@@ -82,6 +82,7 @@ class Pooler:
             with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", self.port)):
                 return
             time.sleep(0.05)
+        self.stop()
         raise AssertionError(f"pgbouncer did not listen on {self.port}:\n{self.log()}")
 
     def log(self) -> str:

@@ -240,7 +240,7 @@ def test_a_second_planning_run_waits_for_the_first_and_no_lock_outlives_them(
             lambda: (
                 direct.execute(
                     "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND wait_event_type = 'Lock' AND query LIKE '%%pg_advisory_xact_lock%%'"
+                    " AND wait_event_type = 'Lock' AND query LIKE '%%pg_advisory%%lock(%%'"
                 ).fetchone()[0]
                 == 1
             ),
