@@ -9,10 +9,14 @@ read `pg_locks`, which takes no lock and changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import contextlib
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+import psycopg
 from django.db import DatabaseError, connection
+
+from erp import pooler
 
 # The high 32 bits of the lock key say which kind of job it is.
 IMPORT = 1
@@ -29,18 +33,38 @@ def holding(kind: int, job_id: int) -> Iterator[bool]:
     (a redelivered task while the first still runs), in which case the block should leave
     the job alone."""
     key = _key(kind, job_id)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s)", [key])
-        got = cursor.fetchone()[0]
+    with _session() as query:
+        got = query("SELECT pg_try_advisory_lock(%s)", [key])
+        try:
+            yield got
+        finally:
+            if got:
+                # The session is gone (database restarted), and its lock with it.
+                with contextlib.suppress(DatabaseError, psycopg.Error):
+                    query("SELECT pg_advisory_unlock(%s)", [key])
+
+
+@contextmanager
+def _session() -> Iterator[Callable[[str, list], object]]:
+    """`query(sql, params)` -> first column, on the worker's own session. Behind a transaction
+    pooler Django's connection is another server session from one transaction to the next,
+    and a lock taken through it would stay behind on a pooled server connection when the
+    worker dies: there the lock is taken on a connection straight to PostgreSQL
+    (erp.pooler), which dies with the worker."""
+    if not pooler.pooled():
+
+        def on_django(sql, params):
+            with connection.cursor() as cursor:
+                cursor.execute(sql, params)
+                return cursor.fetchone()[0]
+
+        yield on_django
+        return
+    direct = pooler.session_connection()
     try:
-        yield got
+        yield lambda sql, params: direct.execute(sql, params).fetchone()[0]
     finally:
-        if got:
-            try:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
-            except DatabaseError:
-                pass  # the session is gone (database restarted), and its lock with it
+        direct.close()
 
 
 def running(kind: int, job_id: int) -> bool:

@@ -50,15 +50,34 @@ def ensure_chromium() -> None:
     """Browser tests drive Debian's chromium; install it when missing (never a downloaded one)."""
     if shutil.which("chromium") or Path("/usr/bin/chromium").exists():
         return
+    _apt_install("chromium")
+
+
+PGBOUNCER = "/usr/sbin/pgbouncer"
+
+
+def ensure_pgbouncer() -> None:
+    """The pooler tests (tests/erp/test_pooler.py) run Debian's PgBouncer; install it when
+    missing. Only that test needs it, so a machine that cannot install it still runs the rest
+    (the test skips and says why)."""
+    if shutil.which("pgbouncer") or Path(PGBOUNCER).exists():
+        return
+    try:
+        _apt_install("pgbouncer")
+    except (SystemExit, OSError, subprocess.CalledProcessError) as exc:
+        print(f"    pgbouncer could not be installed ({exc}); its tests will skip", flush=True)
+
+
+def _apt_install(package: str) -> None:
     apt = shutil.which("apt-get")
     if apt is None:
-        raise SystemExit("chromium is missing and apt-get is not available: install Chromium first")
+        raise SystemExit(f"{package} is missing and apt-get is not available: install it first")
     sudo = [] if os.geteuid() == 0 else ["sudo"]
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    result = subprocess.run([*sudo, apt, "install", "-y", "-q", "chromium"], env=env)
+    result = subprocess.run([*sudo, apt, "install", "-y", "-q", package], env=env)
     if result.returncode != 0:
         subprocess.run([*sudo, apt, "update", "-q"], env=env, check=True)
-        subprocess.run([*sudo, apt, "install", "-y", "-q", "chromium"], env=env, check=True)
+        subprocess.run([*sudo, apt, "install", "-y", "-q", package], env=env, check=True)
 
 
 def _interrupt(*_):
@@ -200,6 +219,7 @@ def test(pytest_args: list[str]) -> int:
         _run([PY, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], deploy_env)
         print(f"    {time.monotonic() - t:.1f}s")
         ensure_chromium()
+        ensure_pgbouncer()
         t = _step("Tests")
         workers = os.environ.get("TEST_WORKERS", "2")
         # Tests are handed out one by one (the largest files hold hundreds of page tests and

@@ -15,6 +15,8 @@ import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
+from erp.pooler import TRANSACTION, for_transaction_pooler, pool_mode
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -94,6 +96,18 @@ if DATABASE_REPLICA_URL:
     # Never created or flushed by the test runner: it is the primary's copy.
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["erp.replica.PrimaryRouter"]
+# Behind PgBouncer in transaction mode (erp/pooler.py, README "Databases and settings"): no
+# prepared statements or server-side cursors, and session-level work on a direct connection.
+DATABASE_POOL_MODE = pool_mode(os.environ.get("DATABASE_POOL_MODE", ""))
+DATABASE_DIRECT = None
+if DATABASE_POOL_MODE == TRANSACTION:
+    for_transaction_pooler(DATABASES["default"])
+    if not os.environ.get("DATABASE_DIRECT_URL"):
+        raise ImproperlyConfigured(
+            "DATABASE_POOL_MODE=transaction needs DATABASE_DIRECT_URL: the URL of the same "
+            "database straight to PostgreSQL, for the locks that must live in a session."
+        )
+    DATABASE_DIRECT = dj_database_url.parse(os.environ["DATABASE_DIRECT_URL"])
 REDIS_URL = os.environ["REDIS_URL"]
 
 INSTALLED_APPS = [
