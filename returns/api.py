@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from erp.api.errors import ApiError
 from erp.api.paging import PageQuery, keyset, page_of
@@ -221,7 +221,7 @@ def create_return(request, body: RmaIn):
                 tenant=request.tenant, user=request.user, rma=rma, order_line=order_line,
                 quantity=line.quantity, lot_code=line.lot, serial_code=line.serial,
             )  # fmt: skip
-    return 201, _rmas(request).get(pk=rma.pk)
+    return Status(201, _rmas(request).get(pk=rma.pk))
 
 
 @router.post("/returns/{rma_id}/authorise", response=answers(RmaOut), summary="Authorise an RMA")

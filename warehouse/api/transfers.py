@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from erp.api.errors import ApiError
 from erp.api.paging import PageQuery, keyset, page_of
@@ -258,7 +258,7 @@ def create_transfer(request, body: TransferIn):
                 tenant=request.tenant, user=request.user, transfer=transfer, item=item,
                 quantity=line.quantity, unit=line.unit, lot=lot,
             )  # fmt: skip
-    return 201, _transfers(request).get(pk=transfer.pk)
+    return Status(201, _transfers(request).get(pk=transfer.pk))
 
 
 @router.post(
