@@ -4,6 +4,8 @@ says."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -55,7 +57,7 @@ def world(tenant_a):
 
 @schema.parametrize()
 @settings(
-    max_examples=6,
+    max_examples=int(os.environ.get("STOCKLINE_FUZZ_EXAMPLES", "6")),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
