@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -125,8 +126,9 @@ class Count(TenantModel):
         StockTransaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): the API's
-    # updated-since sync reads it.
-    updated_at = models.DateTimeField(default=timezone.now, editable=False)
+    # updated-since sync reads it. The database default is for migration 0010, whose SQL
+    # opens counts without naming this column.
+    updated_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     history = HistoricalRecords()
 
     class Meta:
