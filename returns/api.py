@@ -28,6 +28,7 @@ from returns.models import (
     RmaStatus,
 )
 from returns.services import rmas
+from warehouse.api.text import NO_NUL, Code
 
 router = Router(tags=["Returns"])
 
@@ -153,8 +154,8 @@ def list_returns(
     request,
     page: Query[PageQuery],
     status: RmaStatus | None = None,
-    customer: str | None = None,
-    order: str | None = None,
+    customer: Code | None = None,
+    order: Code | None = None,
 ):
     """RMAs oldest change first with lines, what arrived, inspections and credits;
     `customer` a customer code, `order` a sales order number."""
@@ -179,14 +180,16 @@ def get_return(request, rma_id: Id):
 class RmaLineIn(Schema):
     order_line: int = Field(..., ge=1, le=1_000_000, description="line number on the order")
     quantity: Decimal = Field(..., gt=0, max_digits=18, decimal_places=4)
-    lot: str = Field("", max_length=20)
-    serial: str = Field("", max_length=40)
+    lot: str = Field("", pattern=NO_NUL, max_length=20)
+    serial: str = Field("", pattern=NO_NUL, max_length=40)
 
 
 class RmaIn(Schema):
-    order: str = Field(..., min_length=1, max_length=20, description="sales order number")
+    order: str = Field(
+        ..., pattern=NO_NUL, min_length=1, max_length=20, description="sales order number"
+    )
     reason: Reason
-    note: str = Field("", max_length=200)
+    note: str = Field("", pattern=NO_NUL, max_length=200)
     lines: list[RmaLineIn] = Field(..., min_length=1, max_length=500)
 
 

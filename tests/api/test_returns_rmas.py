@@ -111,6 +111,9 @@ def test_a_refused_rma_keeps_nothing(returns, api_as):
         (_body(returns, order="SO-NOPE"), 400, "unknown_order"),
         (_body(returns, reason="changed_mind"), 422, "invalid_request"),
         (_body(returns, lines=[]), 422, "invalid_request"),
+        (_body(returns, order="SO\x00"), 422, "invalid_request"),
+        (_body(returns, lines=[{"order_line": line, "quantity": "1", "lot": "L\x00"}]),
+         422, "invalid_request"),
         (_body(returns, lines=[{"order_line": line, "quantity": "0"}]), 422, "invalid_request"),
     ]  # fmt: skip
     for number, (body, status, code) in enumerate(cases):

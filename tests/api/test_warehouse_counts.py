@@ -94,3 +94,4 @@ def test_another_tenants_counts_are_not_found_nor_listed(tenant_a, tenant_b, api
     assert api.get("/counts").json()["items"] == []
     assert api.get("/counts", status="guessed").json()["code"] == "invalid_request"
     assert api.get("/counts/-4").json()["code"] == "invalid_request"
+    assert api.get("/counts", site="S\x00").json()["code"] == "invalid_request"

@@ -115,3 +115,4 @@ def test_another_tenants_receipts_are_not_found_nor_listed(tenant_a, tenant_b, a
     assert api.get("/receipt-discrepancies").json()["items"] == []
     assert api.get("/receipts/0").json()["code"] == "invalid_request"
     assert api.get("/receipts", cursor="x").json()["code"] == "invalid_cursor"
+    assert api.get("/receipts", po="PO\x00").json()["code"] == "invalid_request"

@@ -156,6 +156,9 @@ def test_bad_input_is_refused_with_a_code(tenant_a, api_as):
         (api.get("/shipments/0"), 422, "invalid_request"),
         (api.get("/shipments/99999999999999999999"), 422, "invalid_request"),
         (api.get("/shipments/123456"), 404, "not_found"),
+        # PostgreSQL refuses NUL in a string: the schema refuses it first.
+        (api.get("/shipments", site="P\x00K"), 422, "invalid_request"),
+        (api.get("/shipments", order="SO\x00"), 422, "invalid_request"),
     ]
     for response, status, code in checks:
         assert (response.status_code, response.json()["code"]) == (status, code)

@@ -148,6 +148,8 @@ def test_a_refused_line_keeps_nothing_of_the_draft(sites, api_as):
         (_body(sites, lines=[]), 422, "invalid_request"),
         (_body(sites, lines=[{"sku": sites.item.sku, "quantity": "-1"}]), 422, "invalid_request"),
         (_body(sites, expected_date="soon"), 422, "invalid_request"),
+        (_body(sites, from_site="CHI\x00"), 422, "invalid_request"),
+        (_body(sites, lines=[{"sku": "BOLT\x00", "quantity": "1"}]), 422, "invalid_request"),
     ]  # fmt: skip
     for number, (body, status, code) in enumerate(cases):
         response = api.post("/transfers", body, key=f"bad-{number}")

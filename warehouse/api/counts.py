@@ -16,6 +16,7 @@ from ninja import Query, Router, Schema
 from erp.api.paging import PageQuery, keyset, page_of
 from erp.api.site import Id, answers, roles
 from warehouse import permissions
+from warehouse.api.text import Code
 from warehouse.counting import selectors
 from warehouse.models import Count, CountedLine, CountResult, CountRound, CountSource, CountStatus
 
@@ -175,7 +176,7 @@ def list_counts(
     request,
     page: Query[PageQuery],
     status: CountStatus | None = None,
-    site: str | None = None,
+    site: Code | None = None,
 ):
     """Counts oldest change first with each round's findings and, once decided, expected
     against counted per item (supervisors only: counting is blind)."""

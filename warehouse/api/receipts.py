@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema
 from erp.api.paging import PageQuery, keyset, page_of
 from erp.api.site import Id, answers, roles
 from warehouse import permissions
+from warehouse.api.text import Code
 from warehouse.models import Discrepancy, DiscrepancyKind, DiscrepancyState, ReceiptLine
 
 router = Router(tags=["Receipts"])
@@ -122,7 +123,7 @@ def _receipts(request):
 
 
 @router.get("/receipts", response=answers(ReceiptPage), summary="List receipts")
-def list_receipts(request, page: Query[PageQuery], po: str | None = None):
+def list_receipts(request, page: Query[PageQuery], po: Code | None = None):
     """What arrived at the dock, one row per scan, oldest first, with the discrepancies each
     raised; `po` a purchase order number. Receipts are never changed, so they page by id
     and `updated_since` is refused."""
@@ -148,7 +149,7 @@ def get_receipt(request, receipt_id: Id):
 def list_discrepancies(
     request,
     page: Query[PageQuery],
-    po: str | None = None,
+    po: Code | None = None,
     state: DiscrepancyState | None = None,
 ):
     """Every discrepancy found receiving, oldest first, including those no scan raised (a

@@ -14,6 +14,7 @@ from erp.api.paging import PageQuery, keyset, page_of
 from erp.api.site import Id, answers, roles
 from warehouse import permissions
 from warehouse.api.contents import ContentOut, grouped
+from warehouse.api.text import Code
 from warehouse.models import Carton, CartonLine, CartonStatus, Shipment, ShipmentStatus
 
 router = Router(tags=["Shipments"])
@@ -98,8 +99,8 @@ def list_shipments(
     request,
     page: Query[PageQuery],
     status: ShipmentStatus | None = None,
-    site: str | None = None,
-    order: str | None = None,
+    site: Code | None = None,
+    order: Code | None = None,
 ):
     """Shipments oldest change first, each with its cartons (SSCC, weight, contents).
 

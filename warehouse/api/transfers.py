@@ -19,6 +19,7 @@ from erp.api.site import Id, answers, roles
 from inventory.models import Item, Lot, Site
 from warehouse import permissions
 from warehouse.api.contents import ContentOut, grouped
+from warehouse.api.text import NO_NUL, Code
 from warehouse.models import (
     TransferCarton,
     TransferCartonLine,
@@ -180,8 +181,8 @@ def list_transfers(
     request,
     page: Query[PageQuery],
     status: TransferStatus | None = None,
-    from_site: str | None = None,
-    to_site: str | None = None,
+    from_site: Code | None = None,
+    to_site: Code | None = None,
 ):
     """Transfers oldest change first with lines, cartons and discrepancies; `from_site` and
     `to_site` are site codes."""
@@ -204,17 +205,23 @@ def get_transfer(request, transfer_id: Id):
 
 
 class TransferLineIn(Schema):
-    sku: str = Field(..., min_length=1, max_length=60)
+    sku: str = Field(..., pattern=NO_NUL, min_length=1, max_length=60)
     quantity: Decimal = Field(..., gt=0, max_digits=14, decimal_places=4)
-    unit: str = Field("", max_length=20, description="the item's base unit when blank")
-    lot: str | None = Field(None, max_length=20, description="one lot of a lot-tracked item")
+    unit: str = Field(
+        "", pattern=NO_NUL, max_length=20, description="the item's base unit when blank"
+    )
+    lot: str | None = Field(
+        None, pattern=NO_NUL, max_length=20, description="one lot of a lot-tracked item"
+    )
 
 
 class TransferIn(Schema):
-    from_site: str = Field(..., min_length=1, max_length=20, description="site code")
-    to_site: str = Field(..., min_length=1, max_length=20, description="site code")
+    from_site: str = Field(
+        ..., pattern=NO_NUL, min_length=1, max_length=20, description="site code"
+    )
+    to_site: str = Field(..., pattern=NO_NUL, min_length=1, max_length=20, description="site code")
     expected_date: datetime.date
-    note: str = Field("", max_length=200)
+    note: str = Field("", pattern=NO_NUL, max_length=200)
     lines: list[TransferLineIn] = Field(..., min_length=1, max_length=500)
 
 
