@@ -101,6 +101,18 @@ def test_confirming_brings_a_shipment_back_in_an_updated_since_sync(tenant_a, ap
     assert first.number != second.number
 
 
+def test_updated_since_takes_any_offset_python_reads(tenant_a, api_as):
+    shipment = Floor(tenant_a).shipment()
+    api = api_as(tenant_a, Role.PLANNER)
+    # PostgreSQL refuses offsets past 15:59; the same instants in UTC are fine.
+    early = api.get("/shipments", updated_since="2000-01-01T00:00:00+21:59")
+    assert [r["number"] for r in early.json()["items"]] == [shipment.number]
+    late = api.get("/shipments", updated_since="2749-02-09T07:17:56+21:59")
+    assert late.status_code == 200 and late.json()["items"] == []
+    beyond = api.get("/shipments", updated_since="0001-01-01T00:00:00+01:00")
+    assert (beyond.status_code, beyond.json()["code"]) == (400, "invalid_updated_since")
+
+
 def test_cursor_pages_cover_every_shipment_once_in_constant_statements(tenant_a, api_as):
     floor = Floor(tenant_a)
     made = [floor.shipment().number for _ in range(3)]
