@@ -94,6 +94,8 @@ def test_authorising_moves_the_rma_through_its_transition(returns, api_as):
     body = response.json()
     assert body["status"] == "authorised" and body["authorised_at"] is not None
     assert body["exception"] == ""
+    replay = api.post(f"/returns/{rma['id']}/authorise", key="auth-1")
+    assert replay["Idempotent-Replayed"] == "true" and replay.json() == body
     again = api.post(f"/returns/{rma['id']}/authorise", key="auth-2")
     assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
 

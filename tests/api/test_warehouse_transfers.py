@@ -119,6 +119,10 @@ def test_releasing_reserves_the_stock_in_the_ledger(sites, api_as):
     assert reserved(sites.tenant, sites.item, sites.r1) == Decimal(10)
     assert reserved(sites.tenant, sites.item, sites.r2) == Decimal(0)
     assert_ledger_clean(sites.tenant)
+    replay = supervisor.post(f"/transfers/{created['id']}/release", key="r")
+    assert replay.status_code == 200 and replay["Idempotent-Replayed"] == "true"
+    assert replay.json() == released.json()
+    assert reserved(sites.tenant, sites.item, sites.r1) == Decimal(10)
     again = supervisor.post(f"/transfers/{created['id']}/release", key="r2")
     assert again.status_code == 409 and again.json()["code"] == "invalid_transition"
     assert reserved(sites.tenant, sites.item, sites.r1) == Decimal(10)
