@@ -176,8 +176,8 @@ def test_bad_input_is_refused_with_a_code(tenant_a, api_as):
         assert (response.status_code, response.json()["code"]) == (status, code)
 
 
-def test_shipment_numbers_are_unique_per_tenant(tenant_a, api_as):
-    # Guards the filter by order number: two shipments of one order both come back.
+def test_both_shipments_of_a_split_order_come_back_by_its_number(tenant_a, api_as):
+    # An order shipped in two parts: the order filter gives both, each with its own carton.
     floor = Floor(tenant_a)
     order = floor.packed_order()
     with tenant_context(tenant_a):
