@@ -6,6 +6,11 @@ class ReturnsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from erp.api.site import api
+        from returns import api as returns_api
+
+        api.add_router("", returns_api.router)
+
         from erp.demo_registry import DemoStep
         from erp.demo_registry import register as register_demo
         from returns import demo

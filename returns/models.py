@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -180,6 +181,9 @@ class ReturnAuthorisation(TenantModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     authorised_at = models.DateTimeField(null=True, blank=True)
+    # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): the API's
+    # updated-since sync reads it.
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -195,7 +199,8 @@ class ReturnAuthorisation(TenantModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["tenant", "status", "created_at"], name="returns_rma_queue_idx")
+            models.Index(fields=["tenant", "status", "created_at"], name="returns_rma_queue_idx"),
+            models.Index(fields=["tenant", "updated_at", "id"], name="returns_rma_changed"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,11 @@ class WarehouseConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from erp.api.site import api
+        from warehouse.api import router as warehouse_api
+
+        api.add_router("", warehouse_api)
+
         from erp.demo_registry import DemoStep
         from erp.demo_registry import register as register_demo
         from warehouse import demo

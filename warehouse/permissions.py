@@ -15,3 +15,12 @@ SETTINGS = frozenset({Role.ADMIN})
 # Whom late-shipment alerts are routed to (erp.alerts): the floor ships the order, the planner
 # answers the customer. Floor alerts (short picks, faces, replenishments) go to SUPERVISORS.
 ALERTED = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
+# Who reads shipments and their tracking: the floor that ships them, and the planner who
+# answers the customer (a web store's API token acts as a planner, as when it places orders).
+SHIPMENT_READERS = FLOOR | frozenset({Role.PLANNER})
+# Who reads transfers: those who draft them (a planner's draft is followed to its arrival).
+TRANSFER_READERS = TRANSFER_DRAFTERS
+# Who reads receipts against purchase orders: supervisors who decide their discrepancies and
+# the desk that follows its orders and matches invoices (purchasing's viewers). Operators
+# record receipts at the dock; they do not review them.
+RECEIPT_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN})

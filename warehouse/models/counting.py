@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -123,10 +125,17 @@ class Count(TenantModel):
     transaction = TenantForeignKey(
         StockTransaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): the API's
+    # updated-since sync reads it. The database default is for migration 0010, whose SQL
+    # opens counts without naming this column.
+    updated_at = models.DateTimeField(default=timezone.now, db_default=Now(), editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["tenant", "updated_at", "id"], name="warehouse_count_changed")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(status__in=CountStatus.values),

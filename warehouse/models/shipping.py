@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -63,10 +64,16 @@ class Shipment(TenantModel):
     transaction = TenantForeignKey(
         StockTransaction, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): the API's
+    # updated-since sync reads it.
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["tenant", "updated_at", "id"], name="warehouse_shipment_changed")
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["tenant", "number"], name="warehouse_shipment_number_uniq"

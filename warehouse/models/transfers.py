@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -40,10 +41,16 @@ class TransferOrder(TenantModel):
     # The one SSCC of a transfer shipped before transfers were packed into cartons; since
     # then each TransferCarton takes its own and this stays blank.
     sscc = models.CharField(_("SSCC"), max_length=18, blank=True)
+    # Kept by a trigger on every UPDATE (erp.migration_ops.TouchUpdatedAt): the API's
+    # updated-since sync reads it.
+    updated_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["tenant", "updated_at", "id"], name="warehouse_transfer_changed")
+        ]
         constraints = [
             models.UniqueConstraint(fields=["tenant", "number"], name="warehouse_transfer_number"),
             models.UniqueConstraint(
