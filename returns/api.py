@@ -12,7 +12,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from erp.api.errors import ApiError
-from erp.api.paging import PageQuery, page_of
+from erp.api.fields import NO_NUL
+from erp.api.fields import Lookup as Code
+from erp.api.paging import PageQuery, keyset, page_of
 from erp.api.site import Id, answers, roles
 from orders.models import SalesOrder, SalesOrderLine
 from returns import permissions
@@ -28,8 +30,6 @@ from returns.models import (
     RmaStatus,
 )
 from returns.services import rmas
-from warehouse.api.paging import keyset
-from warehouse.api.text import NO_NUL, Code
 
 router = Router(tags=["Returns"])
 

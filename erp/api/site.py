@@ -64,14 +64,17 @@ def _query_names(operation) -> frozenset[str]:
     return frozenset(names)
 
 
-def _refuse_unknown_query(run):
-    """Every operation refuses query parameters it does not declare (422 unknown_parameter),
-    so a misspelt filter (`?skuu=CUP-01`) is an error, not a silent answer for everything.
-    Applied to the operations of every router (mode "view": before parameters are read)."""
+def _screen(run):
+    """Every operation refuses, before reading its parameters:
+    - query parameters it does not declare (422 unknown_parameter), so a misspelt filter
+      (`?skuu=CUP-01`) is an error, not a silent answer for everything;
+    - a NUL character anywhere in the query or body (422 invalid_request), which PostgreSQL
+      refuses in text: a field whose type forgot to bound it must not become a 500.
+    Applied to the operations of every router (mode "view")."""
     allowed = _query_names(run.__self__)
 
     @wraps(run)
-    def checked(request, **kw):
+    def screened(request, **kw):
         unknown = sorted(set(request.GET) - allowed)
         if unknown:
             return error(
@@ -81,9 +84,13 @@ def _refuse_unknown_query(run):
                 parameters=unknown,
                 allowed=sorted(allowed),
             )
+        values = [v for vs in request.GET.lists() for v in vs[1]]
+        body = request.body if request.method in ("POST", "PUT", "PATCH") else b""
+        if any("\x00" in v for v in values) or b"\x00" in body or b"\\u0000" in body:
+            return error(422, "invalid_request", "Text may not contain the NUL character.")
         return run(request, **kw)
 
-    return checked
+    return screened
 
 
 api = NinjaAPI(
@@ -100,7 +107,7 @@ api = NinjaAPI(
 )
 
 
-api.add_decorator(_refuse_unknown_query, mode="view")
+api.add_decorator(_screen, mode="view")
 
 
 def roles(request: HttpRequest, allowed: Iterable[Role]) -> None:

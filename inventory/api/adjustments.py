@@ -9,6 +9,7 @@ from typing import Annotated
 
 from ninja import Field, Router, Schema, Status
 
+from erp.api.fields import text
 from erp.api.site import answers, roles
 from inventory import permissions, scanning
 from inventory.api.fields import BinCode, LotCode, SiteCode, Sku, item_by_sku, site_by_code
@@ -19,7 +20,7 @@ router = Router(tags=["Adjustments"])
 
 # The ledger's quantity column: 18 digits, 4 after the point.
 Quantity = Annotated[Decimal, Field(max_digits=18, decimal_places=4, allow_inf_nan=False)]
-Text = Annotated[str, Field(max_length=300, pattern=r"^[^\x00]*$")]
+Text = text(300)
 Serial = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^\x00-\x20\x7f]+$")]
 UnitCode = Annotated[str, Field(min_length=1, max_length=20, pattern=r"^[^\x00-\x20\x7f]+$")]
 

@@ -12,15 +12,14 @@ from typing import Annotated
 from pydantic import Field
 
 from erp.api.errors import ApiError
+from erp.api.fields import code
 from inventory.models import Item, Site
 
-_PLAIN = r"^[^\x00-\x20\x7f]+$"
-
-Sku = Annotated[str, Field(min_length=1, max_length=40, pattern=_PLAIN)]
-SiteCode = Annotated[str, Field(min_length=1, max_length=20, pattern=_PLAIN)]
-ZoneCode = Annotated[str, Field(min_length=1, max_length=20, pattern=_PLAIN)]
-BinCode = Annotated[str, Field(min_length=1, max_length=40, pattern=_PLAIN)]
-LotCode = Annotated[str, Field(min_length=1, max_length=20, pattern=_PLAIN)]
+Sku = code(40)
+SiteCode = code(20)
+ZoneCode = code(20)
+BinCode = code(40)
+LotCode = code(20)
 Category = Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[^\x00-\x1f\x7f]+$")]
 # What a barcode carries: 8, 12, 13 or 14 digits; the check digit is checked by the lookup.
 Gtin = Annotated[str, Field(pattern=r"^([0-9]{8}|[0-9]{12,14})$")]

@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
+from erp.api.fields import Code, code, text
 from erp.api.paging import PageQuery, keyset, page_of
 from erp.api.site import Id, answers, roles
 from orders import permissions, selectors
-from orders.api.fields import Code, code, text
 from orders.models import Customer, PriorityTier, ShipTo
 from orders.services import customers as service
 

@@ -17,11 +17,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from erp.api.errors import ApiError
+from erp.api.fields import Code, code, text
 from erp.api.paging import PageQuery, keyset, page_of
 from erp.api.site import Id, answers, roles
 from inventory.models import Item, Site
 from orders import permissions, selectors
-from orders.api.fields import Code, code, text
 from orders.models import ALLOCATABLE, Customer, OrderStatus, SalesOrderLine, ShipTo
 from orders.services import sales_orders as service
 

@@ -16,11 +16,11 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from erp.api.errors import ApiError
+from erp.api.fields import Code, code, text
 from erp.api.paging import PageQuery, keyset, page_of
 from erp.api.site import Id, answers, roles
 from inventory.models import Item, Site
 from purchasing import permissions, selectors
-from purchasing.api.fields import Code, code, text
 from purchasing.models import OrderStatus, PurchaseOrderLine, Supplier
 from purchasing.services import orders as service
 

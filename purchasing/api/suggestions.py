@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
+from erp.api.fields import Code
 from erp.api.paging import PageQuery, keyset, page_of
 from erp.api.site import Id, answers, roles
 from purchasing import permissions
-from purchasing.api.fields import Code
 from purchasing.models import ReorderSuggestion, SuggestionKind, SuggestionStatus
 from purchasing.planning import selectors
 

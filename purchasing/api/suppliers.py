@@ -11,10 +11,10 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import field_validator
 
+from erp.api.fields import Code, code, text
 from erp.api.paging import PageQuery, keyset, page_of
 from erp.api.site import Id, answers, roles
 from purchasing import permissions, selectors
-from purchasing.api.fields import Code, code, text
 from purchasing.models import Supplier
 from purchasing.services import suppliers as service
 

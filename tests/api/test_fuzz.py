@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 
 from erp.roles import Role
 from tests.api.conftest import Api
-from tests.factories import ItemFactory, ItemUnitFactory, TenantFactory
+from tests.returns.returns_floor import Returns
 
 pytestmark = pytest.mark.django_db
 
@@ -59,14 +59,13 @@ def in_the_test_transaction():
 
 
 @pytest.fixture
-def world(in_the_test_transaction):
-    """Two tenants with a few rows each; the tokens belong to the first."""
-    ours, theirs = TenantFactory(slug="fuzz-ours"), TenantFactory(slug="fuzz-theirs")
-    for tenant in (ours, theirs):
-        for n in range(3):
-            item = ItemFactory(tenant=tenant, sku=f"{tenant.slug[5:]}-{n}")
-            ItemUnitFactory(tenant=tenant, item=item, code="case", factor=12)
-    return {role: Api(ours, role) for role in Role}
+def world(in_the_test_transaction, tenant_a, tenant_b):
+    """Documents of every kind in both tenants (a shipped order with an RMA, a purchase order
+    received, items, sites, bins, ledger entries), so generated ids and codes meet real rows
+    of the token's tenant and of another; the tokens belong to the first."""
+    for tenant in (tenant_a, tenant_b):
+        Returns(tenant).authorised(2)
+    return {role: Api(tenant_a, role) for role in Role}
 
 
 @schema.parametrize()

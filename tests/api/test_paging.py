@@ -93,3 +93,14 @@ def test_a_misspelt_filter_is_refused_not_ignored(tenant_a):
     body = response.json()
     assert (body["code"], body["parameters"]) == ("unknown_parameter", ["skuu"])
     assert "sku" in body["allowed"]
+
+
+@pytest.mark.parametrize("where", ["query", "body"])
+def test_a_nul_character_is_refused_before_it_reaches_the_database(tenant_a, where):
+    api = Api(tenant_a, Role.ADMIN)
+    if where == "query":
+        response = api.get("/items", sku="CUP\x0001")
+    else:
+        response = api.post("/atp/query", {"skus": ["CUP\u000001"]})
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_request"

@@ -10,12 +10,11 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
-from erp.api.paging import PageQuery, page_of
+from erp.api.fields import Lookup as Code
+from erp.api.paging import PageQuery, keyset, page_of
 from erp.api.site import Id, answers, roles
 from warehouse import permissions
 from warehouse.api.contents import ContentOut, grouped
-from warehouse.api.paging import keyset
-from warehouse.api.text import Code
 from warehouse.models import Carton, CartonLine, CartonStatus, Shipment, ShipmentStatus
 
 router = Router(tags=["Shipments"])

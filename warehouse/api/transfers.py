@@ -14,13 +14,13 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema, Status
 
 from erp.api.errors import ApiError
-from erp.api.paging import PageQuery, page_of
+from erp.api.fields import NO_NUL
+from erp.api.fields import Lookup as Code
+from erp.api.paging import PageQuery, keyset, page_of
 from erp.api.site import Id, answers, roles
 from inventory.models import Item, Lot, Site
 from warehouse import permissions
 from warehouse.api.contents import ContentOut, grouped
-from warehouse.api.paging import keyset
-from warehouse.api.text import NO_NUL, Code
 from warehouse.models import (
     TransferCarton,
     TransferCartonLine,
