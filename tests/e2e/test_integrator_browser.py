@@ -5,6 +5,7 @@ API and receives the signed shipment.confirmed webhook carrying the carton's SSC
 
 from __future__ import annotations
 
+import datetime
 import json
 
 import pytest
@@ -51,6 +52,7 @@ def test_an_order_sent_by_api_ships_in_the_pages_and_comes_back_by_webhook(
             "customer": floor.customer.code,
             "site": floor.site.code,
             "customer_reference": "WEB-10042",
+            "requested_date": datetime.date.today().isoformat(),
             "lines": [{"sku": floor.cups.sku, "quantity": "4", "price": "3.20"}],
         }
         sent = [
@@ -110,6 +112,7 @@ def test_an_order_sent_by_api_ships_in_the_pages_and_comes_back_by_webhook(
         page.keyboard.type(floor.cups_gtin)
         tab_to(page, "Quantity")
         scan(page, "4")
+        expect(page.locator(".messages")).to_contain_text(f"Packed 4 each of {floor.cups.sku}")
         tab_to(page, "Weight (kg)")
         scan(page, "0.8")
         expect(page.locator(".messages")).to_contain_text("Carton closed with SSCC 3" + PREFIX)
