@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from erp.api.errors import ApiError
 from erp.api.fields import NO_NUL
 from erp.api.fields import Lookup as Code
-from erp.api.paging import PageQuery, keyset, page_of
+from erp.api.paging import PageQuery, keyset, page_of, where
 from erp.api.site import Id, answers, roles
 from orders.models import SalesOrder, SalesOrderLine
 from returns import permissions
@@ -162,12 +162,7 @@ def list_returns(
     `customer` a customer code, `order` a sales order number."""
     roles(request, permissions.VIEWERS)
     found = _rmas(request)
-    if status is not None:
-        found = found.filter(status=status)
-    if customer is not None:
-        found = found.filter(customer__code=customer)
-    if order is not None:
-        found = found.filter(order__number=order)
+    found = where(found, status=status, customer__code=customer, order__number=order)
     return keyset(found, page)
 
 

@@ -118,3 +118,9 @@ def keyset(qs: QuerySet, query: PageQuery, *, changed: str | None = "updated_at"
             [tail.pk] if changed is None else [getattr(tail, changed).isoformat(), tail.pk]
         )
     return {"items": rows, "next_cursor": cursor}
+
+
+def where(qs: QuerySet, **lookups) -> QuerySet:
+    """`qs` filtered by each lookup whose value was given: a list's optional filters."""
+    given = {lookup: value for lookup, value in lookups.items() if value is not None}
+    return qs.filter(**given) if given else qs

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ninja import Query, Router, Schema
 
-from erp.api.paging import PageQuery, keyset, page_of
+from erp.api.paging import PageQuery, keyset, page_of, where
 from erp.api.site import Id, answers, roles
 from inventory import permissions
 from inventory.api.fields import SiteCode, Sku
@@ -104,10 +104,5 @@ def list_ledger_entries(
     entries = StockEntry.objects.filter(tenant=request.tenant).select_related(
         "transaction", "item", "location", "lot", "serial", "site"
     )
-    if sku is not None:
-        entries = entries.filter(item__sku=sku)
-    if site is not None:
-        entries = entries.filter(site__code=site)
-    if since_id is not None:
-        entries = entries.filter(pk__gt=since_id)
+    entries = where(entries, item__sku=sku, site__code=site, pk__gt=since_id)
     return keyset(entries, page, changed=None)

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
-from erp.api.paging import PageQuery, keyset, page_of
+from erp.api.paging import PageQuery, keyset, page_of, where
 from erp.api.site import Id, answers, roles
 from inventory import permissions, selectors
 from inventory.api.fields import SiteCode, ZoneCode
@@ -94,14 +94,7 @@ def list_bins(
     whether they are active."""
     roles(request, READERS)
     bins = selectors.bins(tenant=request.tenant)
-    if site is not None:
-        bins = bins.filter(site__code=site)
-    if zone is not None:
-        bins = bins.filter(zone__code=zone)
-    if type is not None:
-        bins = bins.filter(bin_type=type)
-    if active is not None:
-        bins = bins.filter(is_active=active)
+    bins = where(bins, site__code=site, zone__code=zone, bin_type=type, is_active=active)
     return keyset(bins, page)
 
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from ninja import Query, Router, Schema
 
-from erp.api.paging import PageQuery, keyset, page_of
+from erp.api.paging import PageQuery, keyset, page_of, where
 from erp.api.site import answers, roles
 from inventory import permissions, selectors
 from inventory.api.fields import BinCode, LotCode, SiteCode, Sku
@@ -74,14 +74,7 @@ def list_stock(
     reserved). Paged by row id: balances change all the time, so a sync re-reads them."""
     roles(request, permissions.DESK)
     rows = selectors.stock_on_hand(tenant=request.tenant)
-    if site is not None:
-        rows = rows.filter(site__code=site)
-    if sku is not None:
-        rows = rows.filter(item__sku=sku)
-    if bin is not None:
-        rows = rows.filter(location__bin__code=bin)
-    if lot is not None:
-        rows = rows.filter(lot__code=lot)
-    if status is not None:
-        rows = rows.filter(status=status)
+    rows = where(
+        rows, site__code=site, item__sku=sku, location__bin__code=bin, lot__code=lot, status=status
+    )
     return keyset(rows, page, changed=None)

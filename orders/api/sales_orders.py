@@ -18,7 +18,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from erp.api.errors import ApiError
 from erp.api.fields import Code, code, text
-from erp.api.paging import PageQuery, keyset, page_of
+from erp.api.paging import PageQuery, keyset, page_of, where
 from erp.api.site import Id, answers, roles
 from inventory.models import Item, Site
 from orders import permissions, selectors
@@ -190,12 +190,7 @@ def list_sales_orders(
     `customer` code and the `site` code it ships from."""
     roles(request, permissions.VIEWERS)
     found = selectors.orders(tenant=request.tenant)
-    if status is not None:
-        found = found.filter(status=status)
-    if customer is not None:
-        found = found.filter(customer__code=customer)
-    if site is not None:
-        found = found.filter(site__code=site)
+    found = where(found, status=status, customer__code=customer, site__code=site)
     return keyset(found, page)
 
 

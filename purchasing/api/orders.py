@@ -17,7 +17,7 @@ from ninja import Field, Query, Router, Schema, Status
 
 from erp.api.errors import ApiError
 from erp.api.fields import Code, code, text
-from erp.api.paging import PageQuery, keyset, page_of
+from erp.api.paging import PageQuery, keyset, page_of, where
 from erp.api.site import Id, answers, roles
 from inventory.models import Item, Site
 from purchasing import permissions, selectors
@@ -133,12 +133,7 @@ def list_purchase_orders(
     `supplier` code and destination `site` code."""
     roles(request, permissions.VIEWERS)
     found = selectors.orders(tenant=request.tenant)
-    if status is not None:
-        found = found.filter(status=status)
-    if supplier is not None:
-        found = found.filter(supplier__code=supplier)
-    if site is not None:
-        found = found.filter(site__code=site)
+    found = where(found, status=status, supplier__code=supplier, site__code=site)
     return keyset(found, page)
 
 

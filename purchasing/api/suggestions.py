@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 
 from erp.api.fields import Code
-from erp.api.paging import PageQuery, keyset, page_of
+from erp.api.paging import PageQuery, keyset, page_of, where
 from erp.api.site import Id, answers, roles
 from purchasing import permissions
 from purchasing.models import ReorderSuggestion, SuggestionKind, SuggestionStatus
@@ -96,12 +96,7 @@ def list_suggestions(
     `updated_since` is refused); filter by `status`, `site` code and `supplier` code."""
     roles(request, permissions.BUYERS)
     found = selectors.suggestions(tenant=request.tenant)
-    if status is not None:
-        found = found.filter(status=status)
-    if site is not None:
-        found = found.filter(site__code=site)
-    if supplier is not None:
-        found = found.filter(supplier__code=supplier)
+    found = where(found, status=status, site__code=site, supplier__code=supplier)
     return keyset(found, page, changed=None)
 
 

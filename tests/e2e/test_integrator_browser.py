@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -100,7 +101,8 @@ def test_an_order_sent_by_api_ships_in_the_pages_and_comes_back_by_webhook(
         page.set_viewport_size(PHONE)
         sign_in(page, base, floor.operator.email)
         _menu(page, "Pick")
-        page.keyboard.press("Enter")  # the first batch's Start button has the focus
+        expect(page.get_by_role("button", name=re.compile(r"^Start "))).to_be_focused()
+        page.keyboard.press("Enter")
         expect(page.locator(".pick-bin")).to_have_text("P-02")
         scan(page, "P-02")
         expect(page.get_by_label("Scan the item")).to_be_focused()

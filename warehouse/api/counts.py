@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from erp.api.fields import Lookup as Code
-from erp.api.paging import PageQuery, keyset, page_of
+from erp.api.paging import PageQuery, keyset, page_of, where
 from erp.api.site import Id, answers, roles
 from warehouse import permissions
 from warehouse.counting import selectors
@@ -182,10 +182,7 @@ def list_counts(
     against counted per item (supervisors only: counting is blind)."""
     roles(request, permissions.SUPERVISORS)
     counts = _counts(request)
-    if status is not None:
-        counts = counts.filter(status=status)
-    if site is not None:
-        counts = counts.filter(site__code=site)
+    counts = where(counts, status=status, site__code=site)
     return keyset(counts, page)
 
 

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from erp.api.fields import Lookup as Code
-from erp.api.paging import PageQuery, keyset, page_of
+from erp.api.paging import PageQuery, keyset, page_of, where
 from erp.api.site import Id, answers, roles
 from warehouse import permissions
 from warehouse.models import Discrepancy, DiscrepancyKind, DiscrepancyState, ReceiptLine
@@ -156,8 +156,5 @@ def list_discrepancies(
     line closed short); `po` a purchase order number, `state` open, accepted or rejected."""
     roles(request, permissions.RECEIPT_READERS)
     found = _discrepancies().filter(tenant=request.tenant)
-    if po is not None:
-        found = found.filter(order__number=po)
-    if state is not None:
-        found = found.filter(state=state)
+    found = where(found, order__number=po, state=state)
     return keyset(found, page, changed=None)

@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 
 from erp.api.fields import Lookup as Code
-from erp.api.paging import PageQuery, keyset, page_of
+from erp.api.paging import PageQuery, keyset, page_of, where
 from erp.api.site import Id, answers, roles
 from warehouse import permissions
 from warehouse.api.contents import ContentOut, grouped
@@ -108,12 +108,7 @@ def list_shipments(
     Confirming a shipment changes it, so `updated_since` finds the ones that just left."""
     roles(request, permissions.SHIPMENT_READERS)
     shipments = _shipments(request)
-    if status is not None:
-        shipments = shipments.filter(status=status)
-    if site is not None:
-        shipments = shipments.filter(order__site__code=site)
-    if order is not None:
-        shipments = shipments.filter(order__number=order)
+    shipments = where(shipments, status=status, order__site__code=site, order__number=order)
     return keyset(shipments, page)
 
 

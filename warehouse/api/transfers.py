@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from erp.api.errors import ApiError
 from erp.api.fields import NO_NUL
 from erp.api.fields import Lookup as Code
-from erp.api.paging import PageQuery, keyset, page_of
+from erp.api.paging import PageQuery, keyset, page_of, where
 from erp.api.site import Id, answers, roles
 from inventory.models import Item, Lot, Site
 from warehouse import permissions
@@ -189,12 +189,7 @@ def list_transfers(
     `to_site` are site codes."""
     roles(request, permissions.TRANSFER_READERS)
     transfers = _transfers(request)
-    if status is not None:
-        transfers = transfers.filter(status=status)
-    if from_site is not None:
-        transfers = transfers.filter(from_site__code=from_site)
-    if to_site is not None:
-        transfers = transfers.filter(to_site__code=to_site)
+    transfers = where(transfers, status=status, from_site__code=from_site, to_site__code=to_site)
     return keyset(transfers, page)
 
 
