@@ -21,14 +21,16 @@ def choose_site(request, site) -> None:
 class SiteMiddleware:
     """Sets `request.site`: the site chosen in this session, else the member's default,
     else the tenant's only site, else None. Runs after erp's TenantMiddleware, inside the
-    transaction that carries the tenant."""
+    transaction that carries the tenant. API requests name their sites in each call, so
+    they get None and cost no query for it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         request.site = None
-        if getattr(request, "tenant", None) is not None:
+        api = getattr(request, "api_token", None) is not None
+        if getattr(request, "tenant", None) is not None and not api:
             request.site = selectors.current_site(
                 tenant=request.tenant,
                 membership=request.membership,
