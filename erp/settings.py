@@ -282,6 +282,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "erp.tasks.forget_idempotent_requests_task",
         "schedule": crontab(hour=3, minute=10),
     },
+    "forget-old-webhooks": {
+        "task": "erp.webhooks.tasks.forget_old_webhooks_task",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "forget-sign-in-failures": {
         "task": "erp.tasks.forget_sign_in_failures_task",
         "schedule": crontab(minute=17),

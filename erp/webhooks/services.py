@@ -36,6 +36,10 @@ LEASE = datetime.timedelta(seconds=60)
 REQUEUE_AFTER = datetime.timedelta(minutes=2)
 FAN_OUT_AFTER = datetime.timedelta(seconds=20)
 SWEEP_BATCH = 200
+# The delivery log keeps a month: a receiver that missed an event has had every retry by
+# then (the last comes after about two days), and the rows would otherwise grow without end.
+KEEP = datetime.timedelta(days=30)
+FORGET_BATCH = 5000
 
 
 class DeliveryInFlight(DomainError):
@@ -263,3 +267,21 @@ def send_test(*, tenant: Tenant, user: User, endpoint: WebhookEndpoint) -> Webho
     )
     _queue([row], now=now)
     return row
+
+
+def forget_old(*, tenant: Tenant, now: datetime.datetime | None = None) -> int:
+    """Delete the tenant's events older than `KEEP` with their deliveries, once none is still
+    pending (delivered, or failed for good). Returns how many events went; at most
+    `FORGET_BATCH` a run, so a first run after years stays short."""
+    cutoff = (now or timezone.now()) - KEEP
+    settled = (
+        WebhookEvent.objects.filter(tenant=tenant, created_at__lt=cutoff)
+        .exclude(deliveries__status=DeliveryStatus.PENDING)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    ids = list(settled[:FORGET_BATCH])
+    if ids:
+        WebhookDelivery.objects.filter(tenant=tenant, event_id__in=ids).delete()
+        WebhookEvent.objects.filter(tenant=tenant, pk__in=ids).delete()
+    return len(ids)

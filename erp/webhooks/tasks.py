@@ -61,3 +61,17 @@ def sweep_webhooks_task() -> int:
             counts = services.sweep(tenant=tenant)
         queued += counts["deliveries"] + counts["events"]
     return queued
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def forget_old_webhooks_task() -> int:
+    """Nightly, tenant by tenant: drop events and deliveries past the log's month
+    (erp.webhooks.services.forget_old)."""
+    from erp.models import Tenant
+    from erp.webhooks import services
+
+    forgotten = 0
+    for tenant_id in Tenant.objects.values_list("pk", flat=True):
+        with task_context(tenant_id) as tenant:
+            forgotten += services.forget_old(tenant=tenant)
+    return forgotten
