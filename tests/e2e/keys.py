@@ -32,3 +32,11 @@ def tab_to(page: Page, label: str) -> None:
         if focused.startswith(label):
             return
     raise AssertionError(f"Tab never reached {label}")
+
+
+def menu(page: Page, label: str) -> None:
+    """Follow a side-menu link; on a phone the menu is folded first."""
+    toggle = page.locator("details.nav-toggle")
+    if toggle.get_attribute("open") is None:
+        toggle.locator("summary").click()
+    page.locator("nav.sidenav").get_by_role("link", name=label, exact=True).click()

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from erp.tenancy import tenant_context
 from inventory import ledger
 from inventory.models import StockBalance
-from tests.e2e.keys import scan, sign_in
+from tests.e2e.keys import menu, scan, sign_in
 from tests.e2e.screen import assert_fits
 from tests.factories import TenantFactory
 from tests.inventory.stock import receive
@@ -28,13 +28,6 @@ from warehouse.models import Count, CountRound, CountSettings, CountStatus
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 780}
-
-
-def _menu(page: Page, label: str) -> None:
-    toggle = page.locator("details.nav-toggle")
-    if toggle.get_attribute("open") is None:
-        toggle.locator("summary").click()
-    page.locator("nav.sidenav").get_by_role("link", name=label, exact=True).click()
 
 
 def _shows_expected(page, floor) -> bool:
@@ -56,7 +49,7 @@ def test_a_blind_count_with_a_variance_is_approved_and_releases_the_held_stock(
 
     page.set_viewport_size(PHONE)
     sign_in(page, base, floor.operator.email)
-    _menu(page, "My work")
+    menu(page, "My work")
     start = page.get_by_role("button", name="Start")
     expect(start).to_be_focused()
     page.keyboard.press("Enter")

@@ -16,7 +16,7 @@ from standardwebhooks.webhooks import Webhook
 from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory import ledger
-from tests.e2e.keys import scan, sign_in, tab_to
+from tests.e2e.keys import menu, scan, sign_in, tab_to
 from tests.erp.webhook_receiver import Receiver
 from tests.factories import TenantFactory, WebhookEndpointFactory, api_token
 from tests.warehouse.outbound import PREFIX, Floor
@@ -25,13 +25,6 @@ from warehouse.models import Carton
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 780}
-
-
-def _menu(page: Page, label: str) -> None:
-    toggle = page.locator("details.nav-toggle")
-    if toggle.get_attribute("open") is None:
-        toggle.locator("summary").click()
-    page.locator("nav.sidenav").get_by_role("link", name=label, exact=True).click()
 
 
 def test_an_order_sent_by_api_ships_in_the_pages_and_comes_back_by_webhook(
@@ -89,7 +82,7 @@ def test_an_order_sent_by_api_ships_in_the_pages_and_comes_back_by_webhook(
         desk.get_by_role("button", name="Allocate now").click()
         desk.get_by_role("button", name="Release to warehouse").click()
         expect(desk.locator(".messages")).to_contain_text("released")
-        _menu(desk, "Waves")
+        menu(desk, "Waves")
         desk.get_by_role("link", name="Build a wave").click()
         desk.locator("main").get_by_label("Site").select_option(str(floor.site.pk))
         expect(desk.locator("#wave-preview")).to_contain_text(order["number"])
@@ -100,7 +93,7 @@ def test_an_order_sent_by_api_ships_in_the_pages_and_comes_back_by_webhook(
         # The operator picks, packs and ships on a phone, by scanner.
         page.set_viewport_size(PHONE)
         sign_in(page, base, floor.operator.email)
-        _menu(page, "Pick")
+        menu(page, "Pick")
         expect(page.get_by_role("button", name=re.compile(r"^Start "))).to_be_focused()
         page.keyboard.press("Enter")
         expect(page.locator(".pick-bin")).to_have_text("P-02")
@@ -108,7 +101,7 @@ def test_an_order_sent_by_api_ships_in_the_pages_and_comes_back_by_webhook(
         expect(page.get_by_label("Scan the item")).to_be_focused()
         scan(page, "]E0" + floor.cups_gtin[1:])
         expect(page.locator("main")).to_contain_text("You hold no batch")
-        _menu(page, "Pack")
+        menu(page, "Pack")
         page.get_by_role("link", name=order["number"]).click()
         expect(page.get_by_label("Scan the item")).to_be_focused()
         page.keyboard.type(floor.cups_gtin)

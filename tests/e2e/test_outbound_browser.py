@@ -18,7 +18,7 @@ from playwright.sync_api import Page, expect
 from erp.tenancy import tenant_context
 from inventory import ledger
 from orders.models import SalesOrder, SalesOrderLine
-from tests.e2e.keys import scan, sign_in, tab_to
+from tests.e2e.keys import menu, scan, sign_in, tab_to
 from tests.e2e.screen import assert_fits
 from tests.factories import TenantFactory
 from tests.warehouse import pdfs
@@ -28,14 +28,6 @@ from warehouse.models import Carton, PickBatch, Shipment
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 360, "height": 780}
-
-
-def _menu(page: Page, label: str) -> None:
-    """Follow a side-menu link; on a phone the menu is folded first."""
-    toggle = page.locator("details.nav-toggle")
-    if toggle.get_attribute("open") is None:
-        toggle.locator("summary").click()
-    page.locator("nav.sidenav").get_by_role("link", name=label, exact=True).click()
 
 
 def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, browser):
@@ -67,7 +59,7 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     assert order.status == "released"
 
     # Then preview the wave, create and release it.
-    _menu(supervisor, "Waves")
+    menu(supervisor, "Waves")
     supervisor.get_by_role("link", name="Build a wave").click()
     supervisor.locator("main").get_by_label("Site").select_option(str(floor.site.pk))
     # Choosing a filter refreshes the preview (htmx); carriers are those in use.
@@ -85,7 +77,7 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     # Operator at phone width: the list of batches claims nothing; Enter starts the first.
     page.set_viewport_size(PHONE)
     sign_in(page, base, floor.operator.email)
-    _menu(page, "Pick")
+    menu(page, "Pick")
     with tenant_context(tenant):
         batch = PickBatch.objects.select_related("wave").get(wave__wave_orders__order=order)
     batch_name = str(batch)
@@ -135,7 +127,7 @@ def test_wave_pick_short_pack_and_ship_in_the_browser(page: Page, live_server, b
     )
     expect(supervisor.locator(".batch-row td").nth(5)).to_contain_text("1", timeout=15000)
 
-    _menu(page, "Pack")
+    menu(page, "Pack")
     page.get_by_role("link", name=re.compile(order.number)).click()
     expect(page.locator("h1")).to_have_text(f"Pack {order.number}")
     expect(page.get_by_label("Scan the item")).to_be_focused()
