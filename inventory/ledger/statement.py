@@ -133,12 +133,24 @@ class Written:
     entry_ids: list[int]
 
 
-def _columns(rows: list[tuple], width: int) -> list[list]:
-    columns: list[list] = [[] for _ in range(width)]
-    for row in rows:
-        for column, value in zip(columns, row, strict=True):
-            column.append(value)
-    return columns
+def _ints(values) -> str:
+    return "{" + ",".join("NULL" if v is None else str(int(v)) for v in values) + "}"
+
+
+def _numbers(values) -> str:
+    return "{" + ",".join(str(v) for v in values) + "}"
+
+
+def _texts(values) -> str:
+    return (
+        "{"
+        + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
+        + "}"
+    )
+
+
+def _bools(values) -> str:
+    return "{" + ",".join("t" if v else "f" for v in values) + "}"
 
 
 def write(
@@ -157,26 +169,28 @@ def write(
 ) -> Written:
     """Run the posting statement. `balance_rows` are (item, location, lot, serial, status,
     delta on hand, reserved consumed, is real, site) in key order."""
-    b = _columns(balance_rows, 9)
-    e = _columns(
-        [
-            (leg.item.pk, leg.location.pk, leg.lot.pk if leg.lot else None,
-             leg.serial.pk if leg.serial else None, str(leg.status), leg.quantity, leg.unit_cost,
-             leg.value, leg.location.site_id)
-            for leg in legs
-        ],
-        9,
-    )  # fmt: skip
+    # Arrays go as PostgreSQL array literals cast in the statement: psycopg's list dumper
+    # inspects every element to pick a type, which cost a quarter of a posting's client CPU.
+    b = list(zip(*balance_rows, strict=True)) or [()] * 9
     params = {
         "tenant": tenant_id, "kind": str(kind), "reference": reference[:100], "key": idempotency_key,
         "user": user_id, "posted_at": posted_at, "reason": reason[:200], "reverses": reverses_id,
-        "item_ids": [i.pk for i in items], "trackings": [str(i.tracking) for i in items],
-        "divisibles": [i.divisible for i in items], "base_units": [i.base_unit for i in items],
-        "costings": [str(i.costing_method) for i in items],
-        "b_item": b[0], "b_loc": b[1], "b_lot": b[2], "b_serial": b[3], "b_status": [str(s) for s in b[4]],
-        "b_dq": b[5], "b_dr": b[6], "b_real": b[7], "b_site": b[8],
-        "e_item": e[0], "e_loc": e[1], "e_lot": e[2], "e_serial": e[3], "e_status": e[4],
-        "e_q": e[5], "e_cost": e[6], "e_value": e[7], "e_site": e[8],
+        "item_ids": _ints(i.pk for i in items), "trackings": _texts(i.tracking for i in items),
+        "divisibles": _bools(i.divisible for i in items),
+        "base_units": _texts(i.base_unit for i in items),
+        "costings": _texts(i.costing_method for i in items),
+        "b_item": _ints(b[0]), "b_loc": _ints(b[1]), "b_lot": _ints(b[2]), "b_serial": _ints(b[3]),
+        "b_status": _texts(b[4]), "b_dq": _numbers(b[5]), "b_dr": _numbers(b[6]),
+        "b_real": _bools(b[7]), "b_site": _ints(b[8]),
+        "e_item": _ints(leg.item.pk for leg in legs),
+        "e_loc": _ints(leg.location.pk for leg in legs),
+        "e_lot": _ints(leg.lot.pk if leg.lot else None for leg in legs),
+        "e_serial": _ints(leg.serial.pk if leg.serial else None for leg in legs),
+        "e_status": _texts(leg.status for leg in legs),
+        "e_q": _numbers(leg.quantity for leg in legs),
+        "e_cost": _numbers(leg.unit_cost for leg in legs),
+        "e_value": _numbers(leg.value for leg in legs),
+        "e_site": _ints(leg.location.site_id for leg in legs),
     }  # fmt: skip
     connection.ensure_connection()
     started = time.monotonic()

@@ -61,6 +61,8 @@ class Plan:
         updates = [
             layer for group in self.layers.values() for layer in group if layer.changed and layer.id
         ]
+        if not updates and not self.new_layers:
+            return
         with connection.cursor() as cursor:
             if updates:
                 cursor.execute(

@@ -107,7 +107,12 @@ class StockTransaction(TenantModel):
     posted_at = models.DateTimeField(db_index=True)
     reason = models.CharField(max_length=200, blank=True)
     reverses = TenantForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversals"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversals",
+        db_index=False,  # the unique (tenant, reverses) constraint serves lookups
     )
 
     class Meta:
@@ -135,21 +140,34 @@ class StockTransaction(TenantModel):
 class StockEntry(TenantModel):
     """One leg of a transaction: a signed quantity (base unit) and value at one balance key."""
 
+    # No single-column indexes: every query names the tenant, so the (tenant_id, ...)
+    # indexes in Meta serve them (migration 0011 says which query uses which).
     transaction = TenantForeignKey(
-        StockTransaction, on_delete=models.PROTECT, related_name="entries"
+        StockTransaction, on_delete=models.PROTECT, related_name="entries", db_index=False
     )
-    item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="+")
-    location = TenantForeignKey(Location, on_delete=models.PROTECT, related_name="+")
-    lot = TenantForeignKey(Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="+", db_index=False)
+    location = TenantForeignKey(
+        Location, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    lot = TenantForeignKey(
+        Lot, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
     serial = TenantForeignKey(
-        SerialNumber, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        SerialNumber,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     status = models.CharField(max_length=20, choices=StockStatus.choices)
     quantity = models.DecimalField(max_digits=18, decimal_places=4)
     unit_cost = models.DecimalField(max_digits=18, decimal_places=6, default=0)
     value = models.DecimalField(max_digits=18, decimal_places=4, default=0)
     # Denormalized from the location so valuation sums by site without a join.
-    site = TenantForeignKey(Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    site = TenantForeignKey(
+        Site, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
 
     class Meta:
         ordering = ["transaction", "id"]
@@ -164,7 +182,8 @@ class StockEntry(TenantModel):
         ]
         indexes = [
             models.Index(fields=["tenant", "item", "transaction"], name="inv_entry_item_idx"),
-            models.Index(fields=["tenant", "location"], name="inv_entry_location_idx"),
+            models.Index(fields=["tenant", "location", "id"], name="inv_entry_location_idx"),
+            models.Index(fields=["tenant", "transaction"], name="inv_entry_transaction_idx"),
         ]
 
 
@@ -256,8 +275,10 @@ class Reservation(TenantModel):
 class CostLayer(TenantModel):
     """Valued stock of an item at a site: one layer per receipt (FIFO) or one pool (average)."""
 
-    item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="cost_layers")
-    site = TenantForeignKey(Site, on_delete=models.PROTECT, related_name="+")
+    item = TenantForeignKey(
+        Item, on_delete=models.PROTECT, related_name="cost_layers", db_index=False
+    )
+    site = TenantForeignKey(Site, on_delete=models.PROTECT, related_name="+", db_index=False)
     entry = TenantForeignKey(
         StockEntry,
         on_delete=models.PROTECT,
@@ -265,6 +286,7 @@ class CostLayer(TenantModel):
         blank=True,
         related_name="+",
         help_text=_("The inflow that created a FIFO layer"),
+        db_index=False,
     )
     is_pool = models.BooleanField(default=False)
     received_at = models.DateTimeField()
@@ -287,10 +309,21 @@ class CostLayer(TenantModel):
             ),
         ]
         indexes = [
+            # The pool is part of the predicate so that the posting's read of "open layers
+            # and the pool" matches it (see migration 0011).
             models.Index(
                 fields=["tenant", "item", "site", "received_at"],
-                condition=models.Q(remaining_quantity__gt=0),
+                condition=models.Q(remaining_quantity__gt=0) | models.Q(is_pool=True),
                 name="inv_costlayer_open_idx",
+            ),
+            models.Index(
+                fields=["tenant", "item", "site", "received_at", "id"],
+                name="inv_costlayer_history_idx",
+            ),
+            models.Index(
+                fields=["tenant", "entry"],
+                condition=models.Q(entry__isnull=False),
+                name="inv_costlayer_entry_idx",
             ),
         ]
 
