@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECT_APPS = ("erp", "inventory", "purchasing", "orders", "warehouse", "returns", "reporting")
 CATEGORIES = (
     "undeclared_tables",
+    "distribution_column",
     "unique_keys",
     "foreign_keys",
     "sequences",
@@ -37,6 +38,17 @@ SELECT c.relname,
 FROM pg_class c
 WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
   AND c.relnamespace = current_schema()::regnamespace
+"""
+
+# Every distributed table is co-located with the others, which needs the same column type, and
+# Citus refuses a row whose distribution column is NULL (so create_distributed_table would fail
+# on an old row without a tenant, and the database does not rule one out).
+DISTRIBUTION_COLUMN_SQL = """
+SELECT c.relname, format_type(a.atttypid, a.atttypmod), a.attnotnull
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+WHERE a.attname = 'tenant_id' AND NOT a.attisdropped
+  AND c.relnamespace = current_schema()::regnamespace AND c.relname = ANY(%s)
+  AND (NOT a.attnotnull OR a.atttypid <> 'bigint'::regtype)
 """
 
 # Primary keys, unique constraints, unique indexes (partial ones too) and exclusion
@@ -119,6 +131,17 @@ def undeclared_tables(places: dict[str, str | None]) -> set[str]:
 
 def _of(places: dict[str, str | None], *kinds: str) -> list[str]:
     return sorted(table for table, p in places.items() if p in kinds)
+
+
+def distribution_column(cursor, places: dict[str, str | None]) -> set[str]:
+    cursor.execute(DISTRIBUTION_COLUMN_SQL, [_of(places, "distributed")])
+    found = set()
+    for table, column_type, not_null in cursor.fetchall():
+        if column_type != "bigint":
+            found.add(f"{table}.tenant_id: {column_type}, not bigint")
+        if not not_null:
+            found.add(f"{table}.tenant_id: nullable")
+    return found
 
 
 def unique_keys(cursor, places: dict[str, str | None]) -> set[str]:
@@ -385,6 +408,7 @@ def all_blockers(cursor, root: Path = ROOT) -> dict[str, set[str]]:
     places = placements(cursor)
     return {
         "undeclared_tables": undeclared_tables(places),
+        "distribution_column": distribution_column(cursor, places),
         "unique_keys": unique_keys(cursor, places),
         "foreign_keys": foreign_keys(cursor, places),
         "sequences": sequences(cursor, places),
