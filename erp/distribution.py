@@ -50,9 +50,9 @@ LOCAL_TABLES: dict[str, str] = {
         "sign-in throttling counts, written on every failed sign-in, before there is a tenant"
     ),
     "erp_outboxmessage": (
-        "written in the same transaction as the tenant rows it follows (Citus commits a "
-        "coordinator-local write and the shards' writes together) and swept for every "
-        "tenant by one beat task; holds ids only"
+        "written in the same transaction as the tenant rows it follows (one commit with the "
+        "shards' writes: to verify on a cluster, see the doc) and swept for every tenant by "
+        "one beat task; holds ids only"
     ),
 }
 
