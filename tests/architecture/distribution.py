@@ -341,7 +341,14 @@ def _is_schema_editor(call: ast.Call) -> bool:
     )
 
 
-def statements(root: Path = ROOT) -> Iterator[Statement]:
+@functools.cache
+def statements(root: Path = ROOT) -> tuple[Statement, ...]:
+    """Every raw-SQL statement of the apps (read once per process: the source does not change
+    while the tests run)."""
+    return tuple(_statements(root))
+
+
+def _statements(root: Path) -> Iterator[Statement]:
     for app in PROJECT_APPS:
         for path in sorted((root / app).rglob("*.py")):
             if "migrations" in path.parts:
