@@ -88,3 +88,73 @@ REVIEWED_SQL: dict[str, str] = {
         "runs each statement of CHECKS, all filtered by tenant_id = %(t)s"
     ),
 }
+
+
+_TABLES_AND_KEYS = """
+SELECT c.relname,
+       EXISTS (SELECT 1 FROM pg_attribute a
+               WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped),
+       coalesce((SELECT array_agg(DISTINCT t.relname ORDER BY t.relname)
+                 FROM pg_constraint con JOIN pg_class t ON t.oid = con.confrelid
+                 WHERE con.contype = 'f' AND con.conrelid = c.oid AND con.confrelid <> c.oid),
+                '{}')
+FROM pg_class c
+WHERE c.relkind IN ('r', 'p') AND NOT c.relispartition
+  AND c.relnamespace = current_schema()::regnamespace
+"""
+
+
+class KeyCycle(RuntimeError):
+    pass
+
+
+def referenced_first(tables: dict[str, list[str]]) -> list[str]:
+    """The tables ordered so that each comes after every table it has a key to (ties by name):
+    Citus can only take a key whose other side is already a Citus table of the right kind."""
+    order: list[str] = []
+    placed: set[str] = set()
+    waiting = dict(tables)
+    while waiting:
+        ready = sorted(t for t, refs in waiting.items() if placed.issuperset(refs))
+        if not ready:
+            raise KeyCycle(f"foreign keys form a cycle among {sorted(waiting)}")
+        order += ready
+        placed.update(ready)
+        for table in ready:
+            del waiting[table]
+    return order
+
+
+def citus_plan(cursor) -> list[str]:
+    """The statements that would distribute the live schema, in an order Citus accepts:
+    reference tables first, then the distributed ones, each co-located with the first.
+    Local tables stay as they are. Raises KeyCycle if keys make that order impossible."""
+    cursor.execute(_TABLES_AND_KEYS)
+    rows = cursor.fetchall()
+    places = {table: placement(table, has_tenant) for table, has_tenant, _ in rows}
+    unplaced = sorted(t for t, p in places.items() if p is None)
+    if unplaced:
+        raise ValueError(f"tables not placed in erp/distribution.py: {', '.join(unplaced)}")
+    keys = {table: refs for table, _, refs in rows}
+
+    def among(kind: str) -> dict[str, list[str]]:
+        return {
+            table: [r for r in keys[table] if places.get(r) == kind]
+            for table in keys
+            if places[table] == kind
+        }
+
+    statements = [
+        f"SELECT create_reference_table('{table}');"
+        for table in referenced_first(among("reference"))
+    ]
+    distributed = referenced_first(among("distributed"))
+    anchor = distributed[0]
+    statements.append(
+        f"SELECT create_distributed_table('{anchor}', 'tenant_id', colocate_with => 'none');"
+    )
+    statements += [
+        f"SELECT create_distributed_table('{table}', 'tenant_id', colocate_with => '{anchor}');"
+        for table in distributed[1:]
+    ]
+    return statements
