@@ -740,9 +740,9 @@ def main() -> None:
             r.result.deadlocks + r.lost + r.result.other for r in runs if r.case == "hot"
         )
         goals = [
-            (f"orm_to_raw_spread_{h}p >= 0.5",
+            (f"orm_to_raw_spread_{h}p >= 0.6",
              f"{rate['spread', 'orm', h] / rate['spread', 'raw', h]:.2f}",
-             rate["spread", "orm", h] >= 0.5 * rate["spread", "raw", h]),
+             rate["spread", "orm", h] >= 0.6 * rate["spread", "raw", h]),
             (f"hot_to_spread_orm_{h}p >= 0.6, no deadlock, lost update or other failure",
              f"{rate['hot', 'orm', h] / rate['spread', 'orm', h]:.2f}, {failures} failures",
              rate["hot", "orm", h] >= 0.6 * rate["spread", "orm", h] and not failures),

@@ -36,7 +36,9 @@ items AS (
            (i.tracking, i.divisible, i.base_unit, i.costing_method)
                IS DISTINCT FROM (e.tracking, e.divisible, e.base_unit, e.costing) AS stale
     FROM inventory_item i JOIN expected e ON e.id = i.id
-    WHERE i.tenant_id = %(tenant)s
+    -- `= ANY` keeps the plan to one index probe per item; with the join alone the planner
+    -- may walk all of the tenant's items and rescan the array for each.
+    WHERE i.tenant_id = %(tenant)s AND i.id = ANY(%(item_ids)s::bigint[])
     ORDER BY i.id
     FOR KEY SHARE OF i
 ),
