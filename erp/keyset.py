@@ -75,9 +75,7 @@ class Keyset:
         self.per_page = per_page
         # The key values ride along as annotations, so a key across a join (`transaction__x`)
         # needs no select_related to build the next cursor.
-        self.queryset = queryset.annotate(
-            **{_key_name(n): F(k) for n, k in enumerate(self.keys)}
-        )
+        self.queryset = queryset.annotate(**{_key_name(n): F(k) for n, k in enumerate(self.keys)})
         self.fields = [
             self.queryset.query.annotations[_key_name(n)].output_field
             for n in range(len(self.keys))
@@ -89,7 +87,11 @@ class Keyset:
     # --- cursors -----------------------------------------------------------------------------
 
     def _cursor(self, direction: str, row=None) -> str:
-        values = [] if row is None else [_encode(getattr(row, _key_name(n))) for n in range(len(self.keys))]
+        values = (
+            []
+            if row is None
+            else [_encode(getattr(row, _key_name(n))) for n in range(len(self.keys))]
+        )
         return signing.dumps([direction, values], salt=self.salt, compress=False)
 
     def _read(self, cursor: str) -> tuple[str, list] | None:
@@ -112,7 +114,7 @@ class Keyset:
 
     # --- queries -----------------------------------------------------------------------------
 
-    def _ordered(self, reverse: bool) -> QuerySet:
+    def ordered(self, reverse: bool = False) -> QuerySet:
         return self.queryset.order_by(
             *(
                 f"{'-' if desc != reverse else ''}{_key_name(n)}"
@@ -138,14 +140,16 @@ class Keyset:
         return Q(**{f"{_key_name(0)}__{leading}": values[0]}) & reduce(operator.or_, branches)
 
     def _fetch(self, *, reverse: bool, values: list | None = None) -> list:
-        rows = self._ordered(reverse)
+        rows = self.ordered(reverse)
         if values is not None:
             rows = rows.filter(self._beyond(values, reverse))
         return list(rows[: self.per_page + 1])
 
     def page(self, cursor: str | None) -> KeysetPage:
         read = self._read(cursor) if cursor else None
-        notice = "" if read or not cursor else "That page link is no longer valid: first page shown."
+        notice = (
+            "" if read or not cursor else "That page link is no longer valid: first page shown."
+        )
         if read is None:
             return self._first(notice)
         direction, values = read
@@ -182,3 +186,7 @@ class Keyset:
 
     def last_cursor(self) -> str:
         return self._cursor(LAST)
+
+    def cursor_after(self, row) -> str:
+        """The cursor of the page that starts after `row` (a row of `self.queryset`)."""
+        return self._cursor(FORWARD, row)

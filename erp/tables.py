@@ -12,11 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-
-from erp.keyset import Keyset, KeysetPage
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+
+from erp.keyset import Keyset, KeysetPage
 
 
 @dataclass(frozen=True)
@@ -105,9 +105,7 @@ def build_table(
     if keyset:
         if sort.lstrip("-") not in allowed and sort != default_sort:
             sort = default_sort or "pk"
-        pager = Keyset(
-            queryset, _keyset_order(sort), salt=f"{prefix}:{name}", per_page=per_page
-        )
+        pager = Keyset(queryset, _keyset_order(sort), salt=f"{prefix}:{name}", per_page=per_page)
         page = pager.page(request.GET.get(cursor_param))
         last_cursor = pager.last_cursor()
     else:

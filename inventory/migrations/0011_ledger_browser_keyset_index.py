@@ -2,15 +2,14 @@
 
 The transaction list pages by keyset in the order (posted_at DESC, id DESC) within a tenant
 (erp.keyset): `WHERE tenant_id = $t AND posted_at <= $x AND (posted_at < $x OR (posted_at = $x
-AND id < $y)) ORDER BY posted_at DESC, id DESC LIMIT 51`. Without this index the plan on a
-tenant with 10^6 entries (bench/ledger_browser.py) is a scan of the all-tenant posted_at index
-(or of the tenant's rows by `tenant_id_id_key`) filtered by tenant and then a top-N sort of
-every row before the cursor: the deeper the page, the more rows read, and a small tenant pays
-for a big one's rows through the all-tenant index. With it, EXPLAIN ANALYZE shows
-`Index Scan Backward using inv_txn_posted_keyset_idx`, Index Cond on tenant_id and
-posted_at <= $x, rows=51 at the first, a middle and the last page alike, and the per-row
-subqueries (line count, reversal) run loops=51. The same index serves the ascending order
-(Last page, Previous) by scanning forward, and the date filters of the list.
+AND id < $y)) ORDER BY posted_at DESC, id DESC LIMIT 51`. The existing indexes serve it badly:
+the all-tenant (posted_at) index reads other tenants' rows (a small tenant pays for a big one),
+and (tenant_id, id) gives no posted_at order, so every page sorts the tenant's whole history.
+With this index, EXPLAIN ANALYZE of the middle page on the bench tenant (10^6 entries,
+bench/ledger_browser.py) is `Index Scan Backward using inv_txn_posted_keyset_idx ... Index
+Cond: ((tenant_id = 2) AND (posted_at <= ...)) (actual rows=51 loops=1)`, and the line-count
+and reversal subqueries run loops=51; the last page is the same scan forward (Index Cond:
+tenant_id = 2, rows=51). The date filters of the list use it too.
 
 Built CONCURRENTLY: a big ledger's header table must keep taking postings while it builds.
 """
