@@ -20,7 +20,11 @@ Printed per page: p50 of the page and of the SQL, their ratio, the page's SQL st
 the rows rendered (checked against the SQL's ids). Then EXPLAIN ANALYZE of the list's last
 page statement, to show the per-row subqueries run once per row shown (loops=51).
 
-Last line: `ledger_last_page_ms <p50 of the transaction list's last page>`.
+`--wide N` adds the transaction list of a tenant of N 2-line transactions (made once by one
+set-based INSERT, two to a minute so that posted_at ties), where an OFFSET page would skip
+up to N rows: the depth the 10^6-entry tenant (500 transactions) does not have.
+
+Last line: `ledger_last_page_ms <p50 of the transaction list's last page, 10^6 entries>`.
 """
 
 from __future__ import annotations
@@ -99,7 +103,8 @@ class Sql:
     def run(self, sql: str, args: dict) -> list:
         with self.conn.transaction(), self.conn.cursor() as cursor:
             cursor.execute("SELECT set_config('app.tenant_id', %s, true)", [str(self.tenant_id)])
-            return cursor.execute(sql, {"t": self.tenant_id, **args}).fetchall()
+            cursor.execute(sql, {"t": self.tenant_id, **args})
+            return cursor.fetchall() if cursor.description else []
 
     def time(self, sql: str, args: dict, repeats: int) -> tuple[float, list]:
         rows = self.run(sql, args)
@@ -149,10 +154,104 @@ def report(name: str, where: str, got: dict, ref_ms: float, ref_ids: list, extra
     return same
 
 
+def transaction_pages(client, sql, tenant, transactions: int, repeats: int):
+    """The transaction list's first, middle and last page beside their SQL; the plans."""
+    url = reverse("inventory:transaction_list")
+    with tenant_context(tenant):
+        pager = Keyset(
+            selectors.transactions(tenant=tenant), ("-posted_at", "-pk"),
+            salt=":transactions", per_page=50,
+        )  # fmt: skip
+        middle = pager.ordered()[transactions // 2 - 1]  # setup only: the row before
+    first = page(client, url, {}, repeats)
+    deep = page(client, url, {"cursor": pager.cursor_after(middle)}, repeats)
+    last = page(client, url, {"cursor": first["table"].last_cursor}, repeats)
+    keyset = "AND (t.posted_at, t.id) < (%(at)s, %(id)s)"
+    ref = {}
+    ref["first"] = sql.time(
+        TRANSACTIONS_SQL.format(where="", direction="DESC", limit="LIMIT 50"), {}, repeats
+    )
+    ref["middle"] = sql.time(
+        TRANSACTIONS_SQL.format(where=keyset, direction="DESC", limit="LIMIT 50"),
+        {"at": middle.posted_at, "id": middle.pk}, repeats,
+    )  # fmt: skip
+    ms, rows = sql.time(
+        TRANSACTIONS_SQL.format(where="", direction="ASC", limit="LIMIT 50"), {}, repeats
+    )
+    ref["last"] = (ms, rows[::-1])
+    offset = max(0, transactions - 50)
+    offset_ms, _ = sql.time(
+        TRANSACTIONS_SQL.format(where="", direction="DESC", limit=f"LIMIT 50 OFFSET {offset}"),
+        {}, repeats,
+    )  # fmt: skip
+    print(f"\ntransaction list of {tenant.slug}: {transactions} transactions")
+    ok = True
+    for where, got in (("first", first), ("middle", deep), ("last", last)):
+        ms, rows = ref[where]
+        extra = f"  offset_sql_p50_ms {offset_ms:.1f}" if where == "last" else ""
+        ok &= report("transactions", where, got, ms, [r[0] for r in rows], extra)
+        ok &= got["rendered"] == 50 or len(got["ids"]) < 50
+    offsets = any(" OFFSET " in q for got in (first, deep, last) for q in got["sql"])
+    print(f"transactions all pages: no OFFSET {not offsets}")
+    for where, got in (("middle", deep), ("last", last)):
+        statement = next(
+            q for q in got["sql"] if "LIMIT 51" in q and "inventory_stocktransaction" in q
+        )
+        with tenant_context(tenant), connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + statement)
+            plan = [row[0] for row in cursor.fetchall()]
+        print(f"plan of its {where} page (scan, rows, loops):")
+        for line in plan:
+            if re.search(r"Limit|Scan|SubPlan|Index Cond|Execution Time|Sort", line):
+                print("   " + line.strip())
+    return ok, first, deep, last
+
+
+WIDE_SQL = """
+    WITH h AS (
+        INSERT INTO inventory_stocktransaction (tenant_id, kind, reference, posted_at, reason)
+        SELECT %(t)s, 'move', 'W-' || g,
+               timestamptz '2020-01-01' + make_interval(mins => g / 2), ''
+        FROM generate_series(1, %(n)s) g
+        RETURNING id)
+    INSERT INTO inventory_stockentry
+        (tenant_id, transaction_id, item_id, location_id, status, quantity, unit_cost, value,
+         site_id)
+    SELECT %(t)s, h.id, %(item)s, e.loc, 'available', e.q, 0, 0, %(site)s
+    FROM h, (VALUES (%(a)s::bigint, -1::numeric), (%(b)s::bigint, 1::numeric)) AS e(loc, q)
+"""
+
+
+def wide_tenant(n: int) -> Tenant:
+    """A tenant of `n` 2-line transactions, two to a minute (ties on posted_at), for the list's
+    depth. Written by one set-based INSERT, not by ledger.post: its balances are not kept, so
+    `verify_ledger` reports it; it exists only for this bench."""
+    from ledger_post import analyze, ensure_tenant
+
+    stock = ensure_tenant(f"bench-ledger-browser-{n}", items=1, bins=2)
+    tenant = Tenant.objects.get(pk=stock.tenant_id)
+    with tenant_context(tenant):
+        have = StockTransaction.objects.filter(tenant=tenant).count()
+    if have < n:
+        started = time.perf_counter()
+        Sql(tenant.id).run(WIDE_SQL, {"n": n - have, "item": stock.item_ids[0],
+                                      "a": stock.location_ids[0], "b": stock.location_ids[1],
+                                      "site": stock.site_id})  # fmt: skip
+        analyze()
+        print(f"wrote {n - have} transactions in {time.perf_counter() - started:.0f} s")
+    return tenant
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--repeats", type=int, default=15)
+    parser.add_argument(
+        "--wide",
+        type=int,
+        default=0,
+        help="also a tenant of this many 2-line transactions (list depth; 0 skips)",
+    )
     args = parser.parse_args()
     slug = f"bench-ledger-verify-{args.entries}"
     tenant = Tenant.objects.filter(slug=slug).first()
@@ -172,43 +271,7 @@ def main() -> None:
     )[0][0]
     print(f"tenant {slug} (id {tenant.id}): {transactions} transactions, {entries_total} entries")
 
-    # --- the transaction list ---------------------------------------------------------------
-    url = reverse("inventory:transaction_list")
-    with tenant_context(tenant):
-        pager = Keyset(
-            selectors.transactions(tenant=tenant), ("-posted_at", "-pk"),
-            salt=":transactions", per_page=50,
-        )  # fmt: skip
-        middle = pager.ordered()[transactions // 2 - 1]  # setup only: the row before
-    first = page(client, url, {}, args.repeats)
-    deep = page(client, url, {"cursor": pager.cursor_after(middle)}, args.repeats)
-    last = page(client, url, {"cursor": first["table"].last_cursor}, args.repeats)
-    keyset = "AND (t.posted_at, t.id) < (%(at)s, %(id)s)"
-    ref = {}
-    ref["first"] = sql.time(
-        TRANSACTIONS_SQL.format(where="", direction="DESC", limit="LIMIT 50"), {}, args.repeats
-    )
-    ref["middle"] = sql.time(
-        TRANSACTIONS_SQL.format(where=keyset, direction="DESC", limit="LIMIT 50"),
-        {"at": middle.posted_at, "id": middle.pk}, args.repeats,
-    )  # fmt: skip
-    ms, rows = sql.time(
-        TRANSACTIONS_SQL.format(where="", direction="ASC", limit="LIMIT 50"), {}, args.repeats
-    )
-    ref["last"] = (ms, rows[::-1])
-    offset = max(0, transactions - 50)
-    offset_ms, _ = sql.time(
-        TRANSACTIONS_SQL.format(where="", direction="DESC", limit=f"LIMIT 50 OFFSET {offset}"),
-        {}, args.repeats,
-    )  # fmt: skip
-    print()
-    for where, got in (("first", first), ("middle", deep), ("last", last)):
-        ms, rows = ref[where]
-        extra = f"  offset_sql_p50_ms {offset_ms:.1f}" if where == "last" else ""
-        ok &= report("transactions", where, got, ms, [r[0] for r in rows], extra)
-        ok &= got["rendered"] == 50 or len(got["ids"]) < 50
-    offsets = any(" OFFSET " in q for got in (first, deep, last) for q in got["sql"])
-    print(f"transactions all pages: no OFFSET {not offsets}")
+    ok, _, _, last = transaction_pages(client, sql, tenant, transactions, args.repeats)
 
     # --- a transaction's entries ------------------------------------------------------------
     with tenant_context(tenant):
@@ -275,18 +338,16 @@ def main() -> None:
         ms, rows = iref[where]
         ok &= report("item_ledger", where, got, ms, [r[0] for r in rows])
 
-    # --- the plans of the list's middle and last pages ---------------------------------------
-    for where, got in (("middle", deep), ("last", last)):
-        statement = next(
-            q for q in got["sql"] if "LIMIT 51" in q and "inventory_stocktransaction" in q
+    if args.wide:
+        wide = wide_tenant(args.wide)
+        wclient = Client(HTTP_HOST="localhost")
+        wclient.force_login(reader(wide))
+        wide_ok, _, _, wide_last = transaction_pages(
+            wclient, Sql(wide.id), wide, args.wide, args.repeats
         )
-        with tenant_context(tenant), connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) " + statement)
-            plan = [row[0] for row in cursor.fetchall()]
-        print(f"\nplan of the transaction list's {where} page (nodes and loops):")
-        for line in plan:
-            if re.search(r"Limit|Scan|SubPlan|Index Cond|Execution Time|Sort|Filter", line):
-                print("   " + line.strip())
+        ok &= wide_ok
+        print(f"wide_last_page_ms {wide_last['ms']:.1f}")
+
     print(f"\nall_rows_match_sql {ok}")
     print(f"ledger_last_page_ms {last['ms']:.1f}")
 

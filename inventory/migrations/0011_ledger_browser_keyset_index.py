@@ -9,7 +9,9 @@ With this index, EXPLAIN ANALYZE of the middle page on the bench tenant (10^6 en
 bench/ledger_browser.py) is `Index Scan Backward using inv_txn_posted_keyset_idx ... Index
 Cond: ((tenant_id = 2) AND (posted_at <= ...)) (actual rows=51 loops=1)`, and the line-count
 and reversal subqueries run loops=51; the last page is the same scan forward (Index Cond:
-tenant_id = 2, rows=51). The date filters of the list use it too.
+tenant_id = 2, rows=51). On a tenant of 200,000 transactions the last page's statement takes
+0.4 ms (rows=51, loops=51); the OFFSET page it replaces read all 200,000 with their subqueries
+(loops=200000, 4.5-6.3 s). The date filters of the list use it too.
 
 Built CONCURRENTLY: a big ledger's header table must keep taking postings while it builds.
 """
