@@ -16,6 +16,8 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from erp.keyset import Keyset, KeysetPage
+
 
 @dataclass(frozen=True)
 class Column:
@@ -29,13 +31,22 @@ class Table:
     name: str
     columns: list[Column]
     row_template: str
-    page: Page
+    page: Page | KeysetPage
     filter_form: object | None
     sort: str
     query: str  # the current query string without this table's page and sort
     extra: dict = field(default_factory=dict)
     prefix: str = ""
     empty: str = "Nothing matches these filters."
+    last_cursor: str = ""  # keyset tables: the cursor of the "Last" link
+
+    @property
+    def keyset(self) -> bool:
+        return isinstance(self.page, KeysetPage)
+
+    @property
+    def cursor_param(self) -> str:
+        return _param(self.prefix, "cursor")
 
     @property
     def page_param(self) -> str:
@@ -77,8 +88,10 @@ def build_table(
     extra: dict | None = None,
     prefix: str = "",
     empty: str | None = None,
+    keyset: bool = False,
 ) -> Table:
     page_param, sort_param = _param(prefix, "page"), _param(prefix, "sort")
+    cursor_param = _param(prefix, "cursor")
     form = None
     if filterset_class is not None:
         filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
@@ -88,16 +101,24 @@ def build_table(
             queryset = queryset.none()
     allowed = {c.sort for c in columns if c.sort}
     sort = request.GET.get(sort_param) or default_sort or ""
-    if sort.lstrip("-") in allowed:
-        queryset = queryset.order_by(sort, "pk")
+    last_cursor = ""
+    if keyset:
+        if sort.lstrip("-") not in allowed and sort != default_sort:
+            sort = default_sort or "pk"
+        pager = Keyset(queryset, _keyset_order(sort), salt=f"{prefix}:{name}", per_page=per_page)
+        page = pager.page(request.GET.get(cursor_param))
+        last_cursor = pager.last_cursor()
     else:
-        sort = default_sort or ""
-        if not queryset.ordered:  # aggregates drop Meta.ordering; pages must not overlap
-            queryset = queryset.order_by("pk")
-    page = Paginator(queryset, per_page).get_page(request.GET.get(page_param))
+        if sort.lstrip("-") in allowed:
+            queryset = queryset.order_by(sort, "pk")
+        else:
+            sort = default_sort or ""
+            if not queryset.ordered:  # aggregates drop Meta.ordering; pages must not overlap
+                queryset = queryset.order_by("pk")
+        page = Paginator(queryset, per_page).get_page(request.GET.get(page_param))
     params = request.GET.copy()
-    params.pop(page_param, None)
-    params.pop(sort_param, None)
+    for param in (page_param, sort_param, cursor_param):
+        params.pop(param, None)
     return Table(
         name=name,
         columns=columns,
@@ -109,7 +130,16 @@ def build_table(
         extra=extra or {},
         prefix=prefix,
         empty=empty or Table.empty,
+        last_cursor=last_cursor,
     )
+
+
+def _keyset_order(sort: str) -> tuple[str, ...]:
+    """The sort, then the primary key in the same direction (ties page in one order)."""
+    descending = "-" if sort.startswith("-") else ""
+    if sort.lstrip("-") in ("pk", "id"):
+        return (f"{descending}pk",)
+    return (sort, f"{descending}pk")
 
 
 def table_response(

@@ -131,7 +131,11 @@ class StockTransaction(TenantModel):
                 name="inventory_stocktransaction_kind_valid",
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "reference"], name="inv_txn_reference_idx")]
+        indexes = [
+            models.Index(fields=["tenant", "reference"], name="inv_txn_reference_idx"),
+            # The ledger browser's keyset pages (migration 0011 has the plans).
+            models.Index(fields=["tenant", "posted_at", "id"], name="inv_txn_posted_keyset_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.get_kind_display()} {self.reference}".strip()

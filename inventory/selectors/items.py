@@ -87,11 +87,17 @@ def item_balances(*, tenant, item: Item) -> QuerySet[StockBalance]:
 
 
 def item_entries(*, tenant, item: Item) -> QuerySet[StockEntry]:
-    """The item's ledger entries, newest first, with their transaction and who posted it."""
+    """The item's ledger entries, latest posting first, with their transaction and poster.
+
+    Ordered by transaction id, the order of posting, which inv_entry_item_idx (tenant, item,
+    transaction) serves without a sort: ordering by `posted_at` across the join would sort the
+    item's whole history on every page. The two differ only for a backdated posting, which
+    then shows where it was posted, as in an audit trail.
+    """
     return (
         StockEntry.objects.filter(tenant=tenant, item=item)
         .select_related("transaction__posted_by", "location", "site", "lot", "serial")
-        .order_by("-transaction__posted_at", "-transaction_id", "-id")
+        .order_by("-transaction_id", "-id")
     )
 
 

@@ -127,6 +127,10 @@ def _ledger_table(request, item):
         ],
         row_template="inventory/item/_entry_row.html",
         empty="No stock movements yet.",
+        # Keyset pages over (tenant, item, transaction) of inv_entry_item_idx: flat however long
+        # the item's history (see item_entries for why the order is by transaction).
+        default_sort="-transaction_id",
+        keyset=True,
     )
 
 
