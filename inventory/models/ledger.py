@@ -104,7 +104,7 @@ class StockTransaction(TenantModel):
     posted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    posted_at = models.DateTimeField(db_index=True)
+    posted_at = models.DateTimeField()  # inv_txn_posted_keyset_idx leads with the tenant
     reason = models.CharField(max_length=200, blank=True)
     reverses = TenantForeignKey(
         "self",

@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ("inventory", "0010_site_bin_updated_at"),
+        ("inventory", "0011_ledger_index_audit"),
     ]
 
     operations = [
