@@ -16,7 +16,7 @@ from inventory.ledger.reservations import (
     reserve_many,
 )
 from inventory.ledger.reversal import reverse
-from inventory.ledger.verify import check, verify
+from inventory.ledger.verify import check, latest_checkpoint, verify
 
 __all__ = [
     "Candidate",
@@ -26,6 +26,7 @@ __all__ = [
     "bin_location",
     "check",
     "ensure_bin_locations",
+    "latest_checkpoint",
     "lock_available",
     "post",
     "release",
