@@ -53,17 +53,19 @@ SUMS = """
                             (transaction_id, item_id, lot_id, serial_id))
     HAVING GROUPING(transaction_id, location_id) = 2 OR sum(quantity) <> 0 OR sum(value) <> 0
 """
-# `tenant_id = t AND id > n` for the (tenant_id, id) key. (A row comparison such as
-# `(tenant_id, id) > (t, n)` would shut out the all-tenant primary key for sure, but next to
-# the row-level security policy's `tenant_id = ...` the btree then starts at the tenant's
-# first entry.)
-AFTER_CHECKPOINT = "AND id > %(from_entry)s"
+# The entries after an entry id, through the (tenant_id, id) key. The id is handed over as an
+# InitPlan, not a constant: seeing a constant beyond its statistics, the planner takes the
+# all-tenant primary key for `id > n` and walks every other tenant's recent entries. (A row
+# comparison `(tenant_id, id) > (t, n)` would shut the primary key out, but beside the
+# row-level security policy's `tenant_id = ...` the btree then starts at the tenant's first
+# entry.)
+AFTER_CHECKPOINT = "AND id > (SELECT %(from_entry)s::bigint)"
 # The entries after the watermark: read but not summed into the new checkpoint.
 BEYOND_SQL = """
     SELECT 0, NULL::bigint, item_id, location_id, lot_id, serial_id, status, site_id,
            count(*), sum(quantity), sum(value)
     FROM inventory_stockentry
-    WHERE tenant_id = %(t)s AND id > %(mark_entry)s
+    WHERE tenant_id = %(t)s AND id > (SELECT %(mark_entry)s::bigint)
     GROUP BY item_id, location_id, lot_id, serial_id, status, site_id
 """
 
@@ -84,9 +86,10 @@ DIFFERENCES = """
                      quantity
               FROM sums WHERE grouping_set = %(balance)s) e
         GROUP BY 1, 2, 3, 4, 5),
+    -- Read once for both the on-hand and the reserved check (a CTE used twice is kept).
     balance AS (
-        SELECT item_id, location_id, COALESCE(lot_id, 0) AS lot_id,
-               COALESCE(serial_id, 0) AS serial_id, status, on_hand
+        SELECT id, item_id, location_id, COALESCE(lot_id, 0) AS lot_id,
+               COALESCE(serial_id, 0) AS serial_id, status, on_hand, reserved
         FROM inventory_stockbalance WHERE tenant_id = %(t)s),
     entry_value AS (
         SELECT item_id, site_id, sum(quantity) AS quantity, sum(value) AS value
@@ -124,10 +127,10 @@ DIFFERENCES = """
         WHERE COALESCE(e.quantity, 0) <> COALESCE(b.on_hand, 0)
         UNION ALL
         SELECT 'reserved', b.id, NULL, NULL, NULL, NULL, b.reserved, COALESCE(r.quantity, 0), NULL, NULL
-        FROM inventory_stockbalance b
+        FROM balance b
         LEFT JOIN (SELECT balance_id, sum(quantity) AS quantity FROM inventory_reservation
                    WHERE tenant_id = %(t)s GROUP BY balance_id) r ON r.balance_id = b.id
-        WHERE b.tenant_id = %(t)s AND b.reserved <> COALESCE(r.quantity, 0)
+        WHERE b.reserved <> COALESCE(r.quantity, 0)
         UNION ALL
         SELECT 'unbalanced_transaction', transaction_id, item_id, COALESCE(lot_id, 0),
                COALESCE(serial_id, 0), NULL, quantity, value, NULL, NULL
