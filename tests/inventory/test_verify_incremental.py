@@ -86,6 +86,19 @@ def test_a_balance_changed_after_the_checkpoint_is_found_and_stops_it(tenant_a, 
 
 
 @pytest.mark.django_db
+def test_a_reserved_quantity_no_reservation_explains_is_found(tenant_a, item, bins):
+    receive(tenant_a, item, bins[0], 5)
+    check(tenant_a, full=True)
+    with tenant_context(tenant_a), connection.cursor() as cursor:
+        cursor.execute("UPDATE inventory_stockbalance SET reserved = 1 WHERE is_real RETURNING id")
+        balance_id = cursor.fetchone()[0]
+    outcome = check(tenant_a)
+    assert [(d.check, d.detail) for d in outcome.differences] == [
+        ("reserved", f"balance #{balance_id}: reserved 1.0000, reservations sum to 0")
+    ]
+
+
+@pytest.mark.django_db
 def test_an_entry_changed_below_the_checkpoint_is_found_by_the_full_check(tenant_a, item, bins):
     receive(tenant_a, item, bins[0], 5)
     check(tenant_a, full=True)
