@@ -60,7 +60,6 @@ from erp.models import Tenant  # noqa: E402
 from erp.tenancy import tenant_context  # noqa: E402
 from inventory import ledger  # noqa: E402
 from inventory.errors import InsufficientStock  # noqa: E402
-from inventory.ledger.verify import CHECKS  # noqa: E402
 from inventory.models import (  # noqa: E402
     Bin,
     BinType,
@@ -586,6 +585,25 @@ ONE_STATEMENT = """
 """
 
 
+# The balance check alone, as one statement: the cheapest SQL for the figure verify checks most.
+BALANCE_CHECK = """
+    WITH e AS (
+        SELECT item_id, location_id, COALESCE(lot_id, 0) AS lot, COALESCE(serial_id, 0) AS serial,
+               status, sum(quantity) AS quantity
+        FROM inventory_stockentry WHERE tenant_id = %(t)s
+        GROUP BY 1, 2, 3, 4, 5),
+    b AS (
+        SELECT item_id, location_id, COALESCE(lot_id, 0) AS lot, COALESCE(serial_id, 0) AS serial,
+               status, on_hand
+        FROM inventory_stockbalance WHERE tenant_id = %(t)s)
+    SELECT COALESCE(e.item_id, b.item_id), COALESCE(e.location_id, b.location_id),
+           COALESCE(e.lot, b.lot), COALESCE(e.serial, b.serial), COALESCE(e.status, b.status),
+           COALESCE(e.quantity, 0), COALESCE(b.on_hand, 0)
+    FROM e FULL JOIN b USING (item_id, location_id, lot, serial, status)
+    WHERE COALESCE(e.quantity, 0) <> COALESCE(b.on_hand, 0)
+"""
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -605,7 +623,7 @@ def verify_worker(tenant_id: int, rounds: int, outbox: mp.Queue) -> None:
                     found = len(ledger.verify(tenant_id))
                 else:
                     cursor.execute(
-                        ONE_STATEMENT if name == "one_statement" else CHECKS["balance"],
+                        ONE_STATEMENT if name == "one_statement" else BALANCE_CHECK,
                         {"t": tenant_id},
                     )
                     found = len(cursor.fetchall())

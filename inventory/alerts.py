@@ -1,5 +1,5 @@
-"""inventory's alert rule (registered from `ready()`): lots in stock expiring within the
-tenant's window (Settings > Alerts)."""
+"""inventory's alert rules (registered from `ready()`): lots in stock expiring within the
+tenant's window (Settings > Alerts), and a ledger whose latest check found differences."""
 
 from __future__ import annotations
 
@@ -13,10 +13,11 @@ from erp import formats
 from erp.alerts.models import AlertSettings
 from erp.alerts.registry import Finding, Rule, local_today, register
 from erp.numbers import quantity
-from inventory.models import Item, Lot, StockBalance
-from inventory.permissions import ALERTED
+from inventory.models import Item, LedgerCheck, Lot, StockBalance
+from inventory.permissions import ALERTED, LEDGER_ALERTED
 
 LOT_EXPIRING = "inventory.lot_expiring"
+LEDGER_DIFFERENCES = "inventory.ledger_differences"
 DEFAULT_WINDOW = AlertSettings._meta.get_field("lot_expiry_days").default
 
 
@@ -62,8 +63,30 @@ def expiring_lots(*, tenant, now: datetime.datetime) -> list[Finding]:
     return findings
 
 
+def ledger_finding(check: LedgerCheck) -> Finding:
+    first = check.report.split("\n", 1)[0]
+    return Finding(
+        subject="ledger",
+        message=(
+            f"The ledger check of {formats.day(check.started_at)} found {check.differences} "
+            f"difference(s) between the ledger and its balances or valuation: {first}"
+        ),
+        link=reverse("inventory:transaction_list"),
+        roles=LEDGER_ALERTED,
+    )
+
+
+def ledger_differences(*, tenant, now: datetime.datetime) -> list[Finding]:
+    """The latest ledger check, if it found differences: the alert lasts until a check (the
+    nightly one or `manage.py verify_ledger`) comes out clean."""
+    latest = LedgerCheck.objects.filter(tenant=tenant).order_by("-id").first()
+    return [ledger_finding(latest)] if latest is not None and latest.differences else []
+
+
 def register_all() -> None:
     register(
         Rule(LOT_EXPIRING, _("Lots expiring"), expiring_lots,
              _("A lot in stock expires within the window set in Settings > Alerts.")),
+        Rule(LEDGER_DIFFERENCES, _("Ledger differences"), ledger_differences,
+             _("The ledger check found balances or valuation that its entries do not add up to.")),
     )  # fmt: skip

@@ -20,3 +20,6 @@ SETTINGS = frozenset({Role.ADMIN})
 # Whom this app's exception alerts are routed to (erp.alerts): they see the alert and may
 # acknowledge and resolve it.
 ALERTED = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
+# Whom a ledger that no longer matches its balances or valuation is reported to: it needs
+# someone who can read the ledger and the valuation and call in support.
+LEDGER_ALERTED = frozenset({Role.FINANCE, Role.ADMIN})

@@ -9,33 +9,43 @@ import logging
 from celery import shared_task
 from django.db import OperationalError
 
+from erp import formats
+from erp.alerts.services import raise_alert
 from erp.models import Tenant
 from erp.tenancy import task_context
 from inventory import ledger
+from inventory.alerts import LEDGER_DIFFERENCES, ledger_finding
 from inventory.services import segmentation
 
 logger = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, ignore_result=True)
-def verify_ledger_all_task() -> None:
-    """Nightly: fan out one verification per tenant."""
+def verify_ledger_all_task(full: bool = False) -> None:
+    """Nightly: fan out one verification per tenant (from its checkpoint, or `full`)."""
     for tenant_id in Tenant.objects.values_list("pk", flat=True):
-        verify_ledger_task.delay(tenant_id)
+        verify_ledger_task.delay(tenant_id, full=full)
 
 
 @shared_task(
     bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
 )
-def verify_ledger_task(self, tenant_id: int) -> int:
-    """Recompute one tenant's balances and valuation from the entries; log each difference."""
-    with task_context(tenant_id):
-        differences = ledger.verify(tenant_id)
-    for difference in differences:
+def verify_ledger_task(self, tenant_id: int, full: bool = False) -> int:
+    """Check one tenant's ledger from its checkpoint (or in `full`); a clean check advances
+    the checkpoint, differences raise the ledger alert and are logged. A repeat just checks
+    again. Returns the number of differences."""
+    with task_context(tenant_id) as tenant:
+        outcome = ledger.check(tenant_id=tenant_id, full=full)
+        if not outcome.clean:
+            # Worded as the rule run words it, in the tenant's date format.
+            with formats.tenant_formats(tenant):
+                finding = ledger_finding(outcome.record)
+            raise_alert(tenant=tenant, kind=LEDGER_DIFFERENCES, finding=finding)
+    for difference in outcome.differences:
         logger.error(
             "verify_ledger tenant=%s %s: %s", tenant_id, difference.check, difference.detail
         )
-    return len(differences)
+    return outcome.total_differences
 
 
 @shared_task(acks_late=True, ignore_result=True)

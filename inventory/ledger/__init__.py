@@ -16,7 +16,7 @@ from inventory.ledger.reservations import (
     reserve_many,
 )
 from inventory.ledger.reversal import reverse
-from inventory.ledger.verify import verify
+from inventory.ledger.verify import check, latest_checkpoint, verify
 
 __all__ = [
     "Candidate",
@@ -24,7 +24,9 @@ __all__ = [
     "Move",
     "ReserveRequest",
     "bin_location",
+    "check",
     "ensure_bin_locations",
+    "latest_checkpoint",
     "lock_available",
     "post",
     "release",

@@ -5,6 +5,7 @@ from inventory.models.adjustments import (
     InventorySettings,
     ReasonCode,
 )
+from inventory.models.checks import LedgerCheck, LedgerCheckpointBalance, LedgerCheckpointValue
 from inventory.models.items import (
     AbcClass,
     CostingMethod,
@@ -33,7 +34,8 @@ from inventory.models.segments import ItemSegment, XyzClass
 
 __all__ = [
     "AbcClass", "Adjustment", "AdjustmentKind", "AdjustmentState", "Bin", "BinType", "CostLayer",
-    "CostingMethod", "DefaultSite", "InventorySettings", "Item", "ItemSegment", "ItemUnit", "Location", "LocationKind", "Lot",
+    "CostingMethod", "DefaultSite", "InventorySettings", "Item", "ItemSegment", "ItemUnit", "LedgerCheck",
+    "LedgerCheckpointBalance", "LedgerCheckpointValue", "Location", "LocationKind", "Lot",
     "Projection", "ProjectionKind", "ReasonCode", "Reservation", "SerialNumber", "Site",
     "StockBalance", "StockEntry", "StockStatus", "StockTransaction", "Tracking",
     "TransactionKind", "Velocity", "XyzClass", "Zone", "ZoneType",

@@ -8,13 +8,21 @@ from inventory import ledger
 class Command(BaseCommand):
     help = (
         "Recompute every balance, reservation total and valuation layer from the ledger's "
-        "entries and print the differences. Exits 1 when any exist."
+        "entries and print the differences; by default only the entries after each tenant's "
+        "checkpoint are read. A clean check advances the checkpoint. Exits 1 when any "
+        "difference exists."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--tenant", help="slug of one tenant (default: all)")
+        parser.add_argument(
+            "--full",
+            action="store_true",
+            help="read every entry from the first, not only those after the checkpoint "
+            "(finds an entry changed below the checkpoint too)",
+        )
 
-    def handle(self, *args, tenant=None, **options):
+    def handle(self, *args, tenant=None, full=False, **options):
         tenants = Tenant.objects.order_by("slug")
         if tenant:
             tenants = tenants.filter(slug=tenant)
@@ -23,13 +31,39 @@ class Command(BaseCommand):
         found = 0
         for each in tenants:
             with task_context(each.pk):
-                differences = ledger.verify(each.pk)
-            for difference in differences:
+                outcome = ledger.check(tenant_id=each.pk, full=full)
+            for difference in outcome.differences:
                 self.stdout.write(f"{each.slug}: {difference.check}: {difference.detail}")
-            found += len(differences)
-            if not differences:
-                self.stdout.write(f"{each.slug}: ledger consistent")
+            if outcome.total_differences > len(outcome.differences):
+                self.stdout.write(
+                    f"{each.slug}: ... {outcome.total_differences - len(outcome.differences)} "
+                    "more not shown"
+                )
+            found += outcome.total_differences
+            self.stdout.write(f"{each.slug}: {self._summary(outcome)}")
         if found:
             self.stderr.write(self.style.ERROR(f"{found} difference(s) found."))
             raise SystemExit(1)
         self.stdout.write(self.style.SUCCESS("No differences."))
+
+    @staticmethod
+    def _summary(outcome) -> str:
+        state = "ledger consistent" if outcome.clean else "ledger INCONSISTENT"
+        base = outcome.based_on
+        scope = (
+            "full check"
+            if base is None
+            else f"from checkpoint #{base.pk} (entries after #{base.upto_entry_id})"
+        )
+        line = (
+            f"{state}: {scope}, {outcome.entries_checked:,} entries read in {outcome.seconds:.2f} s"
+        )
+        checkpoint = outcome.record
+        if checkpoint.is_checkpoint:
+            line += (
+                f"; checkpoint #{checkpoint.pk} now covers {checkpoint.entries:,} entries "
+                f"up to #{checkpoint.upto_entry_id}"
+            )
+        elif outcome.note:
+            line += f"; {outcome.note}"
+        return line
