@@ -17,7 +17,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("erp", "0013_webhooks"),
-        ("inventory", "0010_site_bin_updated_at"),
+        ("inventory", "0013_drop_all_tenant_posted_at_index"),
     ]
 
     operations = [
