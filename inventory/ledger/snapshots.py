@@ -87,8 +87,13 @@ p AS (
 lo AS (SELECT coalesce(min(coalesce(since, '-infinity')), 'infinity') AS at FROM b),
 hi AS (SELECT max(ends_at) AS at FROM p),
 parts AS (
+    -- LATERAL ... OFFSET 0: a lookup of each previous period's rows by the unique
+    -- (tenant, period, item), whatever the estimates of a table that grows as months close.
     SELECT b.site_id, r.item_id, r.quantity, r.value
-    FROM b JOIN inventory_valuationsnapshot r ON r.tenant_id = %(t)s AND r.period_id = b.prev_id
+    FROM b CROSS JOIN LATERAL (
+        SELECT r.item_id, r.quantity, r.value FROM inventory_valuationsnapshot r
+        WHERE r.tenant_id = %(t)s AND r.period_id = b.prev_id OFFSET 0
+    ) r
     UNION ALL
     SELECT e.site_id, e.item_id, e.quantity, e.value
     FROM inventory_stocktransaction x
@@ -104,6 +109,24 @@ FROM parts JOIN p ON p.site_id = parts.site_id
 GROUP BY p.id, parts.item_id
 HAVING NOT (sum(parts.quantity) = 0 AND sum(parts.value) = 0)
 """
+
+
+def _refresh_statistics() -> None:
+    """ANALYZE the snapshot rows once they have more than doubled since the last statistics.
+
+    Closing a long history adds a month of rows per statement, faster than autovacuum looks:
+    on statistics from an empty table the planner reads a tenant's every row to find one
+    period's. Only the tables' owner may analyze; for any other role PostgreSQL skips it with
+    a warning, and autovacuum catches up a minute later.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_mod_since_analyze > greatest(n_live_tup - n_mod_since_analyze, 1000)"
+            " FROM pg_stat_user_tables WHERE relname = 'inventory_valuationsnapshot'"
+        )
+        row = cursor.fetchone()
+        if row and row[0]:
+            cursor.execute("ANALYZE inventory_valuationsnapshot, inventory_snapshotperiod")
 
 
 def _close_next(tenant_id: int, closable: datetime.datetime) -> int:
@@ -162,6 +185,7 @@ def close_periods(tenant, *, now: datetime.datetime | None = None) -> int:
     closable = (now or timezone.now()) - 2 * SETTLE
     total = 0
     while True:
+        _refresh_statistics()
         with tenant_context(tenant_id, durable=True):
             closed = _close_next(tenant_id, closable)
         if not closed:

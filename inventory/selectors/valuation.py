@@ -72,10 +72,15 @@ base AS (
     ) p ON true
 ),
 parts AS (
+    -- LATERAL ... OFFSET 0: each base period's rows read by the unique (tenant, period, item),
+    -- whatever the planner estimates for the table.
     SELECT base.site_id, r.item_id, r.quantity, r.value
-    FROM base JOIN inventory_valuationsnapshot r
-        ON r.tenant_id = %(t)s AND r.period_id = base.period_id
-    WHERE (%(item)s::bigint IS NULL OR r.item_id = %(item)s::bigint)
+    FROM base CROSS JOIN LATERAL (
+        SELECT r.item_id, r.quantity, r.value FROM inventory_valuationsnapshot r
+        WHERE r.tenant_id = %(t)s AND r.period_id = base.period_id
+          AND (%(item)s::bigint IS NULL OR r.item_id = %(item)s::bigint)
+        OFFSET 0
+    ) r
     UNION ALL
     SELECT e.site_id, e.item_id, e.quantity, e.value
     FROM inventory_stocktransaction x
