@@ -71,7 +71,8 @@ base AS (
         ORDER BY p.ends_at DESC LIMIT 1
     ) p ON true
 ),
-parts AS (
+-- Materialized: computed once, whatever the planner estimates for the joins that follow.
+parts AS MATERIALIZED (
     -- LATERAL ... OFFSET 0: each base period's rows read by the unique (tenant, period, item),
     -- whatever the planner estimates for the table.
     SELECT base.site_id, r.item_id, r.quantity, r.value
@@ -95,12 +96,6 @@ parts AS (
           FROM base)
       AND x.posted_at >= coalesce(base.since, '-infinity')
       AND (base.ends_at IS NULL OR x.posted_at < base.ends_at)
-),
--- Summed once before any join to items: otherwise a row estimate of 1 (a fresh snapshot
--- table, the RLS filter) can make the planner rerun the parts for every item.
-sums AS MATERIALIZED (
-    SELECT site_id, item_id, sum(quantity) AS quantity, sum(value) AS value
-    FROM parts GROUP BY site_id, item_id
 )
 """
 
@@ -111,31 +106,31 @@ _ITEM_FILTERS = """
 """
 
 _BY_SITE_AND_CATEGORY = f"""{_PARTS}
-SELECT sums.site_id AS site, s.code AS site__code, s.name AS site__name,
+SELECT parts.site_id AS site, s.code AS site__code, s.name AS site__name,
        s.time_zone AS site__time_zone, i.category AS item__category,
-       sum(sums.quantity) AS quantity, sum(sums.value) AS value
-FROM sums
-JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = sums.item_id
-JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = sums.site_id
+       sum(parts.quantity) AS quantity, sum(parts.value) AS value
+FROM parts
+JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = parts.item_id
+JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = parts.site_id
 WHERE {_ITEM_FILTERS}
-GROUP BY sums.site_id, s.code, s.name, s.time_zone, i.category
-HAVING NOT (sum(sums.quantity) = 0 AND sum(sums.value) = 0)
+GROUP BY parts.site_id, s.code, s.name, s.time_zone, i.category
+HAVING NOT (sum(parts.quantity) = 0 AND sum(parts.value) = 0)
 ORDER BY s.code, i.category
 """
 
-_BY_ITEM = f"""{_PARTS}
-SELECT g.*, g.value / NULLIF(g.quantity, 0) AS unit_cost FROM (
-    SELECT sums.item_id AS item, i.sku AS item__sku, i.description AS item__description,
-           i.category AS item__category, i.base_unit AS item__base_unit,
-           i.costing_method AS item__costing_method,
-           sum(sums.quantity) AS quantity, sum(sums.value) AS value
-    FROM sums
-    JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = sums.item_id
-    WHERE {_ITEM_FILTERS}
-    GROUP BY sums.item_id, i.sku, i.description, i.category, i.base_unit, i.costing_method
-    HAVING NOT (sum(sums.quantity) = 0 AND sum(sums.value) = 0)
-) g
-ORDER BY g.value DESC, g.item__sku
+_BY_ITEM = f"""{_PARTS},
+sums AS (
+    SELECT item_id, sum(quantity) AS quantity, sum(value) AS value FROM parts GROUP BY item_id
+    HAVING NOT (sum(quantity) = 0 AND sum(value) = 0)
+)
+SELECT sums.item_id AS item, i.sku AS item__sku, i.description AS item__description,
+       i.category AS item__category, i.base_unit AS item__base_unit,
+       i.costing_method AS item__costing_method, sums.quantity, sums.value,
+       sums.value / NULLIF(sums.quantity, 0) AS unit_cost
+FROM sums
+JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = sums.item_id
+WHERE {_ITEM_FILTERS}
+ORDER BY sums.value DESC, i.sku
 """
 
 
