@@ -155,6 +155,13 @@ def _close_next(tenant_id: int, closable: datetime.datetime) -> int:
         due = [(site_id, prev_id, since) for site_id, (m, prev_id, since) in wanted.items()
                if m == month]  # fmt: skip
         cursor.execute(
+            "SELECT bool_or((%s::date)::timestamp AT TIME ZONE time_zone <= %s)"
+            " FROM inventory_site WHERE tenant_id = %s AND id = ANY(%s)",
+            [_next_month(month), closable, tenant_id, [s for s, _, _ in due]],
+        )
+        if not cursor.fetchone()[0]:
+            return 0  # the month has not ended long enough anywhere: nothing to read
+        cursor.execute(
             CLOSE_SQL,
             {
                 "t": tenant_id,
