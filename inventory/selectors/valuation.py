@@ -8,11 +8,12 @@ crosses a site's boundary (`inventory.ledger.valuation`): receipts add it at the
 take it from the oldest FIFO layers or at the moving average, and moves inside a site add nothing.
 So for today the sum equals the open cost layers' remaining value, which `verify` checks.
 
-The sum is read as: the site's latest closed month ending at or before that midnight
-(`inventory.models.snapshots`, one row per item) + the site's entries posted from that month's
-end up to the midnight. Both are exact sums of entries, so the figures equal the full-history
-sum (tests/inventory/test_valuation_snapshots.py) while the query reads at most a month and a
-bit of entries. One SQL statement gives every group; the page's count, rows and totals all
+The sum is read from the site's closed month nearest that midnight
+(`inventory.models.snapshots`, one row per item): the month ending before it + the site's
+entries posted from that month's end up to the midnight, or the month ending after it minus the
+entries posted from the midnight to that month's end. Both are exact sums of entries, so the
+figures equal the full-history sum (tests/inventory/test_valuation_snapshots.py) while the
+query reads at most half a month of entries (or those since the last closed month). One SQL statement gives every group; the page's count, rows and totals all
 come from that one result.
 """
 
@@ -51,9 +52,10 @@ def posted_by_end_of(day: datetime.date) -> Q:
     return Q(transaction__posted_at__lt=EndOfLocalDay(day, F("site__time_zone")))
 
 
-# The parts summed: each site's base snapshot rows, and its entries after the base up to its
-# end of day (NULL: no end, everything posted so far). The entries' range on posted_at is also
-# given as one interval over all sites, so the planner reads the transactions' posted_at index.
+# The parts summed: each site's base snapshot rows, and its entries between the base and its
+# end of day (NULL: no end, everything posted so far), added or taken away. The entries' range
+# on posted_at is also given as one interval over all sites, so the planner reads the
+# transactions' posted_at index.
 _PARTS = """
 WITH bounds AS (
     SELECT s.id AS site_id,
@@ -62,14 +64,36 @@ WITH bounds AS (
     FROM inventory_site s
     WHERE s.tenant_id = %(t)s AND (%(site)s::bigint IS NULL OR s.id = %(site)s::bigint)
 ),
-base AS (
-    SELECT bounds.site_id, bounds.ends_at, p.id AS period_id, p.ends_at AS since
-    FROM bounds LEFT JOIN LATERAL (
+near AS (
+    SELECT bounds.site_id, bounds.ends_at, prev.id AS prev_id, prev.ends_at AS prev_end,
+           nxt.id AS next_id, nxt.ends_at AS next_end
+    FROM bounds
+    LEFT JOIN LATERAL (
         SELECT p.id, p.ends_at FROM inventory_snapshotperiod p
         WHERE p.tenant_id = %(t)s AND p.site_id = bounds.site_id
           AND (bounds.ends_at IS NULL OR p.ends_at <= bounds.ends_at)
         ORDER BY p.ends_at DESC LIMIT 1
-    ) p ON true
+    ) prev ON true
+    LEFT JOIN LATERAL (
+        SELECT p.id, p.ends_at FROM inventory_snapshotperiod p
+        WHERE p.tenant_id = %(t)s AND p.site_id = bounds.site_id AND p.ends_at > bounds.ends_at
+        ORDER BY p.ends_at LIMIT 1
+    ) nxt ON true
+),
+-- From the nearer snapshot: the one before the instant plus the entries since, or the one
+-- after it minus the entries in between (at most half a month of entries either way).
+choice AS (
+    SELECT near.*, next_id IS NOT NULL
+           AND (prev_id IS NULL OR next_end - ends_at < ends_at - prev_end) AS from_next
+    FROM near
+),
+base AS (
+    SELECT site_id,
+           CASE WHEN from_next THEN next_id ELSE prev_id END AS period_id,
+           CASE WHEN from_next THEN ends_at ELSE coalesce(prev_end, '-infinity') END AS lo,
+           CASE WHEN from_next THEN next_end ELSE coalesce(ends_at, 'infinity') END AS hi,
+           CASE WHEN from_next THEN -1 ELSE 1 END AS sign
+    FROM choice
 ),
 -- Materialized: computed once, whatever the planner estimates for the joins that follow.
 parts AS MATERIALIZED (
@@ -83,19 +107,14 @@ parts AS MATERIALIZED (
         OFFSET 0
     ) r
     UNION ALL
-    SELECT e.site_id, e.item_id, e.quantity, e.value
+    SELECT e.site_id, e.item_id, e.quantity * base.sign, e.value * base.sign
     FROM inventory_stocktransaction x
     JOIN inventory_stockentry e ON e.tenant_id = %(t)s AND e.transaction_id = x.id
     JOIN base ON base.site_id = e.site_id
     WHERE x.tenant_id = %(t)s
       AND (%(item)s::bigint IS NULL OR e.item_id = %(item)s::bigint)
-      AND x.posted_at >= (
-          SELECT CASE WHEN bool_or(since IS NULL) THEN '-infinity' ELSE min(since) END FROM base)
-      AND x.posted_at < (
-          SELECT CASE WHEN bool_or(ends_at IS NULL) THEN 'infinity' ELSE max(ends_at) END
-          FROM base)
-      AND x.posted_at >= coalesce(base.since, '-infinity')
-      AND (base.ends_at IS NULL OR x.posted_at < base.ends_at)
+      AND x.posted_at >= (SELECT min(lo) FROM base) AND x.posted_at < (SELECT max(hi) FROM base)
+      AND x.posted_at >= base.lo AND x.posted_at < base.hi
 )
 """
 
