@@ -301,6 +301,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30, day_of_week="0"),
         "kwargs": {"full": True},
     },
+    # Valuation snapshots of the months just finished (a site's month closes two hours after
+    # it ends in the site's time zone, so hourly runs follow every zone).
+    "close-valuation-periods": {
+        "task": "inventory.tasks.close_valuation_periods_all_task",
+        "schedule": crontab(minute=25),
+    },
     # ABC/XYZ segments for counting and planning, as of each tenant's date.
     "segment-items-nightly": {
         "task": "inventory.tasks.compute_segments_all_task",

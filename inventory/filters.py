@@ -242,13 +242,16 @@ class DefaultsFilterSet(django_filters.FilterSet):
 
 
 class ValuationFilter(DefaultsFilterSet):
-    """The as-of date (today unless given) applies to the entries before they are summed."""
+    """Narrows `selectors.ValuationGroups` (the as-of date, today unless given, applies to the
+    entries before they are summed)."""
 
     as_of = django_filters.DateFilter(
         label="As of (end of day)", method="filter_as_of", widget=_date_widget()
     )
     site = django_filters.ModelChoiceFilter(
-        queryset=lambda request: selectors.sites(tenant=request.tenant), empty_label="All sites"
+        queryset=lambda request: selectors.sites(tenant=request.tenant),
+        empty_label="All sites",
+        method="filter_site",
     )
     category = django_filters.ChoiceFilter(
         label="Category", choices=[], method="filter_category", empty_label="All categories"
@@ -269,11 +272,20 @@ class ValuationFilter(DefaultsFilterSet):
     def defaults(self) -> dict[str, str]:
         return {"as_of": timezone.localdate().isoformat()}
 
-    def filter_as_of(self, queryset, name, value):
-        return queryset.filter(selectors.posted_by_end_of(value))
+    def filter_queryset(self, queryset):
+        # django-filter's own loop, without its check that each step returns a QuerySet.
+        for name, value in self.form.cleaned_data.items():
+            queryset = self.filters[name].filter(queryset, value)
+        return queryset
 
-    def filter_category(self, queryset, name, value):
-        return queryset.filter(item__category="" if value == selectors.BLANK_CATEGORY else value)
+    def filter_as_of(self, groups, name, value):
+        return groups.as_of(value)
+
+    def filter_site(self, groups, name, value):
+        return groups.at_site(value)
+
+    def filter_category(self, groups, name, value):
+        return groups.in_category("" if value == selectors.BLANK_CATEGORY else value)
 
 
 class ValuationItemFilter(ValuationFilter):
@@ -288,8 +300,8 @@ class ValuationItemFilter(ValuationFilter):
         model = StockEntry
         fields = ["as_of", "category", "item"]
 
-    def search_item(self, queryset, name, value):
-        return queryset.filter(_item_search(value))
+    def search_item(self, groups, name, value):
+        return groups.matching(value)
 
 
 class CostLayerFilter(DefaultsFilterSet):

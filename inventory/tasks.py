@@ -15,6 +15,7 @@ from erp.models import Tenant
 from erp.tenancy import task_context
 from inventory import ledger
 from inventory.alerts import LEDGER_DIFFERENCES, ledger_finding
+from inventory.ledger import snapshots
 from inventory.services import segmentation
 
 logger = logging.getLogger(__name__)
@@ -66,3 +67,19 @@ def compute_segments_task(self, tenant_id: int, as_of: str | None = None) -> int
             tenant=tenant, as_of=datetime.date.fromisoformat(as_of) if as_of else None
         )
     return run.rows
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def close_valuation_periods_all_task() -> None:
+    """Hourly: fan out one closing of finished months per tenant (most runs find none)."""
+    for tenant_id in Tenant.objects.values_list("pk", flat=True):
+        close_valuation_periods_task.delay(tenant_id)
+
+
+@shared_task(
+    bind=True, acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3
+)
+def close_valuation_periods_task(self, tenant_id: int) -> int:
+    """Snapshot every finished month one tenant's sites lack. Each month commits on its own
+    under the tenant's lock, so a repeat or a retry after a crash resumes without doubling."""
+    return snapshots.close_periods(tenant_id)

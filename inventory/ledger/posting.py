@@ -31,7 +31,7 @@ from inventory.errors import (
     SerialConflict,
     UnitConversionError,
 )
-from inventory.ledger import statement, valuation
+from inventory.ledger import snapshots, statement, valuation
 from inventory.models import (
     Item,
     Location,
@@ -432,6 +432,9 @@ def _post(
     if written.balances_written != len(rows):
         raise LedgerInconsistent(sku=items[0].sku, site="(balance guard)")
     plan.finish(written.entry_ids)
+    # Valuation snapshots (issue 15): a posting dated into a closed month forgets the months
+    # from there on. No query unless `posted_at` is over an hour old.
+    snapshots.invalidate_after(tenant_id=tenant.pk, posted_at=posted_at)
     if consume:
         _update_reservations(tenant, consume)
     # from_db takes the positional fast path of Model.__init__ (keyword arguments cost a

@@ -31,12 +31,13 @@ from inventory.models.ledger import (
 )
 from inventory.models.locations import Bin, BinType, DefaultSite, Site, Zone, ZoneType
 from inventory.models.segments import ItemSegment, XyzClass
+from inventory.models.snapshots import SnapshotPeriod, ValuationSnapshot
 
 __all__ = [
     "AbcClass", "Adjustment", "AdjustmentKind", "AdjustmentState", "Bin", "BinType", "CostLayer",
     "CostingMethod", "DefaultSite", "InventorySettings", "Item", "ItemSegment", "ItemUnit", "LedgerCheck",
     "LedgerCheckpointBalance", "LedgerCheckpointValue", "Location", "LocationKind", "Lot",
     "Projection", "ProjectionKind", "ReasonCode", "Reservation", "SerialNumber", "Site",
-    "StockBalance", "StockEntry", "StockStatus", "StockTransaction", "Tracking",
-    "TransactionKind", "Velocity", "XyzClass", "Zone", "ZoneType",
+    "SnapshotPeriod", "StockBalance", "StockEntry", "StockStatus", "StockTransaction", "Tracking",
+    "TransactionKind", "ValuationSnapshot", "Velocity", "XyzClass", "Zone", "ZoneType",
 ]  # fmt: skip

@@ -43,6 +43,7 @@ from inventory.selectors.segments import (
 from inventory.selectors.stock import stock_on_hand, stock_totals
 from inventory.selectors.valuation import (
     BLANK_CATEGORY,
+    ValuationGroups,
     cost_layers,
     item_categories,
     item_value_as_of,
@@ -56,6 +57,7 @@ from inventory.selectors.valuation import (
 
 __all__ = [
     "BLANK_CATEGORY",
+    "ValuationGroups",
     "active_sites",
     "adjustment_actions",
     "adjustments",

@@ -1,4 +1,5 @@
-"""Inventory value as of a date, summed from the ledger's entries (DOMAIN.md, "Costing").
+"""Inventory value as of a date, from the period snapshots plus the entries since
+(DOMAIN.md, "Costing"; DESIGN.md, "Scale").
 
 Value of a site as of the end of day D = Σ StockEntry.value over the entries in the site's bins
 (`site_id` set) whose transaction was posted before the midnight that ends D in the site's own
@@ -7,26 +8,24 @@ crosses a site's boundary (`inventory.ledger.valuation`): receipts add it at the
 take it from the oldest FIFO layers or at the moving average, and moves inside a site add nothing.
 So for today the sum equals the open cost layers' remaining value, which `verify` checks.
 
-Every figure is one SQL aggregation; the groups are dicts from `values()`.
+The sum is read from the site's closed month nearest that midnight
+(`inventory.models.snapshots`, one row per item): the month ending before it + the site's
+entries posted from that month's end up to the midnight, or the month ending after it minus the
+entries posted from the midnight to that month's end. Both are exact sums of entries, so the
+figures equal the full-history sum (tests/inventory/test_valuation_snapshots.py) while the
+query reads at most half a month of entries (or those since the last closed month). One SQL statement gives every group; the page's count, rows and totals all
+come from that one result.
 """
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 
-from django.db import DEFAULT_DB_ALIAS
-from django.db.models import (
-    DateField,
-    DateTimeField,
-    F,
-    Func,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-)
-from django.db.models.functions import NullIf
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import DateField, DateTimeField, F, Func, Q, QuerySet, Sum, Value
 
 from inventory.models import CostLayer, Item, LocationKind, Site, StockEntry
 
@@ -53,65 +52,241 @@ def posted_by_end_of(day: datetime.date) -> Q:
     return Q(transaction__posted_at__lt=EndOfLocalDay(day, F("site__time_zone")))
 
 
-def _site_entries(*, tenant) -> QuerySet[StockEntry]:
-    return StockEntry.objects.filter(tenant=tenant, site__isnull=False)
+# The parts summed: each site's base snapshot rows, and its entries between the base and its
+# end of day (NULL: no end, everything posted so far), added or taken away. The entries' range
+# on posted_at is also given as one interval over all sites, so the planner reads the
+# transactions' posted_at index.
+_PARTS = """
+WITH bounds AS (
+    SELECT s.id AS site_id,
+           CASE WHEN %(day)s::date IS NULL THEN NULL
+                ELSE ((%(day)s::date + 1)::timestamp AT TIME ZONE s.time_zone) END AS ends_at
+    FROM inventory_site s
+    WHERE s.tenant_id = %(t)s AND (%(site)s::bigint IS NULL OR s.id = %(site)s::bigint)
+),
+near AS (
+    SELECT bounds.site_id, bounds.ends_at, prev.id AS prev_id, prev.ends_at AS prev_end,
+           nxt.id AS next_id, nxt.ends_at AS next_end
+    FROM bounds
+    LEFT JOIN LATERAL (
+        SELECT p.id, p.ends_at FROM inventory_snapshotperiod p
+        WHERE p.tenant_id = %(t)s AND p.site_id = bounds.site_id
+          AND (bounds.ends_at IS NULL OR p.ends_at <= bounds.ends_at)
+        ORDER BY p.ends_at DESC LIMIT 1
+    ) prev ON true
+    LEFT JOIN LATERAL (
+        SELECT p.id, p.ends_at FROM inventory_snapshotperiod p
+        WHERE p.tenant_id = %(t)s AND p.site_id = bounds.site_id AND p.ends_at > bounds.ends_at
+        ORDER BY p.ends_at LIMIT 1
+    ) nxt ON true
+),
+-- From the nearer snapshot: the one before the instant plus the entries since, or the one
+-- after it minus the entries in between (at most half a month of entries either way).
+choice AS (
+    SELECT near.*, next_id IS NOT NULL
+           AND (prev_id IS NULL OR next_end - ends_at < ends_at - prev_end) AS from_next
+    FROM near
+),
+base AS (
+    SELECT site_id,
+           CASE WHEN from_next THEN next_id ELSE prev_id END AS period_id,
+           CASE WHEN from_next THEN ends_at ELSE coalesce(prev_end, '-infinity') END AS lo,
+           CASE WHEN from_next THEN next_end ELSE coalesce(ends_at, 'infinity') END AS hi,
+           CASE WHEN from_next THEN -1 ELSE 1 END AS sign
+    FROM choice
+),
+-- Materialized: computed once, whatever the planner estimates for the joins that follow.
+parts AS MATERIALIZED (
+    -- LATERAL ... OFFSET 0: each base period's rows read by the unique (tenant, period, item),
+    -- whatever the planner estimates for the table.
+    SELECT base.site_id, r.item_id, r.quantity, r.value
+    FROM base CROSS JOIN LATERAL (
+        SELECT r.item_id, r.quantity, r.value FROM inventory_valuationsnapshot r
+        WHERE r.tenant_id = %(t)s AND r.period_id = base.period_id
+          AND (%(item)s::bigint IS NULL OR r.item_id = %(item)s::bigint)
+        OFFSET 0
+    ) r
+    UNION ALL
+    -- The entries of the whole interval first, read once through one index range of the
+    -- transactions (OFFSET 0: never once per site), then each site keeps its own bounds.
+    SELECT t.site_id, t.item_id, t.quantity * base.sign, t.value * base.sign
+    FROM (
+        SELECT e.site_id, e.item_id, e.quantity, e.value, x.posted_at
+        FROM inventory_stocktransaction x
+        JOIN inventory_stockentry e ON e.tenant_id = %(t)s AND e.transaction_id = x.id
+        WHERE x.tenant_id = %(t)s
+          AND x.posted_at >= (SELECT min(lo) FROM base)
+          AND x.posted_at < (SELECT max(hi) FROM base)
+          AND e.site_id IS NOT NULL
+          AND (%(item)s::bigint IS NULL OR e.item_id = %(item)s::bigint)
+        OFFSET 0
+    ) t
+    JOIN base ON base.site_id = t.site_id AND t.posted_at >= base.lo AND t.posted_at < base.hi
+)
+"""
+
+# The tenant's items that pass the filters, hashed once (OFFSET 0: never one index lookup per
+# part, which the planner picks when it underestimates the parts).
+_ITEMS = """(
+    SELECT i.id, i.sku, i.description, i.category, i.base_unit, i.costing_method
+    FROM inventory_item i
+    WHERE i.tenant_id = %(t)s
+      AND (%(category)s::text IS NULL OR i.category = %(category)s::text)
+      AND (%(search)s::text IS NULL OR i.sku ILIKE %(search)s::text
+           OR i.description ILIKE %(search)s::text)
+    OFFSET 0
+)"""
+
+_BY_SITE_AND_CATEGORY = f"""{_PARTS}
+SELECT g.site_id AS site, s.code AS site__code, s.name AS site__name,
+       s.time_zone AS site__time_zone, g.category AS item__category, g.quantity, g.value
+FROM (
+    -- Grouped on two narrow keys (a few dozen groups, hashed), the site's names joined after.
+    SELECT parts.site_id, i.category, sum(parts.quantity) AS quantity, sum(parts.value) AS value
+    FROM parts JOIN {_ITEMS} i ON i.id = parts.item_id
+    GROUP BY parts.site_id, i.category
+    HAVING NOT (sum(parts.quantity) = 0 AND sum(parts.value) = 0)
+) g
+JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = g.site_id
+ORDER BY s.code, g.category
+"""
+
+_BY_ITEM = f"""{_PARTS},
+sums AS (
+    SELECT item_id, sum(quantity) AS quantity, sum(value) AS value FROM parts GROUP BY item_id
+    HAVING NOT (sum(quantity) = 0 AND sum(value) = 0)
+)
+SELECT sums.item_id AS item, i.sku AS item__sku, i.description AS item__description,
+       i.category AS item__category, i.base_unit AS item__base_unit,
+       i.costing_method AS item__costing_method, sums.quantity, sums.value,
+       sums.value / NULLIF(sums.quantity, 0) AS unit_cost
+FROM sums
+JOIN {_ITEMS} i ON i.id = sums.item_id
+ORDER BY sums.value DESC, i.sku
+"""
 
 
-def value_by_site_and_category(*, tenant) -> QuerySet:
+def _like(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+@dataclass
+class ValuationGroups:
+    """Quantity and value per group as of the end of a day, narrowed by the valuation filters.
+
+    Lazy and immutable: each narrowing returns a new one, and the one statement runs when the
+    rows are first needed (a paginator's `count()`, a slice, iteration, `totals()`). Rows are
+    dicts with the keys the templates name. It stands where a grouped queryset stood: a
+    django-filter FilterSet narrows it through the methods below and `erp.tables` pages it.
+    """
+
+    tenant_id: int
+    by: str  # "site_category" or "item"
+    day: datetime.date | None = None  # None: everything posted so far
+    site_id: int | None = None
+    item_id: int | None = None
+    category: str | None = None
+    search: str | None = None
+    alias: str = DEFAULT_DB_ALIAS
+    empty: bool = False
+    ordered: bool = field(default=True, init=False)  # rows come sorted; paging never overlaps
+    model = StockEntry  # what the groups sum (django-filter hands it to its filters)
+
+    # The few queryset methods that FilterSet, build_table and Paginator call.
+    def all(self) -> ValuationGroups:
+        return self
+
+    def none(self) -> ValuationGroups:
+        return replace(self, empty=True)
+
+    def using(self, alias: str) -> ValuationGroups:
+        return replace(self, alias=alias)
+
+    def order_by(self, *fields) -> ValuationGroups:
+        return self  # no sortable columns: groups keep their own order
+
+    def as_of(self, day: datetime.date) -> ValuationGroups:
+        return replace(self, day=day)
+
+    def at_site(self, site: Site | int) -> ValuationGroups:
+        return replace(self, site_id=getattr(site, "pk", site))
+
+    def of_item(self, item: Item | int) -> ValuationGroups:
+        return replace(self, item_id=getattr(item, "pk", item))
+
+    def in_category(self, category: str) -> ValuationGroups:
+        return replace(self, category=category)
+
+    def matching(self, text: str) -> ValuationGroups:
+        return replace(self, search=text)
+
+    @cached_property
+    def rows(self) -> list[dict]:
+        if self.empty:
+            return []
+        params = {
+            "t": self.tenant_id,
+            "day": self.day,
+            "site": self.site_id,
+            "item": self.item_id,
+            "category": self.category,
+            "search": _like(self.search) if self.search else None,
+        }
+        sql = _BY_ITEM if self.by == "item" else _BY_SITE_AND_CATEGORY
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(sql, params)
+            names = [c.name for c in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def count(self) -> int:
+        return len(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __getitem__(self, index):
+        return self.rows[index]
+
+    def totals(self) -> dict:
+        zero = Decimal(0)
+        return {
+            "total_quantity": sum((r["quantity"] for r in self.rows), zero),
+            "total_value": sum((r["value"] for r in self.rows), zero),
+        }
+
+
+def value_by_site_and_category(*, tenant) -> ValuationGroups:
     """Quantity and value per (site, item category), leaving out groups at zero.
 
-    Without a date this is everything posted so far; narrow it with `posted_by_end_of(D)`
-    (a condition on the entries, so it lands in WHERE, before the sums).
+    Without a date this is everything posted so far; narrow it with `.as_of(D)`.
     """
-    return (
-        _site_entries(tenant=tenant)
-        .values("site", "site__code", "site__name", "site__time_zone", "item__category")
-        .annotate(quantity=Sum("quantity"), value=Sum("value"))
-        .exclude(quantity=0, value=0)
-        .order_by("site__code", "item__category")
-    )
+    return ValuationGroups(tenant_id=tenant.pk, by="site_category")
 
 
-def value_by_item(*, tenant, site: Site) -> QuerySet:
+def value_by_item(*, tenant, site: Site) -> ValuationGroups:
     """Quantity, value and average unit cost (value / quantity) per item at `site`."""
-    return (
-        _site_entries(tenant=tenant)
-        .filter(site=site)
-        .values(
-            "item",
-            "item__sku",
-            "item__description",
-            "item__category",
-            "item__base_unit",
-            "item__costing_method",
-        )
-        .annotate(quantity=Sum("quantity"), value=Sum("value"))
-        .annotate(unit_cost=F("value") / NullIf(F("quantity"), Value(Decimal(0))))
-        .exclude(quantity=0, value=0)
-        .order_by("-value", "item__sku")
-    )
+    return ValuationGroups(tenant_id=tenant.pk, by="item", site_id=site.pk)
 
 
-def valuation_totals(groups: QuerySet) -> dict:
-    """Sum of quantity and value over grouped rows from the functions above (one query)."""
-    zero = Decimal(0)
-    return groups.aggregate(
-        total_quantity=Sum("quantity", default=zero), total_value=Sum("value", default=zero)
-    )
+def valuation_totals(groups: ValuationGroups) -> dict:
+    """Sum of quantity and value over the groups (from the rows already read: no query)."""
+    return groups.totals()
 
 
 def item_value_as_of(
     *, tenant, item: Item, site: Site, day: datetime.date, using: str = DEFAULT_DB_ALIAS
 ) -> dict:
     """Quantity, value and average unit cost of `item` at `site` as of the end of `day`."""
+    rows = value_by_item(tenant=tenant, site=site).of_item(item).as_of(day).using(using).rows
     zero = Decimal(0)
-    totals = (
-        _site_entries(tenant=tenant)
-        .using(using)
-        .filter(item=item, site=site)
-        .filter(posted_by_end_of(day))
-        .aggregate(quantity=Sum("quantity", default=zero), value=Sum("value", default=zero))
-    )
+    totals = {
+        "quantity": rows[0]["quantity"] if rows else zero,
+        "value": rows[0]["value"] if rows else zero,
+    }
     totals["unit_cost"] = totals["value"] / totals["quantity"] if totals["quantity"] else None
     return totals
 

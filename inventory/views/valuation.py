@@ -1,7 +1,8 @@
 """Valuation: stock value as of a date by site and category, down to items and cost layers.
 
-The grouped tables have no sortable columns: `build_table` orders by (column, pk), and a pk
-in ORDER BY would join the GROUP BY and split every group into its entries. The figures are
+The grouped tables have no sortable columns: the groups come sorted from one statement
+(`selectors.ValuationGroups`, period snapshots plus the entries since), whose rows also give
+the page count and the totals, so a request sums the ledger once. The figures are
 read on the replica when there is one (`erp.replica`): seconds-old sums serve a valuation,
 and the sums over the ledger are what would load the primary. The site and item in the URL
 are looked up on the primary, where a 404 means what it says.
