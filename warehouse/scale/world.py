@@ -143,14 +143,12 @@ def load(
         )
     }
     stock = Stock(role_of)
+    # Every real balance, filtered here: `location_id IN (tens of thousands)` plans badly.
     for location_id, item_id, lot_id, on_hand in StockBalance.objects.filter(
-        tenant=tenant,
-        location_id__in=list(locations),
-        status=StockStatus.AVAILABLE,
-        on_hand__gt=0,
-        serial__isnull=True,
+        tenant=tenant, is_real=True, status=StockStatus.AVAILABLE, on_hand__gt=0
     ).values_list("location_id", "item_id", "lot_id", "on_hand"):
-        stock.add((location_id, item_id, lot_id or 0), int(on_hand))
+        if location_id in role_of:
+            stock.add((location_id, item_id, lot_id or 0), int(on_hand))
     return World(
         tenant=tenant,
         operator=users["operator"],
