@@ -39,10 +39,14 @@ SO_LINES = 10
 ORDERS_PER_POSTING = 3
 
 
-def key_text(n: int) -> str:
-    # Zero-padded so that the text order of the keys is their numeric order: the last
-    # posting is then one backward step on the (tenant, idempotency_key) index.
-    return f"seed:{n:09d}"
+def key_prefix(worker: int) -> str:
+    return f"seed:{worker}:"
+
+
+def key_text(worker: int, n: int) -> str:
+    # Zero-padded so that the text order of the keys is their numeric order: a worker's
+    # last posting is then one backward step on the (tenant, idempotency_key) index.
+    return f"{key_prefix(worker)}{n:09d}"
 
 
 def flow(n: int) -> str:
@@ -57,6 +61,7 @@ def site_of(n: int, sites: int) -> int:
 class Posting:
     n: int
     kind: str
+    tag: str  # worker and n, for document numbers and references
     moves: list[Move] = field(default_factory=list)
     reference: str = ""
     reason: str = ""
@@ -73,8 +78,14 @@ class InTransit:
 
 
 class Planner:
-    def __init__(self, world: World, *, seed: int, size: int, lot_clock) -> None:
+    """Plans one worker's postings: its share of the items (index % workers == worker)."""
+
+    def __init__(
+        self, world: World, *, seed: int, size: int, lot_clock, worker: int = 0, workers: int = 1
+    ) -> None:
         self.world = world
+        self.worker = worker
+        self.mine = range(worker, len(world.items), workers)
         self.seed = seed
         self.size = size
         self.lot_clock = lot_clock  # posted_at -> fraction of the history passed, 0..1
@@ -82,14 +93,14 @@ class Planner:
 
     def plan(self, n: int, posted_at: datetime.datetime, limit: int) -> Posting:
         """Posting n with at most `limit` moves."""
-        rng = random.Random(self.seed * 1_000_003 + n)
+        rng = random.Random((self.seed * 1_000_003 + n) * 101 + self.worker)
         world = self.world
         site = site_of(n, len(world.sites))
         kind = flow(n)
         size = min(limit, self.size)
         if kind in (TRANSFER_OUT, TRANSFER_IN) and len(world.sites) < 2:
             kind = RECEIPT
-        posting = Posting(n, kind)
+        posting = Posting(n, kind, tag=f"{self.worker}{n:07d}")
         if kind == PUTAWAY:
             self._putaway(posting, rng, site, size)
         elif kind == REPLENISH:
@@ -105,7 +116,7 @@ class Planner:
         elif kind == TRANSFER_IN:
             self._transfer_in(posting, size)
         if not posting.moves:  # nothing to take yet: receive instead
-            posting = Posting(n, RECEIPT)
+            posting = Posting(n, RECEIPT, tag=posting.tag)
         if posting.kind == RECEIPT:
             self._receive(posting, rng, site, size, posted_at)
         return posting
@@ -114,7 +125,7 @@ class Planner:
 
     def _pick_item(self, rng: random.Random) -> int:
         # Skewed towards the first items: a few sell a lot, most a little (ABC).
-        return int(len(self.world.items) * rng.random() ** 2.5)
+        return self.mine[int(len(self.mine) * rng.random() ** 2.5)]
 
     def _lot_id(self, item_id: int, posted_at: datetime.datetime) -> int:
         lots = self.world.lots.get(item_id)
@@ -163,7 +174,7 @@ class Planner:
             if len(posting.purchase_orders) < ORDERS_PER_POSTING:
                 number = len(posting.purchase_orders) + 1
                 posting.purchase_orders.append(
-                    ReceivedOrder(f"PO-S{posting.n:07d}-{number:03d}", supplier,
+                    ReceivedOrder(f"PO-S{posting.tag}-{number:03d}", supplier,
                                   world.sites[site].pk, [line for _, line in group[:PO_LINES]])
                 )  # fmt: skip
         posting.reference = _span(posting.purchase_orders)
@@ -178,7 +189,7 @@ class Planner:
             world.stock.take(key, quantity)
             world.stock.add((destination.pk, key[1], key[2]), quantity)
         posting.kind = PUTAWAY
-        posting.reference = f"PUT-S{posting.n:07d}"
+        posting.reference = f"PUT-S{posting.tag}"
 
     def _replenish(self, posting, rng, site, size) -> None:
         world = self.world
@@ -191,7 +202,7 @@ class Planner:
             world.stock.take(key, quantity)
             world.stock.add((destination.pk, key[1], key[2]), quantity)
         posting.kind = REPLENISH
-        posting.reference = f"REP-S{posting.n:07d}"
+        posting.reference = f"REP-S{posting.tag}"
 
     def _ship(self, posting, rng, site, size) -> None:
         world = self.world
@@ -211,7 +222,7 @@ class Planner:
         for number, start in enumerate(range(0, len(documented), SO_LINES), start=1):
             customer = world.customers[rng.randrange(len(world.customers))]
             posting.sales_orders.append(
-                ShippedOrder(f"SO-S{posting.n:07d}-{number:03d}", customer,
+                ShippedOrder(f"SO-S{posting.tag}-{number:03d}", customer,
                              world.sites[site].pk, documented[start : start + SO_LINES])
             )  # fmt: skip
         posting.kind = SHIP
@@ -229,7 +240,7 @@ class Planner:
             world.stock.take(key, quantity)
             world.stock.add((destination.pk, key[1], key[2]), quantity)
         posting.kind = MOVE
-        posting.reference = f"MOV-S{posting.n:07d}"
+        posting.reference = f"MOV-S{posting.tag}"
         posting.reason = "Consolidate reserve"
 
     def _adjust(self, posting, rng, site, size, n) -> None:
@@ -249,7 +260,7 @@ class Planner:
             posting.moves.append(self._move_of(key, quantity, location, target))
             world.stock.take(key, quantity)
         posting.kind = "scrap" if scrap else "adjust"
-        posting.reference = f"{'SCR' if scrap else 'ADJ'}-S{posting.n:07d}"
+        posting.reference = f"{'SCR' if scrap else 'ADJ'}-S{posting.tag}"
         posting.reason = "Damaged in handling" if scrap else "Cycle count"
 
     def _transfer_out(self, posting, rng, site, size) -> None:
@@ -261,7 +272,7 @@ class Planner:
             posting.moves.append(self._move_of(key, quantity, world.locations[key[0]], transit))
             world.stock.take(key, quantity)
         posting.kind = TRANSFER_OUT
-        posting.reference = f"TRF-S{posting.n:07d}"
+        posting.reference = f"TRF-S{posting.tag}"
 
     def _transfer_in(self, posting, size) -> None:
         world = self.world
@@ -279,7 +290,7 @@ class Planner:
             )
             world.stock.add(key, quantity)
         posting.kind = TRANSFER_IN
-        posting.reference = f"TRF-S{posting.n - 1:07d}"
+        posting.reference = f"TRF-S{self.worker}{posting.n - 1:07d}"
 
 
 def ledger_kind(kind: str) -> str:

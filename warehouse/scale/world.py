@@ -106,9 +106,16 @@ class World:
 
 
 def load(
-    *, tenant: Tenant, users: dict[str, User], suppliers: list[int], customers: list[int]
+    *,
+    tenant: Tenant,
+    users: dict[str, User],
+    suppliers: list[int],
+    customers: list[int],
+    worker: int = 0,
+    workers: int = 1,
 ) -> World:
-    """Read the master data and the bins' available stock. Call inside the tenant's context."""
+    """Read the master data and the available stock in the bins of the worker's items (index
+    % workers == worker). Call inside the tenant's context."""
     from inventory.models import ItemUnit
 
     items = list(Item.objects.filter(tenant=tenant, sku__startswith="SC").order_by("sku"))
@@ -142,12 +149,14 @@ def load(
             "item_id", "factor"
         )
     }
+    item_index = {item.pk: n for n, item in enumerate(items)}
     stock = Stock(role_of)
     # Every real balance, filtered here: `location_id IN (tens of thousands)` plans badly.
     for location_id, item_id, lot_id, on_hand in StockBalance.objects.filter(
         tenant=tenant, is_real=True, status=StockStatus.AVAILABLE, on_hand__gt=0
     ).values_list("location_id", "item_id", "lot_id", "on_hand"):
-        if location_id in role_of:
+        index = item_index.get(item_id)
+        if location_id in role_of and index is not None and index % workers == worker:
             stock.add((location_id, item_id, lot_id or 0), int(on_hand))
     return World(
         tenant=tenant,
@@ -160,7 +169,7 @@ def load(
         locations=locations,
         lots=lots,
         case_factor=case_factor,
-        item_index={item.pk: n for n, item in enumerate(items)},
+        item_index=item_index,
         suppliers=suppliers,
         customers=customers,
         stock=stock,

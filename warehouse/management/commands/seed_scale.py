@@ -22,15 +22,20 @@ class Command(BaseCommand):
         parser.add_argument("--sites", type=int, default=2)
         parser.add_argument("--seed", type=int, default=1, help="of the random history")
         parser.add_argument("--moves", type=int, default=500, help="moves per posting")
+        parser.add_argument(
+            "--workers", type=int, default=1,
+            help="processes posting at once, each its share of the items (keep it the same "
+            "when resuming)",
+        )  # fmt: skip
         parser.add_argument("--skip-verify", action="store_true", help="skip verify_ledger")
 
     def handle(self, *args, **o):
-        for name in ("items", "entries", "years", "sites", "moves"):
+        for name in ("items", "entries", "years", "sites", "moves", "workers"):
             if o[name] < 1:
                 raise CommandError(f"--{name} must be at least 1.")
         options = Options(
             tenant=o["tenant"], items=o["items"], entries=o["entries"], years=o["years"],
-            sites=o["sites"], seed=o["seed"], moves=o["moves"],
+            sites=o["sites"], seed=o["seed"], moves=o["moves"], workers=o["workers"],
         )  # fmt: skip
         try:
             summary = run(options, stderr=self.stderr._out)
