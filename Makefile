@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed-stamp
 PORT ?= 8000
 DEMO_ARGS ?=
 
-.PHONY: demo test test-faults install stop status lint format bench bench-ledger bench-api clean
+.PHONY: demo test test-faults install stop status lint format bench bench-ledger bench-api seed-scale clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,16 @@ bench-ledger: install
 
 bench-api: install
 	$(PY) bench/api.py $(ARGS)
+
+# A big tenant for the scale benches: `make seed-scale ENTRIES=1000000` (rerun to resume).
+SCALE_TENANT ?= scale
+ITEMS ?= 30000
+ENTRIES ?= 1000000
+YEARS ?= 3
+WORKERS ?= 2
+seed-scale: install
+	$(PY) bench/seed_scale.py --tenant $(SCALE_TENANT) --items $(ITEMS) --entries $(ENTRIES) \
+		--years $(YEARS) --workers $(WORKERS) $(ARGS)
 
 clean: stop
 	rm -rf .data staticfiles

@@ -1,0 +1,73 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from erp.demo_accounts import PASSWORD
+from erp.tenancy import task_context
+from inventory import ledger
+from warehouse.scale.run import Options, run
+
+
+class Command(BaseCommand):
+    help = (
+        "Create (or finish) a big tenant: items with units and lots, sites with bins, "
+        "suppliers, customers, and --years of stock history posted through the ledger in "
+        "large postings, with their purchase and sales orders. Resumable: rerun after an "
+        "interruption to continue; a rerun at the same size adds nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--tenant", required=True, help="slug of the tenant (made if new)")
+        parser.add_argument("--items", type=int, required=True)
+        parser.add_argument("--entries", type=int, required=True, help="ledger entries in all")
+        parser.add_argument("--years", type=int, default=3, help="of history, ending now")
+        parser.add_argument("--sites", type=int, default=2)
+        parser.add_argument("--seed", type=int, default=1, help="of the random history")
+        parser.add_argument("--moves", type=int, default=500, help="moves per posting")
+        parser.add_argument(
+            "--workers", type=int, default=1,
+            help="processes posting at once, each its share of the items (keep it the same "
+            "when resuming)",
+        )  # fmt: skip
+        parser.add_argument("--skip-verify", action="store_true", help="skip verify_ledger")
+
+    def handle(self, *args, **o):
+        for name in ("items", "entries", "years", "sites", "moves", "workers"):
+            if o[name] < 1:
+                raise CommandError(f"--{name} must be at least 1.")
+        options = Options(
+            tenant=o["tenant"], items=o["items"], entries=o["entries"], years=o["years"],
+            sites=o["sites"], seed=o["seed"], moves=o["moves"], workers=o["workers"],
+        )  # fmt: skip
+        try:
+            summary = run(options, stderr=self.stderr._out)
+        except KeyboardInterrupt:
+            self.stderr.write("\nInterrupted; run the same command again to continue.")
+            raise SystemExit(130) from None
+        self.stdout.write(
+            f"tenant {options.tenant}: {summary.entries:,} entries, "
+            f"{summary.transactions:,} transactions, {summary.items:,} items, "
+            f"{summary.sites} sites"
+        )
+        self.stdout.write(
+            f"posted {summary.posted:,} entries in {summary.posting_seconds:.1f} s "
+            f"({summary.rate:,.0f} entries/s); {summary.seconds:.1f} s in all"
+        )
+        if summary.posted:
+            per = summary.posted / 1000
+            server = (
+                f", server {summary.server_cpu / per * 1000:.0f} ms"
+                if summary.server_cpu is not None
+                else ""
+            )
+            self.stdout.write(
+                f"CPU per 1,000 entries: client {summary.client_cpu / per * 1000:.0f} ms{server}"
+            )
+        self.stdout.write(f"sign in as (password {PASSWORD}): " + ", ".join(summary.emails))
+        if o["skip_verify"]:
+            return
+        with task_context(summary.tenant_id):
+            differences = ledger.verify(summary.tenant_id)
+        for difference in differences[:20]:
+            self.stdout.write(f"{difference.check}: {difference.detail}")
+        if differences:
+            raise CommandError(f"verify_ledger found {len(differences)} difference(s).")
+        self.stdout.write(self.style.SUCCESS("verify_ledger: ledger consistent"))
