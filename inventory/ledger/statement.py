@@ -21,6 +21,11 @@ from typing import TYPE_CHECKING
 import psycopg
 from django.db import connection
 
+from inventory.ledger.arrays import bools as _bools
+from inventory.ledger.arrays import ints as _ints
+from inventory.ledger.arrays import numbers as _numbers
+from inventory.ledger.arrays import texts as _texts
+
 if TYPE_CHECKING:
     from inventory.ledger.posting import Leg
 
@@ -133,26 +138,6 @@ class Written:
     short: list[int]  # 1-based positions in balance_rows that lacked stock
     balances_written: int
     entry_ids: list[int]
-
-
-def _ints(values) -> str:
-    return "{" + ",".join("NULL" if v is None else str(int(v)) for v in values) + "}"
-
-
-def _numbers(values) -> str:
-    return "{" + ",".join(str(v) for v in values) + "}"
-
-
-def _texts(values) -> str:
-    return (
-        "{"
-        + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"' for v in values)
-        + "}"
-    )
-
-
-def _bools(values) -> str:
-    return "{" + ",".join("t" if v else "f" for v in values) + "}"
 
 
 def write(

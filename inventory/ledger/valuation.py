@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from django.db import connection
 
 from inventory.errors import LedgerInconsistent
+from inventory.ledger import arrays
 from inventory.models import CostingMethod, Item, Site
 
 if TYPE_CHECKING:
@@ -72,8 +73,9 @@ class Plan:
                     FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[], %s::numeric[]) AS u(id, q, v, cost)
                     WHERE c.tenant_id = %s AND c.id = u.id
                     """,
-                    [[x.id for x in updates], [x.quantity for x in updates],
-                     [x.value for x in updates], [x.unit_cost for x in updates], self.tenant_id],
+                    [arrays.ints(x.id for x in updates), arrays.numbers(x.quantity for x in updates),
+                     arrays.numbers(x.value for x in updates),
+                     arrays.numbers(x.unit_cost for x in updates), self.tenant_id],
                 )  # fmt: skip
             if self.new_layers:
                 rows = self.new_layers
@@ -96,10 +98,12 @@ class Plan:
                             ELSE c.unit_cost END
                     """,
                     [self.tenant_id, self.posted_at,
-                     [r[0] for r in rows], [r[1] for r in rows],
-                     [None if r[3].is_pool else entry_ids[r[2]] for r in rows],
-                     [r[3].is_pool for r in rows], [r[3].quantity for r in rows],
-                     [r[3].unit_cost for r in rows], [r[3].value for r in rows]],
+                     arrays.ints(r[0] for r in rows), arrays.ints(r[1] for r in rows),
+                     arrays.ints(None if r[3].is_pool else entry_ids[r[2]] for r in rows),
+                     arrays.bools(r[3].is_pool for r in rows),
+                     arrays.numbers(r[3].quantity for r in rows),
+                     arrays.numbers(r[3].unit_cost for r in rows),
+                     arrays.numbers(r[3].value for r in rows)],
                 )  # fmt: skip
 
 
@@ -121,7 +125,7 @@ def _load(tenant_id: int, pairs: set[tuple[int, int]]) -> dict[tuple[int, int], 
             ORDER BY c.item_id, c.site_id, c.received_at, c.id
             FOR UPDATE OF c
             """,
-            [[p[0] for p in ordered], [p[1] for p in ordered], tenant_id],
+            [arrays.ints(p[0] for p in ordered), arrays.ints(p[1] for p in ordered), tenant_id],
         )
         for row_id, item_id, site_id, quantity, value, cost, entry_id, is_pool in cursor.fetchall():
             result[(item_id, site_id)].append(
