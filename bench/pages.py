@@ -57,7 +57,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 os.environ["DEBUG"] = "false"
 os.environ.setdefault("SECRET_KEY", "bench-pages-" + "x" * 50)
 
-from _setup import django_setup  # noqa: E402
+from _setup import django_setup
 
 django_setup()
 
@@ -145,7 +145,9 @@ def year_ago(path: str) -> str:
     """`path` with the valuation's as-of date a year back (its usual report filter)."""
     parts = urlsplit(path)
     query = dict(parse_qsl(parts.query))
-    query["as_of"] = (timezone.localdate().replace(day=1) - datetime.timedelta(days=365)).isoformat()
+    query["as_of"] = (
+        timezone.localdate().replace(day=1) - datetime.timedelta(days=365)
+    ).isoformat()
     return f"{parts.path}?{urlencode(query)}"
 
 
@@ -177,7 +179,9 @@ def discover(client: Client, role: str, depth: int) -> dict[tuple, Page]:
                 page.links = [html.unescape(h).split("#")[0] for h in HREF.findall(page.body)]
                 if key[0] == "inventory:valuation_items" or key[0] == "inventory:valuation":
                     # Drill-downs keep the report's as-of date: follow them with it.
-                    page.links = [year_ago(link) if "as_of" in link else link for link in page.links]
+                    page.links = [
+                        year_ago(link) if "as_of" in link else link for link in page.links
+                    ]
             pages[key] = page
             following += page.links
         frontier = following
