@@ -18,16 +18,19 @@ pages (`<a href>`), then the links of those, to `--depth` (2: a list, one of its
 page that detail links to). A page is one URL name with one set of query keys, opened through
 the first link met, so a list gives its first object's detail page (item, site, bin, purchase
 and sales order, shipment, wave, count, transfer, RMA, ledger transaction, ...), its first sort
-and its second page. Reports are opened with their usual filters too: the valuation as of a
-year ago (and its drill-downs), the ledger's last page. PDFs are left out (rendering, not
-history) and links the role may not open are not followed.
+and its second page. Every list's "Last" link is followed too (its last page: the ledger's,
+any keyset list's), and reports are opened with their usual filters: the valuation as of a
+year ago, with its drill-downs. PDFs are left out (rendering, not history), links the role
+may not open are not followed, and a page that redirects (a scanner with nothing to do) is
+listed as `redirect`, not timed.
 
 Each page: one warm-up request, then `--repeat` timed requests (p50 and p95; three where the
 first took over two seconds), one more under CaptureQueriesContext for the SQL statements and
-their time in the database (`db_ms`, what history can slow; the rest is Python), and a check that it answered 200 with its table
-rendered (`rows`: the `<tr>` of its tables' bodies; `EMPTY` marks a table without rows where
-the small tenant's has some). The same page on the small tenant (found the same way, so its
-own first item, order, ...) gives `small_p50_ms` and `ratio` (big p50 / small p50).
+their time in the database (`db_ms`, what history can slow; the rest is Python), and a check
+that it answered 200 with its tables rendered (`rows`: the `<tr>` of its tables' bodies;
+`EMPTY` marks a table without rows where the small tenant's has some). The same page on the
+small tenant (found the same way, so its own first item, order, ...) gives `small_p50_ms` and
+`ratio` (big p50 / small p50).
 
 Output, one line per page and role:
     page <role> <path> p50_ms <x> p95_ms <x> statements <n> db_ms <x> rows <n> small_p50_ms <x>
@@ -75,6 +78,7 @@ from erp.roles import Role  # noqa: E402
 from erp.tenancy import tenant_context  # noqa: E402
 
 HREF = re.compile(r'href="([^"]+)"')
+LAST = re.compile(r'<a href="([^"]+)"[^>]*>Last')
 TBODY = re.compile(r"<tbody[^>]*>(.*?)</tbody>", re.S)
 # Links that are not pages of the tenant's data, or that change where the member works.
 SKIP_NAMES = {"accounts:logout", "switch_tenant", "inventory:switch_site"}
@@ -153,23 +157,23 @@ def year_ago(path: str) -> str:
 
 def extras(role: str) -> list[str]:
     """Report pages with the filters people use, beside what the links reach."""
-    wanted = [
-        year_ago(reverse("inventory:valuation")),
-        reverse("inventory:transaction_list") + "?page=999999",  # the last page
-    ]
+    wanted = [year_ago(reverse("inventory:valuation"))]
     return [path for path in wanted if allowed(path, role)]
 
 
 def discover(client: Client, role: str, depth: int) -> dict[tuple, Page]:
     """The role's pages by key, each opened once (the warm-up request)."""
     pages: dict[tuple, Page] = {}
-    frontier = [link["url"] for section in menu_for(role, "/") for link in section["links"]]
-    frontier += extras(role)
+    menu = [link["url"] for section in menu_for(role, "/") for link in section["links"]]
+    frontier = [(path, "") for path in menu + extras(role)]
     for level in range(depth + 1):
         following = []
-        for path in frontier:
+        for path, tag in frontier:
             key = page_key(path)
-            if key is None or key in pages or not allowed(path, role):
+            if key is None or not allowed(path, role):
+                continue
+            key += (tag,)
+            if key in pages:
                 continue
             response = get(client, path)
             page = Page(key=key, path=path, depth=level, status=response.status_code)
@@ -182,8 +186,11 @@ def discover(client: Client, role: str, depth: int) -> dict[tuple, Page]:
                     page.links = [
                         year_ago(link) if "as_of" in link else link for link in page.links
                     ]
+                following += [(link, "") for link in page.links]
+                # A paged list's last page is a page of its own (the deepest read of a
+                # growing list), though its link has the same query keys as "Next".
+                following += [(html.unescape(link), "last") for link in LAST.findall(page.body)]
             pages[key] = page
-            following += page.links
         frontier = following
     return pages
 
@@ -267,7 +274,8 @@ def main() -> None:
             results.append((role, page.path, p50, p95))
             print(
                 f"page {role} {page.path} p50_ms {p50:.1f} p95_ms {p95:.1f} "
-                f"statements {statements} db_ms {database_ms:.1f} rows {'-' if found is None else found}"
+                f"statements {statements} db_ms {database_ms:.1f} "
+                f"rows {'-' if found is None else found}"
                 f"{' EMPTY' if empty else ''} "
                 f"small_p50_ms {'-' if small_p50 is None else f'{small_p50:.1f}'} "
                 f"small_statements {'-' if small_statements is None else small_statements} "
