@@ -54,7 +54,7 @@ import re
 import statistics
 import time
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlencode, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
 # Production settings: no debug toolbar-ish overhead, no query log kept by the connection.
 os.environ["DEBUG"] = "false"
@@ -180,7 +180,10 @@ def discover(client: Client, role: str, depth: int) -> dict[tuple, Page]:
             if response.status_code == 200 and "text/html" in response.get("Content-Type", ""):
                 page.body = response.content.decode()
                 # Fragments name a place on the page, not another page.
-                page.links = [html.unescape(h).split("#")[0] for h in HREF.findall(page.body)]
+                # Pagers and sort headers link relatively ("?page=2"): resolve against the page.
+                page.links = [
+                    urljoin(path, html.unescape(h).split("#")[0]) for h in HREF.findall(page.body)
+                ]
                 if key[0] == "inventory:valuation_items" or key[0] == "inventory:valuation":
                     # Drill-downs keep the report's as-of date: follow them with it.
                     page.links = [
@@ -189,7 +192,9 @@ def discover(client: Client, role: str, depth: int) -> dict[tuple, Page]:
                 following += [(link, "") for link in page.links]
                 # A paged list's last page is a page of its own (the deepest read of a
                 # growing list), though its link has the same query keys as "Next".
-                following += [(html.unescape(link), "last") for link in LAST.findall(page.body)]
+                following += [
+                    (urljoin(path, html.unescape(link)), "last") for link in LAST.findall(page.body)
+                ]
             pages[key] = page
         frontier = following
     return pages
