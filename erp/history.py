@@ -77,7 +77,9 @@ def changes(instance, *, limit: int = 50) -> list[Change]:
     fields = {f.attname: f for f in instance._meta.fields} | {
         f.name: f for f in instance._meta.fields
     }
-    pairs = list(zip(records, [*records[1:], None], strict=True))[:limit]
+    # Each record beside the one before it; the oldest has none. A row written without its
+    # history (a bulk load that bypassed it) has no records at all and shows no changes.
+    pairs = list(zip(records, [*records[1:], None][: len(records)], strict=True))[:limit]
     deltas = {
         newer.pk: newer.diff_against(older, foreign_keys_are_objs=False)
         for newer, older in pairs
