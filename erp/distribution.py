@@ -84,8 +84,16 @@ REVIEWED_SQL: dict[str, str] = {
         "runs WIRE_SQL, the posting statement: every table it reads or writes is filtered or "
         "filled with tenant_id = %(tenant)s, so it is routed to one shard"
     ),
-    "inventory/ledger/verify.py:verify": (
-        "runs each statement of CHECKS, all filtered by tenant_id = %(t)s"
+    "inventory/selectors/valuation.py:ValuationGroups.rows": (
+        "runs _BY_ITEM or _BY_SITE_AND_CATEGORY, both filtered by tenant_id = %(t)s in every "
+        "table they read (entries, snapshots, items, sites)"
+    ),
+    "warehouse/scale/run.py:_analyze": (
+        "ANALYZE of named ledger tables after a bulk load: maintenance, no tenant rows read"
+    ),
+    "inventory/ledger/verify.py:_scan": (
+        "runs SUMS, DIFFERENCES and COUNTS, all filtered by tenant_id = %(t)s (a temporary "
+        "table on the same node holds the sums between them), and session settings"
     ),
 }
 
