@@ -1,7 +1,7 @@
 """Valuation as of a date from monthly snapshots, beside the one-SQL full-history sum.
 
     .venv/bin/python bench/valuation.py [--entries 1000000] [--months 36] [--items 30000]
-                                        [--repeat 5]
+                                        [--repeat 5] [--tenant SLUG]
 
 Data: a tenant `bench-valuation-<entries>` with two sites (Chicago and Berlin, 20 bins each)
 and `--items` items, whose history is `--entries` entries spread evenly at random over the
@@ -13,13 +13,21 @@ Entries cannot be deleted, so the tenant is generated once and reused (generatio
 where it stopped). Then `ledger.snapshots.close_periods` closes every finished month (timed;
 a no-op on a rerun).
 
+`--tenant SLUG` values an existing tenant instead (the one `manage.py seed_scale` made;
+`--entries`, `--months` and `--items` are then ignored): nothing is generated, its finished
+months are closed the same way (a no-op when seed_scale closed them), and the past dates are
+the middle of its history (halfway between its first and latest posting) and a year ago.
+
 Figures, p50 over `--repeat` runs (ms), each beside the cheapest single SQL statement for the
 same numbers (the full-history sum, which the page ran three times per request before), and
 checked equal to it:
 - `as_of_past`: by site and category, as of the 15th of the middle month of the history;
+- `as_of_year_ago` (with `--tenant`): the same as of the same day a year ago (left out when
+  that is the middle of the history);
 - `as_of_today`: the same as of today (the latest snapshot plus this month's entries);
 - `items_past`: one site's items as of that past date (the item drill-down page's query);
-- `item_past`: one item at one site as of that date (the cost-layer page's as-of figure).
+- `item_past`: one item at one site as of that date (the cost-layer page's as-of figure);
+  with `--tenant`, the site is the first by code and the item the one of its largest balance.
 
 Last line: `valuation_as_of_ms <p50 of as_of_past>`.
 """
@@ -29,6 +37,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import statistics
+import sys
 import time
 
 from _setup import django_setup
@@ -42,7 +51,18 @@ from erp.models import Tenant  # noqa: E402
 from erp.tenancy import tenant_context  # noqa: E402
 from inventory import ledger, selectors  # noqa: E402
 from inventory.ledger import snapshots  # noqa: E402
-from inventory.models import Bin, BinType, Item, Location, LocationKind, Site, Zone, ZoneType  # noqa: E402
+from inventory.models import (  # noqa: E402
+    Bin,
+    BinType,
+    Item,
+    Location,
+    LocationKind,
+    Site,
+    StockBalance,
+    StockTransaction,
+    Zone,
+    ZoneType,
+)
 
 SITES = [("CHI", "America/Chicago"), ("BER", "Europe/Berlin")]
 BINS = 20
@@ -170,6 +190,35 @@ def generate(tenant: Tenant, entries: int, months: int) -> float:
     return time.perf_counter() - began
 
 
+def history_dates(tenant: Tenant, today: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """The day halfway through the tenant's history, and a year before today: the first and
+    latest posting are one step each on the (tenant, posted_at, id) keyset index."""
+    postings = StockTransaction.objects.filter(tenant=tenant).order_by("posted_at", "pk")
+    first = postings.values_list("posted_at", flat=True).first()
+    last = postings.reverse().values_list("posted_at", flat=True).first()
+    if first is None:
+        sys.exit(f"{tenant.slug} has no postings to value.")
+    middle = timezone.localdate(first + (last - first) / 2)
+    try:
+        year_ago = today.replace(year=today.year - 1)
+    except ValueError:  # 29 February
+        year_ago = today - datetime.timedelta(days=365)
+    return middle, year_ago
+
+
+def largest_item(tenant: Tenant, site: Site) -> Item:
+    """The item of the site's largest real balance: one with stock and history to value."""
+    balance = (
+        StockBalance.objects.filter(tenant=tenant, site=site, is_real=True)
+        .order_by("-on_hand", "pk")
+        .select_related("item")
+        .first()
+    )
+    if balance is None:
+        sys.exit(f"{tenant.slug} has no stock at {site.code}.")
+    return balance.item
+
+
 def timed(fn, repeat: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeat):
@@ -185,10 +234,17 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--items", type=int, default=30_000)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--tenant", help="an existing tenant's slug (seed_scale's) to value")
     args = parser.parse_args()
 
-    tenant = ensure_tenant(args.entries, args.items)
-    print(f"generate_s {generate(tenant, args.entries, args.months):.1f}")
+    today = timezone.localdate()
+    if args.tenant:
+        tenant = Tenant.objects.filter(slug=args.tenant).first()
+        if tenant is None:
+            sys.exit(f"No tenant {args.tenant}: make it with manage.py seed_scale first.")
+    else:
+        tenant = ensure_tenant(args.entries, args.items)
+        print(f"generate_s {generate(tenant, args.entries, args.months):.1f}")
     began = time.perf_counter()
     closed = snapshots.close_periods(tenant)
     print(f"close_periods_s {time.perf_counter() - began:.1f} (periods closed: {closed})")
@@ -199,17 +255,33 @@ def main() -> None:
             " inventory_valuationsnapshot"
         )
 
-    today = timezone.localdate()
-    past = _month_start(today, args.months // 2) + datetime.timedelta(days=14)
     with tenant_context(tenant, durable=True):
         with connection.cursor() as cursor:
             cursor.execute(
                 "SELECT count(*), count(DISTINCT period_id) FROM inventory_valuationsnapshot"
             )
             rows, periods = cursor.fetchone()
-        print(f"entries {args.entries} snapshot_rows {rows} periods_with_rows {periods}")
-        site = Site.objects.get(tenant=tenant, code=SITES[0][0])
-        item = Item.objects.filter(tenant=tenant).order_by("sku").first()
+            cursor.execute(
+                "SELECT count(*) FROM inventory_stockentry WHERE tenant_id = %s", [tenant.pk]
+            )
+            entries = cursor.fetchone()[0]
+        if args.tenant:
+            past, year_ago = history_dates(tenant, today)
+            site = Site.objects.filter(tenant=tenant).order_by("code").first()
+            item = largest_item(tenant, site)
+        else:
+            past = _month_start(today, args.months // 2) + datetime.timedelta(days=14)
+            year_ago = None
+            site = Site.objects.get(tenant=tenant, code=SITES[0][0])
+            item = Item.objects.filter(tenant=tenant).order_by("sku").first()
+        print(
+            f"tenant {tenant.slug} (id {tenant.pk}) entries {entries} snapshot_rows {rows} "
+            f"periods_with_rows {periods}"
+        )
+        if year_ago == past:  # a two-year history's middle: the same figure twice
+            year_ago = None
+        also = f" year_ago {year_ago}" if year_ago else ""
+        print(f"past {past}{also} site {site.code} item {item.sku}")
 
         def groups(day):
             query = selectors.value_by_site_and_category(tenant=tenant).as_of(day)
@@ -237,6 +309,11 @@ def main() -> None:
 
         cases = [
             ("as_of_past", lambda: groups(past), lambda: reference(past)),
+            *(
+                [("as_of_year_ago", lambda: groups(year_ago), lambda: reference(year_ago))]
+                if year_ago
+                else []
+            ),
             ("as_of_today", lambda: groups(today), lambda: reference(today)),
             ("items_past", lambda: items(past), lambda: items_reference(past)),
             ("item_past", lambda: items(past, item), lambda: items_reference(past, item)),
