@@ -1,6 +1,6 @@
 """The ledger browser at depth: first, middle and last page beside one hand-written SQL each.
 
-    .venv/bin/python bench/ledger_browser.py [--entries 1000000] [--repeats 15]
+    .venv/bin/python bench/ledger_browser.py [--entries 1000000] [--repeats 15] [--tenant SLUG]
 
 Reads the tenant `bench-ledger-verify-<entries>` that `bench/ledger_post.py --entries N`
 generates (100 items, 2,000-entry postings: 500 transactions per 10^6 entries, 10^4 entries
@@ -13,6 +13,14 @@ starts at the middle row and the last page (p50 over `--repeats` requests after 
 - `entries`: the entries of the middle transaction (50 a page);
 - `item_ledger`: the item page's ledger tab for one item (an htmx request for its results,
   25 a page, which also builds the item page's other tables).
+
+`--tenant SLUG` runs the same pages on an existing tenant instead (the one
+`manage.py seed_scale` made; `--entries` is then ignored), signed in as its
+`finance@<slug>.example` member that seed_scale made (the bench's own reader when it has
+none). The entries are those of its largest receipt among the latest 100 (by line count,
+from the keyset index and the entries' transaction index: no pass over all entries), the item
+the one with the most entries in those receipts (seed_scale receives the first items of its
+ABC skew most), its entry count printed beside it.
 
 Beside each: the same rows by one SQL statement through psycopg (the keyset WHERE, the same
 per-row figures), and, for the transactions, the OFFSET statement the list used before.
@@ -50,6 +58,7 @@ from erp.keyset import Keyset  # noqa: E402
 from erp.models import Membership, Tenant, User  # noqa: E402
 from erp.tenancy import tenant_context  # noqa: E402
 from inventory import selectors  # noqa: E402
+from inventory.permissions import LEDGER_READERS  # noqa: E402
 from inventory.models import Item, StockTransaction  # noqa: E402
 
 TRANSACTIONS_SQL = """
@@ -242,6 +251,63 @@ def wide_tenant(n: int) -> Tenant:
     return tenant
 
 
+def seeded_reader(tenant: Tenant) -> User | None:
+    """seed_scale's finance member of the tenant, if it has one."""
+    with tenant_context(tenant):
+        membership = (
+            Membership.objects.filter(
+                tenant=tenant, user__email=f"finance@{tenant.slug}.example",
+                role__in=LEDGER_READERS,
+            )
+            .select_related("user")
+            .first()
+        )  # fmt: skip
+    return membership.user if membership else None
+
+
+LARGEST_RECENT_SQL = """
+    SELECT t.id FROM (
+        SELECT id, tenant_id FROM inventory_stocktransaction
+        WHERE tenant_id = %(t)s AND (%(kind)s::text IS NULL OR kind = %(kind)s)
+        ORDER BY posted_at DESC, id DESC LIMIT 100) t
+    ORDER BY (SELECT count(*) FROM inventory_stockentry e
+              WHERE e.tenant_id = t.tenant_id AND e.transaction_id = t.id) DESC, t.id DESC
+    LIMIT 1
+"""
+BUSIEST_ITEM_SQL = """
+    SELECT e.item_id FROM (
+        SELECT id FROM inventory_stocktransaction
+        WHERE tenant_id = %(t)s AND (%(kind)s::text IS NULL OR kind = %(kind)s)
+        ORDER BY posted_at DESC, id DESC LIMIT 100) t
+    JOIN inventory_stockentry e ON e.tenant_id = %(t)s AND e.transaction_id = t.id
+    GROUP BY e.item_id ORDER BY count(*) DESC, e.item_id LIMIT 1
+"""
+
+
+def largest_transaction(tenant: Tenant, sql: Sql) -> StockTransaction:
+    """The largest of the latest 100 receipts (of any kind when there are none): seed_scale
+    receives in full-size postings, and other benches (bench/verify.py) add small moves, not
+    receipts. Walks the keyset index back, not every transaction's lines."""
+    rows = sql.run(LARGEST_RECENT_SQL, {"kind": "receipt"}) or sql.run(
+        LARGEST_RECENT_SQL, {"kind": None}
+    )
+    if not rows:
+        sys.exit(f"{tenant.slug} has no transactions.")
+    return StockTransaction.objects.get(tenant=tenant, pk=rows[0][0])
+
+
+def busiest_item(sql: Sql) -> Item:
+    """The item with the most entries in the latest 100 receipts (of any kind when there are
+    none): seed_scale receives the first items of its ABC skew most, so the sample puts its
+    busiest item first, where the balances (bins, lots) do not."""
+    rows = sql.run(BUSIEST_ITEM_SQL, {"kind": "receipt"}) or sql.run(
+        BUSIEST_ITEM_SQL, {"kind": None}
+    )
+    if not rows:
+        sys.exit("The tenant has no stock.")
+    return Item.objects.get(pk=rows[0][0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--entries", type=int, default=1_000_000)
@@ -252,30 +318,42 @@ def main() -> None:
         default=0,
         help="also a tenant of this many 2-line transactions (list depth; 0 skips)",
     )
+    parser.add_argument("--tenant", help="an existing tenant's slug (seed_scale's) to browse")
     args = parser.parse_args()
-    slug = f"bench-ledger-verify-{args.entries}"
+    slug = args.tenant or f"bench-ledger-verify-{args.entries}"
     tenant = Tenant.objects.filter(slug=slug).first()
     if tenant is None:
-        sys.exit(f"No tenant {slug}: run bench/ledger_post.py --entries {args.entries} first.")
+        sys.exit(
+            f"No tenant {slug}: make it with manage.py seed_scale first."
+            if args.tenant
+            else f"No tenant {slug}: run bench/ledger_post.py --entries {args.entries} first."
+        )
     # The test environment records the rendered context, which the checks read (the rows).
     setup_test_environment()
     client = Client(HTTP_HOST="localhost")
-    client.force_login(reader(tenant))
+    user = (args.tenant and seeded_reader(tenant)) or reader(tenant)
+    client.force_login(user)
     sql = Sql(tenant.id)
     ok = True
     with tenant_context(tenant):
         transactions = StockTransaction.objects.filter(tenant=tenant).count()
-        item = Item.objects.filter(tenant=tenant).order_by("pk").first()
+        if args.tenant:
+            item, txn = busiest_item(sql), largest_transaction(tenant, sql)
+        else:
+            item = Item.objects.filter(tenant=tenant).order_by("pk").first()
+            txn = StockTransaction.objects.filter(tenant=tenant).order_by("pk")[transactions // 2]
     entries_total = sql.run(
         "SELECT count(*) FROM inventory_stockentry WHERE tenant_id = %(t)s", {}
     )[0][0]
-    print(f"tenant {slug} (id {tenant.id}): {transactions} transactions, {entries_total} entries")
+    print(
+        f"tenant {slug} (id {tenant.id}): {transactions} transactions, {entries_total} entries; "
+        f"signed in as {user.email}"
+    )
 
     ok, _, _, last = transaction_pages(client, sql, tenant, transactions, args.repeats)
 
     # --- a transaction's entries ------------------------------------------------------------
     with tenant_context(tenant):
-        txn = StockTransaction.objects.filter(tenant=tenant).order_by("pk")[transactions // 2]
         lines = selectors.transaction_entries(tenant=tenant, transaction=txn).count()
         epager = Keyset(
             selectors.transaction_entries(tenant=tenant, transaction=txn), ("pk",),
