@@ -58,8 +58,8 @@ from erp.keyset import Keyset  # noqa: E402
 from erp.models import Membership, Tenant, User  # noqa: E402
 from erp.tenancy import tenant_context  # noqa: E402
 from inventory import selectors  # noqa: E402
-from inventory.permissions import LEDGER_READERS  # noqa: E402
 from inventory.models import Item, StockTransaction  # noqa: E402
+from inventory.permissions import LEDGER_READERS  # noqa: E402
 
 TRANSACTIONS_SQL = """
     SELECT t.id, t.posted_at, t.kind, t.reference, u.email,

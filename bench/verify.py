@@ -93,7 +93,7 @@ def generate(stock, missing: int) -> float:
 
 
 def synthetic_moves(tenant: Tenant, rng: random.Random):
-    """Moves between the bench tenant's bins, whose balances may go negative (bench data)."""
+    """The bench tenant's moves: 1 unit of one of its first 100 items between two of its bins."""
     with tenant_context(tenant, durable=True):
         items = list(Item.objects.filter(tenant=tenant)[:100])
         locations = list(Location.objects.filter(tenant=tenant, kind="bin")[:100])
