@@ -13,7 +13,7 @@ import contextvars
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 
 # Mirrors the database setting so code can check the active tenant without a query.
 _current: contextvars.ContextVar[tuple[int | None, int | None]] = contextvars.ContextVar(
@@ -35,6 +35,7 @@ def current_context() -> tuple[int | None, int | None]:
 
 
 def _set(tenant_id: int | None, user_id: int | None) -> None:
+    connection = connections[DEFAULT_DB_ALIAS]  # one lookup through the proxy's Local
     if not connection.in_atomic_block:
         # Outside a transaction set_config(..., true) would last one statement.
         raise TenantContextError("the tenant context can only be set inside transaction.atomic()")
@@ -56,6 +57,7 @@ def tenant_context(tenant, *, user=None, durable: bool = False) -> Iterator[None
     """
     tenant_id = getattr(tenant, "pk", tenant)
     user_id = getattr(user, "pk", user)
+    connection = connections[DEFAULT_DB_ALIAS]
     nested = connection.in_atomic_block
     with transaction.atomic(durable=durable):
         previous = _current.get()
