@@ -7,6 +7,7 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 
+from erp.lookups import LookupFilter
 from inventory import selectors as inventory_selectors
 from orders import selectors
 from orders.models import Customer, OrderStatus, PriorityTier, SalesOrder, SalesOrderLine
@@ -59,9 +60,9 @@ class OrderFilter(_CarrierRouteMixin, django_filters.FilterSet):
         label="Number or reference", method="search", widget=_search_widget("SO number or PO")
     )
     status = django_filters.ChoiceFilter(choices=OrderStatus.choices, empty_label="Any status")
-    customer = django_filters.ModelChoiceFilter(
+    customer = LookupFilter(
         queryset=lambda request: selectors.customers(tenant=request.tenant),
-        empty_label="Any customer",
+        url_name="orders:customer_lookup",
     )
     carrier = django_filters.ChoiceFilter(choices=[], empty_label="Any carrier")
     route = django_filters.ChoiceFilter(choices=[], empty_label="Any route")
@@ -94,9 +95,9 @@ class PoolFilter(_CarrierRouteMixin, django_filters.FilterSet):
         choices=PriorityTier.choices,
         empty_label="Any priority",
     )
-    customer = django_filters.ModelChoiceFilter(
+    customer = LookupFilter(
         queryset=lambda request: selectors.customers(tenant=request.tenant),
-        empty_label="Any customer",
+        url_name="orders:customer_lookup",
     )
     carrier = django_filters.ChoiceFilter(choices=[], empty_label="Any carrier")
     route = django_filters.ChoiceFilter(choices=[], empty_label="Any route")
@@ -128,11 +129,11 @@ class BackorderFilter(_CarrierRouteMixin, django_filters.FilterSet):
     item = django_filters.CharFilter(
         label="Item", method="search_item", widget=_search_widget("SKU or description")
     )
-    customer = django_filters.ModelChoiceFilter(
+    customer = LookupFilter(
         label="Customer",
         field_name="order__customer",
         queryset=lambda request: selectors.customers(tenant=request.tenant),
-        empty_label="Any customer",
+        url_name="orders:customer_lookup",
     )
     priority = django_filters.ChoiceFilter(
         label="Customer priority",

@@ -9,6 +9,7 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from erp.lookups import LookupChoiceField, LookupFilter
 from orders.models import Customer
 from purchasing.models import Supplier
 from returns import selectors
@@ -70,9 +71,7 @@ class ReasonForm(forms.Form):
 class RmaFilter(django_filters.FilterSet):
     number = django_filters.CharFilter(lookup_expr="icontains", label=_("Number"))
     status = django_filters.ChoiceFilter(choices=RmaStatus.choices, empty_label=_("Any status"))
-    customer = django_filters.ModelChoiceFilter(
-        queryset=Customer.objects.none(), empty_label=_("Any customer")
-    )
+    customer = LookupFilter(queryset=Customer.objects.none(), url_name="orders:customer_lookup")
     reason = django_filters.ChoiceFilter(choices=Reason.choices, empty_label=_("Any reason"))
 
     class Meta:
@@ -162,6 +161,11 @@ class PolicyForm(forms.ModelForm):
     class Meta:
         model = ReturnPolicy
         fields = ["customer", "window_days", "restocking_fee_pct", "opened_accepted"]
+
+    # Typed or looked up by code: a select of every customer is too long to render.
+    customer = LookupChoiceField(
+        Customer.objects.none(), url_name="orders:customer_lookup", label=_("Customer")
+    )
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
