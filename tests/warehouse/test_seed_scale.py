@@ -82,12 +82,18 @@ def test_an_interrupted_run_finishes_on_the_next_one():
     _seed(600)
     tenant = Tenant.objects.get(slug="scale")
     assert _counts(tenant)["entries"] == 600
+    first = len(_history(tenant))
     _seed(2000)
     assert _counts(tenant)["entries"] == 2000
     history = _history(tenant)
-    # The second run went on from the first one's last posting, in time as in number.
+    # The second run went on from the first one's last posting in number; in time each run
+    # rises, and the second spreads its postings over the years from where 600 of 2,000
+    # entries fall (30% of two years), not into the moments after the first run ended.
     assert [key for key, _, _ in history] == [f"seed:0:{n:09d}" for n in range(len(history))]
     times = [at for _, at, _ in history]
-    assert times == sorted(times)
+    assert times[:first] == sorted(times[:first])
+    assert times[first:] == sorted(times[first:])
+    years = times[first - 1] - times[0]
+    assert times[first] < times[first - 1] - years / 2
     with tenant_context(tenant):
         assert ledger.verify(tenant.pk) == []

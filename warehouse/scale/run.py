@@ -222,8 +222,7 @@ def _post_share(options, tenant_id, users, suppliers, customers, worker, target,
         resume = resume_point(tenant, world, worker)
     now = timezone.now()
     history_start = now - datetime.timedelta(days=365 * options.years)
-    base = resume.last_at or history_start
-    span = now - base
+    span = now - history_start
 
     def lot_clock(at: datetime.datetime) -> float:
         return (at - history_start) / (now - history_start)
@@ -235,7 +234,6 @@ def _post_share(options, tenant_id, users, suppliers, customers, worker, target,
     progress = report(done) if isinstance(report, type) else report
     if progress is report:
         progress.start_done = progress.done = done
-    to_post = max(0, target - done)
     analyzed_at = max(done * options.workers, 1)
     backend = _backend_pid()
     server_cpu = _cpu_of(backend)
@@ -247,8 +245,11 @@ def _post_share(options, tenant_id, users, suppliers, customers, worker, target,
             # fourfold, so the posting statement keeps its plan.
             _analyze(LEDGER_TABLES)
             analyzed_at = done * options.workers
-        # Time runs with the entries, from where the last run stopped to now.
-        posted_at = base + span * ((done - resume.entries + 1) / to_post)
+        # Time is the share of the target posted so far: a resumed run carries on where it
+        # stopped, and a run to a larger target spreads its new entries over the years too
+        # (continuing "from the last posting to now" put 9 of 10 million entries into the
+        # last month when a 10^6 tenant was grown to 10^7).
+        posted_at = history_start + span * ((done + 1) / target)
         posting = planner.plan(n, posted_at, (target - done) // 2)
         sent = _post(world, posting, posted_at, worker)
         if sent is not None:
