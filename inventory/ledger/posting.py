@@ -46,11 +46,11 @@ from inventory.models import (
 
 QUANTUM = Decimal("0.0001")
 STATUSES = frozenset(StockStatus.values)
-KINDS = frozenset(TransactionKind.values)
+KINDS = frozenset(TransactionKind.values)  # `.values` builds a new list on every call
 HEADER_FIELDS = [
     "id", "tenant_id", "kind", "reference", "idempotency_key", "posted_by_id", "posted_at",
     "reason", "reverses_id",
-]  # fmt: skip  # `.values` builds a new list on every call
+]  # fmt: skip
 
 
 @dataclass(frozen=True)
