@@ -72,6 +72,7 @@ from inventory.models import (  # noqa: E402
     Zone,
     ZoneType,
 )
+from warehouse.scale.run import process_cpu_seconds  # noqa: E402
 
 THROUGHPUT_SLUG = "bench-ledger-post"
 HOT_ROWS = 10
@@ -282,16 +283,6 @@ class RawPoster:
             cursor.execute(RAW_UPDATE, args)
 
 
-def _backend_cpu(pid: int) -> float | None:
-    """CPU seconds used so far by a database backend on this machine (None if not visible)."""
-    try:
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-    except OSError:
-        return None
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 def _run(job: Job, inbox: mp.Queue, outbox: mp.Queue) -> Result:
     rng = random.Random(job.seed)
     poster = RawPoster(job) if job.path == "raw" else OrmPoster(job)
@@ -308,7 +299,7 @@ def _run(job: Job, inbox: mp.Queue, outbox: mp.Queue) -> Result:
     outbox.put("ready")
     if inbox.get() != "go":
         raise RuntimeError("expected go")
-    backend = _backend_cpu(poster.backend_pid())
+    backend = process_cpu_seconds(poster.backend_pid())
     cpu = time.process_time()
     started = time.perf_counter()
     deadline = started + job.seconds
@@ -328,7 +319,7 @@ def _run(job: Job, inbox: mp.Queue, outbox: mp.Queue) -> Result:
     result.elapsed = time.perf_counter() - started
     result.client_cpu = time.process_time() - cpu
     if backend is not None:
-        result.server_cpu = _backend_cpu(poster.backend_pid()) - backend
+        result.server_cpu = process_cpu_seconds(poster.backend_pid()) - backend
     if job.path == "raw":
         poster.conn.close()
     return result

@@ -236,7 +236,7 @@ def _post_share(options, tenant_id, users, suppliers, customers, worker, target,
         progress.start_done = progress.done = done
     analyzed_at = max(done * options.workers, 1)
     backend = _backend_pid()
-    server_cpu = _cpu_of(backend)
+    server_cpu = process_cpu_seconds(backend)
     client_cpu = time.process_time()
     posting_started = time.monotonic()
     while target - done >= 2:
@@ -262,7 +262,7 @@ def _post_share(options, tenant_id, users, suppliers, customers, worker, target,
     return Share(
         entries=done, posted=done - resume.entries, seconds=seconds,
         client_cpu=time.process_time() - client_cpu,
-        server_cpu=_cpu_of(backend) - server_cpu if server_cpu is not None else None,
+        server_cpu=process_cpu_seconds(backend) - server_cpu if server_cpu is not None else None,
     )  # fmt: skip
 
 
@@ -272,7 +272,7 @@ def _backend_pid() -> int:
         return cursor.fetchone()[0]
 
 
-def _cpu_of(pid: int) -> float | None:
+def process_cpu_seconds(pid: int) -> float | None:
     """User + system CPU seconds of a local process, or None when it is not visible here."""
     try:
         with open(f"/proc/{pid}/stat") as stat:
