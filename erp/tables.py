@@ -9,7 +9,9 @@ page each take a `prefix`, which names their own `page` and `sort` parameters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -24,6 +26,9 @@ class Column:
     label: str
     sort: str | None = None  # an order_by expression, when the column sorts
     css: str = ""
+    # What an export writes for a row: an attribute path ("item.sku") or a callable(row);
+    # None leaves the column out of exports (an actions column, say).
+    value: str | Callable[[Any], Any] | None = None
 
 
 @dataclass
