@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ReportingConfig(AppConfig):
     name = "reporting"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from reporting import navigation
+
+        navigation.register_all()

@@ -1,0 +1,7 @@
+"""Who may read which reports (DESIGN.md, "Who writes what": permissions are declared once)."""
+
+from erp.roles import Role
+
+# The recall trace: the floor's supervisors, planners, finance and admins (operators scan, they
+# do not run recalls).
+TRACERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN})

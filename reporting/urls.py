@@ -1,0 +1,10 @@
+from django.urls import path
+
+from reporting import trace_views
+
+app_name = "reporting"
+
+urlpatterns = [
+    path("reports/trace/", trace_views.trace, name="trace"),
+    path("reports/trace/recall.pdf", trace_views.trace_pdf, name="trace_pdf"),
+]
