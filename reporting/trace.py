@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import DEFAULT_DB_ALIAS
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -177,6 +178,7 @@ class Trace:
     on_hand: list[OnHand]
     totals: Totals
     customers: list[dict] = field(default_factory=list)
+    note: str = ""  # why it was read on the primary rather than the replica (erp.replica)
 
     def of(self, *categories: str) -> list[Movement]:
         return [m for m in self.movements if m.category in categories]
@@ -292,7 +294,7 @@ def _link_sales_order(movement: Movement, order: SalesOrder) -> None:
     _link_party(movement, order.customer)
 
 
-def _documents(tenant, movements: list[Movement]) -> None:
+def _documents(tenant, movements: list[Movement], using: str) -> None:
     """Fill each movement's document, party and order from the owning app's records of the
     posting; what no document claims links to the posting itself."""
     ids = {m.transaction_id for m in movements}
@@ -301,36 +303,52 @@ def _documents(tenant, movements: list[Movement]) -> None:
         for r in receiving_selectors.receipt_lines(tenant=tenant)
         .filter(transaction_id__in=ids)
         .select_related("order__supplier")
+        .using(using)
     }
     shipments = {
         s.transaction_id: s
-        for s in shipping_selectors.shipments(tenant=tenant).filter(transaction_id__in=ids)
+        for s in shipping_selectors.shipments(tenant=tenant)
+        .filter(transaction_id__in=ids)
+        .using(using)
     }
     rma_receipts = {
         r.transaction_id: r
-        for r in returns_selectors.all_receipts(tenant=tenant).filter(transaction_id__in=ids)
+        for r in returns_selectors.all_receipts(tenant=tenant)
+        .filter(transaction_id__in=ids)
+        .select_related("line__rma__order__customer")
+        .using(using)
     }
     inspections = {
         i.transaction_id: i
         for i in returns_selectors.inspections(tenant=tenant)
         .filter(transaction_id__in=ids)
-        .select_related("line__rma__customer")
+        .select_related("line__rma__order__customer")
+        .using(using)
     }
     supplier_returns = {
         s.transaction_id: s
-        for s in returns_selectors.supplier_returns(tenant=tenant).filter(transaction_id__in=ids)
+        for s in returns_selectors.supplier_returns(tenant=tenant)
+        .filter(transaction_id__in=ids)
+        .select_related("supplier")
+        .using(using)
     }
     transfer_in = {
         r.transaction_id: r.line.transfer
-        for r in transfer_selectors.all_receipts(tenant=tenant).filter(transaction_id__in=ids)
+        for r in transfer_selectors.all_receipts(tenant=tenant)
+        .filter(transaction_id__in=ids)
+        .using(using)
     }
     adjustments = {
         a.transaction_id: a
-        for a in inventory_selectors.adjustments(tenant=tenant).filter(transaction_id__in=ids)
+        for a in inventory_selectors.adjustments(tenant=tenant)
+        .filter(transaction_id__in=ids)
+        .using(using)
     }
     counts = {
         c.transaction_id: c
-        for c in counting_selectors.counts(tenant=tenant).filter(transaction_id__in=ids)
+        for c in counting_selectors.counts(tenant=tenant)
+        .filter(transaction_id__in=ids)
+        .using(using)
     }
     # A transfer's shipping posting is found by the key it was posted under
     # (warehouse.transfers.services.ship: "transfer-ship:<transfer id>").
@@ -338,11 +356,14 @@ def _documents(tenant, movements: list[Movement]) -> None:
         inventory_selectors.transactions(tenant=tenant)
         .filter(pk__in=ids, idempotency_key__startswith="transfer-ship:")
         .values_list("pk", "idempotency_key")
+        .using(using)
     )
     shipped_transfers = {int(key.split(":", 1)[1]): pk for pk, key in keys.items()}
     transfer_out = {
         shipped_transfers[t.pk]: t
-        for t in transfer_selectors.transfers(tenant=tenant).filter(pk__in=shipped_transfers)
+        for t in transfer_selectors.transfers(tenant=tenant)
+        .filter(pk__in=shipped_transfers)
+        .using(using)
     }
 
     for m in movements:
@@ -392,11 +413,11 @@ def _documents(tenant, movements: list[Movement]) -> None:
             m.document_url = m.posting_url
 
 
-def _on_hand(tenant, target: Target) -> list[OnHand]:
+def _on_hand(tenant, target: Target, using: str) -> list[OnHand]:
     rows = []
     for balance in inventory_selectors.traced_balances(
         tenant=tenant, lot=target.lot, serial=target.serial
-    ):
+    ).using(using):
         bin = balance.location.bin
         rows.append(
             OnHand(
@@ -453,14 +474,17 @@ def _customers(shipments: list[Movement], returns: list[Movement]) -> list[dict]
     return sorted(reached.values(), key=lambda row: row["customer"])
 
 
-def trace(*, tenant, target: Target) -> Trace:
-    """The whole trace of `target`: movements oldest first, on hand now, and the totals."""
+def trace(*, tenant, target: Target, using: str = DEFAULT_DB_ALIAS) -> Trace:
+    """The whole trace of `target`: movements oldest first, on hand now, and the totals,
+    every row read on the `using` database (a replica for the page: `erp.replica`)."""
     entries = list(
-        inventory_selectors.traced_entries(tenant=tenant, lot=target.lot, serial=target.serial)
+        inventory_selectors.traced_entries(
+            tenant=tenant, lot=target.lot, serial=target.serial
+        ).using(using)
     )
     movements = _movements(entries)
-    _documents(tenant, movements)
-    on_hand = _on_hand(tenant, target)
+    _documents(tenant, movements, using)
+    on_hand = _on_hand(tenant, target, using)
     result = Trace(
         target=target, movements=movements, on_hand=on_hand, totals=_totals(movements, on_hand)
     )

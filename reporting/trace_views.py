@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from erp import pdf
+from erp.replica import read_on_replica
 from erp.roles import roles_required
 from erp.tables import Column, Table, build_table, table_partial
 from reporting import trace as tracing
@@ -97,7 +98,13 @@ def _traced(request: HttpRequest) -> tuple[TraceForm, tracing.Trace | None]:
     except tracing.TraceError as exc:
         form.add_error(None, str(exc))
         return form, None
-    return form, tracing.trace(tenant=request.tenant, target=target)
+    # The lookups above are a few rows on the primary; the trace itself reads the lot's whole
+    # history, which may be seconds stale: on the replica when there is one.
+    read = read_on_replica(
+        lambda alias: tracing.trace(tenant=request.tenant, target=target, using=alias)
+    )
+    read.result.note = read.note
+    return form, read.result
 
 
 @roles_required(*TRACERS)

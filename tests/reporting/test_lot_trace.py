@@ -14,7 +14,7 @@ from django.urls import reverse
 from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory import ledger
-from inventory.models import ItemUnit, Lot, StockTransaction
+from inventory.models import ItemUnit, LocationKind, Lot, SerialNumber, StockTransaction
 from inventory.services import adjustments
 from orders.services import allocation, sales_orders
 from purchasing.services import orders as purchase_orders
@@ -278,6 +278,24 @@ def test_a_serial_is_traced_from_a_gs1_scan(tenant_a):
     assert [(m.party, m.quantity) for m in result.receipts] == [("Drills Inc", Decimal(1))]
     assert [(r.bin, r.serial, r.quantity) for r in result.on_hand] == [("D-1", "SN-2", Decimal(1))]
     assert (result.totals.expected, result.totals.on_hand) == (1, 1)
+
+    # SN-1 is scrapped at the dock: its trace ends there, nothing on hand.
+    with tenant_context(tenant_a):
+        sn1 = SerialNumber.objects.get(item=drill, serial="SN-1")
+        scrapped = ledger.post(
+            tenant=tenant_a, user=operator, kind="scrap", reference="dropped at the dock",
+            reason="housing cracked",
+            moves=[ledger.Move(
+                item=drill, quantity=Decimal(1), source=dock, serial=sn1,
+                destination=ledger.virtual_location(tenant=tenant_a, kind=LocationKind.SCRAP),
+            )],
+        )  # fmt: skip
+    result = _trace(tenant_a, item=gtin, serial="SN-1")
+    [scrap] = result.write_offs
+    assert (scrap.label, scrap.inflow, scrap.reason) == ("Scrapped", Decimal(-1), "housing cracked")
+    assert scrap.document_url == reverse("inventory:transaction_detail", args=[scrapped.pk])
+    t = result.totals
+    assert (t.received, t.scrapped, t.expected, t.on_hand, result.on_hand) == (1, 1, 0, 0, [])
 
 
 def test_another_tenants_lot_is_not_found_and_junk_gets_a_message(tenant_a, tenant_b):
