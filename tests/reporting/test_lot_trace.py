@@ -36,6 +36,7 @@ from tests.factories import (
 )
 from tests.inventory.stock import receive
 from tests.warehouse.outbound import Floor
+from tests.warehouse.transfer_sites import Sites
 from warehouse.models import PickState, PutawayTask
 from warehouse.packing import services as packing
 from warehouse.picking import services as picking
@@ -336,3 +337,30 @@ def test_only_desk_roles_may_trace(tenant_a):
     assert (
         operator.get(reverse("reporting:trace_pdf"), {"item": "A", "lot": "B"}).status_code == 403
     )
+
+
+def test_a_transfer_is_traced_out_of_one_site_and_into_the_other(tenant_a):
+    """8 of MILK lot L1 at CHI (posted without a receipt document); 5 shipped on a transfer to
+    ATL, 3 received there so far: 2 in transit, 3 + 3 on hand."""
+    sites = Sites(tenant_a)
+    transfer = sites.shipped(lines=((sites.lotted, 5, ""),))
+    sites.receive(transfer, 3, item=sites.lotted, lot=sites.lot)
+    result = _trace(tenant_a, item=sites.lotted.sku, lot="L1")
+
+    [received] = result.receipts
+    assert (received.party, received.quantity, received.document_url) == (
+        "",
+        Decimal(8),
+        reverse("inventory:transaction_detail", args=[received.transaction_id]),
+    )
+    href = reverse("warehouse:transfer_detail", args=[transfer.pk])
+    assert [
+        (m.document, m.document_url, m.detail, m.sites, m.inflow) for m in result.transfers
+    ] == [
+        (transfer.number, href, "CHI → ATL (out)", "CHI", Decimal(-5)),
+        (transfer.number, href, "CHI → ATL (in)", "ATL", Decimal(3)),
+    ]
+    on_hand = sorted((row.site, row.bin, row.quantity) for row in result.on_hand)
+    assert on_hand == [("ATL", "DOCK-1", Decimal(3)), ("CHI", "R-01", Decimal(3))]
+    t = result.totals
+    assert (t.received, t.in_transit, t.expected, t.on_hand, t.reconciles) == (8, 2, 6, 6, True)
