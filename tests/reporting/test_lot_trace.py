@@ -36,6 +36,7 @@ from tests.factories import (
 )
 from tests.inventory.stock import receive
 from tests.warehouse.outbound import Floor
+from tests.warehouse.pdfs import text as pdf_text
 from tests.warehouse.transfer_sites import Sites
 from warehouse.models import PickState, PutawayTask
 from warehouse.packing import services as packing
@@ -241,6 +242,13 @@ def test_a_lot_is_traced_backward_to_its_po_and_forward_to_every_customer_and_bi
         pdf.content.startswith(b"%PDF")
         and b"recall-SALSA-SAL-7.pdf" in pdf["Content-Disposition"].encode()
     )
+    printed = pdf_text(pdf.content)
+    assert "Customers reached (2)" in printed
+    # customer, shipments, shipped, returned, still with the customer
+    assert "Corner Cafe 1 6 1 5" in printed and "Harbour Deli 1 4 0 4" in printed
+    for number in (s.cafe_shipment.number, s.deli_shipment.number, s.deli_order.number):
+        assert number in printed
+    assert "on hand in bins 10" in printed and "DOES NOT RECONCILE" not in printed
 
 
 def test_a_serial_is_traced_from_a_gs1_scan(tenant_a):
