@@ -127,7 +127,9 @@ def trace(request: HttpRequest) -> HttpResponse:
 def trace_pdf(request: HttpRequest) -> HttpResponse:
     form, result = _traced(request)
     if result is None:
-        if not form.errors:
+        if not form.is_bound:
+            form = TraceForm({})
+        if form.is_valid():
             form.add_error(None, "Give the lot or serial to trace before printing the recall.")
         return render(request, "reporting/trace/page.html", {"form": form}, status=422)
     response = HttpResponse(
