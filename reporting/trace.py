@@ -42,6 +42,10 @@ class TraceError(DomainError):
 
     message = _("{detail}")
 
+    def __init__(self, detail: str):
+        # As a fact, not as the message: a typed "{" in a lot code must not reach str.format.
+        super().__init__(detail=detail)
+
 
 # What a movement is, from the virtual location it crossed and its direction (+: into stock).
 RECEIVED = "received"

@@ -319,6 +319,8 @@ def test_another_tenants_lot_is_not_found_and_junk_gets_a_message(tenant_a, tena
         ({"item": "SECRET", "lot": "B-LOT"}, "No item with SKU or GTIN &#x27;SECRET&#x27;."),
         ({"item": "PLAIN", "lot": "B-LOT"}, "PLAIN has no lot B-LOT."),
         ({"item": "PLAIN", "serial": "X1"}, "PLAIN has no serial X1."),
+        ({"item": "PLAIN", "lot": "a{b}{"}, "PLAIN has no lot a{b}{."),
+        ({"item": "x{0}", "lot": "A"}, "No item with SKU or GTIN &#x27;x{0}&#x27;."),
         ({"item": "PLAIN"}, "Give the lot or the serial to trace."),
         ({"lot": "B-LOT"}, "Give the item (SKU or GTIN) with a lot or a serial"),
         ({"scan": "hello"}, "That scan is not a GS1 barcode with a GTIN (AI 01)"),
