@@ -1,7 +1,12 @@
 """reporting's entries in the menu (registered from `ReportingConfig.ready()`)."""
 
-from erp.navigation import register
+from django.utils.translation import gettext_lazy as _
+
+from erp.navigation import NavItem, register
+from reporting.permissions import TRACERS
 
 
 def register_all() -> None:
-    register()
+    register(
+        NavItem(_("Reports"), _("Lot and serial trace"), "reporting:trace", TRACERS, 790),
+    )

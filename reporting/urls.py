@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401  (each report adds its path below)
+from django.urls import path
+
+from reporting import trace_views
 
 app_name = "reporting"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("trace/", trace_views.trace, name="trace"),
+    path("trace/recall.pdf", trace_views.trace_pdf, name="trace_pdf"),
+]

@@ -53,6 +53,14 @@ def receipts(*, tenant, rma: ReturnAuthorisation) -> QuerySet[ReturnReceipt]:
     )
 
 
+def all_receipts(*, tenant) -> QuerySet[ReturnReceipt]:
+    """Every return receipt with its RMA, customer and sales order (the recall trace reads
+    them by ledger transaction)."""
+    return ReturnReceipt.objects.filter(tenant=tenant).select_related(
+        "line__rma__customer", "line__rma__order", "line__rma__site", "location"
+    )
+
+
 def discrepancies(*, tenant, rma: ReturnAuthorisation | None = None) -> QuerySet:
     found = ReturnDiscrepancy.objects.filter(tenant=tenant).select_related(
         "rma", "item", "created_by"
