@@ -305,10 +305,14 @@ class ValuationItemFilter(ValuationFilter):
 
 
 class CostLayerFilter(DefaultsFilterSet):
+    """Narrows the layers of `selectors.cost_layers_as_of` (or `cost_layers_present`): the
+    view reads the date first and builds the as-of queryset from it, so the state filters the
+    layers as they stood on that day (`then_quantity`)."""
+
     STATE_CHOICES = [("open", "With stock left"), ("used", "Used up"), ("all", "All")]
 
     as_of = django_filters.DateFilter(
-        label="Figures as of (end of day)", method="keep_all", widget=_date_widget()
+        label="Layers as of (end of day)", method="keep_all", widget=_date_widget()
     )
     state = django_filters.ChoiceFilter(
         label="Layers", choices=STATE_CHOICES, method="filter_state", empty_label=None
@@ -322,15 +326,15 @@ class CostLayerFilter(DefaultsFilterSet):
         return {"as_of": timezone.localdate().isoformat(), "state": "open"}
 
     def keep_all(self, queryset, name, value):
-        # Layers are the present state; the date only chooses the as-of figures shown beside them.
+        # The view built the queryset for this date already.
         return queryset
 
     def filter_state(self, queryset, name, value):
         # A moving-average pool is the item's one layer: shown even when empty.
         if value == "open":
-            return queryset.filter(Q(remaining_quantity__gt=0) | Q(is_pool=True))
+            return queryset.filter(Q(then_quantity__gt=0) | Q(is_pool=True))
         if value == "used":
-            return queryset.filter(remaining_quantity=0, is_pool=False)
+            return queryset.filter(then_quantity=0, is_pool=False)
         return queryset
 
 
