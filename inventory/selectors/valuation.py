@@ -347,8 +347,8 @@ def cost_layers_as_of(
     `quantity` and `value` are the site's sums as of that day (`item_value_as_of`, from the
     snapshots). A moving-average item's one pool then held exactly those. A FIFO item's layers
     are the ones received by then; outflows take the oldest first, so what had left the site
-    by then, consumed = Σ original of those layers − quantity, came out of the oldest, and a
-    layer kept clamp(Σ original up to and including it − consumed, 0, its original quantity),
+    by then, consumed = Σ original of those layers - quantity, came out of the oldest, and a
+    layer kept clamp(Σ original up to and including it - consumed, 0, its original quantity),
     at its own unit cost. A reversal or a return to the supplier that takes a named layer out
     of FIFO order is the one exception; the page compares the layers' sum with the ledger's.
     """

@@ -158,7 +158,7 @@ def _valuation_layers(request: HttpRequest, site, item, alias: str):
             "site": site,
             "item": item,
             "pool_unit_cost": then["unit_cost"] if then else None,
-        },  # fmt: skip
+        },
     )
     figures = {
         "item": item,

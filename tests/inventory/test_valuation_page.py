@@ -151,7 +151,7 @@ def _layers(response) -> list[tuple]:
 
 
 def test_cost_layers_stand_as_they_did_at_the_end_of_the_day(finance_client, books):
-    """FIFO as of a day: Σ received by then − on hand then came out of the oldest layers."""
+    """FIFO as of a day: Σ received by then - on hand then came out of the oldest layers."""
     url = reverse("inventory:valuation_layers", args=[books["chi"].pk, books["cola"].pk])
     # 1 March: only the first receipt (09:00 in Chicago).
     assert _layers(finance_client.get(url, {"as_of": "2025-03-01"})) == [(10, 2, 10, 20, 0)]
