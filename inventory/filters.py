@@ -256,10 +256,16 @@ class ValuationFilter(DefaultsFilterSet):
     category = django_filters.ChoiceFilter(
         label="Category", choices=[], method="filter_category", empty_label="All categories"
     )
+    group = django_filters.ChoiceFilter(
+        label="Group by",
+        choices=[("site_category", "Site and category"), ("category", "Category, all sites")],
+        method="filter_group",
+        empty_label=None,
+    )
 
     class Meta:
         model = StockEntry
-        fields = ["as_of", "site", "category"]
+        fields = ["as_of", "site", "category", "group"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -270,7 +276,7 @@ class ValuationFilter(DefaultsFilterSet):
         ]
 
     def defaults(self) -> dict[str, str]:
-        return {"as_of": timezone.localdate().isoformat()}
+        return {"as_of": timezone.localdate().isoformat(), "group": "site_category"}
 
     def filter_queryset(self, queryset):
         # django-filter's own loop, without its check that each step returns a QuerySet.
@@ -287,11 +293,15 @@ class ValuationFilter(DefaultsFilterSet):
     def filter_category(self, groups, name, value):
         return groups.in_category("" if value == selectors.BLANK_CATEGORY else value)
 
+    def filter_group(self, groups, name, value):
+        return groups.grouped(value)
+
 
 class ValuationItemFilter(ValuationFilter):
     """Items of one site (from the URL): as of a date, by category and SKU or description."""
 
     site = None
+    group = None
     item = django_filters.CharFilter(
         label="Item", method="search_item", widget=_search_widget("SKU or description")
     )

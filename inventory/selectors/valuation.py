@@ -164,6 +164,18 @@ JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = g.site_id
 ORDER BY s.code, g.category
 """
 
+_BY_CATEGORY = f"""{_PARTS}
+SELECT NULL::bigint AS site, NULL::text AS site__code, NULL::text AS site__name,
+       NULL::text AS site__time_zone, g.category AS item__category, g.quantity, g.value
+FROM (
+    SELECT i.category, sum(parts.quantity) AS quantity, sum(parts.value) AS value
+    FROM parts JOIN {_ITEMS} i ON i.id = parts.item_id
+    GROUP BY i.category
+    HAVING NOT (sum(parts.quantity) = 0 AND sum(parts.value) = 0)
+) g
+ORDER BY g.category
+"""
+
 _BY_ITEM = f"""{_PARTS},
 sums AS (
     SELECT item_id, sum(quantity) AS quantity, sum(value) AS value FROM parts GROUP BY item_id
@@ -195,7 +207,7 @@ class ValuationGroups:
     """
 
     tenant_id: int
-    by: str  # "site_category" or "item"
+    by: str  # "site_category", "category" (every site together) or "item"
     day: datetime.date | None = None  # None: everything posted so far
     site_id: int | None = None
     item_id: int | None = None
@@ -231,6 +243,13 @@ class ValuationGroups:
     def in_category(self, category: str) -> ValuationGroups:
         return replace(self, category=category)
 
+    def grouped(self, by: str) -> ValuationGroups:
+        """By "site_category" or by "category" alone (each site valued at its own day's end,
+        summed over the sites); an item list stays by item."""
+        if self.by == "item" or by not in ("site_category", "category"):
+            return self
+        return replace(self, by=by)
+
     def matching(self, text: str) -> ValuationGroups:
         return replace(self, search=text)
 
@@ -246,7 +265,7 @@ class ValuationGroups:
             "category": self.category,
             "search": _like(self.search) if self.search else None,
         }
-        sql = _BY_ITEM if self.by == "item" else _BY_SITE_AND_CATEGORY
+        sql = {"item": _BY_ITEM, "category": _BY_CATEGORY}.get(self.by, _BY_SITE_AND_CATEGORY)
         with connections[self.alias].cursor() as cursor:
             cursor.execute(sql, params)
             names = [c.name for c in cursor.description]

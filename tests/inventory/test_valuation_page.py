@@ -109,6 +109,27 @@ def test_site_and_category_filters_narrow_groups_and_totals(finance_client, book
     assert by_category.context["figures"]["total_value"] == 20
 
 
+@pytest.mark.parametrize(
+    "as_of,expected",
+    [
+        # Berlin's cola arrives on 6 March there: not yet in.
+        ("2025-03-05", {"drinks": (20, 50), "snacks": (16, 24)}),
+        # Chicago's 5 at 3.00 + Berlin's 1 at 5.00.
+        ("2025-03-10", {"drinks": (6, 20), "snacks": (16, 24)}),
+    ],
+)
+def test_value_by_category_over_every_site_and_its_drill_down(
+    finance_client, books, as_of, expected
+):
+    response = finance_client.get(URL, {"as_of": as_of, "group": "category"})
+    assert response.status_code == 200
+    found = {r["item__category"]: (r["quantity"], r["value"]) for r in rows(response)}
+    assert found == expected
+    assert response.context["figures"]["total_value"] == sum(v for _, v in expected.values())
+    text = response.content.decode()
+    assert f"?as_of={as_of}&amp;group=site_category&amp;category=drinks" in text
+
+
 def test_items_drill_down_shows_quantity_value_average_cost_and_costing(finance_client, books):
     url = reverse("inventory:valuation_items", args=[books["chi"].pk])
     response = finance_client.get(url, {"as_of": "2025-03-05"})
