@@ -74,10 +74,16 @@ rows AS (
            coalesce(a.requested_at, counter.finished_at, ins.inspected_at,
                     legs.posted_at) AS requested_at,
            -- Within its threshold an adjustment posts at once: nobody else approved it.
+           -- Likewise a return its inspector dispositioned: a second person is one who
+           -- dispositioned another's inspection.
            CASE WHEN a.id IS NOT NULL AND a.decided_by_id = a.requested_by_id THEN NULL
+                WHEN ins.id IS NOT NULL AND ins.dispositioned_by_id = ins.inspected_by_id
+                THEN NULL
                 ELSE coalesce(a.decided_by_id, c.decided_by_id, ins.dispositioned_by_id)
            END AS approved_by_id,
            CASE WHEN a.id IS NOT NULL AND a.decided_by_id = a.requested_by_id THEN NULL
+                WHEN ins.id IS NOT NULL AND ins.dispositioned_by_id = ins.inspected_by_id
+                THEN NULL
                 ELSE coalesce(a.decided_at, c.decided_at, ins.dispositioned_at)
            END AS approved_at
     FROM legs
