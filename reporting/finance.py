@@ -116,8 +116,8 @@ chosen AS (
 @dataclass(frozen=True)
 class Register:
     """The adjustment and write-off register, narrowed by its filters. Lazy and immutable like
-    a queryset: `count()` and a slice each run one statement, so `erp.tables` pages it; the
-    totals by reason are one more, over every row the filters keep."""
+    a queryset: the totals by reason (one statement over every row the filters keep) give
+    `count()`, and a slice runs one more, so `erp.tables` pages it with two."""
 
     tenant_id: int
     start: datetime.datetime | None = None
@@ -160,8 +160,8 @@ class Register:
 
     @cached_property
     def _count(self) -> int:
-        found = self._run("SELECT count(*) AS n FROM chosen")
-        return found[0]["n"] if found else 0
+        # The totals by reason count the rows too: one statement fewer over the ledger.
+        return sum((r["entries"] for r in self.by_reason), 0)
 
     def count(self) -> int:
         return self._count

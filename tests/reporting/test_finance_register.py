@@ -15,7 +15,7 @@ from inventory.models import InventorySettings, LocationKind
 from inventory.services.adjustments import OwnRequest, approve_adjustment, request_adjustment
 from reporting import finance
 from tests.factories import ItemFactory, SiteFactory, bin_in, member
-from tests.inventory.pages import loc, post_move, receive_at, rows, utc
+from tests.inventory.pages import htmx_get, loc, post_move, receive_at, rows, utc
 
 pytestmark = pytest.mark.django_db
 
@@ -176,3 +176,11 @@ def test_approved_adjustment_shows_both_people_and_self_approval_is_refused(
     with tenant_context(tenant_a), pytest.raises(OwnRequest) as refused:
         approve_adjustment(tenant=tenant_a, user=books["asker"], adjustment=books["waiting"])
     assert "another supervisor must approve it" in str(refused.value)
+
+
+def test_htmx_filtering_swaps_the_rows_and_the_totals(finance_client, books):
+    response = htmx_get(finance_client, URL, "register-results", {"reason": "lost"})
+    text = response.content.decode()
+    assert "<html" not in text and 'id="register-results"' in text
+    assert 'id="register-totals" class="panel" hx-swap-oob="true"' in text
+    assert "BOLT" in text and "COLA" not in text
