@@ -88,6 +88,11 @@ REVIEWED_SQL: dict[str, str] = {
         "runs _BY_ITEM or _BY_SITE_AND_CATEGORY, both filtered by tenant_id = %(t)s in every "
         "table they read (entries, snapshots, items, sites)"
     ),
+    "reporting/finance.py:Register._run": (
+        "runs _ROWS plus a count, a page or the totals by reason over it: every tenant table "
+        "it reads (entries, transactions, locations, items, sites, adjustments, counts, count "
+        "rounds, inspections) is filtered by tenant_id = %(t)s; erp_user is joined by id only"
+    ),
     "warehouse/scale/run.py:_analyze": (
         "ANALYZE of named ledger tables after a bulk load: maintenance, no tenant rows read"
     ),

@@ -3,10 +3,18 @@
 from django.utils.translation import gettext_lazy as _
 
 from erp.navigation import NavItem, register
+from inventory.permissions import VALUERS
 from reporting.permissions import TRACERS
 
 
 def register_all() -> None:
     register(
         NavItem(_("Reports"), _("Lot and serial trace"), "reporting:trace", TRACERS, 790),
+        NavItem(
+            _("Inventory"),
+            _("Adjustments & write-offs"),
+            "finance:write_off_register",
+            VALUERS,
+            445,
+        ),
     )

@@ -404,6 +404,17 @@ def _webhook_delivery(tenant) -> dict:
 
 
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
+def _cost_layer(tenant) -> dict:
+    from inventory.models import CostLayer
+
+    site = SiteFactory(tenant=tenant)
+    item = ItemFactory(tenant=tenant)
+    receive(tenant, item, bin_in(tenant, site=site), 2)
+    with tenant_context(tenant):
+        layer = CostLayer.objects.get(item=item, site=site)
+    return {"site_pk": site.pk, "item_pk": item.pk, "layer_pk": layer.pk}
+
+
 OBJECT_URLS: dict[str, Callable] = {
     "api_tokens:detail": lambda t: {"pk": api_token(t)[0].pk},
     "api_tokens:revoke": lambda t: {"pk": api_token(t)[0].pk},
@@ -559,6 +570,7 @@ OBJECT_URLS: dict[str, Callable] = {
         "site_pk": SiteFactory(tenant=t).pk,
         "item_pk": ItemFactory(tenant=t).pk,
     },
+    "inventory:valuation_layer_entries": _cost_layer,
 }
 # Public pages that need arguments, and what to pass.
 PUBLIC_WITH_ARGS = {

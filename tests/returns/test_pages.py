@@ -157,6 +157,12 @@ def test_the_credits_page_refuses_the_requester_and_exports_approved_credits(ten
     )
     assert f"You requested credit {credit.number}" in own.content.decode()
     browser(r.finance).post(reverse("returns:credit_approve", args=[credit.pk]), {"note": "ok"})
+    # Segregation of duties on the RMA: who requested the credit, who approved it, and that
+    # they differ.
+    rma_html = page(r.finance, "returns:rma_detail", credit.rma_id)
+    assert f"Requested by <strong>{r.supervisor.email}</strong>" in rma_html
+    assert f"Approved by <strong>{r.finance.email}</strong>" in rma_html
+    assert 'data-separate="yes"' in rma_html
     export = browser(r.finance).get(reverse("returns:credit_export"))
     assert export["Content-Type"].startswith("text/csv")
     rows = export.content.decode().strip().splitlines()
