@@ -128,7 +128,8 @@ def trace_pdf(request: HttpRequest) -> HttpResponse:
     form, result = _traced(request)
     if result is None:
         if not form.is_bound:
-            form = TraceForm({})
+            # Nothing asked yet (a bookmark, the menu): the form to ask with, not an error.
+            return render(request, "reporting/trace/page.html", {"form": form})
         if form.is_valid():
             form.add_error(None, "Give the lot or serial to trace before printing the recall.")
         return render(request, "reporting/trace/page.html", {"form": form}, status=422)
