@@ -19,6 +19,7 @@ urlpatterns = [
     path("sales/", include("orders.urls")),
     path("", include("warehouse.urls")),
     path("", include("returns.urls")),
+    path("reports/", include("reporting.urls")),
     path("api/v1/", api.urls),
 ]
 
