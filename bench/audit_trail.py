@@ -7,8 +7,8 @@ history records, spread over two years, written by set-based INSERTs (no entries
 lists headers; the item, lot and serial filters are the ledger's own indexed lookups). Then:
 
 - the trail's first page and the page starting at the middle row (50 rows, keyset), p50 of
-  --repeats, beside one hand-written SQL statement that reads the same rows from the two
-  tables (each branch ordered by its index, merged, limited), and their ratio;
+  --repeats, beside one hand-written SQL statement that reads the same rows from the tables
+  seeded (and the tenant's own record) (each branch ordered by its index, merged, limited), and their ratio;
 - EXPLAIN ANALYZE of the middle page's statement: each branch of the view is read from the
   cursor onwards for about a page of rows, not from the start of the history;
 - the PDF of the newest --pdf-rows rows and of a tenth of them, built as the Celery job builds
@@ -62,6 +62,9 @@ REFERENCE = """
 UNION ALL
 (SELECT history_date, 'inventory.item:' || history_id FROM inventory_historicalitem
  WHERE tenant_id = %(tenant)s AND history_date <= %(at)s ORDER BY history_date DESC LIMIT 51)
+UNION ALL
+(SELECT history_date, 'erp.tenant:' || history_id FROM erp_historicaltenant
+ WHERE id = %(tenant)s AND history_date <= %(at)s)
 ORDER BY at DESC, key DESC LIMIT 51
 """
 

@@ -147,6 +147,8 @@ def test_tenant_isolation_and_roles(client, trail, tenant_a, tenant_b):
         client.force_login(member(tenant_a, role))
         assert client.get(URL).status_code == status, role
         assert client.get(PDF, {"show": "stock"}).status_code == status, role
+        # The menu's Reports section links the trail for those who may open it.
+        assert (f'href="{URL}"' in client.get("/").content.decode()) == (status == 200), role
 
 
 def _text(content: bytes) -> tuple[int, str]:
