@@ -178,11 +178,11 @@ def test_small_pdf_downloads_at_once_with_its_heading_and_page_numbers(client, t
     assert text.index("RMA-5") < text.index("PO-1002/1") < text.index("PO-1001/1")
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db
 def test_large_pdf_is_built_by_a_job_that_only_its_requester_downloads(
-    client, tenant_a, tenant_b, settings, tmp_path, monkeypatch
-):
-    trail = _trail(tenant_a, tenant_b)
+    client, trail, tenant_a, tenant_b, settings, tmp_path, monkeypatch,
+    django_capture_on_commit_callbacks,
+):  # fmt: skip
     settings.STOCKLINE_AUDIT_PDF_INLINE_ROWS = 2
     settings.STORAGES = {
         **settings.STORAGES,
@@ -198,8 +198,9 @@ def test_large_pdf_is_built_by_a_job_that_only_its_requester_downloads(
     assert offer.status_code == 200 and b"Build the PDF" in offer.content
     key = new_key()
     start = reverse("reporting:audit_report_start")
-    first = client.post(start, {"query": "show=stock", FIELD: key})
-    again = client.post(start, {"query": "show=stock", FIELD: key})  # a double tap
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(start, {"query": "show=stock", FIELD: key})
+        again = client.post(start, {"query": "show=stock", FIELD: key})  # a double tap
     assert first.status_code == again.status_code == 302
     with tenant_context(tenant_a):
         report = AuditReport.objects.get()
