@@ -8,9 +8,8 @@ exports are). Every row is one line of fixed height (text cut with "…" to its 
 page count is known from the row count before the first page is drawn, which is what "n of m"
 needs without building the document twice. What stays in memory is reportlab's compressed
 page streams until `save()`: bench/audit_trail.py measured a peak RSS growth of 20 MB for
-2,000 rows (47 pages) and 26 MB for 20,000 rows (466 pages, 20 s), about 15 kB a page, so a
-100,000-row report (about 2,300 pages) stays near 55 MB, far below the rows' own size; the
-rows themselves never pile up.
+2,000 rows (47 pages; mostly the fonts) and 26 MB for 20,000 rows (466 pages, 20 s): about
+15 kB more a page, which the rows themselves (read 2,000 at a time) never add to.
 """
 
 from __future__ import annotations
