@@ -15,7 +15,12 @@ lists headers; the item, lot and serial filters are the ledger's own indexed loo
   it (rows read 2,000 at a time by keyset, drawn page by page on a canvas): seconds, pages,
   file size and the growth of the process's peak RSS for each.
 
-Last line: `audit_worst_ratio <slowest page / its SQL>`.
+Last line: `audit_worst_ratio <slowest page / its SQL>`. The reference reads only the three
+tables that hold rows; the page's statement has a branch for every history table (about 50),
+and planning them (about 15 ms warm, measured with EXPLAIN SUMMARY) is most of the page's
+time, so the ratio is large while the page stays tens of milliseconds at any depth (on the
+run of 30 Nov 2026: 25 ms first page, 45 ms middle page, 10^6 rows; PDF of 100,000 rows:
+2,326 pages, 4.4 MB, 94 s, peak RSS +61 MB against +23 MB for 10,000 rows).
 """
 
 from __future__ import annotations
