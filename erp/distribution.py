@@ -96,6 +96,11 @@ REVIEWED_SQL: dict[str, str] = {
     "warehouse/scale/run.py:_analyze": (
         "ANALYZE of named ledger tables after a bulk load: maintenance, no tenant rows read"
     ),
+    "reporting/audit_view.py:create_view": (
+        "DDL after migrate: CREATE VIEW reporting_audit_event, a UNION ALL of the ledger's and "
+        "the history tables' rows with their tenant_id; every query on it (the audit trail's "
+        "selector) filters by tenant_id, so on Citus it is routed to the tenant's shard"
+    ),
     "inventory/ledger/verify.py:_scan": (
         "runs SUMS, DIFFERENCES and COUNTS, all filtered by tenant_id = %(t)s (a temporary "
         "table on the same node holds the sums between them), and session settings"

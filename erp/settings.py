@@ -213,6 +213,16 @@ STORAGES = {
         )
     },
 }
+# Audit reports built in the background (reporting): a folder both the web and the worker
+# reach; another storage backend (S3 and the like) can stand here.
+STORAGES["reports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": os.environ.get("STOCKLINE_REPORT_ROOT", str(BASE_DIR / ".data" / "reports"))
+    },
+}
+# Audit PDFs of more rows than this are built by a Celery task; fewer while the user waits.
+STOCKLINE_AUDIT_PDF_INLINE_ROWS = int(os.environ.get("STOCKLINE_AUDIT_PDF_INLINE_ROWS", "5000"))
 # Serve straight from the apps' static folders when nothing was collected (demo, tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

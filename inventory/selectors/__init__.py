@@ -17,9 +17,12 @@ from inventory.selectors.items import (
     used_item_categories,
 )
 from inventory.selectors.ledger import (
+    lots_coded,
     posting_users,
+    serials_numbered,
     transaction_entries,
     transactions,
+    transactions_touching,
     with_entry_for_item,
 )
 from inventory.selectors.locations import (
@@ -94,6 +97,7 @@ __all__ = [
     "layer_totals",
     "layer_totals_then",
     "lot_of",
+    "lots_coded",
     "pending_reversal",
     "pool_entries",
     "posted_by_end_of",
@@ -102,6 +106,7 @@ __all__ = [
     "segments_computed_on",
     "segments_of_item",
     "serial_of",
+    "serials_numbered",
     "sites",
     "sites_with_counts",
     "stock_on_hand",
@@ -110,6 +115,7 @@ __all__ = [
     "traced_entries",
     "transaction_entries",
     "transactions",
+    "transactions_touching",
     "unit_for_gtin",
     "units_of",
     "used_item_categories",

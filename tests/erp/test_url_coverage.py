@@ -572,6 +572,40 @@ OBJECT_URLS: dict[str, Callable] = {
     },
     "inventory:valuation_layer_entries": _cost_layer,
 }
+
+
+def _history_record(tenant) -> dict:
+    """The audit trail's page of one change: an item's creation."""
+    item = ItemFactory(tenant=tenant)
+    with tenant_context(tenant):
+        return {"source": "inventory.item", "history_id": item.history.latest().history_id}
+
+
+def _own_audit_report(tenant, user, *, done=False):
+    """An audit report `user` asked for (only they see it), with its file when `done`."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from reporting.models import AuditReport
+
+    with tenant_context(tenant):
+        report = AuditReport.objects.create(tenant=tenant, created_by=user, query="show=stock")
+        if done:
+            report.file_name = storages["reports"].save(
+                f"{tenant.pk}/audit-{report.pk}.pdf", ContentFile(b"%PDF-1.4\n")
+            )
+            report.status = "done"
+            report.save()
+    return {"pk": report.pk}
+
+
+OBJECT_URLS["reporting:audit_change"] = _history_record
+
+# Pages of an object only its owner sees (others get 404): built per member, (tenant, user).
+OWN_OBJECT_URLS: dict[str, Callable] = {
+    "reporting:audit_report": _own_audit_report,
+    "reporting:audit_report_download": lambda t, u: _own_audit_report(t, u, done=True),
+}
 # Public pages that need arguments, and what to pass.
 PUBLIC_WITH_ARGS = {
     "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
@@ -580,6 +614,7 @@ PUBLIC_WITH_ARGS = {
 # Views that only accept POST (GET answers 405).
 POST_ONLY = {
     "accounts:logout",
+    "reporting:audit_report_start",
     "alerts:acknowledge",
     "alerts:resolve",
     "webhooks:test",
@@ -684,13 +719,22 @@ def test_every_url_declares_who_may_use_it():
     undeclared = [name for name, p in ALL if not hasattr(p.callback, "allowed_roles")]
     assert undeclared == [], "decorate these views with roles_required/any_member/public"
     needs_args = {name for name, p in ALL if p.pattern.converters or "<" in str(p.pattern)}
-    unlisted = needs_args - set(OBJECT_URLS) - set(PUBLIC_WITH_ARGS)
+    unlisted = needs_args - set(OBJECT_URLS) - set(OWN_OBJECT_URLS) - set(PUBLIC_WITH_ARGS)
     assert unlisted == set(), f"add these to OBJECT_URLS: {sorted(unlisted)}"
 
 
 @pytest.mark.parametrize("name,pattern", ALL, ids=[n for n, _ in ALL])
 def test_url_renders_for_its_roles_and_refuses_the_others(name, pattern, client, tenant_a):
     allowed = pattern.callback.allowed_roles
+    if name in OWN_OBJECT_URLS:
+        for role in Role:
+            user = member(tenant_a, role)
+            url = reverse(name, kwargs=OWN_OBJECT_URLS[name](tenant_a, user))
+            assert client.get(url).status_code == 302  # anonymous: sign in
+            client.force_login(user)
+            assert client.get(url).status_code == (200 if role in allowed else 403), role
+            client.logout()
+        return
     if allowed is None:  # public
         url = reverse(name, kwargs=PUBLIC_WITH_ARGS.get(name))
         response = client.post(url) if name in POST_ONLY else client.get(url)
