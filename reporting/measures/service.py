@@ -58,6 +58,7 @@ from django.db.models.functions import Coalesce, ExtractHour
 from orders import selectors as order_selectors
 from orders.models import OrderStatus, SalesOrder, SalesOrderLine
 from reporting.figures import ratio
+from reporting.measures import registry
 from reporting.scope import Scope, today
 from warehouse.models import CartonLine, PickTask, Shipment, TransferLine, TransferPick
 from warehouse.models.shipping import ShipmentStatus
@@ -656,3 +657,29 @@ def service_summary(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> dict:
         "backorder_quantity": aging.quantity,
         "oldest_backorder_days": aging.oldest_days,
     }
+
+
+# Snapshots (reporting.measures.registry) -------------------------------------------------------
+
+
+def _fill(key: str):
+    def figures(scope: Scope) -> tuple:
+        rate = fill_rates(scope)[key]
+        return rate.numerator, rate.denominator
+
+    return figures
+
+
+def _rate(measure):
+    def figures(scope: Scope) -> tuple:
+        rate = measure(scope)
+        return rate.numerator, rate.denominator
+
+    return figures
+
+
+registry.register("order_fill", "Order fill rate", _fill("order_fill"))
+registry.register("line_fill", "Line fill rate", _fill("line_fill"))
+registry.register("unit_fill", "Unit fill rate", _fill("unit_fill"))
+registry.register("on_time", "On-time shipment", _rate(on_time))
+registry.register("otif", "OTIF", _rate(otif))

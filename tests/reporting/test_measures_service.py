@@ -9,7 +9,9 @@ from fractions import Fraction
 import pytest
 
 from erp.tenancy import tenant_context
+from reporting import snapshots
 from reporting.measures import service
+from reporting.models import KpiSnapshot
 from reporting.scope import Scope
 from tests.factories import TenantFactory
 from tests.reporting.service_world import END, START, build_world
@@ -145,3 +147,31 @@ def test_service_summary_for_the_landing_pages(world):
     assert (summary["otif"].numerator, summary["otif"].denominator) == (2, 6)
     assert (summary["backorder_lines"], summary["backorder_quantity"]) == (3, Decimal(10))
     assert summary["oldest_backorder_days"] == 20
+
+
+def test_snapshots_keep_each_day_s_figures_and_trends_read_them(world):
+    """3 Nov: O1 first shipped complete (1/1), SH1 on time and SH6 late (1/2), L1 and L2 due
+    and in full (2/2). 4 Nov: O2's first shipment carried 6 of 10 (0/1). 2 Nov has no
+    snapshot yet."""
+    with tenant_context(world.tenant):
+        written = snapshots.write_snapshots(tenant=world.tenant, day=datetime.date(2026, 11, 3))
+        assert written == 5 * 3  # five measures, for all sites, S1 and S2
+        again = snapshots.write_snapshots(tenant=world.tenant, day=datetime.date(2026, 11, 3))
+        assert again == written
+        snapshots.write_snapshots(tenant=world.tenant, day=datetime.date(2026, 11, 4))
+        rows = {
+            (row.key, row.site_id): (row.numerator, row.denominator)
+            for row in KpiSnapshot.objects.filter(tenant=world.tenant, day="2026-11-03")
+        }
+        assert len(rows) == written
+        assert rows[("order_fill", None)] == (1, 1)
+        assert rows[("on_time", None)] == (1, 2)
+        assert rows[("on_time", world.s1.pk)] == (1, 2)
+        assert rows[("on_time", world.s2.pk)] == (0, 0)
+        assert rows[("otif", None)] == (2, 2)
+        trend = snapshots.trend(
+            scope(world, start=datetime.date(2026, 11, 2), end=datetime.date(2026, 11, 4)),
+            "order_fill",
+        )
+    assert trend.missing == [datetime.date(2026, 11, 2)]
+    assert [(d.day.day, d.numerator, d.denominator) for d in trend.days] == [(3, 1, 1), (4, 0, 1)]
