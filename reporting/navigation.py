@@ -1,7 +1,15 @@
 """reporting's entries in the menu (registered from `ReportingConfig.ready()`)."""
 
-from erp.navigation import register
+from django.utils.translation import gettext_lazy as _
+
+from erp.navigation import NavItem, register
+from reporting.permissions import KPI_READERS
 
 
 def register_all() -> None:
-    register()
+    register(
+        NavItem(_("Reports"), _("Service level"), "reporting:service_level", KPI_READERS, 800),
+        NavItem(_("Reports"), _("Backorder aging"), "reporting:backorder_aging", KPI_READERS, 801),
+        NavItem(_("Reports"), _("Order cycle time"), "reporting:cycle_time", KPI_READERS, 802),
+        NavItem(_("Reports"), _("Throughput"), "reporting:throughput", KPI_READERS, 803),
+    )

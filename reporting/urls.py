@@ -1,5 +1,12 @@
-from django.urls import path  # noqa: F401  (each report adds its path below)
+from django.urls import path
+
+from reporting.views import service
 
 app_name = "reporting"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("service-level/", service.service_level, name="service_level"),
+    path("backorder-aging/", service.backorder_aging, name="backorder_aging"),
+    path("cycle-time/", service.cycle_time, name="cycle_time"),
+    path("throughput/", service.throughput, name="throughput"),
+]
