@@ -7,6 +7,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from django.db import connection
 
 from erp.tenancy import tenant_context
 from reporting import snapshots
@@ -175,3 +176,19 @@ def test_snapshots_keep_each_day_s_figures_and_trends_read_them(world):
         )
     assert trend.missing == [datetime.date(2026, 11, 2)]
     assert [(d.day.day, d.numerator, d.denominator) for d in trend.days] == [(3, 1, 1), (4, 0, 1)]
+
+
+def test_the_bench_references_agree_with_the_measures(world):
+    """bench/references/service.py: each one-SQL reference gives the function's numbers."""
+    from bench.references.service import REFERENCES
+
+    s = scope(world)
+    start, stop = s.bounds()
+    with tenant_context(world.tenant), connection.cursor() as cursor:
+        for key, (sql, function) in REFERENCES.items():
+            cursor.execute(sql, {"tenant": world.tenant.pk, "start": start, "stop": stop})
+            expected = tuple(function(s))
+            got = cursor.fetchone()
+            assert len(got) == len(expected), key
+            for mine, theirs in zip(got, expected, strict=True):
+                assert float(mine) == pytest.approx(float(theirs)), key
