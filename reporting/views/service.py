@@ -15,6 +15,7 @@ from erp.numbers import quantity
 from erp.replica import read_on_replica
 from erp.roles import roles_required
 from erp.tables import Column, build_table, table_partial
+from orders.selectors import bucket_for
 from reporting import snapshots
 from reporting.charts import Point, bar_chart, column_chart
 from reporting.figures import Figure, percent
@@ -233,8 +234,6 @@ def backorder_aging(request: HttpRequest) -> HttpResponse:
 def _oldest_bucket(aging) -> str | None:
     if aging.oldest_days is None:
         return None
-    from orders.selectors import bucket_for
-
     return bucket_for(aging.oldest_days).key
 
 
