@@ -44,6 +44,7 @@ class Table:
     prefix: str = ""
     empty: str = "Nothing matches these filters."
     last_cursor: str = ""  # keyset tables: the cursor of the "Last" link
+    figures: dict | None = None  # what `build_table(figures=...)` summed over the filtered rows
 
     @property
     def keyset(self) -> bool:
@@ -94,7 +95,10 @@ def build_table(
     prefix: str = "",
     empty: str | None = None,
     keyset: bool = False,
+    figures: Callable[[QuerySet], dict] | None = None,
 ) -> Table:
+    """`figures(filtered rows)` (optional) sums the filtered rows for the page; its "rows" is
+    their count, so the pager needs no second pass over them."""
     page_param, sort_param = _param(prefix, "page"), _param(prefix, "sort")
     cursor_param = _param(prefix, "cursor")
     form = None
@@ -107,6 +111,7 @@ def build_table(
     allowed = {c.sort for c in columns if c.sort}
     sort = request.GET.get(sort_param) or default_sort or ""
     last_cursor = ""
+    summed = None
     if keyset:
         if sort.lstrip("-") not in allowed and sort != default_sort:
             sort = default_sort or "pk"
@@ -120,7 +125,11 @@ def build_table(
             sort = default_sort or ""
             if not queryset.ordered:  # aggregates drop Meta.ordering; pages must not overlap
                 queryset = queryset.order_by("pk")
-        page = Paginator(queryset, per_page).get_page(request.GET.get(page_param))
+        summed = figures(queryset) if figures is not None else None
+        paginator = Paginator(queryset, per_page)
+        if summed is not None:
+            paginator.count = summed["rows"]  # a cached_property: set, it is never queried
+        page = paginator.get_page(request.GET.get(page_param))
     params = request.GET.copy()
     for param in (page_param, sort_param, cursor_param):
         params.pop(param, None)
@@ -136,6 +145,7 @@ def build_table(
         prefix=prefix,
         empty=empty or Table.empty,
         last_cursor=last_cursor,
+        figures=summed,
     )
 
 

@@ -3,11 +3,12 @@
 from django.utils.translation import gettext_lazy as _
 
 from erp.navigation import NavItem, register
-from reporting.permissions import KPI_READERS
+from reporting.permissions import KPI_READERS, TRACERS
 
 
 def register_all() -> None:
     register(
+        NavItem(_("Reports"), _("Lot and serial trace"), "reporting:trace", TRACERS, 790),
         NavItem(_("Reports"), _("Service level"), "reporting:service_level", KPI_READERS, 800),
         NavItem(_("Reports"), _("Backorder aging"), "reporting:backorder_aging", KPI_READERS, 801),
         NavItem(_("Reports"), _("Order cycle time"), "reporting:cycle_time", KPI_READERS, 802),

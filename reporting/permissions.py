@@ -4,3 +4,6 @@ from erp.roles import Role
 
 # Service, stock and supplier measures: the desk roles.
 KPI_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN})
+# The recall trace: the floor's supervisors, planners, finance and admins (operators scan, they
+# do not run recalls).
+TRACERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN})

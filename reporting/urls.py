@@ -1,10 +1,13 @@
 from django.urls import path
 
+from reporting import trace_views
 from reporting.views import service
 
 app_name = "reporting"
 
-urlpatterns: list = [
+urlpatterns = [
+    path("trace/", trace_views.trace, name="trace"),
+    path("trace/recall.pdf", trace_views.trace_pdf, name="trace_pdf"),
     path("service-level/", service.service_level, name="service_level"),
     path("backorder-aging/", service.backorder_aging, name="backorder_aging"),
     path("cycle-time/", service.cycle_time, name="cycle_time"),

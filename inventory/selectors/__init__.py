@@ -41,6 +41,7 @@ from inventory.selectors.segments import (
     segments_of_item,
 )
 from inventory.selectors.stock import stock_on_hand, stock_totals
+from inventory.selectors.trace import lot_of, serial_of, traced_balances, traced_entries
 from inventory.selectors.valuation import (
     BLANK_CATEGORY,
     ValuationGroups,
@@ -81,16 +82,20 @@ __all__ = [
     "items",
     "items_with_on_hand",
     "layer_totals",
+    "lot_of",
     "pending_reversal",
     "posted_by_end_of",
     "posting_users",
     "segment_matrix",
     "segments_computed_on",
     "segments_of_item",
+    "serial_of",
     "sites",
     "sites_with_counts",
     "stock_on_hand",
     "stock_totals",
+    "traced_balances",
+    "traced_entries",
     "transaction_entries",
     "transactions",
     "unit_for_gtin",

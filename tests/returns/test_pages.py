@@ -232,3 +232,25 @@ def test_no_returns_page_shows_another_tenants_rows(tenant_a, tenant_b):
         html = response.content.decode()
         for text in secret:
             assert text not in html, (name, text)
+
+
+def test_the_rma_form_finds_shipped_orders_by_number_or_customer_and_takes_the_typed_number(
+    tenant_a, tenant_b
+):
+    r = Returns(tenant_a)
+    theirs = Returns(tenant_b)
+    desk = browser(r.supervisor)
+    lookup = reverse("returns:shipped_order_lookup")
+    by_number = desk.get(lookup, {"q": r.order.number[:-1]}).content.decode()
+    assert r.order.number in by_number
+    assert r.order.number in desk.get(lookup, {"q": r.customer.name[:4]}).content.decode()
+    # Both tenants' fixtures share numbers and names: only this tenant's one order answers.
+    assert theirs.order.number == r.order.number
+    assert desk.get(lookup, {"q": r.order.number}).content.decode().count('role="option"') == 1
+    response = desk.post(
+        reverse("returns:rma_create"), {"order": r.order.number, "reason": "defective"}
+    )
+    assert response.status_code == 302
+    refused = desk.post(reverse("returns:rma_create"), {"order": "SO-NOPE", "reason": "defective"})
+    assert refused.status_code == 422
+    assert "Select a valid choice" in refused.content.decode()
