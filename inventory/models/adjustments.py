@@ -26,6 +26,16 @@ class InventorySettings(TenantModel):
             "Adjustments whose absolute value exceeds this need a second person's approval."
         ),
     )
+    carrying_cost_rate = models.DecimalField(
+        _("carrying cost rate (% a year)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("25.00"),
+        help_text=_(
+            "What holding stock costs a year (capital, storage, insurance, shrinkage), as a "
+            "percent of its average value; the carrying-cost report uses it."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -35,6 +45,10 @@ class InventorySettings(TenantModel):
             models.CheckConstraint(
                 condition=models.Q(adjustment_approval_threshold__gte=0),
                 name="inventory_settings_threshold_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(carrying_cost_rate__gte=0, carrying_cost_rate__lte=100),
+                name="inventory_settings_carrying_rate_percent",
             ),
         ]
 
