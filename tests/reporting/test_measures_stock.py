@@ -13,16 +13,34 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
+from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory.models import InventorySettings, LocationKind
-from purchasing.models import PlanningLevel
-from reporting.measures import stock
+from purchasing.models import OrderStatus, PlanningLevel
+from reporting.measures import stock, supplier
 from reporting.scope import Scope
-from tests.factories import ItemFactory, PlanningRunFactory, SiteFactory, bin_in, member
+from tests.factories import (
+    ItemFactory,
+    PlanningRunFactory,
+    PurchaseOrderFactory,
+    PurchaseOrderLineFactory,
+    SiteFactory,
+    SupplierFactory,
+    bin_in,
+    member,
+)
 from tests.inventory.pages import post_move, receive_at, ship_at, utc
 from tests.inventory.stock import loc
-from warehouse.models import Count, CountResult, CountStatus
+from warehouse.models import (
+    Count,
+    CountResult,
+    CountStatus,
+    Discrepancy,
+    DiscrepancyKind,
+    ReceiptLine,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +56,7 @@ def books(tenant_a):
     shelf = bin_in(tenant_a, site=site)
     cola = ItemFactory(tenant=tenant_a, sku="COLA", category="drinks")
     chips = ItemFactory(tenant=tenant_a, sku="CHIPS", category="snacks")
-    receive_at(tenant_a, cola, shelf, 100, "2.00", utc("2025-01-10 12:00"))
+    receipt = receive_at(tenant_a, cola, shelf, 100, "2.00", utc("2025-01-10 12:00"))
     receive_at(tenant_a, chips, shelf, 50, "1.00", utc("2025-01-10 12:00"))
     ship_at(tenant_a, cola, shelf, 30, utc("2025-03-10 12:00"))
     post_move(
@@ -72,7 +90,10 @@ def books(tenant_a):
                 tenant=tenant_a, count=count, item=item, expected=Decimal(10),
                 counted=Decimal(counted), unit_cost=Decimal(cost), within_tolerance=ok,
             )  # fmt: skip
-    return {"tenant": tenant_a, "site": site, "other": other, "cola": cola, "chips": chips}
+    return {
+        "tenant": tenant_a, "site": site, "other": other, "cola": cola, "chips": chips,
+        "shelf": shelf, "receipt": receipt,
+    }  # fmt: skip
 
 
 def _scope(books, **filters) -> Scope:
@@ -146,3 +167,116 @@ def test_filters_narrow_or_empty_the_measures(books):
     assert elsewhere["turns"] is None and elsewhere["accuracy"] is None
     assert elsewhere["excess_value"] == 0 and elsewhere["dead_stock_items"] == 0
     assert (drinks.made, drinks.within, drinks.adjustment_value) == (1, 1, 0)
+
+
+# --- supplier scorecard ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def deliveries(books):
+    """ACME, order sent 1 Mar 00:00 UTC: COLA 10 due 5 Mar, all 10 in on 5 Mar 00:00 (on time,
+    4 days); CHIPS 20 due 6 Mar, 15 in on 8 Mar 00:00 (late, 7 days, 3 found damaged), the rest
+    short-closed. A cancelled order's line due in March counts nowhere."""
+    tenant, site = books["tenant"], books["site"]
+    acme = SupplierFactory(tenant=tenant, code="ACME")
+    buyer = member(tenant, Role.PLANNER)
+    sent = utc("2025-03-01 00:00")
+    with tenant_context(tenant):
+        order = PurchaseOrderFactory(
+            supplier=acme, site=site, status=OrderStatus.RECEIVED, approved_by=buyer,
+            approved_at=sent, sent_at=sent, expected_date=datetime.date(2025, 3, 5),
+        )  # fmt: skip
+        cancelled = PurchaseOrderFactory(
+            supplier=acme, site=site, status=OrderStatus.CANCELLED,
+            expected_date=datetime.date(2025, 3, 10),
+        )  # fmt: skip
+        PurchaseOrderLineFactory(order=cancelled, item=books["cola"], quantity=Decimal(5))
+        shelf, posting = loc(books["shelf"]), books["receipt"]
+        for n, (item, ordered, got, due, at, short) in enumerate((
+            (books["cola"], 10, 10, datetime.date(2025, 3, 5), "2025-03-05 00:00", False),
+            (books["chips"], 20, 15, datetime.date(2025, 3, 6), "2025-03-08 00:00", True),
+        )):  # fmt: skip
+            line = PurchaseOrderLineFactory(
+                order=order, item=item, quantity=Decimal(ordered), expected_date=due,
+                received_base=Decimal(got), first_received_at=utc(at), short_closed=short,
+            )  # fmt: skip
+            receipt = ReceiptLine.objects.create(
+                tenant=tenant, order=order, order_line=line, item=item, unit="each",
+                quantity=Decimal(got), quantity_base=Decimal(got), accepted_base=Decimal(got),
+                location=shelf, transaction=posting, scan_key=f"k{n}", received_by=buyer,
+            )  # fmt: skip
+            ReceiptLine.objects.filter(pk=receipt.pk).update(received_at=utc(at))
+        Discrepancy.objects.create(
+            tenant=tenant, kind=DiscrepancyKind.DAMAGED, order=order, order_line=line,
+            receipt_line=receipt, item=books["chips"], quantity=Decimal(3), reason="crushed",
+            created_by=buyer,
+        )  # fmt: skip
+    return {**books, "acme": acme, "order": order}
+
+
+def test_supplier_scorecard(deliveries):
+    with tenant_context(deliveries["tenant"]):
+        (acme,) = supplier.supplier_scores(_scope(deliveries))
+        receipts = supplier.supplier_receipts(_scope(deliveries, supplier=deliveries["acme"]))
+        snacks = supplier.supplier_scores(_scope(deliveries, category="snacks"))
+    assert (acme.code, acme.on_time_lines, acme.receipt_lines) == ("ACME", 1, 2)
+    assert acme.on_time == Decimal(1) / 2
+    assert acme.fill == Decimal(25) / Decimal(30)  # 10 + 15 of 10 + 20 (the cancelled 5 aside)
+    assert acme.quality == Decimal(10) / Decimal(25)  # the damaged receipt's 15 do not count
+    assert acme.lead_mean == Decimal("5.5") and acme.lead_sd == Decimal("1.5")  # 4 and 7 days
+    assert [(r["sku"], r["on_time"], r["discrepancy"]) for r in receipts] == [
+        ("CHIPS", False, True), ("COLA", True, False),
+    ]  # fmt: skip
+    assert [(s.receipt_lines, s.fill, s.quality) for s in snacks] == [
+        (1, Decimal(15) / 20, Decimal(0))
+    ]
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+PAGES = [
+    "reporting:inventory_accuracy", "reporting:turns", "reporting:excess_and_dead",
+    "reporting:supplier_scorecard",
+]  # fmt: skip
+MARCH_QUERY = {"date_from": "2025-03-01", "date_to": "2025-03-31"}
+
+
+def test_pages_show_their_figures_with_links(client, deliveries):
+    client.force_login(member(deliveries["tenant"], Role.FINANCE))
+    pages = {name: client.get(reverse(name), MARCH_QUERY) for name in PAGES}
+    assert all(r.status_code == 200 for r in pages.values())
+    text = {name: r.content.decode() for name, r in pages.items()}
+    assert "50.0 %" in text["reporting:inventory_accuracy"]  # 1 of 2 counts
+    assert "60.00" in text["reporting:turns"] and "112.4" in text["reporting:turns"]
+    assert "40.00" in text["reporting:excess_and_dead"]  # COLA 20 above order-up-to
+    assert (
+        reverse("inventory:item_detail", args=[deliveries["chips"].pk])
+        in (text["reporting:excess_and_dead"])
+    )
+    assert "83.3 %" in text["reporting:supplier_scorecard"]  # fill 25 / 30
+    drill = client.get(reverse("reporting:supplier_scorecard"), {**MARCH_QUERY, "supplier": "ACME"})
+    assert (
+        reverse("purchasing:order_detail", args=[deliveries["order"].pk]) in drill.content.decode()
+    )
+
+
+def test_junk_filters_get_messages_not_errors(client, deliveries):
+    client.force_login(member(deliveries["tenant"], Role.PLANNER))
+    junk = {"date_from": "soon", "site": "x", "abc_class": "Q", "dead_days": "-4", "supplier": "?"}
+    for name in PAGES:
+        response = client.get(reverse(name), junk)
+        assert response.status_code == 200, name
+        assert 'class="error"' in response.content.decode(), name
+
+
+def test_wrong_role_is_refused(client, deliveries):
+    client.force_login(member(deliveries["tenant"], Role.OPERATOR))
+    assert {client.get(reverse(name)).status_code for name in PAGES} == {403}
+
+
+def test_another_tenant_sees_none_of_these_figures(client, deliveries, tenant_b):
+    client.force_login(member(tenant_b, Role.ADMIN))
+    for name in PAGES:
+        query = {**MARCH_QUERY, "site": deliveries["site"].pk}
+        body = client.get(reverse(name), query).content.decode()
+        assert "COLA" not in body and "ACME" not in body and "MAIN" not in body, name
