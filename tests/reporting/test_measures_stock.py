@@ -280,3 +280,25 @@ def test_another_tenant_sees_none_of_these_figures(client, deliveries, tenant_b)
         query = {**MARCH_QUERY, "site": deliveries["site"].pk}
         body = client.get(reverse(name), query).content.decode()
         assert "COLA" not in body and "ACME" not in body and "MAIN" not in body, name
+
+
+# --- the bench's one-SQL references agree with the measures -----------------------------------
+
+
+def test_bench_references_agree_with_the_measures(deliveries):
+    from django.db import connection
+
+    from bench.references.stock import REFERENCES as STOCK
+    from bench.references.supplier import REFERENCES as SUPPLIER
+
+    scope = _scope(deliveries)
+    start, stop = scope.bounds()
+    params = {"tenant": deliveries["tenant"].pk, "start": start, "stop": stop}
+    with tenant_context(deliveries["tenant"]), connection.cursor() as cursor:
+        for key, (sql, measure) in {**STOCK, **SUPPLIER}.items():
+            cursor.execute(sql, params)
+            expected = cursor.fetchone()
+            got = measure(scope)
+            assert [Decimal(v).quantize(Decimal("0.0001")) for v in expected] == [
+                Decimal(v).quantize(Decimal("0.0001")) for v in got
+            ], key
