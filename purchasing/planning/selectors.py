@@ -81,11 +81,9 @@ ORDER BY i.sku, s.code
 """
 
 
-def _rows(sql: str, params: dict, using: str) -> list[dict]:
-    with connections[using].cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [c.name for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+def _dicts(cursor) -> list[dict]:
+    names = [c.name for c in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def excess_stock(
@@ -95,7 +93,9 @@ def excess_stock(
     """Item-sites holding more than the last planning run's order-up-to, with the quantity and
     value above it (at the layers' average cost), most valuable first."""
     params = {"t": tenant.pk, "site": site_id, "category": category, "abc": abc_class or ""}
-    return _rows(EXCESS_SQL, params, using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(EXCESS_SQL, params)
+        return _dicts(cursor)
 
 
 def stockout_risk(
@@ -104,4 +104,6 @@ def stockout_risk(
 ) -> list[dict]:  # fmt: skip
     """Item-sites the last planning run found at risk of a stockout (see AT_RISK_SQL)."""
     params = {"t": tenant.pk, "site": site_id, "category": category, "abc": abc_class or ""}
-    return _rows(AT_RISK_SQL, params, using)
+    with connections[using].cursor() as cursor:
+        cursor.execute(AT_RISK_SQL, params)
+        return _dicts(cursor)
