@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -31,6 +32,7 @@ class InventorySettings(TenantModel):
         max_digits=5,
         decimal_places=2,
         default=Decimal("25.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_(
             "What holding stock costs a year (capital, storage, insurance, shrinkage), as a "
             "percent of its average value; the carrying-cost report uses it."
