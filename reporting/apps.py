@@ -9,3 +9,5 @@ class ReportingConfig(AppConfig):
         from reporting import navigation
 
         navigation.register_all()
+        # Each area's measures register their snapshot keys when imported.
+        import reporting.measures.service  # noqa: F401
