@@ -37,6 +37,7 @@ from inventory.selectors import measures as stock_sums
 from inventory.services.adjustments import settings_for as inventory_settings_for
 from purchasing.planning import selectors as planning_selectors
 from reporting.figures import ratio
+from reporting.measures import registry
 from reporting.scope import Scope
 from warehouse.counting.accuracy import Accuracy, accuracy_by_site
 
@@ -261,3 +262,14 @@ def stock_summary(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> dict:
         "accuracy_value_gap": ratio(sum((r.value_variance for r in by_site), ZERO), counted),
         "levels_as_of": e.levels_as_of,
     }
+
+
+# --- nightly snapshots (reporting.measures.registry) ----------------------------------------
+
+
+def _accuracy_figures(scope: Scope) -> tuple[int, int]:
+    by_site = counts_accuracy(scope)
+    return sum(r.within for r in by_site), sum(r.made for r in by_site)
+
+
+registry.register("record_accuracy", "Inventory record accuracy", _accuracy_figures)

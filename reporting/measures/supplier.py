@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import DEFAULT_DB_ALIAS
 
 from reporting.figures import ratio
+from reporting.measures import registry
 from reporting.scope import Scope
 from warehouse.receiving import scorecard
 
@@ -90,3 +91,19 @@ def supplier_receipts(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> list[di
         tenant=scope.tenant, start=start, stop=stop, supplier_id=scope.supplier.pk, using=using,
         **_filters(scope),
     )  # fmt: skip
+
+
+# --- nightly snapshots (reporting.measures.registry) ----------------------------------------
+
+
+def _score(numerator: str, denominator: str):
+    def figures(scope: Scope) -> tuple:
+        total = totals(supplier_scores(scope))
+        return getattr(total, numerator), getattr(total, denominator)
+
+    return figures
+
+
+registry.register("supplier_on_time", "Supplier on time", _score("on_time_lines", "receipt_lines"))
+registry.register("supplier_fill", "Supplier fill", _score("filled", "ordered"))
+registry.register("supplier_quality", "Supplier quality", _score("received_clean", "received"))

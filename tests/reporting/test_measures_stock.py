@@ -302,3 +302,20 @@ def test_bench_references_agree_with_the_measures(deliveries):
             assert [Decimal(v).quantize(Decimal("0.0001")) for v in expected] == [
                 Decimal(v).quantize(Decimal("0.0001")) for v in got
             ], key
+
+
+def test_ratio_measures_are_registered_for_the_nightly_snapshots(deliveries):
+    from reporting.measures import registry
+
+    scope = _scope(deliveries)
+    with tenant_context(deliveries["tenant"]):
+        figures = {
+            key: registry.get(key).function(scope)
+            for key in ("record_accuracy", "supplier_on_time", "supplier_fill", "supplier_quality")
+        }
+    assert figures == {
+        "record_accuracy": (1, 2),
+        "supplier_on_time": (1, 2),
+        "supplier_fill": (Decimal(25), Decimal(30)),
+        "supplier_quality": (Decimal(10), Decimal(25)),
+    }
