@@ -10,4 +10,6 @@ class ReportingConfig(AppConfig):
 
         navigation.register_all()
         # Each area's measures register their snapshot keys when imported.
-        import reporting.measures.service  # noqa: F401
+        import reporting.measures.service
+        import reporting.measures.stock
+        import reporting.measures.supplier  # noqa: F401

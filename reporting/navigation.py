@@ -13,4 +13,11 @@ def register_all() -> None:
         NavItem(_("Reports"), _("Backorder aging"), "reporting:backorder_aging", KPI_READERS, 801),
         NavItem(_("Reports"), _("Order cycle time"), "reporting:cycle_time", KPI_READERS, 802),
         NavItem(_("Reports"), _("Throughput"), "reporting:throughput", KPI_READERS, 803),
-    )
+        NavItem(_("Reports"), _("Inventory accuracy"), "reporting:inventory_accuracy",
+                KPI_READERS, 830),
+        NavItem(_("Reports"), _("Turns and carrying cost"), "reporting:turns", KPI_READERS, 831),
+        NavItem(_("Reports"), _("Excess and dead stock"), "reporting:excess_and_dead",
+                KPI_READERS, 832),
+        NavItem(_("Reports"), _("Supplier scorecard"), "reporting:supplier_scorecard",
+                KPI_READERS, 833),
+    )  # fmt: skip

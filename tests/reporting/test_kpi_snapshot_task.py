@@ -15,7 +15,9 @@ from reporting.snapshots import yesterday
 from reporting.tasks import write_kpi_snapshots_task
 from tests.factories import SiteFactory, TenantFactory
 
-MEASURES = 5  # order, line and unit fill, on-time, OTIF
+MEASURES = (
+    9  # order, line and unit fill, on-time, OTIF; record accuracy; supplier on time, fill, quality
+)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -156,7 +156,9 @@ def test_snapshots_keep_each_day_s_figures_and_trends_read_them(world):
     snapshot yet."""
     with tenant_context(world.tenant):
         written = snapshots.write_snapshots(tenant=world.tenant, day=datetime.date(2026, 11, 3))
-        assert written == 5 * 3  # five measures, for all sites, S1 and S2
+        assert (
+            written == 9 * 3
+        )  # nine measures (five service, four stock and supplier), for all sites, S1 and S2
         again = snapshots.write_snapshots(tenant=world.tenant, day=datetime.date(2026, 11, 3))
         assert again == written
         snapshots.write_snapshots(tenant=world.tenant, day=datetime.date(2026, 11, 4))
