@@ -6,9 +6,10 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from reporting import navigation
+        from reporting import dashboards, navigation
 
         navigation.register_all()
+        dashboards.register_all()
         # Each area's measures register their snapshot keys when imported.
         import reporting.measures.service
         import reporting.measures.stock

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from reporting import stock_views, trace_views
+from reporting import dashboards, stock_views, trace_views
 from reporting.views import service
 
 app_name = "reporting"
 
 urlpatterns = [
+    path("landing/<slug:key>/", dashboards.landing_panel, name="landing_panel"),
     path("trace/", trace_views.trace, name="trace"),
     path("trace/recall.pdf", trace_views.trace_pdf, name="trace_pdf"),
     path("service-level/", service.service_level, name="service_level"),
