@@ -24,8 +24,8 @@ from erp import selectors as erp_selectors
 from erp.alerts import selectors as alert_selectors
 from erp.alerts.models import AlertStatus
 from erp.roles import Role
-from inventory.models import AdjustmentState
 from inventory import selectors as inventory_selectors
+from inventory.models import AdjustmentState
 from purchasing.models import SuggestionStatus
 from purchasing.planning import selectors as planning_selectors
 from returns import selectors as return_selectors

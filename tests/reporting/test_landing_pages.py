@@ -105,9 +105,8 @@ def test_admins_see_sites_users_health_and_the_executive_figures(client, world):
     assert org["Active sites"].text == "1"
     assert org["Active members"].text == str(len(Role))  # one per role, not the other tenant's
     health = panel(response, "health")
-    assert [cells[0][0] for cells in (r["cells"] for r in health.context["table"]["rows"])][0] == (
-        "Database"
-    )
+    rows = health.context["table"]["rows"]
+    assert rows[0]["cells"][0][0] == "Database"
     service = figures(panel(response, "service"))
     assert service["Order fill rate"].text == "—"  # no order shipped: neither good nor bad
     assert service["Backorder lines"].text == "0"
