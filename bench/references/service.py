@@ -7,6 +7,9 @@ security)."""
 
 from __future__ import annotations
 
+import datetime
+from decimal import Decimal
+
 from reporting.measures import service
 
 FILL_RATES = """
@@ -185,3 +188,71 @@ REFERENCES = {
     "cycle_time": (CYCLE_TIME, _cycle_time),
     "throughput": (THROUGHPUT, _throughput),
 }
+
+
+# bench/reports.py: each page of the area beside one statement for all its headline figures.
+
+SERVICE_LEVEL = f"""
+SELECT * FROM ({FILL_RATES}) fill, ({ON_TIME}) timely, ({OTIF}) otif
+"""
+
+
+def reports(tenant, Report) -> list:
+    """The four pages over their default period (the last 30 days to today)."""
+    from django.urls import reverse
+
+    from reporting.scope import DEFAULT_DAYS, Scope, today
+
+    end = today(tenant)
+    scope = Scope(tenant=tenant, start=end - datetime.timedelta(days=DEFAULT_DAYS - 1), end=end)
+    start, stop = scope.bounds()
+    args = {"tenant": tenant.pk, "start": start, "stop": stop}
+    orders_tables = ("warehouse_shipment", "orders_salesorderline", "warehouse_cartonline")
+
+    def rates(response) -> tuple:
+        r = response.context["rates"]
+        return tuple(
+            _number(x)
+            for rate in (r["order_fill"], r["line_fill"], r["unit_fill"], r["on_time"], r["otif"])
+            for x in (rate.denominator, rate.numerator)
+        )
+
+    def rates_ref(rows) -> tuple:
+        o, oc, li, lc, uo, uf, st, so, od, oh = rows[0]
+        return tuple(_number(x) for x in (o, oc, li, lc, uo, uf, st, so, od, oh))
+
+    def aging(response) -> tuple:
+        a = response.context["aging"]
+        return a.lines, _number(a.quantity)
+
+    def cycle(response) -> tuple:
+        c = response.context["cycle"]
+        return c.orders, _seconds(c.median_seconds), _seconds(c.p90_seconds)
+
+    def work(response) -> tuple:
+        t = response.context["total"]
+        return (t.lines_picked, _number(t.units_picked), t.lines_shipped,
+                _number(t.units_shipped))  # fmt: skip
+
+    return [
+        Report("service level", reverse("reporting:service_level"), {}, orders_tables, rates,
+               SERVICE_LEVEL, args, rates_ref),
+        Report("backorder aging", reverse("reporting:backorder_aging"), {},
+               ("orders_salesorderline",), aging, BACKORDERS, args,
+               lambda rows: (rows[0][0], _number(rows[0][1]))),
+        Report("order cycle time", reverse("reporting:cycle_time"), {},
+               ("orders_salesorder", "warehouse_shipment"), cycle, CYCLE_TIME, args,
+               lambda rows: (rows[0][0], _seconds(rows[0][1]), _seconds(rows[0][2]))),
+        Report("throughput", reverse("reporting:throughput"), {},
+               ("warehouse_picktask", "warehouse_transferpick", "warehouse_cartonline",
+                "warehouse_transferline"), work, THROUGHPUT, args,
+               lambda rows: tuple(_number(x) if n % 2 else x for n, x in enumerate(rows[0]))),
+    ]  # fmt: skip
+
+
+def _number(value):
+    return Decimal(value).normalize() if value is not None else None
+
+
+def _seconds(value):
+    return None if value is None else round(float(value), 3)

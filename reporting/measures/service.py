@@ -34,9 +34,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db import DEFAULT_DB_ALIAS
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
-    Aggregate,
     CharField,
     Count,
     DateTimeField,
@@ -183,37 +182,33 @@ def fill_lines(scope: Scope, *, using: str = DEFAULT_DB_ALIAS):
     )
 
 
+def _over(queryset, fields: tuple[str, ...], select: str, using: str) -> tuple:
+    """`select` (aggregates) over the rows of `queryset` with `fields`, read once from a
+    materialized CTE `measured`: aggregating the annotations themselves would copy their
+    correlated subqueries into every aggregate using them, running each several times a row."""
+    inner, params = queryset.order_by().values(*fields).query.sql_with_params()
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"WITH measured AS MATERIALIZED ({inner}) SELECT {select} FROM measured", params
+        )
+        return cursor.fetchone()
+
+
 def fill_rates(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> dict[str, Rate]:
     """Order, line and unit fill rate (one query)."""
-    short = Q(first_quantity__lt=F("quantity_base"))
-    figures = (
-        fill_lines(scope, using=using)
-        .order_by()
-        .aggregate(
-            orders=Count("order", distinct=True),
-            short_orders=Count("order", distinct=True, filter=short),
-            lines=Count("pk"),
-            short_lines=Count("pk", filter=short),
-            units_ordered=Coalesce(Sum("quantity_base"), ZERO),
-            units_first=Coalesce(Sum("first_quantity"), ZERO),
-        )
+    orders, short_orders, lines, short, ordered, first = _over(
+        fill_lines(scope, using=using),
+        ("order_id", "quantity_base", "first_quantity"),
+        "count(DISTINCT order_id), "
+        "count(DISTINCT order_id) FILTER (WHERE first_quantity < quantity_base), "
+        "count(*), count(*) FILTER (WHERE first_quantity < quantity_base), "
+        "COALESCE(sum(quantity_base), 0), COALESCE(sum(first_quantity), 0)",
+        using,
     )
     return {
-        "order_fill": Rate(
-            "order_fill",
-            "Order fill rate",
-            figures["orders"] - figures["short_orders"],
-            figures["orders"],
-        ),
-        "line_fill": Rate(
-            "line_fill",
-            "Line fill rate",
-            figures["lines"] - figures["short_lines"],
-            figures["lines"],
-        ),
-        "unit_fill": Rate(
-            "unit_fill", "Unit fill rate", figures["units_first"], figures["units_ordered"]
-        ),
+        "order_fill": Rate("order_fill", "Order fill rate", orders - short_orders, orders),
+        "line_fill": Rate("line_fill", "Line fill rate", lines - short, lines),
+        "unit_fill": Rate("unit_fill", "Unit fill rate", first, ordered),
     }
 
 
@@ -309,15 +304,13 @@ def _end_of_day(field_name: str, scope: Scope) -> EndOfDay:
 
 
 def otif(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> Rate:
-    figures = (
-        due_lines(scope, using=using)
-        .order_by()
-        .aggregate(
-            due=Count("pk"),
-            hit=Count("pk", filter=Q(on_time_quantity__gte=F("quantity_base"))),
-        )
+    due, hit = _over(
+        due_lines(scope, using=using),
+        ("quantity_base", "on_time_quantity"),
+        "count(*), count(*) FILTER (WHERE on_time_quantity >= quantity_base)",
+        using,
     )
-    return Rate("otif", "OTIF", figures["hit"], figures["due"])
+    return Rate("otif", "OTIF", hit, due)
 
 
 def missed_lines(scope: Scope, *, using: str = DEFAULT_DB_ALIAS):
@@ -374,17 +367,6 @@ def backorder_aging(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> Aging:
 
 
 # Order cycle time ------------------------------------------------------------------------------
-
-
-class PercentileCont(Aggregate):
-    """PostgreSQL's continuous percentile of an ordered set (the median at 0.5)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(%(fraction)s) WITHIN GROUP (ORDER BY %(expressions)s)"
-    output_field = FloatField()
-
-    def __init__(self, expression, fraction: float, **extra):
-        super().__init__(expression, fraction=float(fraction), **extra)
 
 
 class Pair(Func):
@@ -458,23 +440,27 @@ class CycleTime:
 
 
 def cycle_time(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> CycleTime:
-    """Median and 90th percentile of the order cycle time, and orders per bucket (one query)."""
-    aggregates = {
-        "orders": Count("pk"),
-        "median": PercentileCont("cycle_seconds", 0.5),
-        "p90": PercentileCont("cycle_seconds", 0.9),
-    }
-    for n, (_, low, high) in enumerate(CYCLE_BUCKETS):
-        condition = Q(cycle_seconds__gte=low * 3600)
+    """Median and 90th percentile of the order cycle time, and orders per bucket (one query).
+    The cycle times are computed once (`_over`): aggregated as annotations they took 6.6 s
+    instead of about 0.2 s for a month of 10^5 orders a year."""
+    counts = []
+    for _, low, high in CYCLE_BUCKETS:
+        condition = f"cycle_seconds >= {low * 3600}"
         if high is not None:
-            condition &= Q(cycle_seconds__lt=high * 3600)
-        aggregates[f"b{n}"] = Count("pk", filter=condition)
-    figures = cycle_orders(scope, using=using).order_by().aggregate(**aggregates)
+            condition += f" AND cycle_seconds < {high * 3600}"
+        counts.append(f"count(*) FILTER (WHERE {condition})")
+    orders, median, p90, *per_bucket = _over(
+        cycle_orders(scope, using=using),
+        ("cycle_seconds",),
+        "count(*), percentile_cont(0.5) WITHIN GROUP (ORDER BY cycle_seconds), "
+        f"percentile_cont(0.9) WITHIN GROUP (ORDER BY cycle_seconds), {', '.join(counts)}",
+        using,
+    )
     return CycleTime(
-        orders=figures["orders"],
-        median_seconds=figures["median"],
-        p90_seconds=figures["p90"],
-        buckets=[(label, figures[f"b{n}"]) for n, (label, _, _) in enumerate(CYCLE_BUCKETS)],
+        orders=orders,
+        median_seconds=median,
+        p90_seconds=p90,
+        buckets=[(label, n) for (label, _, _), n in zip(CYCLE_BUCKETS, per_bucket, strict=True)],
     )
 
 

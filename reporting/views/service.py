@@ -177,7 +177,8 @@ def service_level(request: HttpRequest) -> HttpResponse:
     ]
     return _render(
         request, "service_level.html", form=form, scope=scope, key="service_level", read=result,
-        tables=tables, figures=figures, charts=charts, tables_by_name=dict(
+        tables=tables, figures=figures, charts=charts,
+        rates={**rates, "on_time": timely, "otif": otif}, tables_by_name=dict(
             zip(("short", "late", "missed"), tables, strict=True)
         ),
         trend_filters=scope.customer is not None or scope.category is not None
@@ -279,7 +280,7 @@ def cycle_time(request: HttpRequest) -> HttpResponse:
     )
     return _render(
         request, "cycle_time.html", form=form, scope=scope, key="cycle_time", read=result,
-        tables=(table,), figures=headline, chart=chart, table=table,
+        tables=(table,), figures=headline, chart=chart, table=table, cycle=figures,
     )  # fmt: skip
 
 

@@ -3,10 +3,14 @@ roles and tenant isolation."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from erp.roles import Role
+from erp.tenancy import tenant_context
 from tests.factories import SiteFactory, TenantFactory, member
 from tests.reporting.service_world import build_world
 
@@ -95,3 +99,29 @@ def test_other_roles_and_tenants(client, world):
         assert 'class="error"' in html  # another tenant's site is no choice here
         for theirs in ("O2", "SH3", "S1/Z1", "O7/"):
             assert theirs not in html
+
+
+@dataclass
+class Report:  # the fields of bench/reports.py's Report
+    name: str
+    url: str
+    params: dict
+    tables: tuple
+    figures: object
+    ref_sql: str
+    ref_args: dict
+    ref_figures: object
+
+
+def test_each_page_shows_what_its_bench_reference_computes(supervisor, world):
+    """bench/references/service.py `reports`: over the default period (the last 30 days,
+    which hold the world's November), each page's figures equal its one statement's."""
+    from bench.references.service import reports
+
+    for report in reports(world.tenant, Report):
+        response = supervisor.get(report.url, report.params)
+        with tenant_context(world.tenant), connection.cursor() as cursor:
+            cursor.execute(report.ref_sql, report.ref_args)
+            expected = report.ref_figures(cursor.fetchall())
+        assert report.figures(response) == expected, report.name
+        assert any(expected), report.name  # the world is in the period: not all zero
