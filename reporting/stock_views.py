@@ -219,10 +219,9 @@ def excess_and_dead(request: HttpRequest) -> HttpResponse:
     read = read_on_replica(
         lambda alias: (
             stock.excess_and_dead(scope, dead_days=dead_days, using=alias),
-            len(stock.planning_selectors.stockout_risk(
-                tenant=scope.tenant, using=alias, **stock._filters(scope))),
+            len(stock.stockout_risk(scope, using=alias)),
         )
-    )  # fmt: skip
+    )
     e, at_risk = read.result
     suggestions_href = _url("purchasing:suggestion_list")
     figures = [
