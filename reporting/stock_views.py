@@ -22,6 +22,7 @@ from erp import formats, numbers
 from erp.replica import read_on_replica
 from erp.roles import roles_required
 from erp.tables import Column, build_table, table_partial
+from reporting import snapshots
 from reporting.charts import Point, bar_chart, column_chart
 from reporting.figures import EMPTY, Figure, percent
 from reporting.measures import stock, supplier
@@ -69,8 +70,13 @@ def _number(value, places: str = "0.01") -> str:
 def inventory_accuracy(request: HttpRequest) -> HttpResponse:
     form = ScopeForm(request.GET, tenant=request.tenant, fields=STOCK_FILTERS)
     scope = form.scope()
-    read = read_on_replica(lambda alias: stock.inventory_accuracy(scope, using=alias))
-    a = read.result
+    read = read_on_replica(
+        lambda alias: (
+            stock.inventory_accuracy(scope, using=alias),
+            snapshots.trend(scope, "record_accuracy", using=alias),
+        )
+    )
+    a, trend = read.result
     site_query = {"site": scope.site.pk} if scope.site else {}
     counts_href = _url("warehouse:count_list", _query(status="approved", **site_query))
     ledger_href = _url(
@@ -91,6 +97,19 @@ def inventory_accuracy(request: HttpRequest) -> HttpResponse:
         [Point(r.group, (r.rate or 0) * 100, percent(r.rate), counts_href) for r in a.by_site],
         unit="%",
     )
+    daily = column_chart(
+        "Record accuracy by day",
+        [
+            Point(f"{d.day:%-d %b}", (d.value or 0) * 100, percent(d.value))
+            for d in trend.days
+            if d.denominator
+        ],
+        unit="%",
+    )
+    daily_caption = "Days with approved counts, from the nightly snapshots (per site; the "
+    daily_caption += "category and class filters do not apply)"
+    if trend.missing:
+        daily_caption += f"; {len(trend.missing)} earlier days have no snapshot yet"
     table = build_table(
         request,
         name="accuracy",
@@ -121,7 +140,8 @@ def inventory_accuracy(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/stock/accuracy.html",
         {"form": form, "scope": scope, "figures": figures, "chart": chart, "table": table,
-         "formula": formula, "source_note": read.note},
+         "daily": daily, "daily_caption": daily_caption, "formula": formula,
+         "source_note": read.note},
     )  # fmt: skip
 
 
