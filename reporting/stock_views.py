@@ -22,6 +22,7 @@ from erp import formats, numbers
 from erp.replica import read_on_replica
 from erp.roles import roles_required
 from erp.tables import Column, build_table, table_partial
+from reporting import snapshots
 from reporting.charts import Point, bar_chart, column_chart
 from reporting.figures import EMPTY, Figure, percent
 from reporting.measures import stock, supplier
@@ -56,6 +57,20 @@ def _query(**params) -> str:
     return urlencode({k: v for k, v in params.items() if v is not None and v != ""})
 
 
+def _short_money(value) -> str:
+    """Money short enough for a headline figure or a bar's label at phone width: exact below
+    100,000, else to three figures with k, M or B ("204M USD"); the lists behind show it exact."""
+    if value is None:
+        return EMPTY
+    amount = Decimal(value)
+    for size, suffix in ((Decimal(10) ** 9, "B"), (Decimal(10) ** 6, "M"), (Decimal(10) ** 3, "k")):
+        if abs(amount) >= 100_000 and abs(amount) >= size:
+            scaled = amount / size
+            places = "1" if abs(scaled) >= 100 else "0.1"
+            return f"{numbers.plain(scaled.quantize(Decimal(places)))}{suffix} {formats.currency()}"
+    return numbers.money(amount)
+
+
 def _number(value, places: str = "0.01") -> str:
     if value is None:
         return EMPTY
@@ -69,8 +84,13 @@ def _number(value, places: str = "0.01") -> str:
 def inventory_accuracy(request: HttpRequest) -> HttpResponse:
     form = ScopeForm(request.GET, tenant=request.tenant, fields=STOCK_FILTERS)
     scope = form.scope()
-    read = read_on_replica(lambda alias: stock.inventory_accuracy(scope, using=alias))
-    a = read.result
+    read = read_on_replica(
+        lambda alias: (
+            stock.inventory_accuracy(scope, using=alias),
+            snapshots.trend(scope, "record_accuracy", using=alias),
+        )
+    )
+    a, trend = read.result
     site_query = {"site": scope.site.pk} if scope.site else {}
     counts_href = _url("warehouse:count_list", _query(status="approved", **site_query))
     ledger_href = _url(
@@ -91,6 +111,19 @@ def inventory_accuracy(request: HttpRequest) -> HttpResponse:
         [Point(r.group, (r.rate or 0) * 100, percent(r.rate), counts_href) for r in a.by_site],
         unit="%",
     )
+    daily = column_chart(
+        "Record accuracy by day",
+        [
+            Point(f"{d.day:%-d %b}", (d.value or 0) * 100, percent(d.value))
+            for d in trend.days
+            if d.denominator
+        ],
+        unit="%",
+    )
+    daily_caption = "Days with approved counts, from the nightly snapshots (per site; the "
+    daily_caption += "category and class filters do not apply)"
+    if trend.missing:
+        daily_caption += f"; {len(trend.missing)} earlier days have no snapshot yet"
     table = build_table(
         request,
         name="accuracy",
@@ -121,7 +154,8 @@ def inventory_accuracy(request: HttpRequest) -> HttpResponse:
         request,
         "reporting/stock/accuracy.html",
         {"form": form, "scope": scope, "figures": figures, "chart": chart, "table": table,
-         "formula": formula, "source_note": read.note},
+         "daily": daily, "daily_caption": daily_caption, "formula": formula,
+         "source_note": read.note},
     )  # fmt: skip
 
 
@@ -144,15 +178,15 @@ def turns(request: HttpRequest) -> HttpResponse:
                category=scope.category if scope.category else None),
     )  # fmt: skip
     figures = [
-        Figure("Cost of goods shipped", numbers.money(t.cogs), shipments_href,
+        Figure("Cost of goods shipped", _short_money(t.cogs), shipments_href,
                f"{t.shipment_lines} shipment lines"),
-        Figure("Average stock value", numbers.money(t.average_value), valuation_href,
+        Figure("Average stock value", _short_money(t.average_value), valuation_href,
                f"mean of {len(t.points)} closing values"),
         Figure("Turns in the period", _number(t.turns), shipments_href,
                f"{_number(t.annual_turns)} a year"),
         Figure("Days on hand", _number(t.days_on_hand, "0.1"), valuation_href,
                f"{t.days} days / turns"),
-        Figure("Carrying cost", numbers.money(t.carrying_cost), _url("inventory:inventory_settings"),
+        Figure("Carrying cost", _short_money(t.carrying_cost), _url("inventory:inventory_settings"),
                f"{numbers.percent(t.carrying_rate)} a year x average value x {t.days} / 365"),
     ]  # fmt: skip
     chart = column_chart(
@@ -191,8 +225,9 @@ def turns(request: HttpRequest) -> HttpResponse:
 
 class DeadDaysForm(forms.Form):
     dead_days = forms.IntegerField(
-        label="No outbound movement for (days)", required=False, min_value=1, max_value=3650
-    )
+        label="No outbound movement for (days)", required=False, min_value=1, max_value=3650,
+        widget=forms.NumberInput(attrs={"placeholder": str(stock.DEAD_DAYS)}),
+    )  # fmt: skip
 
     def days(self) -> int:
         if self.is_valid() and self.cleaned_data.get("dead_days"):
@@ -219,16 +254,15 @@ def excess_and_dead(request: HttpRequest) -> HttpResponse:
     read = read_on_replica(
         lambda alias: (
             stock.excess_and_dead(scope, dead_days=dead_days, using=alias),
-            len(stock.planning_selectors.stockout_risk(
-                tenant=scope.tenant, using=alias, **stock._filters(scope))),
+            len(stock.stockout_risk(scope, using=alias)),
         )
-    )  # fmt: skip
+    )
     e, at_risk = read.result
     suggestions_href = _url("purchasing:suggestion_list")
     figures = [
-        Figure("Excess stock", numbers.money(e.excess_value), "#excess",
+        Figure("Excess stock", _short_money(e.excess_value), "#excess",
                f"{len(e.excess)} item-sites above order-up-to"),
-        Figure(f"Dead stock ({dead_days} days)", numbers.money(e.dead_value), "#dead",
+        Figure(f"Dead stock ({dead_days} days)", _short_money(e.dead_value), "#dead",
                f"{len(e.dead)} item-sites with no shipment or transfer out"),
         Figure("Items at stockout risk", str(at_risk), suggestions_href,
                "item-sites below their reorder point, from the last planning run"),
@@ -245,9 +279,9 @@ def excess_and_dead(request: HttpRequest) -> HttpResponse:
             for code in sorted(by_site)
             for point in (
                 Point(
-                    f"{code} excess", by_site[code][0], numbers.money(by_site[code][0]), "#excess"
+                    f"{code} excess", by_site[code][0], _short_money(by_site[code][0]), "#excess"
                 ),
-                Point(f"{code} dead", by_site[code][1], numbers.money(by_site[code][1]), "#dead"),
+                Point(f"{code} dead", by_site[code][1], _short_money(by_site[code][1]), "#dead"),
             )
         ],
     )

@@ -231,6 +231,12 @@ def excess_and_dead(
     )
 
 
+def stockout_risk(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
+    """Item-sites the last planning run found at risk: on hand + on order below the reorder
+    point, or nothing on hand with backorders waiting."""
+    return planning_selectors.stockout_risk(tenant=scope.tenant, using=using, **_filters(scope))
+
+
 # --- the landing pages' summary -------------------------------------------------------------
 
 

@@ -242,11 +242,17 @@ MARCH_QUERY = {"date_from": "2025-03-01", "date_to": "2025-03-31"}
 
 
 def test_pages_show_their_figures_with_links(client, deliveries):
+    from reporting import snapshots
+
+    with tenant_context(deliveries["tenant"]):  # the day of the count, for the daily trend
+        snapshots.write_snapshots(tenant=deliveries["tenant"], day=datetime.date(2025, 3, 15))
     client.force_login(member(deliveries["tenant"], Role.FINANCE))
     pages = {name: client.get(reverse(name), MARCH_QUERY) for name in PAGES}
     assert all(r.status_code == 200 for r in pages.values())
     text = {name: r.content.decode() for name, r in pages.items()}
     assert "50.0 %" in text["reporting:inventory_accuracy"]  # 1 of 2 counts
+    assert '<td>15 Mar</td><td class="num">50.0 %</td>' in text["reporting:inventory_accuracy"]
+    assert "30 earlier days have no snapshot yet" in text["reporting:inventory_accuracy"]
     assert "60.00" in text["reporting:turns"] and "112.4" in text["reporting:turns"]
     assert "40.00" in text["reporting:excess_and_dead"]  # COLA 20 above order-up-to
     assert (
