@@ -68,6 +68,8 @@ def test_the_polled_partial_answers_one_panel_for_supervisors_only(client, world
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert 'id="panel-open-work"' in html and "S1/A" in html and "XS1" not in html
+    shift = client.get(reverse("reporting:landing_panel", args=["shift"])).content.decode()
+    assert "Lines picked today" in shift and "Tasks finished today" in shift
     assert client.get(reverse("reporting:landing_panel", args=["nope"])).status_code == 404
     client.force_login(world.users[Role.OPERATOR])
     assert client.get(reverse("reporting:landing_panel", args=["shift"])).status_code == 403
