@@ -318,6 +318,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=25),
     },
     # ABC/XYZ segments for counting and planning, as of each tenant's date.
+    # KPI snapshots of each tenant's yesterday, in the first run after its midnight.
+    "kpi-snapshots": {
+        "task": "reporting.tasks.write_kpi_snapshots_all_task",
+        "schedule": crontab(minute=35),
+    },
     "segment-items-nightly": {
         "task": "inventory.tasks.compute_segments_all_task",
         "schedule": crontab(hour=3, minute=40),

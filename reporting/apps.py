@@ -19,7 +19,7 @@ class ReportingConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from reporting import navigation
+        from reporting import dashboards, navigation
 
         navigation.register_all()
 
@@ -27,3 +27,8 @@ class ReportingConfig(AppConfig):
         # migrations change them, built again (with any new history table) once they have run.
         pre_migrate.connect(_drop_audit_view, sender=self, dispatch_uid="reporting.audit.drop")
         post_migrate.connect(_create_audit_view, sender=self, dispatch_uid="reporting.audit.create")
+        dashboards.register_all()
+        # Each area's measures register their snapshot keys when imported.
+        import reporting.measures.service
+        import reporting.measures.stock
+        import reporting.measures.supplier  # noqa: F401

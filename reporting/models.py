@@ -1,5 +1,6 @@
-"""Reporting's tables: the audit trail's rows (a view, reporting.audit_view) and the audit
-reports built in the background."""
+"""Reporting's tables: the audit trail's rows (a view, reporting.audit_view), the audit
+reports built in the background, and nightly KPI snapshots (derived data, written only by
+`reporting.snapshots`)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ from django.db import models
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
-from erp.fields import TenantModel
+from erp.fields import TenantForeignKey, TenantModel
+from inventory.models import Site
 from reporting.audit_view import TRANSACTIONS, VIEW
 
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
@@ -165,3 +167,32 @@ class AuditReport(TenantModel):
         if not self.row_count:
             return 100 if self.status == ReportStatus.DONE else 0
         return min(100, self.rows_done * 100 // self.row_count)
+
+
+class KpiSnapshot(TenantModel):
+    """One measure's numerator and denominator over one day (in the tenant's time zone), for
+    one site or all of them (`site` null). Trend charts read these for past days."""
+
+    day = models.DateField()
+    key = models.CharField(max_length=60)
+    site = TenantForeignKey(
+        Site, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
+    )
+    numerator = models.DecimalField(max_digits=24, decimal_places=4)
+    denominator = models.DecimalField(max_digits=24, decimal_places=4)
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["key", "day"]
+        constraints = [
+            # NULLS NOT DISTINCT: one all-sites row per day and key, as one row per site.
+            # The same index serves every read: a range of days (a few dozen rows a day).
+            models.UniqueConstraint(
+                fields=["tenant", "day", "key", "site"],
+                name="reporting_kpisnapshot_one_per_day",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key} {self.day} {self.site_id or 'all sites'}"
