@@ -109,7 +109,15 @@ def test_an_interrupted_run_finishes_on_the_next_one():
 
 
 def _documents(tenant):
-    from warehouse.models import CartonLine, Count, CountResult, Discrepancy, ReceiptLine, Shipment
+    from warehouse.models import (
+        CartonLine,
+        Count,
+        CountResult,
+        Discrepancy,
+        PickTask,
+        ReceiptLine,
+        Shipment,
+    )
 
     with tenant_context(tenant):
         return {
@@ -119,6 +127,7 @@ def _documents(tenant):
             "discrepancies": Discrepancy.objects.count(),
             "counts": Count.objects.count(),
             "count results": CountResult.objects.count(),
+            "pick tasks": PickTask.objects.count(),
             "sales orders": SalesOrder.objects.count(),
         }
 
@@ -131,7 +140,7 @@ def test_documents_behind_the_history_match_the_ledger_and_are_made_once():
 
     from orders.models import SalesOrderLine
     from purchasing.models import PurchaseOrderLine
-    from warehouse.models import CartonLine, Count, CountResult, ReceiptLine, Shipment
+    from warehouse.models import CartonLine, Count, CountResult, PickTask, ReceiptLine, Shipment
 
     # 20 moves a posting: 50 postings, two of them count adjustments (postings 23 and 49).
     out = io.StringIO()
@@ -156,9 +165,15 @@ def test_documents_behind_the_history_match_the_ledger_and_are_made_once():
         in_cartons = defaultdict(Decimal)
         for line_id, quantity in CartonLine.objects.values_list("order_line_id", "quantity"):
             in_cartons[line_id] += quantity
+        picked = defaultdict(Decimal)
+        for task in PickTask.objects.select_related("from_location__bin", "batch"):
+            assert task.state == "done" and task.batch.status == "done"
+            assert task.completed_at < task.batch.done_at
+            assert task.from_location.bin.zone_id is not None
+            picked[task.order_line_id] += task.picked_quantity
         for line in SalesOrderLine.objects.filter(order__in=shipped):
             assert line.quantity_base == line.shipped_base + line.cancelled_base
-            assert in_cartons[line.pk] == line.shipped_base
+            assert in_cartons[line.pk] == line.shipped_base == picked[line.pk]
         received = defaultdict(Decimal)
         for line_id, quantity in ReceiptLine.objects.values_list("order_line_id", "quantity_base"):
             received[line_id] += quantity
@@ -200,7 +215,7 @@ def test_documents_behind_the_history_match_the_ledger_and_are_made_once():
                 kind="demand", source_id__in=open_lines.values("pk")
             ).values_list("source_id", "quantity")
         )
-        assert demand == dict(open_lines.values_list("pk", "quantity_base"))
+        assert demand == {pk: -q for pk, q in open_lines.values_list("pk", "quantity_base")}
         assert ledger.verify(tenant.pk) == []
 
     again = io.StringIO()

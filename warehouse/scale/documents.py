@@ -11,7 +11,9 @@ each app making its own rows through its `scale` module:
 - purchasing: when each received order was sent and the date it was expected (about 85%
   on time), some lines short-closed or over-received;
 - warehouse: for each shipped order a shipment with its cartons and their lines (what the
-  ledger's shipment posting took, lot included), shipped at the posting's time; for each
+  ledger's shipment posting took, lot included), shipped at the posting's time, and the
+  picking before it (a wave per posting, a batch per order, a done task per line from the
+  bin, so the zone, the posting took it from); for each
   received order its receipt lines at the dock the posting put them in, about 3% of orders
   with a discrepancy (short, over, damaged packaging) recorded and resolved; and for each
   "Cycle count" adjustment posting the approved counts behind it: the bins' snapshot as of
@@ -45,12 +47,21 @@ from simple_history.utils import bulk_create_with_history
 from erp import scale as erp_scale
 from erp.models import Tenant
 from erp.tenancy import tenant_context
-from inventory.models import Item, Location, LocationKind, Site, StockEntry, StockTransaction
+from inventory.models import (
+    Item,
+    Location,
+    LocationKind,
+    Site,
+    StockEntry,
+    StockTransaction,
+    ZoneType,
+)
 from orders import scale as orders_scale
 from orders.models import Customer
 from purchasing import scale as purchasing_scale
 from purchasing.models import Supplier
 from warehouse.models import (
+    BatchStatus,
     Carton,
     CartonLine,
     CartonStatus,
@@ -65,9 +76,15 @@ from warehouse.models import (
     Discrepancy,
     DiscrepancyKind,
     DiscrepancyState,
+    PickBatch,
+    PickState,
+    PickTask,
     ReceiptLine,
     Shipment,
     ShipmentStatus,
+    Wave,
+    WaveOrder,
+    WaveStatus,
 )
 from warehouse.packing.services import sscc
 
@@ -145,11 +162,40 @@ class Context:
                 "pk", "bin__zone_id"
             )
         )
+        # Each site's first shipping lane: where waves stage their picks.
+        self.staging = {}
+        for pk, site_id in (
+            Location.objects.filter(
+                tenant=tenant, kind=LocationKind.BIN, bin__zone__zone_type=ZoneType.SHIPPING
+            )
+            .order_by("-code")
+            .values_list("pk", "site_id")
+        ):
+            self.staging[site_id] = pk
         self.site_of = dict(
             Location.objects.filter(tenant=tenant, kind=LocationKind.BIN).values_list(
                 "pk", "site_id"
             )
         )
+
+    def balances(self, keys) -> dict[tuple[int, int, int], int]:
+        """(bin, item, lot or 0) -> the available balance's id, for `keys`."""
+        keys = list(keys)
+        if not keys:
+            return {}
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT b.location_id, b.item_id, coalesce(b.lot_id, 0), b.id
+                FROM inventory_stockbalance b
+                JOIN unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS k(location_id, item_id, lot)
+                  ON b.location_id = k.location_id AND b.item_id = k.item_id
+                 AND coalesce(b.lot_id, 0) = k.lot
+                WHERE b.tenant_id = %s AND b.status = 'available' AND b.serial_id IS NULL
+                """,
+                [[k[0] for k in keys], [k[1] for k in keys], [k[2] for k in keys], self.tenant.pk],
+            )
+            return {(loc, item, lot): pk for loc, item, lot, pk in cursor.fetchall()}
 
     def postings(self, numbers) -> dict[str, tuple[int, datetime.datetime]]:
         """Seed posting key -> (transaction id, posted at) for documents `numbers`."""
@@ -200,7 +246,7 @@ def _shipments(context: Context, summary: Summary, stderr) -> None:
         orders = orders_scale.seeded_orders(tenant=tenant, exclude_ids=documented)
     for start in range(0, len(orders), CHUNK):
         chunk = orders[start : start + CHUNK]
-        with tenant_context(tenant, durable=True), historical_times(Shipment, Carton):
+        with tenant_context(tenant, durable=True), historical_times(Shipment, Carton, Wave):
             _ship_chunk(context, summary, chunk)
         _say(stderr, f"shipments: {min(start + CHUNK, len(orders)):,}/{len(orders):,} orders")
 
@@ -208,18 +254,18 @@ def _shipments(context: Context, summary: Summary, stderr) -> None:
 def _ship_chunk(context: Context, summary: Summary, orders) -> None:
     tenant, user = context.tenant, context.users["operator"]
     postings = context.postings(o.number for o in orders)
-    # What each shipment posting took out of the bins: (item, quantity) -> lots, FIFO.
-    taken: dict[int, dict[tuple[int, Decimal], list[int | None]]] = defaultdict(
+    # What each shipment posting took out of the bins: (item, quantity) -> (lot, bin), FIFO.
+    taken: dict[int, dict[tuple[int, Decimal], list[tuple[int | None, int]]]] = defaultdict(
         lambda: defaultdict(list)
     )
-    for txn, item_id, lot_id, quantity in (
+    for txn, item_id, lot_id, location_id, quantity in (
         StockEntry.objects.filter(
             tenant=tenant, transaction_id__in=[pk for pk, _ in postings.values()], quantity__lt=0
         )
         .order_by("id")
-        .values_list("transaction_id", "item_id", "lot_id", "quantity")
+        .values_list("transaction_id", "item_id", "lot_id", "location_id", "quantity")
     ):
-        taken[txn][(item_id, -quantity)].append(lot_id)
+        taken[txn][(item_id, -quantity)].append((lot_id, location_id))
     promises, shipments, plans = [], [], []
     for order in orders:
         txn, shipped_at = postings[posting_key(order.number)]
@@ -260,20 +306,82 @@ def _ship_chunk(context: Context, summary: Summary, orders) -> None:
         )  # fmt: skip
         cartons.append(carton)
         for line in order.lines:
-            lots = taken[txn].get((line.item_id, line.quantity_base))
-            lot_id = lots.pop(0) if lots else None
-            contents.append((carton, line, lot_id))
+            spots = taken[txn].get((line.item_id, line.quantity_base))
+            lot_id, location_id = spots.pop(0)
+            contents.append((carton, line, lot_id, location_id))
     cartons = bulk_create_with_history(cartons, Carton, batch_size=BATCH, default_user=user)
     CartonLine.objects.bulk_create(
         [
             CartonLine(tenant=tenant, carton=carton, order_line_id=line.pk, item_id=line.item_id,
                        lot_id=lot_id, quantity=line.quantity_base)
-            for carton, line, lot_id in contents
+            for carton, line, lot_id, _ in contents
         ],
         batch_size=BATCH,
     )  # fmt: skip
+    _picks(context, shipments, plans, contents)
     summary.shipments += len(shipments)
     summary.cartons += len(cartons)
+
+
+def _picks(context: Context, shipments, plans, contents) -> None:
+    """The picking behind the shipments: a wave per shipment posting (its orders, from its
+    site), one picker's batch per order, a task per line from the bin the posting took it
+    from (its zone) to the site's shipping lane, done shortly before the shipment."""
+    tenant, picker, planner = context.tenant, context.users["operator"], context.users["planner"]
+    by_posting: dict[int, list] = defaultdict(list)
+    for shipment, (order, txn, _, shipped_at) in zip(shipments, plans, strict=True):
+        by_posting[txn].append((shipment, order, shipped_at))
+    waves = []
+    for group in by_posting.values():
+        shipment, order, shipped_at = group[0]
+        released = min(s.created_at for s, _, _ in group) - datetime.timedelta(hours=2)
+        waves.append(
+            Wave(tenant=tenant, number="WV-" + order.number[3:].rsplit("-", 1)[0],
+                 site_id=order.site_id, status=WaveStatus.DONE, cutoff=shipped_at.date(),
+                 orders_per_batch=1, staging_id=context.staging[order.site_id],
+                 created_by=planner, created_at=released - datetime.timedelta(minutes=30),
+                 released_at=released)
+        )  # fmt: skip
+    waves = bulk_create_with_history(waves, Wave, batch_size=BATCH, default_user=planner)
+    wave_of = dict(zip(by_posting, waves, strict=True))
+    WaveOrder.objects.bulk_create(
+        [
+            WaveOrder(tenant=tenant, wave=wave_of[txn], order_id=order.pk)
+            for txn, group in by_posting.items()
+            for _, order, _ in group
+        ],
+        batch_size=BATCH,
+    )
+    batches, batch_of = [], {}
+    for txn, group in by_posting.items():
+        for number, (shipment, order, _) in enumerate(group, start=1):
+            batch = PickBatch(tenant=tenant, wave=wave_of[txn], number=number,
+                              status=BatchStatus.DONE, picker=picker,
+                              done_at=shipment.created_at - datetime.timedelta(minutes=5))  # fmt: skip
+            batches.append(batch)
+            batch_of[order.pk] = (batch, txn)
+    bulk_create_with_history(batches, PickBatch, batch_size=BATCH, default_user=picker)
+    balances = context.balances(
+        {(location_id, line.item_id, lot_id or 0) for _, line, lot_id, location_id in contents}
+    )
+    tasks = []
+    sequence: dict[int, int] = defaultdict(int)
+    for carton, line, lot_id, location_id in contents:
+        batch, txn = batch_of[carton.order_id]
+        sequence[carton.order_id] += 1
+        n = sequence[carton.order_id]
+        tasks.append(
+            PickTask(tenant=tenant, batch=batch, order_id=carton.order_id, order_line_id=line.pk,
+                     tote=1, sequence=n, item_id=line.item_id, lot_id=lot_id,
+                     from_location_id=location_id, to_location_id=context.staging[
+                         context.site_of[location_id]],
+                     balance_id=balances.get((location_id, line.item_id, lot_id or 0), 0),
+                     quantity=line.quantity_base, picked_quantity=line.quantity_base,
+                     state=PickState.DONE, completed_by=picker,
+                     completed_at=batch.done_at - datetime.timedelta(minutes=2 * max(1, 11 - n)),
+                     transaction_id=txn)
+        )  # fmt: skip
+    bulk_create_with_history(tasks, PickTask, batch_size=BATCH, default_user=picker)
 
 
 # --- receipts ----------------------------------------------------------------------------
