@@ -132,7 +132,7 @@ def _documents(tenant):
         }
 
 
-def test_documents_behind_the_history_match_the_ledger_and_are_made_once():
+def test_documents_behind_the_history_match_the_ledger_and_are_made_once(monkeypatch):
     import datetime
     import zoneinfo
     from collections import defaultdict
@@ -141,7 +141,10 @@ def test_documents_behind_the_history_match_the_ledger_and_are_made_once():
     from orders.models import SalesOrderLine
     from purchasing.models import PurchaseOrderLine
     from warehouse.models import CartonLine, Count, CountResult, PickTask, ReceiptLine, Shipment
+    from warehouse.scale import documents
 
+    # Chunks of two orders: a posting's three orders go in one chunk all the same.
+    monkeypatch.setattr(documents, "CHUNK", 2)
     # 20 moves a posting: 50 postings, two of them count adjustments (postings 23 and 49).
     out = io.StringIO()
     call_command("seed_scale", "--tenant", "docs", "--items", "50", "--years", "2", "--moves",

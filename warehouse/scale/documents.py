@@ -236,6 +236,19 @@ def _say(stderr, text: str) -> None:
         stderr.flush()
 
 
+def _by_posting(orders):
+    """`orders` (by number) in chunks of about CHUNK that keep a posting's orders together:
+    a posting's wave is made with its first chunk, and a chunk is one transaction."""
+    chunk: list = []
+    for order in orders:
+        if len(chunk) >= CHUNK and posting_key(order.number) != posting_key(chunk[-1].number):
+            yield chunk
+            chunk = []
+        chunk.append(order)
+    if chunk:
+        yield chunk
+
+
 # --- shipments ---------------------------------------------------------------------------
 
 
@@ -244,11 +257,12 @@ def _shipments(context: Context, summary: Summary, stderr) -> None:
     with tenant_context(tenant):
         documented = Shipment.objects.filter(tenant=tenant).values("order_id")
         orders = orders_scale.seeded_orders(tenant=tenant, exclude_ids=documented)
-    for start in range(0, len(orders), CHUNK):
-        chunk = orders[start : start + CHUNK]
+    done = 0
+    for chunk in _by_posting(orders):
         with tenant_context(tenant, durable=True), historical_times(Shipment, Carton, Wave):
             _ship_chunk(context, summary, chunk)
-        _say(stderr, f"shipments: {min(start + CHUNK, len(orders)):,}/{len(orders):,} orders")
+        done += len(chunk)
+        _say(stderr, f"shipments: {done:,}/{len(orders):,} orders")
 
 
 def _ship_chunk(context: Context, summary: Summary, orders) -> None:
@@ -331,19 +345,28 @@ def _picks(context: Context, shipments, plans, contents) -> None:
     by_posting: dict[int, list] = defaultdict(list)
     for shipment, (order, txn, _, shipped_at) in zip(shipments, plans, strict=True):
         by_posting[txn].append((shipment, order, shipped_at))
+    numbers = {txn: "WV-" + group[0][1].number[3:].rsplit("-", 1)[0]
+               for txn, group in by_posting.items()}  # fmt: skip
+    # A posting's wave is there already when an earlier run documented some of its orders.
+    existing = {
+        w.number: w for w in Wave.objects.filter(tenant=tenant, number__in=numbers.values())
+    }
     waves = []
-    for group in by_posting.values():
+    for txn, group in by_posting.items():
+        if numbers[txn] in existing:
+            continue
         shipment, order, shipped_at = group[0]
         released = min(s.created_at for s, _, _ in group) - datetime.timedelta(hours=2)
         waves.append(
-            Wave(tenant=tenant, number="WV-" + order.number[3:].rsplit("-", 1)[0],
+            Wave(tenant=tenant, number=numbers[txn],
                  site_id=order.site_id, status=WaveStatus.DONE, cutoff=shipped_at.date(),
                  orders_per_batch=1, staging_id=context.staging[order.site_id],
                  created_by=planner, created_at=released - datetime.timedelta(minutes=30),
                  released_at=released)
         )  # fmt: skip
     waves = bulk_create_with_history(waves, Wave, batch_size=BATCH, default_user=planner)
-    wave_of = dict(zip(by_posting, waves, strict=True))
+    existing.update((wave.number, wave) for wave in waves)
+    wave_of = {txn: existing[number] for txn, number in numbers.items()}
     WaveOrder.objects.bulk_create(
         [
             WaveOrder(tenant=tenant, wave=wave_of[txn], order_id=order.pk)
@@ -354,8 +377,9 @@ def _picks(context: Context, shipments, plans, contents) -> None:
     )
     batches, batch_of = [], {}
     for txn, group in by_posting.items():
-        for number, (shipment, order, _) in enumerate(group, start=1):
-            batch = PickBatch(tenant=tenant, wave=wave_of[txn], number=number,
+        for shipment, order, _ in group:
+            # The order's number in its posting ("...-002": 2): one batch per order.
+            batch = PickBatch(tenant=tenant, wave=wave_of[txn], number=int(order.number[-3:]),
                               status=BatchStatus.DONE, picker=picker,
                               done_at=shipment.created_at - datetime.timedelta(minutes=5))  # fmt: skip
             batches.append(batch)
