@@ -10,7 +10,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    
     dependencies = [
         ("erp", "0013_webhooks"),
         ("inventory", "0015_valuation_snapshots"),
