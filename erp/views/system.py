@@ -9,18 +9,14 @@ from erp.roles import Role, roles_required
 
 @roles_required(Role.ADMIN)
 def health(request: HttpRequest) -> HttpResponse:
-    # The page itself comes at once; the checks that ask the workers (up to a second when none
-    # answers) arrive with htmx's first refresh, on load.
+    # The page itself comes at once, the workers judged by their heartbeat; asking them (up to
+    # a second when none answers) is left to htmx's refreshes, the first on load.
     checks = run_checks(ping_workers=bool(request.htmx))
     template = "erp/_health_checks.html" if request.htmx else "erp/health.html"
     return render(
         request,
         template,
-        {
-            "checks": checks,
-            "all_ok": all(c.ok for c in checks),
-            "pending": any(c.ok is None for c in checks),
-        },
+        {"checks": checks, "all_ok": all(c.ok for c in checks)},
     )
 
 
