@@ -21,6 +21,7 @@ from erp import pooler
 # The high 32 bits of the lock key say which kind of job it is.
 IMPORT = 1
 PLANNING = 2
+EXPORT = 3
 
 
 def _key(kind: int, job_id: int) -> int:
