@@ -120,6 +120,7 @@ def build_table(
     prefix: str = "",
     empty: str | None = None,
     keyset: bool = False,
+    export_name: str | None = None,  # what an export's file is called after; else `name`
 ) -> Table:
     page_param, sort_param = _param(prefix, "page"), _param(prefix, "sort")
     cursor_param, export_param = _param(prefix, "cursor"), _param(prefix, "export")
@@ -142,7 +143,9 @@ def build_table(
         if sort.lstrip("-") not in allowed and sort != default_sort:
             sort = default_sort or "pk"
         if export:
-            _export(request, name, columns, queryset, export_format, _keyset_order(sort))
+            _export(
+                request, export_name or name, columns, queryset, export_format, _keyset_order(sort)
+            )
         pager = Keyset(queryset, _keyset_order(sort), salt=f"{prefix}:{name}", per_page=per_page)
         page = pager.page(request.GET.get(cursor_param))
         last_cursor = pager.last_cursor()
@@ -154,7 +157,7 @@ def build_table(
             if not queryset.ordered:  # aggregates drop Meta.ordering; pages must not overlap
                 queryset = queryset.order_by("pk")
         if export:
-            _export(request, name, columns, queryset, export_format, None)
+            _export(request, export_name or name, columns, queryset, export_format, None)
         page = Paginator(queryset, per_page).get_page(request.GET.get(page_param))
     params = request.GET.copy()
     for param in (page_param, sort_param, cursor_param, export_param):

@@ -66,3 +66,8 @@ def csv_cell(value: Any) -> str | Any:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return neutralise(str(value))
+
+
+def active(row: Any) -> str:
+    """The Active / Inactive badge of list pages, as its word."""
+    return "Active" if row.is_active else "Inactive"

@@ -16,6 +16,7 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.text import slugify
 
 from erp import replica
 from erp.exports.cells import plain, value_of
@@ -50,7 +51,7 @@ class Export:
     def filename(self) -> str:
         """What and when: `stockline-transactions-20261130-1842.csv` (in the page's time zone)."""
         at = timezone.localtime(self.at, self.tz) if self.tz else self.at
-        return f"stockline-{self.name}-{at:%Y%m%d-%H%M}.{FORMATS[self.format][1]}"
+        return f"stockline-{slugify(self.name)}-{at:%Y%m%d-%H%M}.{FORMATS[self.format][1]}"
 
     @property
     def alias(self) -> str:

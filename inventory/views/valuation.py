@@ -20,7 +20,18 @@ from inventory import selectors
 from inventory.filters import CostLayerFilter, ValuationFilter, ValuationItemFilter
 from inventory.permissions import VALUERS
 from inventory.selectors.valuation import in_transit
+from inventory.templatetags.inventory_format import costing
 from inventory.views.figures import as_of_date, table_and_figures_response
+
+
+def _category(row: dict) -> str:
+    return row["item__category"] or "(no category)"
+
+
+def _layer(row) -> str:
+    if row.is_pool:
+        return "Moving-average pool"
+    return f"From #{row.entry.transaction_id}" if row.entry else "Layer"
 
 
 @roles_required(*VALUERS)
@@ -43,11 +54,11 @@ def _valuation(request: HttpRequest, alias: str):
         queryset=selectors.value_by_site_and_category(tenant=request.tenant).using(alias),
         filterset_class=ValuationFilter,
         columns=[
-            Column("Site"),
-            Column("Time zone"),
-            Column("Category"),
-            Column("Quantity", css="num"),
-            Column("Value", css="num"),
+            Column("Site", value="site__code"),
+            Column("Time zone", value="site__time_zone"),
+            Column("Category", value=_category),
+            Column("Quantity", css="num", value="quantity"),
+            Column("Value", css="num", value="value"),
         ],
         row_template="inventory/valuation/_group_row.html",
         per_page=50,
@@ -85,13 +96,13 @@ def _valuation_items(request: HttpRequest, site, alias: str):
         queryset=selectors.value_by_item(tenant=request.tenant, site=site).using(alias),
         filterset_class=ValuationItemFilter,
         columns=[
-            Column("SKU"),
-            Column("Description"),
-            Column("Category"),
-            Column("Costing"),
-            Column("Quantity", css="num"),
-            Column("Value", css="num"),
-            Column("Average unit cost", css="num"),
+            Column("SKU", value="item__sku"),
+            Column("Description", value="item__description"),
+            Column("Category", value=_category),
+            Column("Costing", value=lambda row: costing(row["item__costing_method"])),
+            Column("Quantity", css="num", value="quantity"),
+            Column("Value", css="num", value="value"),
+            Column("Average unit cost", css="num", value="unit_cost"),
             Column("Cost layers"),
         ],
         row_template="inventory/valuation/_item_row.html",
@@ -126,12 +137,19 @@ def _valuation_layers(request: HttpRequest, site, item, alias: str):
         queryset=layers,
         filterset_class=CostLayerFilter,
         columns=[
-            Column("Received at (UTC)", "received_at"),
-            Column("Layer"),
-            Column("Original quantity", "original_quantity", css="num"),
-            Column("Unit cost", "unit_cost", css="num"),
-            Column("Remaining quantity", "remaining_quantity", css="num"),
-            Column("Remaining value", "remaining_value", css="num"),
+            Column("Received at (UTC)", "received_at", value="received_at"),
+            Column("Layer", value=_layer),
+            Column(
+                "Original quantity",
+                "original_quantity",
+                css="num",
+                value=lambda row: None if row.is_pool else row.original_quantity,
+            ),
+            Column("Unit cost", "unit_cost", css="num", value="unit_cost"),
+            Column(
+                "Remaining quantity", "remaining_quantity", css="num", value="remaining_quantity"
+            ),
+            Column("Remaining value", "remaining_value", css="num", value="remaining_value"),
         ],
         row_template="inventory/valuation/_layer_row.html",
         default_sort="received_at",
