@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import enum
 from collections.abc import Callable
 from typing import Any
 
@@ -46,8 +47,9 @@ def plain(value: Any, tz: datetime.tzinfo | None) -> Any:
         return value.replace(tzinfo=None)
     if isinstance(value, datetime.date):
         return value
-    label = getattr(value, "label", None)  # a Choices member: what the page shows
-    return str(label if label is not None else value)
+    if isinstance(value, enum.Enum):  # a Choices member: its label, as the page shows it
+        return str(getattr(value, "label", value.value))
+    return str(value)
 
 
 def csv_cell(value: Any) -> str | Any:

@@ -150,7 +150,14 @@ def test_a_role_that_cannot_open_the_page_cannot_export_it(client, tenant_a, boo
 
 
 def test_a_large_export_runs_as_a_job_that_only_its_owner_downloads(
-    client, tenant_a, tenant_b, book, settings, tmp_path, sent_tasks
+    client,
+    tenant_a,
+    tenant_b,
+    book,
+    settings,
+    tmp_path,
+    sent_tasks,
+    django_capture_on_commit_callbacks,
 ):
     settings.STOCKLINE_EXPORT_INLINE_ROWS = 1
     settings.STORAGES = {
@@ -168,9 +175,10 @@ def test_a_large_export_runs_as_a_job_that_only_its_owner_downloads(
     with tenant_context(tenant_a):
         assert not ExportJob.objects.exists()  # a GET starts nothing
 
-    started = client.post(
-        reverse("exports:start"), {"path": LEDGER, "query": "kind=receipt&export=csv"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        started = client.post(
+            reverse("exports:start"), {"path": LEDGER, "query": "kind=receipt&export=csv"}
+        )
     with tenant_context(tenant_a):
         job = ExportJob.objects.get()
     assert started.status_code == 302 and started["Location"] == reverse(
@@ -187,6 +195,7 @@ def test_a_large_export_runs_as_a_job_that_only_its_owner_downloads(
     assert (job.status, job.rows_done, job.rows_total) == ("done", 2, 2)
     page = client.get(started["Location"]).content.decode()
     assert "Download" in page and "2 row(s) exported" in page
+    assert "Transactions" in client.get(reverse("exports:list")).content.decode()
     download = reverse("exports:download", args=[job.pk])
     rows = _csv(client.get(download))
     assert rows[0] == HEADER
