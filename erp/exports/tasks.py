@@ -36,9 +36,12 @@ def _run(tenant_id: int, job_id: int) -> None:
             job = ExportJob.objects.select_related("created_by").get(tenant=tenant, pk=job_id)
             export = services.replayed_export(tenant=tenant, job=job)
             total = export.full_count()
-        services.set_total(tenant=tenant, job_id=job_id, total=total)
+            services.set_total(tenant=tenant, job_id=job_id, total=total)
+        # Outside a task transaction: the rows are read in the export's own (Export.chunks),
+        # and the total above is committed, for the progress bar.
         stored, size, rows = services.write_file(job=job, export=export, total=total)
-        services.finish(tenant=tenant, job_id=job_id, stored=stored, size=size, rows=rows)
+        with task_context(tenant_id) as tenant:
+            services.finish(tenant=tenant, job_id=job_id, stored=stored, size=size, rows=rows)
     except OperationalError:
         raise  # retried with backoff
     except (DomainError, PermissionDenied, Http404) as exc:
