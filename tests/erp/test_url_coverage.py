@@ -560,6 +560,35 @@ OBJECT_URLS: dict[str, Callable] = {
         "item_pk": ItemFactory(tenant=t).pk,
     },
 }
+
+
+def _own_export(tenant, user, *, done=False):
+    """An export job of `user`'s (only its owner sees it), with a stored file when `done`."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from erp.exports import services
+    from erp.exports.models import ExportJob
+
+    with tenant_context(tenant):
+        job = ExportJob.objects.create(
+            tenant=tenant, created_by=user, expires_at=timezone.now() + datetime.timedelta(1),
+            path="/ledger/", query="export=csv", format="csv", filename="x.csv",
+        )  # fmt: skip
+        if done:
+            job.stored_as = services.storage().save(
+                f"{tenant.pk}/{job.pk}/x.csv", ContentFile("#\n")
+            )
+            job.status = "done"
+            job.save()
+    return {"pk": job.pk}
+
+
+# Pages of an object only its owner sees (others get 404): built per member, (tenant, user).
+OWN_OBJECT_URLS: dict[str, Callable] = {
+    "exports:detail": _own_export,
+    "exports:download": lambda t, u: _own_export(t, u, done=True),
+}
 # Public pages that need arguments, and what to pass.
 PUBLIC_WITH_ARGS = {
     "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
@@ -568,6 +597,7 @@ PUBLIC_WITH_ARGS = {
 # Views that only accept POST (GET answers 405).
 POST_ONLY = {
     "accounts:logout",
+    "exports:start",
     "alerts:acknowledge",
     "alerts:resolve",
     "webhooks:test",
@@ -672,13 +702,22 @@ def test_every_url_declares_who_may_use_it():
     undeclared = [name for name, p in ALL if not hasattr(p.callback, "allowed_roles")]
     assert undeclared == [], "decorate these views with roles_required/any_member/public"
     needs_args = {name for name, p in ALL if p.pattern.converters or "<" in str(p.pattern)}
-    unlisted = needs_args - set(OBJECT_URLS) - set(PUBLIC_WITH_ARGS)
+    unlisted = needs_args - set(OBJECT_URLS) - set(OWN_OBJECT_URLS) - set(PUBLIC_WITH_ARGS)
     assert unlisted == set(), f"add these to OBJECT_URLS: {sorted(unlisted)}"
 
 
 @pytest.mark.parametrize("name,pattern", ALL, ids=[n for n, _ in ALL])
 def test_url_renders_for_its_roles_and_refuses_the_others(name, pattern, client, tenant_a):
     allowed = pattern.callback.allowed_roles
+    if name in OWN_OBJECT_URLS:
+        for role in Role:
+            user = member(tenant_a, role)
+            url = reverse(name, kwargs=OWN_OBJECT_URLS[name](tenant_a, user))
+            assert client.get(url).status_code == 302  # anonymous: sign in
+            client.force_login(user)
+            assert client.get(url).status_code == (200 if role in allowed else 403), role
+            client.logout()
+        return
     if allowed is None:  # public
         url = reverse(name, kwargs=PUBLIC_WITH_ARGS.get(name))
         response = client.post(url) if name in POST_ONLY else client.get(url)
