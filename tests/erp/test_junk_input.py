@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from erp.roles import Role
-from tests.erp.test_url_coverage import ALL, OBJECT_URLS, POST_ONLY
+from tests.erp.test_url_coverage import ALL, OBJECT_URLS, OWN_OBJECT_URLS, POST_ONLY
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -113,8 +113,11 @@ PAGES = [
 def test_junk_in_every_form_on_the_page_is_answered_without_a_server_error(
     name, pattern, client, tenant_a
 ):
-    client.force_login(member(tenant_a, _role_for(pattern.callback.allowed_roles)))
+    user = member(tenant_a, _role_for(pattern.callback.allowed_roles))
+    client.force_login(user)
     kwargs = OBJECT_URLS[name](tenant_a) if name in OBJECT_URLS else None
+    if name in OWN_OBJECT_URLS:
+        kwargs = OWN_OBJECT_URLS[name](tenant_a, user)
     url = reverse(name, kwargs=kwargs)
     page = client.get(url)
     assert page.status_code == 200

@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from erp.tenancy import tenant_context
-from tests.erp.test_url_coverage import ALL, OBJECT_URLS, POST_ONLY
+from tests.erp.test_url_coverage import ALL, OBJECT_URLS, OWN_OBJECT_URLS, POST_ONLY
 from tests.factories import member
 
 pytestmark = pytest.mark.django_db
@@ -74,10 +74,13 @@ def _waiting_work(tenant) -> None:
 def test_opening_the_page_changes_nothing_and_every_post_form_has_its_token(name, role, tenant_a):
     if name in WORK_PAGES:
         _waiting_work(tenant_a)
+    user = member(tenant_a, role)
     kwargs = OBJECT_URLS[name](tenant_a) if name in OBJECT_URLS else None
+    if name in OWN_OBJECT_URLS:
+        kwargs = OWN_OBJECT_URLS[name](tenant_a, user)
     url = reverse(name, kwargs=kwargs)
     client = Client(enforce_csrf_checks=True)
-    client.force_login(member(tenant_a, role))
+    client.force_login(user)
     before = _fingerprint(tenant_a)
 
     response = client.get(url)
