@@ -79,6 +79,11 @@ class Export:
         cost as much as the export it decides about)."""
         with self.reading() as source:
             if isinstance(source, QuerySet):
+                # Only the ids: the per-row figures of the select list (a line count, say)
+                # would otherwise be computed for every row counted. Grouped rows are counted
+                # as they are (the ids would count the rows inside the groups).
+                if source.query.group_by is None:
+                    source = source.order_by().values("pk")
                 return source[:limit].count()
             return min(source.count(), limit)
 
