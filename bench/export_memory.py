@@ -30,7 +30,7 @@ import zipfile
 os.environ["STOCKLINE_EXPORT_INLINE_ROWS"] = "100000000"
 
 # Importing it sets Django up (bench/_setup.py), after the environment above.
-from ledger_browser import Sql, reader, wide_tenant
+from ledger_browser import WIDE_SQL, reader, wide_tenant
 
 MIB = 1024 * 1024
 COUNT_SQL = "SELECT count(*) FROM inventory_stocktransaction WHERE tenant_id = %(t)s"
@@ -89,13 +89,55 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--transactions", type=int, default=100_000)
     parser.add_argument("--format", choices=["csv", "xlsx", "both"], default="both")
+    parser.add_argument(
+        "--scratch",
+        action="store_true",
+        help="write the transactions inside one transaction rolled back at the end (its own "
+        "tenant): no commit, whose deferred tenant-key checks cost minutes per 10^5 rows on a "
+        "busy machine; the page, its middleware and the export run on that same connection",
+    )
     args = parser.parse_args()
+    if args.scratch:
+        from django.db import transaction
+        from ledger_post import ensure_tenant
+
+        # Made (and committed) first: its set-up runs in durable transactions of its own.
+        stock = ensure_tenant("bench-export-scratch", items=1, bins=2)
+        with transaction.atomic():
+            run(args, scratch_tenant(stock, args.transactions))
+            transaction.set_rollback(True)
+    else:
+        run(args, wide_tenant(args.transactions))
+
+
+def scratch_tenant(stock, n: int):
+    from django.db import connection
+
+    from erp.models import Tenant
+    from erp.tenancy import tenant_context
+
+    tenant = Tenant.objects.get(pk=stock.tenant_id)
+    with tenant_context(tenant), connection.cursor() as cursor:
+        cursor.execute(
+            WIDE_SQL,
+            {"t": tenant.pk, "n": n, "item": stock.item_ids[0], "a": stock.location_ids[0],
+             "b": stock.location_ids[1], "site": stock.site_id},
+        )  # fmt: skip
+        cursor.execute("ANALYZE inventory_stocktransaction")
+    return tenant
+
+
+def run(args, tenant) -> None:
+    from django.db import connection
     from django.test import Client
     from django.test.utils import setup_test_environment
     from django.urls import reverse
 
-    tenant = wide_tenant(args.transactions)
-    (expected,) = Sql(tenant.id).run(COUNT_SQL, {})[0]
+    from erp.tenancy import tenant_context
+
+    with tenant_context(tenant), connection.cursor() as cursor:
+        cursor.execute(COUNT_SQL, {"t": tenant.pk})
+        (expected,) = cursor.fetchone()
     setup_test_environment()
     client = Client(HTTP_HOST="localhost")
     client.force_login(reader(tenant))
