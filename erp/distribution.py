@@ -88,8 +88,18 @@ REVIEWED_SQL: dict[str, str] = {
         "runs _BY_ITEM or _BY_SITE_AND_CATEGORY, both filtered by tenant_id = %(t)s in every "
         "table they read (entries, snapshots, items, sites)"
     ),
+    "reporting/finance.py:Register._run": (
+        "runs _ROWS plus a count, a page or the totals by reason over it: every tenant table "
+        "it reads (entries, transactions, locations, items, sites, adjustments, counts, count "
+        "rounds, inspections) is filtered by tenant_id = %(t)s; erp_user is joined by id only"
+    ),
     "warehouse/scale/run.py:_analyze": (
         "ANALYZE of named ledger tables after a bulk load: maintenance, no tenant rows read"
+    ),
+    "reporting/audit_view.py:create_view": (
+        "DDL after migrate: CREATE VIEW reporting_audit_event, a UNION ALL of the ledger's and "
+        "the history tables' rows with their tenant_id; every query on it (the audit trail's "
+        "selector) filters by tenant_id, so on Citus it is routed to the tenant's shard"
     ),
     "inventory/ledger/verify.py:_scan": (
         "runs SUMS, DIFFERENCES and COUNTS, all filtered by tenant_id = %(t)s (a temporary "

@@ -74,12 +74,21 @@ def changes(instance, *, limit: int = 50) -> list[Change]:
             : limit + 1
         ]
     )
-    fields = {f.attname: f for f in instance._meta.fields} | {
-        f.name: f for f in instance._meta.fields
-    }
     # Each record beside the one before it; the oldest has none. A row written without its
     # history (a bulk load that bypassed it) has no records at all and shows no changes.
     pairs = list(zip(records, [*records[1:], None][: len(records)], strict=True))[:limit]
+    return _in_words(type(instance), pairs)
+
+
+def record_change(record) -> Change:
+    """One history record (of any tracked model) in words, against the record before it of the
+    same object: the audit trail's view of one change."""
+    return _in_words(record.instance_type, [(record, record.prev_record)])[0]
+
+
+def _in_words(model: type[models.Model], pairs: list) -> list[Change]:
+    """Changes of (newer, older-or-None) record pairs; one query per kind of related object."""
+    fields = {f.attname: f for f in model._meta.fields} | {f.name: f for f in model._meta.fields}
     deltas = {
         newer.pk: newer.diff_against(older, foreign_keys_are_objs=False)
         for newer, older in pairs

@@ -22,6 +22,7 @@ from erp import pooler
 IMPORT = 1
 PLANNING = 2
 EXPORT = 3
+AUDIT_REPORT = 4
 
 
 def _key(kind: int, job_id: int) -> int:

@@ -235,6 +235,16 @@ STOCKLINE_EXPORT_REPLAY_MIDDLEWARE = [
 ]
 STOCKLINE_EXPORT_SESSION_KEYS = ["current_site"]
 
+# Audit reports built in the background (reporting): a folder both the web and the worker
+# reach; another storage backend (S3 and the like) can stand here.
+STORAGES["reports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": os.environ.get("STOCKLINE_REPORT_ROOT", str(BASE_DIR / ".data" / "reports"))
+    },
+}
+# Audit PDFs of more rows than this are built by a Celery task; fewer while the user waits.
+STOCKLINE_AUDIT_PDF_INLINE_ROWS = int(os.environ.get("STOCKLINE_AUDIT_PDF_INLINE_ROWS", "5000"))
 # Serve straight from the apps' static folders when nothing was collected (demo, tests).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -330,6 +340,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=25),
     },
     # ABC/XYZ segments for counting and planning, as of each tenant's date.
+    # KPI snapshots of each tenant's yesterday, in the first run after its midnight.
+    "kpi-snapshots": {
+        "task": "reporting.tasks.write_kpi_snapshots_all_task",
+        "schedule": crontab(minute=35),
+    },
     "segment-items-nightly": {
         "task": "inventory.tasks.compute_segments_all_task",
         "schedule": crontab(hour=3, minute=40),

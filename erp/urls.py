@@ -20,6 +20,8 @@ urlpatterns = [
     path("sales/", include("orders.urls")),
     path("", include("warehouse.urls")),
     path("", include("returns.urls")),
+    path("reports/", include("reporting.urls")),
+    path("reports/finance/", include("reporting.finance_urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -256,10 +256,16 @@ class ValuationFilter(DefaultsFilterSet):
     category = django_filters.ChoiceFilter(
         label="Category", choices=[], method="filter_category", empty_label="All categories"
     )
+    group = django_filters.ChoiceFilter(
+        label="Group by",
+        choices=[("site_category", "Site and category"), ("category", "Category, all sites")],
+        method="filter_group",
+        empty_label=None,
+    )
 
     class Meta:
         model = StockEntry
-        fields = ["as_of", "site", "category"]
+        fields = ["as_of", "site", "category", "group"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -270,7 +276,7 @@ class ValuationFilter(DefaultsFilterSet):
         ]
 
     def defaults(self) -> dict[str, str]:
-        return {"as_of": timezone.localdate().isoformat()}
+        return {"as_of": timezone.localdate().isoformat(), "group": "site_category"}
 
     def filter_queryset(self, queryset):
         # django-filter's own loop, without its check that each step returns a QuerySet.
@@ -287,11 +293,15 @@ class ValuationFilter(DefaultsFilterSet):
     def filter_category(self, groups, name, value):
         return groups.in_category("" if value == selectors.BLANK_CATEGORY else value)
 
+    def filter_group(self, groups, name, value):
+        return groups.grouped(value)
+
 
 class ValuationItemFilter(ValuationFilter):
     """Items of one site (from the URL): as of a date, by category and SKU or description."""
 
     site = None
+    group = None
     item = django_filters.CharFilter(
         label="Item", method="search_item", widget=_search_widget("SKU or description")
     )
@@ -305,10 +315,14 @@ class ValuationItemFilter(ValuationFilter):
 
 
 class CostLayerFilter(DefaultsFilterSet):
+    """Narrows the layers of `selectors.cost_layers_as_of` (or `cost_layers_present`): the
+    view reads the date first and builds the as-of queryset from it, so the state filters the
+    layers as they stood on that day (`then_quantity`)."""
+
     STATE_CHOICES = [("open", "With stock left"), ("used", "Used up"), ("all", "All")]
 
     as_of = django_filters.DateFilter(
-        label="Figures as of (end of day)", method="keep_all", widget=_date_widget()
+        label="Layers as of (end of day)", method="keep_all", widget=_date_widget()
     )
     state = django_filters.ChoiceFilter(
         label="Layers", choices=STATE_CHOICES, method="filter_state", empty_label=None
@@ -322,15 +336,15 @@ class CostLayerFilter(DefaultsFilterSet):
         return {"as_of": timezone.localdate().isoformat(), "state": "open"}
 
     def keep_all(self, queryset, name, value):
-        # Layers are the present state; the date only chooses the as-of figures shown beside them.
+        # The view built the queryset for this date already.
         return queryset
 
     def filter_state(self, queryset, name, value):
         # A moving-average pool is the item's one layer: shown even when empty.
         if value == "open":
-            return queryset.filter(Q(remaining_quantity__gt=0) | Q(is_pool=True))
+            return queryset.filter(Q(then_quantity__gt=0) | Q(is_pool=True))
         if value == "used":
-            return queryset.filter(remaining_quantity=0, is_pool=False)
+            return queryset.filter(then_quantity=0, is_pool=False)
         return queryset
 
 

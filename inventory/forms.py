@@ -178,3 +178,12 @@ class ItemUnitForm(forms.ModelForm):
             return normalize_gtin(self.cleaned_data["gtin"])
         except InvalidGtin as exc:
             raise forms.ValidationError(str(exc)) from exc
+
+
+class LayerEntriesForm(forms.Form):
+    as_of = forms.DateField(
+        label=_("Entries posted by (end of day)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"invalid": _("Give the date as YYYY-MM-DD.")},
+    )

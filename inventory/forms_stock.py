@@ -207,4 +207,4 @@ class DefaultSiteForm(forms.Form):
 class InventorySettingsForm(forms.ModelForm):
     class Meta:
         model = InventorySettings
-        fields = ["adjustment_approval_threshold"]
+        fields = ["adjustment_approval_threshold", "carrying_cost_rate"]

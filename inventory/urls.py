@@ -59,6 +59,11 @@ urlpatterns = [
         valuation.valuation_layers,
         name="valuation_layers",
     ),
+    path(
+        "inventory/valuation/sites/<int:site_pk>/items/<int:item_pk>/layers/<int:layer_pk>/",
+        valuation.valuation_layer_entries,
+        name="valuation_layer_entries",
+    ),
     path("inventory/segments/", segments.segment_list, name="segment_list"),
     path("inventory/segments/recompute/", segments.segment_recompute, name="segment_recompute"),
     path("scan/move/", scanner.move, name="scan_move"),

@@ -9,8 +9,12 @@ from django.utils import timezone
 
 from erp.lookups import LookupFilter
 from inventory import selectors as inventory_selectors
+from inventory.models import AbcClass
 from orders import selectors
 from orders.models import Customer, OrderStatus, PriorityTier, SalesOrder, SalesOrderLine
+
+# A category filter's value for items without one (as reporting.scope sends it).
+NO_CATEGORY = "__none__"
 
 
 def _search_widget(placeholder: str) -> forms.TextInput:
@@ -159,6 +163,15 @@ class BackorderFilter(_CarrierRouteMixin, django_filters.FilterSet):
         method="in_bucket",
         empty_label="Any age",
     )
+    # The item filters of the report pages (reporting.scope), so their drill-downs land here
+    # with the same lines.
+    category = django_filters.ChoiceFilter(
+        label="Category", choices=[], method="in_category", empty_label="Any category"
+    )
+    abc_class = django_filters.ChoiceFilter(
+        label="ABC class", field_name="item__abc_class", choices=AbcClass.choices,
+        empty_label="Any class",
+    )  # fmt: skip
 
     class Meta:
         model = SalesOrderLine
@@ -167,6 +180,13 @@ class BackorderFilter(_CarrierRouteMixin, django_filters.FilterSet):
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, request=request, **kwargs)
         self._fill_carriers_and_routes(request)
+        self.filters["category"].extra["choices"] = [
+            (c or NO_CATEGORY, c or "(no category)")
+            for c in inventory_selectors.item_categories(tenant=request.tenant)
+        ]
+
+    def in_category(self, queryset, name, value):
+        return queryset.filter(item__category="" if value == NO_CATEGORY else value)
 
     def search_item(self, queryset, name, value):
         return queryset.filter(

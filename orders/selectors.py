@@ -13,6 +13,7 @@ from django.db.models import (
     DecimalField,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -148,19 +149,34 @@ def _used_values(tenant, field: str) -> list[str]:
 def orders(*, tenant) -> QuerySet[SalesOrder]:
     """Orders with their line count, value, and base quantity still wanting stock (a
     backorder once the order is confirmed)."""
-    amount = ExpressionWrapper(F("lines__quantity") * F("lines__price"), output_field=MONEY)
+    # Per-order subqueries rather than a join grouped over every order: PostgreSQL computes
+    # them only for the rows a page returns (and count() leaves them out), where the grouped
+    # join summed every line of the tenant's history before the list could show 25 orders.
+    amount = ExpressionWrapper(F("quantity") * F("price"), output_field=MONEY)
     return (
         SalesOrder.objects.filter(tenant=tenant)
         .select_related("customer", "ship_to", "site", "created_by")
         .annotate(
-            line_count=Count("lines"),
-            total=Sum(amount),
-            wanting_base=Coalesce(Sum(_unallocated("lines__")), ZERO),
-            allocated_total=Coalesce(Sum("lines__allocated_base"), ZERO),
-            shipped_total=Coalesce(Sum("lines__shipped_base"), ZERO),
-            held_total=Coalesce(Sum(F("lines__allocated_base") + F("lines__picked_base")), ZERO),
+            line_count=Coalesce(_per_order(Count("pk"), IntegerField()), 0),
+            total=_per_order(Sum(amount), MONEY),
+            wanting_base=Coalesce(_per_order(Sum(_unallocated())), ZERO),
+            allocated_total=Coalesce(_per_order(Sum("allocated_base")), ZERO),
+            shipped_total=Coalesce(_per_order(Sum("shipped_base")), ZERO),
+            held_total=Coalesce(_per_order(Sum(F("allocated_base") + F("picked_base"))), ZERO),
         )
     )
+
+
+def _per_order(aggregate, output_field=QUANTITY) -> Subquery:
+    """`aggregate` over the lines of the outer query's order."""
+    lines = (
+        SalesOrderLine.objects.filter(order=OuterRef("pk"))
+        .order_by()
+        .values("order")
+        .annotate(figure=aggregate)
+        .values("figure")
+    )
+    return Subquery(lines, output_field=output_field)
 
 
 def available_actions(*, tenant, order: SalesOrder, user) -> list[str]:

@@ -506,3 +506,30 @@ class ReorderSuggestion(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.item_id}@{self.site_id}"
+
+
+class PlanningLevel(TenantModel):
+    """Every item-site's reorder point and order-up-to as the last planning run computed them,
+    with the stock figures it saw. Suggestions keep these only for the item-sites at or below
+    their reorder point; excess stock (above order-up-to) and stockout risk need them for all.
+    Derived data: each run replaces the tenant's rows (`purchasing.planning.run`)."""
+
+    run = TenantForeignKey(PlanningRun, on_delete=models.CASCADE, related_name="+", db_index=False)
+    item = TenantForeignKey(Item, on_delete=models.CASCADE, related_name="+", db_index=False)
+    site = TenantForeignKey(Site, on_delete=models.CASCADE, related_name="+", db_index=False)
+    as_of = models.DateField()
+    demand_per_day = models.DecimalField(max_digits=18, decimal_places=4)
+    reorder_point = models.DecimalField(max_digits=18, decimal_places=4)
+    order_up_to = models.DecimalField(max_digits=18, decimal_places=4)
+    on_hand = models.DecimalField(max_digits=18, decimal_places=4)
+    on_order = models.DecimalField(max_digits=18, decimal_places=4)
+    backorders = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        ordering = ["site", "item"]
+        constraints = [
+            # Also the index of every lookup: the tenant's rows, by item.
+            models.UniqueConstraint(
+                fields=["tenant", "item", "site"], name="purchasing_planninglevel_one"
+            ),
+        ]

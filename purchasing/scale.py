@@ -10,6 +10,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db import connection
 from simple_history.utils import bulk_create_with_history
 
 from erp.models import Tenant, User
@@ -104,3 +105,101 @@ def record_received_orders(
     bulk_create_with_history(
         lines, PurchaseOrderLine, batch_size=BATCH, default_user=user, default_date=received_at
     )
+
+
+# --- documents of the history (`seed_scale_documents`) -----------------------------------
+
+SEEDED = "PO-S"  # the received history's numbers
+
+
+@dataclass(frozen=True)
+class SeededLine:
+    pk: int
+    line_no: int
+    item_id: int
+    unit: str
+    quantity: Decimal
+    quantity_base: Decimal  # received (= ordered, as seed_scale made them)
+
+
+@dataclass(frozen=True)
+class SeededOrder:
+    pk: int
+    number: str
+    supplier_id: int
+    site_id: int
+    received_at: datetime.datetime
+    lines: list[SeededLine]
+
+
+def seeded_orders(*, tenant: Tenant, exclude_ids) -> list[SeededOrder]:
+    """The received history's orders (not in `exclude_ids`, a subquery of those already
+    documented) with their lines, by number."""
+    orders = {
+        pk: SeededOrder(pk, number, supplier_id, site_id, closed_at, [])
+        for pk, number, supplier_id, site_id, closed_at in PurchaseOrder.objects.filter(
+            tenant=tenant, number__startswith=SEEDED, status=OrderStatus.CLOSED
+        )
+        .exclude(pk__in=exclude_ids)
+        .order_by("number")
+        .values_list("pk", "number", "supplier_id", "site_id", "closed_at")
+    }
+    for pk, order_id, line_no, item_id, unit, quantity, received in (
+        PurchaseOrderLine.objects.filter(tenant=tenant, order_id__in=list(orders))
+        .order_by("order_id", "line_no")
+        .values_list("pk", "order_id", "line_no", "item_id", "unit", "quantity", "received_base")
+    ):
+        orders[order_id].lines.append(SeededLine(pk, line_no, item_id, unit, quantity, received))
+    return list(orders.values())
+
+
+@dataclass(frozen=True)
+class Promise:
+    """What the order said before the goods came: sent at, expected on, and per line the
+    units ordered when they differ from those received (short-closed when fewer came)."""
+
+    order_id: int
+    sent_at: datetime.datetime
+    expected_date: datetime.date
+    ordered: dict[int, tuple[Decimal, Decimal]]  # line id -> (quantity in unit, base)
+
+
+def record_promises(*, tenant: Tenant, promises: list[Promise]) -> None:
+    """Give the received history its send and expected dates and its lines the quantities
+    ordered: a line that received less is short-closed (the order was closed with it), one
+    that received more was an accepted over-receipt. One UPDATE per table."""
+    if not promises:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE purchasing_purchaseorder o
+            SET approved_at = v.sent_at, sent_at = v.sent_at, expected_date = v.expected_date
+            FROM unnest(%s::bigint[], %s::timestamptz[], %s::date[])
+                 AS v(id, sent_at, expected_date)
+            WHERE o.tenant_id = %s AND o.id = v.id
+            """,
+            [[p.order_id for p in promises], [p.sent_at for p in promises],
+             [p.expected_date for p in promises], tenant.pk],
+        )  # fmt: skip
+        cursor.execute(
+            """
+            UPDATE purchasing_purchaseorderline l SET expected_date = v.expected_date
+            FROM unnest(%s::bigint[], %s::date[]) AS v(order_id, expected_date)
+            WHERE l.tenant_id = %s AND l.order_id = v.order_id
+            """,
+            [[p.order_id for p in promises], [p.expected_date for p in promises], tenant.pk],
+        )
+        changed = [(line, q, b) for p in promises for line, (q, b) in p.ordered.items()]
+        if changed:
+            cursor.execute(
+                """
+                UPDATE purchasing_purchaseorderline l
+                SET quantity = v.quantity, quantity_base = v.base,
+                    short_closed = l.received_base < v.base
+                FROM unnest(%s::bigint[], %s::numeric[], %s::numeric[]) AS v(id, quantity, base)
+                WHERE l.tenant_id = %s AND l.id = v.id
+                """,
+                [[c[0] for c in changed], [c[1] for c in changed], [c[2] for c in changed],
+                 tenant.pk],
+            )  # fmt: skip

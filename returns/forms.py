@@ -36,8 +36,13 @@ def _quantity() -> forms.DecimalField:
 
 
 class RmaForm(forms.Form):
-    order = forms.ModelChoiceField(
-        label=_("Shipped order"), queryset=None, help_text=_("Orders with something shipped")
+    # Typed or searched, not a select: a tenant with years of history has 10^5 shipped orders.
+    order = LookupChoiceField(
+        None,
+        url_name="returns:shipped_order_lookup",
+        code_field="number",
+        label=_("Shipped order"),
+        help_text=_("Type the order number, or the customer's code or name, and pick the order"),
     )
     reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
@@ -45,9 +50,6 @@ class RmaForm(forms.Form):
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].queryset = selectors.shipped_orders(tenant=tenant)
-        self.fields["order"].label_from_instance = lambda o: (
-            f"{o.number} · {o.customer.name} · {o.order_date:%Y-%m-%d}"
-        )
 
 
 class LineForm(forms.Form):

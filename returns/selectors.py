@@ -9,9 +9,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
+from erp.lookups import ranked_matches
 from inventory import ledger
 from inventory.models import Bin, Location, Site, StockEntry, ZoneType
 from orders.models import Customer, SalesOrder, SalesOrderLine
@@ -52,6 +53,14 @@ def receipts(*, tenant, rma: ReturnAuthorisation) -> QuerySet[ReturnReceipt]:
     )
 
 
+def all_receipts(*, tenant) -> QuerySet[ReturnReceipt]:
+    """Every return receipt with its RMA, customer and sales order (the recall trace reads
+    them by ledger transaction)."""
+    return ReturnReceipt.objects.filter(tenant=tenant).select_related(
+        "line__rma__customer", "line__rma__order", "line__rma__site", "location"
+    )
+
+
 def discrepancies(*, tenant, rma: ReturnAuthorisation | None = None) -> QuerySet:
     found = ReturnDiscrepancy.objects.filter(tenant=tenant).select_related(
         "rma", "item", "created_by"
@@ -81,10 +90,24 @@ def supplier_returns(*, tenant) -> QuerySet[SupplierReturn]:
 
 def shipped_orders(*, tenant, customer: Customer | None = None) -> QuerySet[SalesOrder]:
     """Orders with something shipped, newest first: what an RMA may be raised against."""
-    found = SalesOrder.objects.filter(tenant=tenant, lines__shipped_base__gt=0).distinct()
+    # EXISTS, not a join and DISTINCT: one probe per order, and the result can be ranked.
+    shipped = SalesOrderLine.objects.filter(tenant=tenant, order=OuterRef("pk"), shipped_base__gt=0)
+    found = SalesOrder.objects.filter(Exists(shipped), tenant=tenant)
     if customer is not None:
         found = found.filter(customer=customer)
     return found.select_related("customer", "site").order_by("-order_date", "-pk")
+
+
+def shipped_order_matches(*, tenant, query: str, limit: int) -> list[SalesOrder]:
+    """Shipped orders whose number starts with `query` or whose customer's code or name holds
+    it, for the RMA form's search-as-you-type."""
+    found = ranked_matches(
+        shipped_orders(tenant=tenant),
+        query=query,
+        code="number",
+        text=("customer__code", "customer__name"),
+    )
+    return list(found[:limit])
 
 
 def shipped_lines(*, tenant, order: SalesOrder) -> QuerySet[SalesOrderLine]:

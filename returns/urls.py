@@ -3,13 +3,14 @@ credits, the supervisor's reports and the admin's settings."""
 
 from django.urls import path
 
-from returns.views import credits, inspection, reports, rmas, scan, settings
+from returns.views import credits, inspection, lookups, reports, rmas, scan, settings
 
 app_name = "returns"
 
 urlpatterns = [
     path("returns/rmas/", rmas.rma_list, name="rma_list"),
     path("returns/rmas/new/", rmas.rma_create, name="rma_create"),
+    path("returns/orders/lookup/", lookups.shipped_order_lookup, name="shipped_order_lookup"),
     path("returns/rmas/<int:pk>/", rmas.rma_detail, name="rma_detail"),
     path("returns/rmas/<int:pk>/lines/", rmas.rma_add_line, name="rma_add_line"),
     path(

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from erp import selectors
+from erp import dashboards, selectors
 from erp.forms import SwitchTenantForm
 from erp.middleware import SESSION_KEY
 from erp.navigation import menu_for
@@ -22,8 +22,15 @@ def home(request: HttpRequest) -> HttpResponse:
         if waiting:
             return redirect("invitations:list")
         raise PermissionDenied(_("You have no active membership in any organisation."))
-    sections = menu_for(request.membership.role, request.path)
-    return render(request, "erp/home.html", {"sections": sections, "invitations": waiting})
+    # A role with a dashboard (reporting registers them) lands on its figures; the others
+    # (operators, whose work starts on the scanner pages) keep the menu as link cards.
+    panels = dashboards.panels_for(request)
+    sections = [] if panels else menu_for(request.membership.role, request.path)
+    return render(
+        request,
+        "erp/home.html",
+        {"sections": sections, "panels": panels, "invitations": waiting},
+    )
 
 
 @require_POST

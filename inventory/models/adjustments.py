@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -26,6 +27,17 @@ class InventorySettings(TenantModel):
             "Adjustments whose absolute value exceeds this need a second person's approval."
         ),
     )
+    carrying_cost_rate = models.DecimalField(
+        _("carrying cost rate (% a year)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("25.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_(
+            "What holding stock costs a year (capital, storage, insurance, shrinkage), as a "
+            "percent of its average value; the carrying-cost report uses it."
+        ),
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -35,6 +47,10 @@ class InventorySettings(TenantModel):
             models.CheckConstraint(
                 condition=models.Q(adjustment_approval_threshold__gte=0),
                 name="inventory_settings_threshold_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(carrying_cost_rate__gte=0, carrying_cost_rate__lte=100),
+                name="inventory_settings_carrying_rate_percent",
             ),
         ]
 

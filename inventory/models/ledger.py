@@ -188,6 +188,18 @@ class StockEntry(TenantModel):
             models.Index(fields=["tenant", "item", "transaction"], name="inv_entry_item_idx"),
             models.Index(fields=["tenant", "location", "id"], name="inv_entry_location_idx"),
             models.Index(fields=["tenant", "transaction"], name="inv_entry_transaction_idx"),
+            # The recall trace reads every entry of one lot or serial: without these it reads
+            # every entry of the item. Partial, as most entries carry neither.
+            models.Index(
+                fields=["tenant", "lot"],
+                name="inv_entry_lot_idx",
+                condition=models.Q(lot__isnull=False),
+            ),
+            models.Index(
+                fields=["tenant", "serial"],
+                name="inv_entry_serial_idx",
+                condition=models.Q(serial__isnull=False),
+            ),
         ]
 
 

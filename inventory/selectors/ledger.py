@@ -6,7 +6,7 @@ from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 
 from erp.models import User
-from inventory.models import Item, StockEntry, StockTransaction
+from inventory.models import Item, Lot, SerialNumber, StockEntry, StockTransaction
 
 
 def transactions(*, tenant) -> QuerySet[StockTransaction]:
@@ -62,3 +62,27 @@ def transaction_entries(*, tenant, transaction: StockTransaction) -> QuerySet[St
 def posting_users(*, tenant) -> QuerySet[User]:
     """People who are or were members of `tenant`: the choices for "posted by"."""
     return User.objects.filter(memberships__tenant=tenant).distinct().order_by("email")
+
+
+def lots_coded(*, tenant, code: str) -> QuerySet[Lot]:
+    """Lots whose code is `code` (any item's; case as typed on a label is ignored)."""
+    return Lot.objects.filter(tenant=tenant, code__iexact=code)
+
+
+def serials_numbered(*, tenant, serial: str) -> QuerySet[SerialNumber]:
+    """Serial numbers equal to `serial` (any item's)."""
+    return SerialNumber.objects.filter(tenant=tenant, serial__iexact=serial)
+
+
+def transactions_touching(*, tenant, item=None, lots=None, serials=None) -> QuerySet:
+    """Ids of the transactions with an entry for `item`, for one of `lots` or one of `serials`
+    (querysets), as a subquery; inv_entry_item_idx (tenant, item, transaction) serves the
+    item's."""
+    entries = StockEntry.objects.filter(tenant=tenant)
+    if item is not None:
+        entries = entries.filter(item=item)
+    if lots is not None:
+        entries = entries.filter(lot__in=lots)
+    if serials is not None:
+        entries = entries.filter(serial__in=serials)
+    return entries.order_by().values("transaction_id")

@@ -24,12 +24,15 @@ def stock_on_hand(*, tenant) -> QuerySet[StockBalance]:
 
 
 def stock_totals(balances: QuerySet[StockBalance]) -> dict:
-    """Row and item counts and quantity sums (base units) of `balances`, in one query."""
+    """Row count and quantity sums (base units) of `balances`, in one pass over them.
+
+    No count of distinct items: on a tenant with 10^7 entries (300,000 balances shown) it
+    doubled the statement, the slowest part of the stock page."""
     zero = Decimal(0)
-    return balances.aggregate(
+    totals = balances.order_by().aggregate(
         rows=Count("pk"),
-        items=Count("item", distinct=True),
         total_on_hand=Sum("on_hand", default=zero),
         total_reserved=Sum("reserved", default=zero),
-        total_available=Sum(F("on_hand") - F("reserved"), default=zero),
     )
+    totals["total_available"] = totals["total_on_hand"] - totals["total_reserved"]
+    return totals

@@ -20,14 +20,27 @@ come from that one result.
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 
 from django.db import DEFAULT_DB_ALIAS, connections
-from django.db.models import DateField, DateTimeField, F, Func, Q, QuerySet, Sum, Value
+from django.db.models import (
+    DateField,
+    DateTimeField,
+    DecimalField,
+    F,
+    Func,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Greatest, Least
 
-from inventory.models import CostLayer, Item, LocationKind, Site, StockEntry
+from inventory.models import CostingMethod, CostLayer, Item, LocationKind, Site, StockEntry
 
 BLANK_CATEGORY = "__none__"  # stands for items without a category in filters and links
 
@@ -151,6 +164,18 @@ JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = g.site_id
 ORDER BY s.code, g.category
 """
 
+_BY_CATEGORY = f"""{_PARTS}
+SELECT NULL::bigint AS site, NULL::text AS site__code, NULL::text AS site__name,
+       NULL::text AS site__time_zone, g.category AS item__category, g.quantity, g.value
+FROM (
+    SELECT i.category, sum(parts.quantity) AS quantity, sum(parts.value) AS value
+    FROM parts JOIN {_ITEMS} i ON i.id = parts.item_id
+    GROUP BY i.category
+    HAVING NOT (sum(parts.quantity) = 0 AND sum(parts.value) = 0)
+) g
+ORDER BY g.category
+"""
+
 _BY_ITEM = f"""{_PARTS},
 sums AS (
     SELECT item_id, sum(quantity) AS quantity, sum(value) AS value FROM parts GROUP BY item_id
@@ -182,7 +207,7 @@ class ValuationGroups:
     """
 
     tenant_id: int
-    by: str  # "site_category" or "item"
+    by: str  # "site_category", "category" (every site together) or "item"
     day: datetime.date | None = None  # None: everything posted so far
     site_id: int | None = None
     item_id: int | None = None
@@ -218,6 +243,13 @@ class ValuationGroups:
     def in_category(self, category: str) -> ValuationGroups:
         return replace(self, category=category)
 
+    def grouped(self, by: str) -> ValuationGroups:
+        """By "site_category" or by "category" alone (each site valued at its own day's end,
+        summed over the sites); an item list stays by item."""
+        if self.by == "item" or by not in ("site_category", "category"):
+            return self
+        return replace(self, by=by)
+
     def matching(self, text: str) -> ValuationGroups:
         return replace(self, search=text)
 
@@ -233,7 +265,7 @@ class ValuationGroups:
             "category": self.category,
             "search": _like(self.search) if self.search else None,
         }
-        sql = _BY_ITEM if self.by == "item" else _BY_SITE_AND_CATEGORY
+        sql = {"item": _BY_ITEM, "category": _BY_CATEGORY}.get(self.by, _BY_SITE_AND_CATEGORY)
         with connections[self.alias].cursor() as cursor:
             cursor.execute(sql, params)
             names = [c.name for c in cursor.description]
@@ -307,6 +339,138 @@ def item_categories(*, tenant) -> list[str]:
 def cost_layers(*, tenant, item: Item, site: Site) -> QuerySet[CostLayer]:
     """The present cost layers of `item` at `site` (FIFO: one per receipt; average: the pool)."""
     return CostLayer.objects.filter(tenant=tenant, item=item, site=site).select_related("entry")
+
+
+def end_of_local_day(day: datetime.date, site: Site) -> datetime.datetime:
+    """The instant `day` ends at `site`: the next midnight in the site's time zone."""
+    midnight = datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time())
+    return midnight.replace(tzinfo=zoneinfo.ZoneInfo(site.time_zone))
+
+
+_QTY = DecimalField(max_digits=18, decimal_places=4)
+
+
+def cost_layers_present(*, tenant, item: Item, site: Site) -> QuerySet[CostLayer]:
+    """The layers as they stand now, with the as-of columns (`then_*`) equal to the present."""
+    return cost_layers(tenant=tenant, item=item, site=site).annotate(
+        then_quantity=F("remaining_quantity"), then_value=F("remaining_value")
+    )
+
+
+def cost_layers_as_of(
+    *, tenant, item: Item, site: Site, day: datetime.date, quantity: Decimal, value: Decimal
+) -> QuerySet[CostLayer]:
+    """The cost layers of `item` at `site` as they stood at the end of `day`, annotated with
+    `then_quantity` and `then_value` (one statement).
+
+    `quantity` and `value` are the site's sums as of that day (`item_value_as_of`, from the
+    snapshots). A moving-average item's one pool then held exactly those. A FIFO item's layers
+    are the ones received by then; outflows take the oldest first, so what had left the site
+    by then, consumed = Σ original of those layers - quantity, came out of the oldest, and a
+    layer kept clamp(Σ original up to and including it - consumed, 0, its original quantity),
+    at its own unit cost. A reversal or a return to the supplier that takes a named layer out
+    of FIFO order is the one exception; the page compares the layers' sum with the ledger's.
+    """
+    layers = cost_layers(tenant=tenant, item=item, site=site)
+    if item.costing_method == CostingMethod.AVERAGE:
+        return layers.filter(is_pool=True).annotate(
+            then_quantity=Value(quantity, output_field=_QTY),
+            then_value=Value(value, output_field=_QTY),
+        )
+    order = [F("received_at").asc(), F("id").asc()]
+    running = Window(Sum("original_quantity"), order_by=order)
+    received = Window(Sum("original_quantity"))
+    kept = Greatest(
+        Value(Decimal(0), output_field=_QTY),
+        Least(
+            F("original_quantity"),
+            running - received + Value(quantity, output_field=_QTY),
+            output_field=_QTY,
+        ),
+        output_field=_QTY,
+    )
+    return (
+        layers.filter(is_pool=False, received_at__lt=end_of_local_day(day, site))
+        .annotate(then_quantity=kept)
+        .annotate(then_value=F("then_quantity") * F("unit_cost"))
+    )
+
+
+def layer_entries(*, tenant, layer: CostLayer, day: datetime.date | None = None) -> list[dict]:
+    """The ledger entries behind one FIFO layer: the inflow that made it, then every outflow
+    from the site that took from it, in posting order, with the quantity and value taken
+    (one statement). Outflows are the item's valued entries leaving the site (value < 0),
+    numbered through in posting order; the layer holds the stretch
+    [Σ original of older layers, + its own original) of the oldest-first order, and an
+    outflow took the overlap of its stretch with that one. With `day`, only what was posted
+    by the end of that day at the site. A moving-average pool has no single inflow: its
+    entries are the item's valued entries at the site (`pool_entries`)."""
+    ends = end_of_local_day(day, layer.site) if day else None
+    sql = """
+    WITH layer AS (
+        SELECT l.id, l.entry_id, l.original_quantity, l.unit_cost,
+               coalesce(sum(o.original_quantity), 0) AS lo
+        FROM inventory_costlayer l
+        LEFT JOIN inventory_costlayer o
+          ON o.tenant_id = l.tenant_id AND o.item_id = l.item_id AND o.site_id = l.site_id
+         AND NOT o.is_pool AND (o.received_at, o.id) < (l.received_at, l.id)
+        WHERE l.tenant_id = %(t)s AND l.id = %(layer)s
+        GROUP BY l.id
+    ),
+    outs AS (
+        SELECT e.id, e.transaction_id, x.kind, x.reference, x.posted_at, e.location_id,
+               -e.quantity AS quantity, -e.value AS value,
+               sum(-e.quantity) OVER (ORDER BY x.posted_at, e.id) + e.quantity AS before
+        FROM inventory_stockentry e
+        JOIN inventory_stocktransaction x ON x.tenant_id = e.tenant_id AND x.id = e.transaction_id
+        WHERE e.tenant_id = %(t)s AND e.item_id = %(item)s AND e.site_id = %(site)s
+          AND e.value < 0 AND (%(ends)s::timestamptz IS NULL OR x.posted_at < %(ends)s)
+    )
+    SELECT 'inflow' AS role, e.id AS entry_id, e.transaction_id, x.kind, x.reference,
+           x.posted_at, loc.code AS location, e.quantity AS quantity, e.value AS value,
+           e.quantity AS layer_quantity, e.value AS layer_value
+    FROM layer
+    JOIN inventory_stockentry e ON e.tenant_id = %(t)s AND e.id = layer.entry_id
+    JOIN inventory_stocktransaction x ON x.tenant_id = %(t)s AND x.id = e.transaction_id
+    JOIN inventory_location loc ON loc.tenant_id = %(t)s AND loc.id = e.location_id
+    UNION ALL
+    SELECT 'outflow', outs.id, outs.transaction_id, outs.kind, outs.reference, outs.posted_at,
+           loc.code, -outs.quantity, -outs.value,
+           -(least(outs.before + outs.quantity, layer.lo + layer.original_quantity)
+             - greatest(outs.before, layer.lo)),
+           -round((least(outs.before + outs.quantity, layer.lo + layer.original_quantity)
+                   - greatest(outs.before, layer.lo)) * layer.unit_cost, 4)
+    FROM layer JOIN outs ON outs.before < layer.lo + layer.original_quantity
+                        AND outs.before + outs.quantity > layer.lo
+    JOIN inventory_location loc ON loc.tenant_id = %(t)s AND loc.id = outs.location_id
+    ORDER BY posted_at, entry_id
+    """
+    params = {"t": tenant.pk, "layer": layer.pk, "item": layer.item_id, "site": layer.site_id,
+              "ends": ends}  # fmt: skip
+    with connections[layer._state.db or DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def pool_entries(*, tenant, item: Item, site: Site, day: datetime.date | None = None):
+    """The entries that moved a moving-average pool: the item's valued entries at the site
+    (value ≠ 0: stock that entered or left it), newest first, up to the end of `day`."""
+    entries = StockEntry.objects.filter(tenant=tenant, item=item, site=site).exclude(value=0)
+    if day is not None:
+        entries = entries.filter(transaction__posted_at__lt=end_of_local_day(day, site))
+    return entries.select_related("transaction", "location")
+
+
+def layer_totals_then(layers: QuerySet[CostLayer]) -> dict:
+    """Σ `then_quantity` and `then_value` over as-of layers (a window can't be aggregated in
+    SQL by the ORM, so the open layers' pairs are summed here)."""
+    zero = Decimal(0)
+    pairs = layers.filter(then_quantity__gt=0).values_list("then_quantity", "then_value")
+    quantity, value = zero, zero
+    for q, v in pairs:
+        quantity, value = quantity + q, value + v
+    return {"quantity": quantity, "value": value.quantize(Decimal("0.0001"))}
 
 
 def layer_totals(layers: QuerySet[CostLayer]) -> dict:

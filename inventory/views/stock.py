@@ -47,6 +47,7 @@ def stock_list(request: HttpRequest) -> HttpResponse:
         row_template="inventory/stock/_row.html",
         default_sort="item__sku",
         per_page=50,
+        figures=selectors.stock_totals,
         extra={
             "today": today,
             "expiry_warning": today + datetime.timedelta(days=EXPIRY_WARNING_DAYS),
@@ -58,6 +59,6 @@ def stock_list(request: HttpRequest) -> HttpResponse:
         template="inventory/stock/list.html",
         figures_template="inventory/stock/_totals.html",
         table=table,
-        figures=selectors.stock_totals(table.page.paginator.object_list),
+        figures=table.figures,
         context={"expiry_warning_days": EXPIRY_WARNING_DAYS},
     )

@@ -28,6 +28,7 @@ from erp.selectors import tenant_settings
 from inventory.services.segmentation import tenant_today
 from purchasing.errors import PlanningRunning
 from purchasing.models import (
+    PlanningLevel,
     PlanningRun,
     PurchasingSettings,
     ReorderSuggestion,
@@ -107,7 +108,8 @@ def run_planning(*, tenant: Tenant, run: PlanningRun, as_of=None) -> list[Reorde
 
     Lock order: the tenant's advisory lock, then the run row. Statements: the lock, the levels
     and settings, the one figures query, the delete of the open suggestions, the inserts in
-    batches of 5,000 (with their history), the run's update."""
+    batches of 5,000 (with their history), the planning levels' delete and inserts, the run's
+    update."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [LOCK_KEY, tenant.pk])
     as_of = as_of or tenant_today(tenant)
@@ -138,12 +140,39 @@ def run_planning(*, tenant: Tenant, run: PlanningRun, as_of=None) -> list[Reorde
     created = bulk_create_with_history(
         made, ReorderSuggestion, batch_size=BATCH, default_change_reason="planning run"
     )
+    _keep_levels(tenant=tenant, run=run, plans=plans, as_of=as_of)
     PlanningRun.objects.filter(tenant=tenant, pk=run.pk).update(
         status=RunStatus.DONE, as_of=as_of, item_sites=total, suggestion_count=len(created),
         finished_at=timezone.now(), message="",
     )  # fmt: skip
     _progress(run.pk, "done", total, total)
     return created
+
+
+def _keep_levels(*, tenant: Tenant, run: PlanningRun, plans: list[formulas.Plan], as_of) -> None:
+    """Replace the tenant's planning levels with this run's (reports read excess stock and
+    stockout risk from them). One delete, then inserts in batches: no history, derived rows."""
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM purchasing_planninglevel WHERE tenant_id = %s", [tenant.pk])
+    PlanningLevel.objects.bulk_create(
+        (
+            PlanningLevel(
+                tenant=tenant,
+                run=run,
+                item_id=p.figures.item_id,
+                site_id=p.figures.site_id,
+                as_of=as_of,
+                demand_per_day=p.demand_per_day,
+                reorder_point=p.reorder_point,
+                order_up_to=p.order_up_to,
+                on_hand=p.figures.on_hand,
+                on_order=p.figures.on_order + p.figures.in_transit,
+                backorders=p.figures.backorders,
+            )
+            for p in plans
+        ),
+        batch_size=BATCH,
+    )
 
 
 def suggest(*, tenant: Tenant, run: PlanningRun, plans: list[formulas.Plan]):

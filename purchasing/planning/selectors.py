@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 from erp.models import Tenant
-from purchasing.models import PlanningRun, ReorderSuggestion, RunStatus
+from purchasing.models import PlanningLevel, PlanningRun, ReorderSuggestion, RunStatus
 
 
 def suggestions(*, tenant: Tenant) -> QuerySet[ReorderSuggestion]:
@@ -24,3 +25,85 @@ def latest_run(*, tenant: Tenant) -> PlanningRun | None:
 
 def running(*, tenant: Tenant) -> PlanningRun | None:
     return runs(tenant=tenant).filter(status__in=(RunStatus.QUEUED, RunStatus.RUNNING)).first()
+
+
+def latest_levels_date(*, tenant: Tenant, using: str = DEFAULT_DB_ALIAS):
+    """The day the kept planning levels were computed for, or None before any run."""
+    row = PlanningLevel.objects.using(using).filter(tenant=tenant).values("as_of").first()
+    return row["as_of"] if row else None
+
+
+# Held now (open cost layers per item-site) against the last run's order-up-to; what is above
+# it is excess, valued at the layers' average cost.
+EXCESS_SQL = """
+SELECT h.item_id, h.site_id, i.sku, i.description, i.category, s.code AS site_code,
+       h.quantity, h.value, p.order_up_to,
+       h.quantity - p.order_up_to AS excess_quantity,
+       (h.quantity - p.order_up_to) * h.value / h.quantity AS excess_value
+FROM (
+    SELECT l.item_id, l.site_id, sum(l.remaining_quantity) AS quantity,
+           sum(l.remaining_value) AS value
+    FROM inventory_costlayer l
+    WHERE l.tenant_id = %(t)s AND l.remaining_quantity > 0
+      AND (%(site)s::bigint IS NULL OR l.site_id = %(site)s::bigint)
+    GROUP BY l.item_id, l.site_id
+) h
+JOIN purchasing_planninglevel p
+  ON p.tenant_id = %(t)s AND p.item_id = h.item_id AND p.site_id = h.site_id
+JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = h.item_id
+JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = h.site_id
+WHERE h.quantity > p.order_up_to
+  AND (%(category)s::text IS NULL OR i.category = %(category)s::text)
+  AND (%(abc)s::text = '' OR EXISTS (
+        SELECT 1 FROM inventory_itemsegment g
+        WHERE g.tenant_id = %(t)s AND g.item_id = h.item_id AND g.site_id = h.site_id
+          AND g.abc_class = %(abc)s::text))
+ORDER BY excess_value DESC, i.sku, s.code
+"""
+
+# Item-sites the last run saw at risk: on hand + on order (and in transit) below the reorder
+# point, or nothing on hand while backorders wait.
+AT_RISK_SQL = """
+SELECT p.item_id, p.site_id, i.sku, i.description, s.code AS site_code, p.on_hand,
+       p.on_order, p.backorders, p.reorder_point
+FROM purchasing_planninglevel p
+JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = p.item_id
+JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = p.site_id
+WHERE p.tenant_id = %(t)s
+  AND (p.on_hand + p.on_order < p.reorder_point OR (p.on_hand <= 0 AND p.backorders > 0))
+  AND (%(site)s::bigint IS NULL OR p.site_id = %(site)s::bigint)
+  AND (%(category)s::text IS NULL OR i.category = %(category)s::text)
+  AND (%(abc)s::text = '' OR EXISTS (
+        SELECT 1 FROM inventory_itemsegment g
+        WHERE g.tenant_id = %(t)s AND g.item_id = p.item_id AND g.site_id = p.site_id
+          AND g.abc_class = %(abc)s::text))
+ORDER BY i.sku, s.code
+"""
+
+
+def _dicts(cursor) -> list[dict]:
+    names = [c.name for c in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def excess_stock(
+    *, tenant: Tenant, site_id=None, category=None, abc_class: str = "",
+    using: str = DEFAULT_DB_ALIAS,
+) -> list[dict]:  # fmt: skip
+    """Item-sites holding more than the last planning run's order-up-to, with the quantity and
+    value above it (at the layers' average cost), most valuable first."""
+    params = {"t": tenant.pk, "site": site_id, "category": category, "abc": abc_class or ""}
+    with connections[using].cursor() as cursor:
+        cursor.execute(EXCESS_SQL, params)
+        return _dicts(cursor)
+
+
+def stockout_risk(
+    *, tenant: Tenant, site_id=None, category=None, abc_class: str = "",
+    using: str = DEFAULT_DB_ALIAS,
+) -> list[dict]:  # fmt: skip
+    """Item-sites the last planning run found at risk of a stockout (see AT_RISK_SQL)."""
+    params = {"t": tenant.pk, "site": site_id, "category": category, "abc": abc_class or ""}
+    with connections[using].cursor() as cursor:
+        cursor.execute(AT_RISK_SQL, params)
+        return _dicts(cursor)

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 
 from erp.lookups import ranked_matches
 from erp.roles import membership_for
@@ -37,14 +47,26 @@ def supplier_items(*, tenant, supplier: Supplier | None = None) -> QuerySet[Supp
 
 
 def orders(*, tenant) -> QuerySet[PurchaseOrder]:
-    value = ExpressionWrapper(
-        F("lines__quantity") * F("lines__unit_cost"),
-        output_field=DecimalField(max_digits=24, decimal_places=6),
-    )
+    # Per-order subqueries, not a join grouped over every order: computed only for the rows a
+    # page shows (and left out of its count), where the grouped join summed every line ever
+    # ordered before the list could show 25.
+    money = DecimalField(max_digits=24, decimal_places=6)
+    lines = PurchaseOrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
     return (
         PurchaseOrder.objects.filter(tenant=tenant)
         .select_related("supplier", "site", "created_by", "approved_by")
-        .annotate(line_count=Count("lines"), total=Sum(value))
+        .annotate(
+            line_count=Coalesce(
+                Subquery(lines.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+                0,
+            ),
+            total=Subquery(
+                lines.annotate(v=Sum(F("quantity") * F("unit_cost"), output_field=money)).values(
+                    "v"
+                ),
+                output_field=money,
+            ),
+        )
     )
 
 

@@ -89,6 +89,9 @@ NOT_CHECKED = {
     "warehouse:transfer_remove_line": "a draft's line: a repeat finds it gone, answered in words",
     "alerts:acknowledge": "moves one alert once: a repeat finds it acknowledged, said in words",
     "alerts:resolve": "moves one alert once: a repeat finds it resolved, said in words",
+    "reporting:audit_report_start": (
+        "queues one PDF report; a repeated key replays the first answer (test_audit_trail.py)"
+    ),
     "users:add": "an invitation: one pending per user and tenant (test_invitations.py)",
     "users:invitation_revoke": "withdraws one invitation; a repeat finds it withdrawn",
     "invitations:answer": "accepts or declines one invitation; a repeat finds it answered",

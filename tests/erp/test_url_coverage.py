@@ -404,6 +404,17 @@ def _webhook_delivery(tenant) -> dict:
 
 
 # URL name -> builds the kwargs from a tenant (creating the object the URL names).
+def _cost_layer(tenant) -> dict:
+    from inventory.models import CostLayer
+
+    site = SiteFactory(tenant=tenant)
+    item = ItemFactory(tenant=tenant)
+    receive(tenant, item, bin_in(tenant, site=site), 2)
+    with tenant_context(tenant):
+        layer = CostLayer.objects.get(item=item, site=site)
+    return {"site_pk": site.pk, "item_pk": item.pk, "layer_pk": layer.pk}
+
+
 OBJECT_URLS: dict[str, Callable] = {
     "api_tokens:detail": lambda t: {"pk": api_token(t)[0].pk},
     "api_tokens:revoke": lambda t: {"pk": api_token(t)[0].pk},
@@ -559,6 +570,41 @@ OBJECT_URLS: dict[str, Callable] = {
         "site_pk": SiteFactory(tenant=t).pk,
         "item_pk": ItemFactory(tenant=t).pk,
     },
+    "inventory:valuation_layer_entries": _cost_layer,
+}
+
+
+def _history_record(tenant) -> dict:
+    """The audit trail's page of one change: an item's creation."""
+    item = ItemFactory(tenant=tenant)
+    with tenant_context(tenant):
+        return {"source": "inventory.item", "history_id": item.history.latest().history_id}
+
+
+def _own_audit_report(tenant, user, *, done=False):
+    """An audit report `user` asked for (only they see it), with its file when `done`."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import storages
+
+    from reporting.models import AuditReport
+
+    with tenant_context(tenant):
+        report = AuditReport.objects.create(tenant=tenant, created_by=user, query="show=stock")
+        if done:
+            report.file_name = storages["reports"].save(
+                f"{tenant.pk}/audit-{report.pk}.pdf", ContentFile(b"%PDF-1.4\n")
+            )
+            report.status = "done"
+            report.save()
+    return {"pk": report.pk}
+
+
+OBJECT_URLS["reporting:audit_change"] = _history_record
+
+# Pages of an object only its owner sees (others get 404): built per member, (tenant, user).
+OWN_OBJECT_URLS: dict[str, Callable] = {
+    "reporting:audit_report": _own_audit_report,
+    "reporting:audit_report_download": lambda t, u: _own_audit_report(t, u, done=True),
 }
 
 
@@ -598,6 +644,7 @@ PUBLIC_WITH_ARGS = {
 POST_ONLY = {
     "accounts:logout",
     "exports:start",
+    "reporting:audit_report_start",
     "alerts:acknowledge",
     "alerts:resolve",
     "webhooks:test",

@@ -164,12 +164,13 @@ def test_case_gtin_scanned_counts_in_cases(client, tenant_a, setup):
 def test_threshold_is_an_admin_setting(client, tenant_a, setup):
     client.force_login(member(tenant_a, Role.ADMIN))
     response = client.post(
-        reverse("inventory:inventory_settings"), {"adjustment_approval_threshold": "250"}
+        reverse("inventory:inventory_settings"),
+        {"adjustment_approval_threshold": "250", "carrying_cost_rate": "18.5"},
     )
     assert response.status_code == 302
     with tenant_context(tenant_a):
-        assert InventorySettings.objects.get(tenant=tenant_a).adjustment_approval_threshold == 250
-    bad = client.post(
-        reverse("inventory:inventory_settings"), {"adjustment_approval_threshold": "-1"}
-    )
-    assert bad.status_code == 422
+        saved = InventorySettings.objects.get(tenant=tenant_a)
+    assert (saved.adjustment_approval_threshold, saved.carrying_cost_rate) == (250, Decimal("18.5"))
+    for bad in ({"adjustment_approval_threshold": "-1", "carrying_cost_rate": "25"},
+                {"adjustment_approval_threshold": "1", "carrying_cost_rate": "101"}):  # fmt: skip
+        assert client.post(reverse("inventory:inventory_settings"), bad).status_code == 422

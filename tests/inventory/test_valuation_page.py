@@ -9,7 +9,8 @@ import pytest
 from django.urls import reverse
 
 from erp.roles import Role
-from inventory.models import CostingMethod
+from erp.tenancy import tenant_context
+from inventory.models import CostingMethod, CostLayer
 from tests.factories import ItemFactory, SiteFactory, bin_in, member
 from tests.inventory.pages import htmx_get, post_move, receive_at, rows, ship_at, utc
 from tests.inventory.stock import assert_ledger_clean
@@ -108,6 +109,27 @@ def test_site_and_category_filters_narrow_groups_and_totals(finance_client, book
     assert by_category.context["figures"]["total_value"] == 20
 
 
+@pytest.mark.parametrize(
+    "as_of,expected",
+    [
+        # Berlin's cola arrives on 6 March there: not yet in.
+        ("2025-03-05", {"drinks": (20, 50), "snacks": (16, 24)}),
+        # Chicago's 5 at 3.00 + Berlin's 1 at 5.00.
+        ("2025-03-10", {"drinks": (6, 20), "snacks": (16, 24)}),
+    ],
+)
+def test_value_by_category_over_every_site_and_its_drill_down(
+    finance_client, books, as_of, expected
+):
+    response = finance_client.get(URL, {"as_of": as_of, "group": "category"})
+    assert response.status_code == 200
+    found = {r["item__category"]: (r["quantity"], r["value"]) for r in rows(response)}
+    assert found == expected
+    assert response.context["figures"]["total_value"] == sum(v for _, v in expected.values())
+    text = response.content.decode()
+    assert f"?as_of={as_of}&amp;group=site_category&amp;category=drinks" in text
+
+
 def test_items_drill_down_shows_quantity_value_average_cost_and_costing(finance_client, books):
     url = reverse("inventory:valuation_items", args=[books["chi"].pk])
     response = finance_client.get(url, {"as_of": "2025-03-05"})
@@ -141,34 +163,129 @@ def test_items_without_a_category_have_their_own_group_and_link(finance_client, 
     assert [row["item__sku"] for row in rows(response)] == ["LOOSE"]
 
 
-def test_cost_layers_show_the_present_fifo_layers(finance_client, books):
+def _layers(response) -> list[tuple]:
+    return [
+        (layer.original_quantity, layer.unit_cost, layer.then_quantity, layer.then_value,
+         layer.remaining_quantity)
+        for layer in rows(response)
+    ]  # fmt: skip
+
+
+def test_cost_layers_stand_as_they_did_at_the_end_of_the_day(finance_client, books):
+    """FIFO as of a day: Σ received by then - on hand then came out of the oldest layers."""
     url = reverse("inventory:valuation_layers", args=[books["chi"].pk, books["cola"].pk])
+    # 1 March: only the first receipt (09:00 in Chicago).
+    assert _layers(finance_client.get(url, {"as_of": "2025-03-01"})) == [(10, 2, 10, 20, 0)]
+    # 5 March: both receipts whole (the second at 21:00 in Chicago), nothing shipped yet.
     response = finance_client.get(url, {"as_of": "2025-03-05"})
     assert response.status_code == 200
-    open_layers = rows(response)
-    assert [
-        (layer.original_quantity, layer.unit_cost, layer.remaining_quantity)
-        for layer in open_layers
-    ] == [(10, 3, 5)]
+    assert _layers(response) == [(10, 2, 10, 20, 0), (10, 3, 10, 30, 5)]
     figures = response.context["figures"]
     assert (figures["then"]["quantity"], figures["then"]["value"]) == (20, 50)
+    assert figures["layers_then"] == {"quantity": 20, "value": 50}
     assert (figures["present"]["remaining_quantity"], figures["present"]["remaining_value"]) == (
         5,
         15,
     )
     text = response.content.decode()
-    assert "present" in text and "FIFO" in text
-    every = finance_client.get(url, {"state": "all"})
-    assert [layer.remaining_quantity for layer in rows(every)] == [0, 5]
-    used = finance_client.get(url, {"state": "used"})
+    assert "as they did at the end of the chosen day" in text and "FIFO" in text
+    # 10 March: 15 shipped took the 10 at 2.00 and 5 of the 3.00 layer.
+    assert _layers(finance_client.get(url, {"as_of": "2025-03-10"})) == [(10, 3, 5, 15, 5)]
+    every = finance_client.get(url, {"as_of": "2025-03-10", "state": "all"})
+    assert [layer.then_quantity for layer in rows(every)] == [0, 5]
+    used = finance_client.get(url, {"as_of": "2025-03-10", "state": "used"})
     assert [layer.unit_cost for layer in rows(used)] == [2]
+    early_used = finance_client.get(url, {"as_of": "2025-03-05", "state": "used"})
+    assert rows(early_used) == []
+
+
+def test_an_average_items_pool_as_of_a_day_holds_that_days_quantity_and_value(
+    finance_client, books
+):
+    url = reverse("inventory:valuation_layers", args=[books["chi"].pk, books["chips"].pk])
+    response = finance_client.get(url, {"as_of": "2025-03-03"})
+    [pool] = rows(response)
+    assert pool.is_pool and (pool.then_quantity, pool.then_value) == (20, 30)
+    assert pool.remaining_quantity == 16
+    assert "1.50" in response.content.decode()  # 30 ÷ 20
+
+
+def test_entries_behind_a_fifo_layer_are_its_receipt_and_the_outflows_that_took_from_it(
+    finance_client, books
+):
+    chi, cola = books["chi"], books["cola"]
+    with tenant_context(chi.tenant):
+        first, second = CostLayer.objects.filter(item=cola, site=chi).order_by("received_at")
+    base = "inventory:valuation_layer_entries"
+    response = finance_client.get(reverse(base, args=[chi.pk, cola.pk, first.pk]))
+    assert response.status_code == 200
+    found = [(r["role"], r["quantity"], r["value"], r["layer_quantity"], r["layer_value"])
+             for r in rows(response)]  # fmt: skip
+    assert found == [("inflow", 10, 20, 10, 20), ("outflow", -15, -35, -10, -20)]
+    response = finance_client.get(reverse(base, args=[chi.pk, cola.pk, second.pk]))
+    found = [(r["role"], r["layer_quantity"], r["layer_value"]) for r in rows(response)]
+    assert found == [("inflow", 10, 30), ("outflow", -5, -15)]
+    text = response.content.decode()
+    assert (
+        reverse("inventory:transaction_detail", args=[rows(response)[1]["transaction_id"]]) in text
+    )
+    before_shipping = finance_client.get(
+        reverse(base, args=[chi.pk, cola.pk, second.pk]), {"as_of": "2025-03-07"}
+    )
+    assert [r["role"] for r in rows(before_shipping)] == ["inflow"]
+    layers_page = finance_client.get(
+        reverse("inventory:valuation_layers", args=[chi.pk, cola.pk]), {"as_of": "2025-03-05"}
+    ).content.decode()
+    assert f"{reverse(base, args=[chi.pk, cola.pk, first.pk])}?as_of=2025-03-05" in layers_page
+
+
+def test_entries_behind_a_pool_are_the_items_valued_entries_at_the_site(finance_client, books):
+    chi, chips = books["chi"], books["chips"]
+    with tenant_context(chi.tenant):
+        pool = CostLayer.objects.get(item=chips, site=chi, is_pool=True)
+    url = reverse("inventory:valuation_layer_entries", args=[chi.pk, chips.pk, pool.pk])
+    response = finance_client.get(url)
+    assert [(e.quantity, e.value) for e in rows(response)] == [(-4, -6), (10, 20), (10, 10)]
+    dated = finance_client.get(url, {"as_of": "2025-03-03"})
+    assert [(e.quantity, e.value) for e in rows(dated)] == [(10, 20), (10, 10)]
+
+
+def test_layer_entries_refuse_a_junk_date_another_tenant_and_other_roles(
+    finance_client, client, books, tenant_a, tenant_b
+):
+    chi, cola = books["chi"], books["cola"]
+    with tenant_context(tenant_a):
+        layer = CostLayer.objects.filter(item=cola, site=chi).first()
+    url = reverse("inventory:valuation_layer_entries", args=[chi.pk, cola.pk, layer.pk])
+    junk = finance_client.get(url, {"as_of": "2025-13-45"})
+    assert junk.status_code == 400 and "YYYY-MM-DD" in junk.content.decode()
+    theirs = ItemFactory(tenant=tenant_b)
+    their_site = SiteFactory(tenant=tenant_b)
+    receive_at(
+        tenant_b, theirs, bin_in(tenant_b, site=their_site), 2, "1.00", utc("2025-01-01 12:00")
+    )
+    with tenant_context(tenant_b):
+        their_layer = CostLayer.objects.filter(tenant=tenant_b).first()
+    other = reverse("inventory:valuation_layer_entries", args=[chi.pk, cola.pk, their_layer.pk])
+    assert finance_client.get(other).status_code == 404
+    wrong_item = reverse(
+        "inventory:valuation_layer_entries", args=[chi.pk, books["chips"].pk, layer.pk]
+    )
+    assert finance_client.get(wrong_item).status_code == 404
+    client.force_login(member(tenant_a, Role.SUPERVISOR))
+    assert client.get(url).status_code == 403
 
 
 def test_cost_layers_of_an_average_item_are_its_pool(finance_client, books):
     url = reverse("inventory:valuation_layers", args=[books["chi"].pk, books["chips"].pk])
     response = finance_client.get(url)
     [pool] = rows(response)
-    assert pool.is_pool and pool.remaining_quantity == 16 and pool.remaining_value == 24
+    assert (
+        pool.is_pool
+        and pool.remaining_quantity == 16
+        and pool.then_quantity == 16
+        and pool.remaining_value == 24
+    )
     assert pool.unit_cost == Decimal("1.5")
     assert "Moving-average pool" in response.content.decode()
 

@@ -73,6 +73,9 @@ def test_a_planner_cannot_create_approve_and_send_their_own_order_above_the_thre
     assert _act(client, order, "send").status_code == 302
     page = client.get(reverse("purchasing:order_detail", args=[order.pk]))
     assert b"Approved by</dt><dd>Fiona Finance" in page.content
+    assert f"Created by <strong>{planner.email}</strong>".encode() in page.content
+    assert f"Approved by <strong>{approver.email}</strong>".encode() in page.content
+    assert b'data-separate="yes"' in page.content
     text = pdfs.text(client.get(reverse("purchasing:order_pdf", args=[order.pk])).content)
     assert "Approved by Fiona Finance on" in text
 

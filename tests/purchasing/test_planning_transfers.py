@@ -83,3 +83,20 @@ def test_reserved_stock_is_not_spare(sites):
     (suggestion,) = run(tenant)
 
     assert (suggestion.kind, suggestion.quantity) == ("purchase", D(170))
+
+
+def test_the_run_keeps_every_item_sites_levels_for_the_reports(sites):
+    """Levels for both sites, suggested or not: MAIN's ROP 73 and order-up-to 213 (50 on
+    hand), WEST's 0 and 0 (500 on hand, above it: excess for the report)."""
+    from purchasing.models import PlanningLevel
+
+    stock(sites["tenant"], sites["item"], bin_in(sites["tenant"], site=sites["west"]), 500)
+    run(sites["tenant"])
+    run(sites["tenant"])  # a second run replaces the first's rows
+
+    with tenant_context(sites["tenant"]):
+        levels = {
+            level.site.code: (level.reorder_point, level.order_up_to, level.on_hand)
+            for level in PlanningLevel.objects.select_related("site")
+        }
+    assert levels == {"MAIN": (D(73), D(213), D(50)), "WEST": (D(0), D(0), D(500))}

@@ -157,6 +157,12 @@ def test_the_credits_page_refuses_the_requester_and_exports_approved_credits(ten
     )
     assert f"You requested credit {credit.number}" in own.content.decode()
     browser(r.finance).post(reverse("returns:credit_approve", args=[credit.pk]), {"note": "ok"})
+    # Segregation of duties on the RMA: who requested the credit, who approved it, and that
+    # they differ.
+    rma_html = page(r.finance, "returns:rma_detail", credit.rma_id)
+    assert f"Requested by <strong>{r.supervisor.email}</strong>" in rma_html
+    assert f"Approved by <strong>{r.finance.email}</strong>" in rma_html
+    assert 'data-separate="yes"' in rma_html
     export = browser(r.finance).get(reverse("returns:credit_export"))
     assert export["Content-Type"].startswith("text/csv")
     rows = export.content.decode().strip().splitlines()
@@ -232,3 +238,25 @@ def test_no_returns_page_shows_another_tenants_rows(tenant_a, tenant_b):
         html = response.content.decode()
         for text in secret:
             assert text not in html, (name, text)
+
+
+def test_the_rma_form_finds_shipped_orders_by_number_or_customer_and_takes_the_typed_number(
+    tenant_a, tenant_b
+):
+    r = Returns(tenant_a)
+    theirs = Returns(tenant_b)
+    desk = browser(r.supervisor)
+    lookup = reverse("returns:shipped_order_lookup")
+    by_number = desk.get(lookup, {"q": r.order.number[:-1]}).content.decode()
+    assert r.order.number in by_number
+    assert r.order.number in desk.get(lookup, {"q": r.customer.name[:4]}).content.decode()
+    # Both tenants' fixtures share numbers and names: only this tenant's one order answers.
+    assert theirs.order.number == r.order.number
+    assert desk.get(lookup, {"q": r.order.number}).content.decode().count('role="option"') == 1
+    response = desk.post(
+        reverse("returns:rma_create"), {"order": r.order.number, "reason": "defective"}
+    )
+    assert response.status_code == 302
+    refused = desk.post(reverse("returns:rma_create"), {"order": "SO-NOPE", "reason": "defective"})
+    assert refused.status_code == 422
+    assert "Select a valid choice" in refused.content.decode()

@@ -11,7 +11,16 @@ from django.core.management import call_command
 from erp.models import Membership, Tenant
 from erp.tenancy import tenant_context
 from inventory import ledger
-from inventory.models import Bin, Item, Lot, Site, StockBalance, StockEntry, StockTransaction
+from inventory.models import (
+    Bin,
+    Item,
+    Lot,
+    Projection,
+    Site,
+    StockBalance,
+    StockEntry,
+    StockTransaction,
+)
 from orders.models import SalesOrder
 from purchasing.models import PurchaseOrder
 
@@ -97,3 +106,123 @@ def test_an_interrupted_run_finishes_on_the_next_one():
     assert times[first] < times[first - 1] - years / 2
     with tenant_context(tenant):
         assert ledger.verify(tenant.pk) == []
+
+
+def _documents(tenant):
+    from warehouse.models import (
+        CartonLine,
+        Count,
+        CountResult,
+        Discrepancy,
+        PickTask,
+        ReceiptLine,
+        Shipment,
+    )
+
+    with tenant_context(tenant):
+        return {
+            "shipments": Shipment.objects.count(),
+            "carton lines": CartonLine.objects.count(),
+            "receipt lines": ReceiptLine.objects.count(),
+            "discrepancies": Discrepancy.objects.count(),
+            "counts": Count.objects.count(),
+            "count results": CountResult.objects.count(),
+            "pick tasks": PickTask.objects.count(),
+            "sales orders": SalesOrder.objects.count(),
+        }
+
+
+def test_documents_behind_the_history_match_the_ledger_and_are_made_once(monkeypatch):
+    import datetime
+    import zoneinfo
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from orders.models import SalesOrderLine
+    from purchasing.models import PurchaseOrderLine
+    from warehouse.models import CartonLine, Count, CountResult, PickTask, ReceiptLine, Shipment
+    from warehouse.scale import documents
+
+    # Chunks of two orders: a posting's three orders go in one chunk all the same.
+    monkeypatch.setattr(documents, "CHUNK", 2)
+    # 20 moves a posting: 50 postings, two of them count adjustments (postings 23 and 49).
+    out = io.StringIO()
+    call_command("seed_scale", "--tenant", "docs", "--items", "50", "--years", "2", "--moves",
+                 "20", "--entries", "2000", stdout=out, stderr=io.StringIO())  # fmt: skip
+    assert "ledger consistent" in out.getvalue()
+    tenant = Tenant.objects.get(slug="docs")
+    made = _documents(tenant)
+    with tenant_context(tenant):
+        tz = zoneinfo.ZoneInfo(tenant.time_zone)
+        shipped = SalesOrder.objects.filter(number__startswith="SO-S")
+        assert made["shipments"] == shipped.count() > 0
+        for shipment in Shipment.objects.select_related("order", "transaction"):
+            order = shipment.order
+            assert (shipment.status, order.status) == ("shipped", "closed")
+            assert shipment.shipped_at == shipment.transaction.posted_at
+            assert shipment.transaction.kind == "shipment"
+            assert order.confirmed_at < shipment.shipped_at
+            local = shipment.shipped_at.astimezone(tz).date()
+            assert shipment.on_time == (local <= order.promised_date)
+        # Each line: ordered = shipped + cancelled, and the cartons hold what shipped.
+        in_cartons = defaultdict(Decimal)
+        for line_id, quantity in CartonLine.objects.values_list("order_line_id", "quantity"):
+            in_cartons[line_id] += quantity
+        picked = defaultdict(Decimal)
+        for task in PickTask.objects.select_related("from_location__bin", "batch"):
+            assert task.state == "done" and task.batch.status == "done"
+            assert task.completed_at < task.batch.done_at
+            assert task.from_location.bin.zone_id is not None
+            picked[task.order_line_id] += task.picked_quantity
+        for line in SalesOrderLine.objects.filter(order__in=shipped):
+            assert line.quantity_base == line.shipped_base + line.cancelled_base
+            assert in_cartons[line.pk] == line.shipped_base == picked[line.pk]
+        received = defaultdict(Decimal)
+        for line_id, quantity in ReceiptLine.objects.values_list("order_line_id", "quantity_base"):
+            received[line_id] += quantity
+        lines = list(PurchaseOrderLine.objects.filter(order__number__startswith="PO-S"))
+        assert lines and all(received[line.pk] == line.received_base for line in lines)
+        for line in lines:
+            assert line.short_closed == (line.received_base < line.quantity_base)
+        for receipt in ReceiptLine.objects.select_related("transaction"):
+            assert receipt.received_at == receipt.transaction.posted_at
+        # Counts: per bin and item, counted - expected = what the count posting moved there.
+        assert made["counts"] > 0
+        for count in Count.objects.select_related("transaction"):
+            assert count.status == "approved" and count.transaction.reason == "Cycle count"
+            moved = defaultdict(Decimal)
+            for e in StockEntry.objects.filter(
+                transaction=count.transaction, location=count.location
+            ):
+                moved[(e.item_id, e.lot_id)] += e.quantity
+            results = CountResult.objects.filter(count=count)
+            for result in results:
+                variance = result.counted - result.expected
+                assert variance == moved.get((result.item_id, result.lot_id), Decimal(0))
+                # Tolerance: 2 units and 50.00 of value (the defaults set for a scale tenant).
+                within = abs(variance) <= 2 and abs(variance * result.unit_cost) <= 50
+                assert result.within_tolerance == within
+            assert {(r.item_id, r.lot_id) for r in results} >= set(moved)
+            assert count.rounds.count() == (1 if all(r.within_tolerance for r in results) else 2)
+        # 300 open backorders promised in the past, nothing allocated, published as demand.
+        backorders = SalesOrder.objects.filter(number__startswith="SO-B")
+        assert backorders.count() == 300
+        assert set(backorders.values_list("status", flat=True)) == {"confirmed"}
+        today = datetime.datetime.now(tz).date()
+        assert not backorders.filter(promised_date__gte=today).exists()
+        open_lines = SalesOrderLine.objects.filter(order__in=backorders)
+        assert not open_lines.exclude(allocated_base=0, shipped_base=0, picked_base=0).exists()
+        assert not open_lines.filter(backordered_since__isnull=True).exists()
+        demand = dict(
+            Projection.objects.filter(
+                kind="demand", source_id__in=open_lines.values("pk")
+            ).values_list("source_id", "quantity")
+        )
+        assert demand == {pk: -q for pk, q in open_lines.values_list("pk", "quantity_base")}
+        assert ledger.verify(tenant.pk) == []
+
+    again = io.StringIO()
+    call_command("seed_scale_documents", "--tenant", "docs", stdout=again, stderr=io.StringIO())
+    assert "documents added: 0 shipments" in again.getvalue()
+    assert "0 backorders" in again.getvalue()
+    assert _documents(tenant) == made

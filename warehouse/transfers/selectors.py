@@ -51,6 +51,14 @@ def receipts(*, tenant, transfer: TransferOrder) -> QuerySet[TransferReceipt]:
     )
 
 
+def all_receipts(*, tenant) -> QuerySet[TransferReceipt]:
+    """Every transfer receipt with its transfer and sites (the recall trace reads them by
+    ledger transaction)."""
+    return TransferReceipt.objects.filter(tenant=tenant).select_related(
+        "line__transfer__from_site", "line__transfer__to_site", "location"
+    )
+
+
 def discrepancies(*, tenant, transfer: TransferOrder) -> QuerySet[TransferDiscrepancy]:
     return TransferDiscrepancy.objects.filter(tenant=tenant, transfer=transfer).select_related(
         "line__item", "serial", "created_by"

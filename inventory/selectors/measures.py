@@ -1,0 +1,177 @@
+"""Ledger and cost-layer sums behind the stock measures (reporting/measures/stock.py).
+
+Every statement names the tenant first and is bounded the way the ledger's indexes serve:
+- flows in a period start from the transactions' (tenant, posted_at, id) index and join their
+  entries by (tenant, transaction);
+- what a site holds now is the open cost layers (Σ remaining quantity and value per item and
+  site equals the site's on hand and its value: `verify` checks it), not the ledger;
+- "moved out since D" looks up each held item's entries by (tenant, item, transaction) from
+  the first transaction posted on or after D, so it reads only recent entries.
+
+The filters every measure takes: `site_id`, `category` (None: every category; "": items
+without one) and `abc_class` (the item's class at the entry's or layer's site, from the last
+segmentation; empty: any).
+"""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import DEFAULT_DB_ALIAS, connections
+
+from inventory.models import TransactionKind
+
+# Outbound movements: what leaves a site for a customer or another site.
+OUTBOUND_KINDS = (TransactionKind.SHIPMENT, TransactionKind.TRANSFER)
+# Corrections of the record: adjustments and approved count variances.
+ADJUSTMENT_KINDS = (TransactionKind.ADJUSTMENT, TransactionKind.COUNT)
+
+
+def _item_filters(alias: str, site_column: str) -> str:
+    """SQL conditions on item `i` and `site_column` for the category and ABC class filters."""
+    return f"""
+      AND (%(category)s::text IS NULL OR i.category = %(category)s::text)
+      AND (%(abc)s::text = '' OR EXISTS (
+            SELECT 1 FROM inventory_itemsegment g
+            WHERE g.tenant_id = %(t)s AND g.item_id = {alias}.item_id
+              AND g.site_id = {site_column} AND g.abc_class = %(abc)s::text))
+    """
+
+
+def _params(tenant, site_id, category, abc_class, **more) -> dict:
+    return {
+        "t": tenant.pk,
+        "site": site_id,
+        "category": category,
+        "abc": abc_class or "",
+        **more,
+    }
+
+
+FLOWS_SQL = f"""
+SELECT x.kind, count(*) AS lines, coalesce(sum(e.value), 0) AS value,
+       coalesce(sum(abs(e.value)), 0) AS absolute_value
+FROM inventory_stocktransaction x
+JOIN inventory_stockentry e ON e.tenant_id = %(t)s AND e.transaction_id = x.id
+JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = e.item_id
+WHERE x.tenant_id = %(t)s AND x.posted_at >= %(start)s AND x.posted_at < %(stop)s
+  AND x.kind = ANY(%(kinds)s)
+  AND e.site_id IS NOT NULL
+  AND (%(site)s::bigint IS NULL OR e.site_id = %(site)s::bigint)
+  {_item_filters("e", "e.site_id")}
+GROUP BY x.kind
+"""
+
+
+def period_flows(
+    *, tenant, start: datetime.datetime, stop: datetime.datetime, site_id=None,
+    category=None, abc_class="", using: str = DEFAULT_DB_ALIAS,
+) -> dict[str, dict]:  # fmt: skip
+    """Per transaction kind (shipments, adjustments, counts) posted in [start, stop): the
+    site-side entries' count, Σ value (signed: a shipment's is negative, its cost of goods) and
+    Σ |value|. Kinds with no entries are absent."""
+    kinds = [str(k) for k in (TransactionKind.SHIPMENT, *ADJUSTMENT_KINDS)]
+    params = _params(tenant, site_id, category, abc_class, start=start, stop=stop, kinds=kinds)
+    with connections[using].cursor() as cursor:
+        cursor.execute(FLOWS_SQL, params)
+        return {
+            kind: {"lines": lines, "value": value, "absolute_value": absolute}
+            for kind, lines, value, absolute in cursor.fetchall()
+        }
+
+
+HELD_SQL = f"""
+SELECT l.item_id, l.site_id, i.sku, i.description, i.category, s.code AS site_code,
+       sum(l.remaining_quantity) AS quantity, sum(l.remaining_value) AS value
+FROM inventory_costlayer l
+JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = l.item_id
+JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = l.site_id
+WHERE l.tenant_id = %(t)s AND l.remaining_quantity > 0
+  AND (%(site)s::bigint IS NULL OR l.site_id = %(site)s::bigint)
+  {_item_filters("l", "l.site_id")}
+GROUP BY l.item_id, l.site_id, i.sku, i.description, i.category, s.code
+"""
+
+# The held item-sites none of whose entries since the first transaction posted on or after
+# `since` is an outbound movement out of that site.
+DEAD_SQL = f"""
+WITH held AS ({HELD_SQL}),
+first_tx AS (
+    SELECT coalesce((
+        SELECT x.id FROM inventory_stocktransaction x
+        WHERE x.tenant_id = %(t)s AND x.posted_at >= %(since)s
+        ORDER BY x.posted_at, x.id LIMIT 1), 9223372036854775807) AS id
+)
+SELECT held.* FROM held
+WHERE NOT EXISTS (
+    SELECT 1 FROM inventory_stockentry e
+    JOIN inventory_stocktransaction x ON x.tenant_id = %(t)s AND x.id = e.transaction_id
+    WHERE e.tenant_id = %(t)s AND e.item_id = held.item_id
+      AND e.transaction_id >= (SELECT id FROM first_tx)
+      AND e.site_id = held.site_id AND e.quantity < 0
+      AND x.kind = ANY(%(kinds)s) AND x.posted_at >= %(since)s
+)
+ORDER BY held.value DESC, held.sku, held.site_code
+"""
+
+
+def held_stock(
+    *, tenant, site_id=None, category=None, abc_class="", using: str = DEFAULT_DB_ALIAS
+) -> list[dict]:
+    """What each site holds now per item (quantity and value at cost), from the open layers."""
+    params = _params(tenant, site_id, category, abc_class)
+    with connections[using].cursor() as cursor:
+        cursor.execute(HELD_SQL + " ORDER BY value DESC, i.sku, s.code", params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def dead_stock(
+    *, tenant, since: datetime.datetime, site_id=None, category=None, abc_class="",
+    using: str = DEFAULT_DB_ALIAS,
+) -> list[dict]:  # fmt: skip
+    """Item-sites holding stock with no outbound movement (shipment, transfer out) posted
+    since `since`, most valuable first: item, site, quantity and value held now."""
+    kinds = [str(k) for k in OUTBOUND_KINDS]
+    params = _params(tenant, site_id, category, abc_class, since=since, kinds=kinds)
+    with connections[using].cursor() as cursor:
+        cursor.execute(DEAD_SQL, params)
+        names = [c.name for c in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
+def value_as_of(
+    *, tenant, day: datetime.date, site_id=None, category=None, abc_class="",
+    using: str = DEFAULT_DB_ALIAS,
+) -> Decimal:  # fmt: skip
+    """Stock value at the end of `day` (each site's own midnight), through the valuation's
+    snapshots plus the entries since (`inventory.selectors.valuation`); with an ABC class,
+    item by item at each site, keeping the items of that class there."""
+    from inventory.models import ItemSegment, Site
+    from inventory.selectors.valuation import ValuationGroups
+
+    total = Decimal(0)
+    if not abc_class:
+        groups = ValuationGroups(
+            tenant_id=tenant.pk, by="site_category", day=day, site_id=site_id,
+            category=category, alias=using,
+        )  # fmt: skip
+        return groups.totals()["total_value"]
+    sites = Site.objects.using(using).filter(tenant=tenant)
+    if site_id is not None:
+        sites = sites.filter(pk=site_id)
+    for site_pk in sites.values_list("pk", flat=True):
+        members = set(
+            ItemSegment.objects.using(using)
+            .filter(tenant=tenant, site_id=site_pk, abc_class=abc_class)
+            .values_list("item_id", flat=True)
+        )
+        if not members:
+            continue
+        rows = ValuationGroups(
+            tenant_id=tenant.pk, by="item", day=day, site_id=site_pk, category=category,
+            alias=using,
+        ).rows  # fmt: skip
+        total += sum((r["value"] for r in rows if r["item"] in members), Decimal(0))
+    return total

@@ -1,0 +1,121 @@
+"""Each role's landing page (issue 16) over the hand-made world of `landing_world`: its
+figures, the charts with their numbers, links to the lists behind them, the supervisor's
+polled partial, roles and tenant isolation."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from erp.roles import Role
+from tests.factories import TenantFactory
+from tests.reporting.landing_world import build
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    world = build(TenantFactory(slug="landing"))
+    # Another tenant's floor, busier than ours: none of it may reach our figures.
+    build(TenantFactory(slug="landing-other"), prefix="X")
+    return world
+
+
+def home(client, world, role):
+    client.force_login(world.users[role])
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return response
+
+
+def panel(response, key):
+    return next(p for p in response.context["panels"] if p.key == key)
+
+
+def figures(panel) -> dict:
+    return {f.label: f for f in panel.context["figures"]}
+
+
+def test_the_supervisor_sees_open_work_by_queue_and_zone_throughput_and_late_waves(client, world):
+    response = home(client, world, Role.SUPERVISOR)
+    work = panel(response, "open-work")
+    zones = work.context["charts"][0]
+    assert [(p.label, p.value) for p in zones.points] == [
+        ("S1/A", 2),
+        ("S1/B", 1),
+    ]  # the other tenant's XS1 zones are not there
+    assert zones.points[0].href == f"/warehouse/work/?zone={world.zone_a.pk}"
+    assert figures(work)["Open work"].text == "3"
+    assert figures(work)["Pick batch"].text == "3"
+    assert figures(work)["Pick batch"].href == "/warehouse/work/?kind=pick"
+    shift = panel(response, "shift")
+    assert figures(shift)["Tasks finished today"].text == "1"
+    assert figures(shift)["Open alerts"].text == "1"
+    assert sum(p.value for p in shift.context["charts"][0].points) == 1
+    waves = panel(response, "waves")
+    assert figures(waves)["Waves past cut-off"].text == "1"
+    html = response.content.decode()
+    assert "W-LATE" in html and "XW-LATE" not in html and "(late)" in html
+    assert html.count("data-chart=") == 2 and 'class="mark' in html
+    assert 'hx-get="/reports/landing/open-work/"' in html and "every 45s" in html
+    assert "Pick batch" in html and '<td class="num">2</td>' in html  # the chart's numbers
+
+
+def test_the_polled_partial_answers_one_panel_for_supervisors_only(client, world):
+    client.force_login(world.users[Role.SUPERVISOR])
+    response = client.get(reverse("reporting:landing_panel", args=["open-work"]))
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert 'id="panel-open-work"' in html and "S1/A" in html and "XS1" not in html
+    shift = client.get(reverse("reporting:landing_panel", args=["shift"])).content.decode()
+    assert "Lines picked today" in shift and "Tasks finished today" in shift
+    assert client.get(reverse("reporting:landing_panel", args=["nope"])).status_code == 404
+    client.force_login(world.users[Role.OPERATOR])
+    assert client.get(reverse("reporting:landing_panel", args=["shift"])).status_code == 403
+
+
+def test_the_planner_sees_suggestions_waiting_and_stock_risk(client, world):
+    response = home(client, world, Role.PLANNER)
+    waiting = panel(response, "suggestions")
+    assert figures(waiting)["Suggestions to review"].text == "2"
+    chart = waiting.context["charts"][0]
+    assert [(p.label, p.value) for p in chart.points] == [("Purchase", 2)]
+    assert "status=open" in chart.points[0].href and "kind=purchase" in chart.points[0].href
+    risk = figures(panel(response, "stock-risk"))
+    assert risk["Excess stock"].href.startswith("/reports/stock/excess/")
+
+
+def test_finance_sees_valuation_by_site_and_what_waits_for_approval(client, world):
+    response = home(client, world, Role.FINANCE)
+    valuation = panel(response, "valuation")
+    assert figures(valuation)["Stock value"].text.startswith("25.00")
+    assert [(p.label, p.value) for p in valuation.context["charts"][0].points] == [("S1", 25)]
+    approvals = figures(panel(response, "approvals"))
+    assert approvals["Adjustments awaiting approval"].text == "0"
+    assert approvals["Credits awaiting approval"].href == "/returns/credits/"
+    adjustments = figures(panel(response, "adjustments"))
+    # Finance may not open the adjusters' list: the figure leads to the ledger's adjustments.
+    assert adjustments["Adjustments posted"].href.startswith(
+        "/inventory/ledger/?kind=adjustment&date_from="
+    )
+
+
+def test_admins_see_sites_users_health_and_the_executive_figures(client, world):
+    response = home(client, world, Role.ADMIN)
+    org = figures(panel(response, "organisation"))
+    assert org["Active sites"].text == "1"
+    assert org["Active members"].text == str(len(Role))  # one per role, not the other tenant's
+    health = panel(response, "health")
+    rows = health.context["table"]["rows"]
+    assert rows[0]["cells"][0][0] == "Database"
+    service = figures(panel(response, "service"))
+    assert service["Order fill rate"].text == "—"  # no order shipped: neither good nor bad
+    assert service["Backorder lines"].text == "0"
+    assert service["Order fill rate"].href.startswith("/reports/service-level/?date_from=")
+
+
+def test_operators_keep_the_menu_cards_and_no_panels(client, world):
+    response = home(client, world, Role.OPERATOR)
+    assert response.context["panels"] == []
+    assert response.context["sections"]
