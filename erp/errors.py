@@ -61,3 +61,7 @@ class AlertNoteRequired(DomainError):
 
 class AlertNotForRole(DomainError):
     message = _("This alert is for {roles}; your role does not see it.")
+
+
+class ExportNotAvailable(DomainError):
+    message = _("{reason}")

@@ -21,7 +21,8 @@ from erp import pooler
 # The high 32 bits of the lock key say which kind of job it is.
 IMPORT = 1
 PLANNING = 2
-AUDIT_REPORT = 4  # 3 is the exports' (branch exports)
+EXPORT = 3
+AUDIT_REPORT = 4
 
 
 def _key(kind: int, job_id: int) -> int:

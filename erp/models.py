@@ -15,6 +15,7 @@ from erp.alerts.models import (
     AlertSubscription,
 )  # alerts' own package
 from erp.api.models import ApiToken  # the API's own package
+from erp.exports.models import ExportJob, ExportStatus  # the export mechanism's own package
 from erp.fields import TenantModel
 from erp.formats import DEFAULT_CURRENCY, DateFormat, validate_time_zone
 from erp.imports.models import ImportJob, ImportStatus  # the import framework's own package
@@ -33,6 +34,8 @@ __all__ = [
     "AlertSubscription",
     "ApiToken",
     "DeliveryStatus",
+    "ExportJob",
+    "ExportStatus",
     "ImportJob",
     "ImportStatus",
     "Invitation",

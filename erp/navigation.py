@@ -71,6 +71,7 @@ def register_own() -> None:
         NavItem(_("Home"), _("Dashboard"), "home", ALL_ROLES, 0),
         NavItem(_("Home"), _("Alerts"), "alerts:inbox", ALL_ROLES, 5),
         NavItem(_("Home"), _("Alert e-mails"), "alerts:subscriptions", ALL_ROLES, 6),
+        NavItem(_("Home"), _("Your exports"), "exports:list", ALL_ROLES, 7),
         NavItem(_("Settings"), _("Organisation"), "organisation", admins, 900),
         NavItem(_("Settings"), _("Users"), "users:list", admins, 1000),
         NavItem(_("Settings"), _("Alerts"), "alerts:settings", admins, 1005),

@@ -148,6 +148,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     # Inside the request transaction, so a key is claimed with the work it stands for.
     "erp.api.idempotency.ApiIdempotencyMiddleware",
+    # Last, so it is asked first about a view's exception: a table's ExportRequested becomes
+    # the file (or the background-export page) inside the request's tenant transaction.
+    "erp.exports.middleware.ExportMiddleware",
 ]
 API_PREFIX = "/api/v1/"
 
@@ -213,6 +216,25 @@ STORAGES = {
         )
     },
 }
+# Background exports' files (erp.exports): a folder both the web and the worker reach; another
+# storage backend (S3 and the like) can stand here.
+STORAGES["exports"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": os.environ.get("STOCKLINE_EXPORT_ROOT", str(BASE_DIR / ".data" / "exports"))
+    },
+}
+# Exports of more rows than this run as a background job; fewer stream while the user waits.
+STOCKLINE_EXPORT_INLINE_ROWS = int(os.environ.get("STOCKLINE_EXPORT_INLINE_ROWS", "50000"))
+STOCKLINE_EXPORT_KEEP_HOURS = int(os.environ.get("STOCKLINE_EXPORT_KEEP_HOURS", "24"))
+# A background export replays its page's request in the worker: through these middleware
+# (those after the tenant's that pages read from), with these session values of the page's.
+STOCKLINE_EXPORT_REPLAY_MIDDLEWARE = [
+    "inventory.middleware.SiteMiddleware",
+    "erp.formats.TenantFormatsMiddleware",
+]
+STOCKLINE_EXPORT_SESSION_KEYS = ["current_site"]
+
 # Audit reports built in the background (reporting): a folder both the web and the worker
 # reach; another storage backend (S3 and the like) can stand here.
 STORAGES["reports"] = {
@@ -346,6 +368,11 @@ CELERY_BEAT_SCHEDULE = {
     "alert-rules": {"task": "erp.alerts.tasks.run_alert_rules_all_task", "schedule": 180.0},
     # Webhook retries that are due, deliveries whose worker died, events never fanned out.
     "sweep-webhooks": {"task": "erp.webhooks.tasks.sweep_webhooks_task", "schedule": 30.0},
+    # Background exports and their files past STOCKLINE_EXPORT_KEEP_HOURS.
+    "expire-exports": {
+        "task": "erp.exports.tasks.expire_exports_task",
+        "schedule": crontab(minute=5),
+    },
 }
 
 LOGGING = {

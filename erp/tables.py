@@ -5,6 +5,10 @@ htmx requests aimed at the table's results get only `components/_table_results.h
 filtering and paging swap the rows without reloading the page (and the URL keeps the query,
 so a filtered page can be bookmarked and works without JavaScript). Several tables on one
 page each take a `prefix`, which names their own `page` and `sort` parameters.
+
+A table whose columns carry a `value` can be exported: `export=csv|xlsx` (prefixed like the
+others) makes `build_table` raise `erp.exports.ExportRequested` with every filtered row in the
+page's order, answered by `erp.exports.middleware` (so a page needs no export view of its own).
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
+from erp.exports.core import FORMATS, Export, ExportRequested
 from erp.keyset import Keyset, KeysetPage
 
 
@@ -63,6 +69,26 @@ class Table:
         return _param(self.prefix, "sort")
 
     @property
+    def export_param(self) -> str:
+        return _param(self.prefix, "export")
+
+    @property
+    def exportable(self) -> bool:
+        return any(c.value is not None for c in self.columns)
+
+    def _export_href(self, format: str) -> str:
+        sort = f"&{self.sort_param}={self.sort}" if self.sort else ""
+        return f"?{self.query}{sort}&{self.export_param}={format}"
+
+    @property
+    def csv_href(self) -> str:
+        return self._export_href("csv")
+
+    @property
+    def xlsx_href(self) -> str:
+        return self._export_href("xlsx")
+
+    @property
     def results_id(self) -> str:
         return f"{self.name}-results"
 
@@ -95,19 +121,25 @@ def build_table(
     prefix: str = "",
     empty: str | None = None,
     keyset: bool = False,
+    export_name: str | None = None,  # what an export's file is called after; else `name`
     figures: Callable[[QuerySet], dict] | None = None,
 ) -> Table:
     """`figures(filtered rows)` (optional) sums the filtered rows for the page; its "rows" is
     their count, so the pager needs no second pass over them."""
     page_param, sort_param = _param(prefix, "page"), _param(prefix, "sort")
-    cursor_param = _param(prefix, "cursor")
+    cursor_param, export_param = _param(prefix, "cursor"), _param(prefix, "export")
     form = None
+    valid = True
     if filterset_class is not None:
         filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
         form = filterset.form
-        queryset = filterset.qs if filterset.is_bound and filterset.is_valid() else queryset
-        if filterset.is_bound and not filterset.is_valid():
+        valid = not filterset.is_bound or filterset.is_valid()
+        queryset = filterset.qs if filterset.is_bound and valid else queryset
+        if not valid:
             queryset = queryset.none()
+    export_format = request.GET.get(export_param)
+    # Junk in the filters shows the page with its messages rather than exporting nothing.
+    export = export_format in FORMATS and valid and any(c.value is not None for c in columns)
     allowed = {c.sort for c in columns if c.sort}
     sort = request.GET.get(sort_param) or default_sort or ""
     last_cursor = ""
@@ -115,6 +147,10 @@ def build_table(
     if keyset:
         if sort.lstrip("-") not in allowed and sort != default_sort:
             sort = default_sort or "pk"
+        if export:
+            _export(
+                request, export_name or name, columns, queryset, export_format, _keyset_order(sort)
+            )
         pager = Keyset(queryset, _keyset_order(sort), salt=f"{prefix}:{name}", per_page=per_page)
         page = pager.page(request.GET.get(cursor_param))
         last_cursor = pager.last_cursor()
@@ -125,13 +161,16 @@ def build_table(
             sort = default_sort or ""
             if not queryset.ordered:  # aggregates drop Meta.ordering; pages must not overlap
                 queryset = queryset.order_by("pk")
+        if export:
+            _export(request, export_name or name, columns, queryset, export_format, None)
+        page = Paginator(queryset, per_page).get_page(request.GET.get(page_param))
         summed = figures(queryset) if figures is not None else None
         paginator = Paginator(queryset, per_page)
         if summed is not None:
             paginator.count = summed["rows"]  # a cached_property: set, it is never queried
         page = paginator.get_page(request.GET.get(page_param))
     params = request.GET.copy()
-    for param in (page_param, sort_param, cursor_param):
+    for param in (page_param, sort_param, cursor_param, export_param):
         params.pop(param, None)
     return Table(
         name=name,
@@ -146,6 +185,23 @@ def build_table(
         empty=empty or Table.empty,
         last_cursor=last_cursor,
         figures=summed,
+    )
+
+
+def _export(request, name, columns, queryset, format, keyset_order) -> None:
+    exported = [c for c in columns if c.value is not None]
+    raise ExportRequested(
+        Export(
+            name=name,
+            labels=[c.label for c in exported],
+            values=[c.value for c in exported],
+            source=queryset,
+            format=format,
+            tenant_id=request.tenant.pk,
+            user_id=request.user.pk,
+            keyset_order=keyset_order,
+            tz=timezone.get_current_timezone(),
+        )
     )
 
 

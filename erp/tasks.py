@@ -15,12 +15,15 @@ from erp.alerts.tasks import (
     run_alert_rules_all_task,
     run_alert_rules_task,
 )
+from erp.exports.tasks import expire_exports_for_task, expire_exports_task, run_export_task
 from erp.imports.tasks import check_import_task, run_import_task
 from erp.webhooks.tasks import deliver_task, fan_out_task, sweep_webhooks_task
 
 __all__ = [
     "check_import_task",
     "deliver_task",
+    "expire_exports_for_task",
+    "expire_exports_task",
     "fan_out_task",
     "forget_idempotent_requests_task",
     "forget_sign_in_failures_task",
@@ -28,6 +31,7 @@ __all__ = [
     "notify_subscribers_task",
     "run_alert_rules_all_task",
     "run_alert_rules_task",
+    "run_export_task",
     "run_import_task",
     "sweep_outbox_task",
     "sweep_webhooks_task",

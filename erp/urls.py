@@ -9,6 +9,7 @@ urlpatterns = [
     path("tenant/switch/", home.switch_tenant, name="switch_tenant"),
     path("invitations/", include("erp.views.invitations")),
     path("alerts/", include("erp.alerts.urls")),
+    path("exports/", include("erp.exports.urls")),
     path("settings/organisation/", organisation.organisation, name="organisation"),
     path("settings/users/", include("erp.views.users")),
     path("settings/api-tokens/", include("erp.api.views")),

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from erp import invitations, selectors, services
 from erp.errors import DomainError
+from erp.exports.cells import active
 from erp.forms import AddMemberForm, MembershipForm
 from erp.history import changes
 from erp.idempotency import idempotent
@@ -51,10 +52,10 @@ def user_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.memberships(tenant=request.tenant),
         filterset_class=MembershipFilter,
         columns=[
-            Column("E-mail", "user__email"),
-            Column("Name", "user__full_name"),
-            Column("Role", "role"),
-            Column("Active"),
+            Column("E-mail", "user__email", value="user.email"),
+            Column("Name", "user__full_name", value="user.full_name"),
+            Column("Role", "role", value="get_role_display"),
+            Column("Active", value=active),
         ],
         row_template="erp/users/_row.html",
         default_sort="user__email",

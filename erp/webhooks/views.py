@@ -104,6 +104,12 @@ def endpoint_rotate(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("webhooks:detail", endpoint.pk)
 
 
+def _last_answer(row) -> str:
+    if row.last_status_code:
+        return f"HTTP {row.last_status_code}"
+    return row.last_error or ""
+
+
 @roles_required(Role.ADMIN)
 def delivery_list(request: HttpRequest) -> HttpResponse:
     table = build_table(
@@ -112,12 +118,12 @@ def delivery_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.deliveries(tenant=request.tenant),
         filterset_class=DeliveryFilter,
         columns=[
-            Column("Created", "created_at"),
-            Column("Event", "event__type"),
-            Column("Endpoint", "endpoint__url"),
-            Column("Status", "status"),
-            Column("Attempts", "attempts", css="num"),
-            Column("Last answer"),
+            Column("Created", "created_at", value="created_at"),
+            Column("Event", "event__type", value="event.type"),
+            Column("Endpoint", "endpoint__url", value="endpoint.url"),
+            Column("Status", "status", value="get_status_display"),
+            Column("Attempts", "attempts", css="num", value="attempts"),
+            Column("Last answer", value=_last_answer),
         ],
         row_template="erp/webhooks/_delivery_row.html",
         default_sort="-created_at",

@@ -41,6 +41,26 @@ class AdjustmentFilter(django_filters.FilterSet):
         fields = ["state", "kind", "reason_code", "item"]
 
 
+def _item(row) -> str:
+    if row.kind == "reversal":
+        return f"Reversal of #{row.reverses_id} · {row.reverses.get_kind_display()}"
+    text = row.item.sku
+    if row.lot:
+        text += f" · lot {row.lot.code}"
+    if row.serial:
+        text += f" · SN {row.serial.serial}"
+    return text
+
+
+def _bin(row) -> str:
+    if row.kind == "reversal":
+        return row.reverses.reference
+    text = (
+        f"{row.location.site.code} {row.location.code}" if row.location.site else row.location.code
+    )
+    return text if row.status == "available" else f"{text} [{row.get_status_display()}]"
+
+
 @roles_required(*ADJUSTERS)
 def adjustment_list(request: HttpRequest) -> HttpResponse:
     table = build_table(
@@ -49,14 +69,23 @@ def adjustment_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.adjustments(tenant=request.tenant),
         filterset_class=AdjustmentFilter,
         columns=[
-            Column("#", "id"),
-            Column("Requested", "requested_at"),
-            Column("Item", "item__sku"),
-            Column("Bin"),
-            Column("Quantity", css="num"),
-            Column("Value", "estimated_value", css="num"),
-            Column("Reason"),
-            Column("State", "state"),
+            Column("#", "id", value="pk"),
+            Column("Requested", "requested_at", value="requested_at"),
+            Column("Item", "item__sku", value=_item),
+            Column("Bin", value=_bin),
+            Column(
+                "Quantity",
+                css="num",
+                value=lambda row: None if row.kind == "reversal" else row.quantity,
+            ),
+            Column("Value", "estimated_value", css="num", value="estimated_value"),
+            Column(
+                "Reason",
+                value=lambda row: (
+                    row.note if row.kind == "reversal" else row.get_reason_code_display()
+                ),
+            ),
+            Column("State", "state", value="get_state_display"),
             Column(""),
         ],
         row_template="inventory/adjustment/_row.html",

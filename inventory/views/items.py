@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from erp.errors import DomainError
+from erp.exports.cells import active
 from erp.history import changes
 from erp.idempotency import idempotent
 from erp.roles import may_open, roles_required
@@ -28,15 +29,15 @@ def item_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.items_with_on_hand(tenant=request.tenant),
         filterset_class=ItemFilter,
         columns=[
-            Column("SKU", "sku", css="code"),
-            Column("Description", "description"),
-            Column("Category", "category", css="hide-md"),
-            Column("Unit"),
-            Column("Tracking", "tracking", css="hide-md"),
-            Column("ABC", "abc_class", css="hide-sm"),
-            Column("Velocity", "velocity_class", css="hide-sm"),
-            Column("On hand", "on_hand", css="num"),
-            Column("Active"),
+            Column("SKU", "sku", css="code", value="sku"),
+            Column("Description", "description", value="description"),
+            Column("Category", "category", css="hide-md", value="category"),
+            Column("Unit", value="base_unit"),
+            Column("Tracking", "tracking", css="hide-md", value="get_tracking_display"),
+            Column("ABC", "abc_class", css="hide-sm", value="abc_class"),
+            Column("Velocity", "velocity_class", css="hide-sm", value="get_velocity_class_display"),
+            Column("On hand", "on_hand", css="num", value="on_hand"),
+            Column("Active", value=active),
         ],
         row_template="inventory/item/_row.html",
         default_sort="sku",
@@ -83,6 +84,11 @@ def item_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _lot_and_serial(row) -> str:
+    lot = row.lot.code if row.lot else ""
+    return f"{lot} SN {row.serial.serial}".strip() if row.serial else lot
+
+
 def _stock_table(request, item):
     # A URL name only: inventory imports no warehouse code.
     can_count = may_open(request, "warehouse:count_list")
@@ -90,15 +96,16 @@ def _stock_table(request, item):
         request,
         name="stock",
         prefix="stock",
+        export_name=f"{item.sku}-stock",
         queryset=selectors.item_balances(tenant=request.tenant, item=item),
         columns=[
-            Column("Site", "site__code"),
-            Column("Bin", "location__code"),
-            Column("Lot", "lot__code"),
-            Column("Expiry", "lot__expiry_date"),
-            Column("Status", "status"),
-            Column("On hand", "on_hand", css="num"),
-            Column("Reserved", "reserved", css="num"),
+            Column("Site", "site__code", value="site.code"),
+            Column("Bin", "location__code", value="location.code"),
+            Column("Lot", "lot__code", value="lot.code"),
+            Column("Expiry", "lot__expiry_date", value="lot.expiry_date"),
+            Column("Status", "status", value="get_status_display"),
+            Column("On hand", "on_hand", css="num", value="on_hand"),
+            Column("Reserved", "reserved", css="num", value="reserved"),
             *([Column("")] if can_count else []),
         ],
         row_template="inventory/item/_balance_row.html",
@@ -113,17 +120,18 @@ def _ledger_table(request, item):
         request,
         name="ledger",
         prefix="ledger",
+        export_name=f"{item.sku}-ledger",
         queryset=selectors.item_entries(tenant=request.tenant, item=item),
         columns=[
-            Column("Posted"),
-            Column("Kind"),
-            Column("Reference"),
-            Column("By"),
-            Column("Location"),
-            Column("Lot"),
-            Column("Status"),
-            Column("Quantity", css="num"),
-            Column("Value", css="num"),
+            Column("Posted", value="transaction.posted_at"),
+            Column("Kind", value="transaction.get_kind_display"),
+            Column("Reference", value="transaction.reference"),
+            Column("By", value=lambda row: str(row.transaction.posted_by or "system")),
+            Column("Location", value="location.code"),
+            Column("Lot", value=_lot_and_serial),
+            Column("Status", value="get_status_display"),
+            Column("Quantity", css="num", value="quantity"),
+            Column("Value", css="num", value="value"),
         ],
         row_template="inventory/item/_entry_row.html",
         empty="No stock movements yet.",
@@ -139,13 +147,14 @@ def _projection_table(request, item):
         request,
         name="projections",
         prefix="projections",
+        export_name=f"{item.sku}-supply-and-demand",
         queryset=selectors.item_projections(tenant=request.tenant, item=item),
         columns=[
-            Column("Date", "date"),
-            Column("Site", "site__code"),
-            Column("Kind", "kind"),
-            Column("Reference"),
-            Column("Quantity", "quantity", css="num"),
+            Column("Date", "date", value="date"),
+            Column("Site", "site__code", value="site.code"),
+            Column("Kind", "kind", value="get_kind_display"),
+            Column("Reference", value="reference"),
+            Column("Quantity", "quantity", css="num", value="quantity"),
         ],
         row_template="inventory/item/_projection_row.html",
         default_sort="date",

@@ -24,6 +24,14 @@ class ReverseForm(forms.Form):
     reason = forms.CharField(max_length=200, help_text="Why this transaction is being undone")
 
 
+def _reversal(row) -> str:
+    if row.reverses_id:
+        return f"reverses #{row.reverses_id}"
+    if row.reversed_by_id:
+        return f"reversed by #{row.reversed_by_id}"
+    return ""
+
+
 @roles_required(*LEDGER_READERS)
 def transaction_list(request: HttpRequest) -> HttpResponse:
     # Keyset pages: the history only grows, and an OFFSET page would read (and count the lines
@@ -35,14 +43,14 @@ def transaction_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.transactions(tenant=request.tenant),
         filterset_class=TransactionFilter,
         columns=[
-            Column("#", "id", css="num"),
-            Column("Posted at", "posted_at"),
-            Column("Kind"),
-            Column("Reference"),
-            Column("Posted by"),
-            Column("Reason"),
-            Column("Lines", css="num"),
-            Column("Reversal"),
+            Column("#", "id", css="num", value="pk"),
+            Column("Posted at", "posted_at", value="posted_at"),
+            Column("Kind", value="get_kind_display"),
+            Column("Reference", value="reference"),
+            Column("Posted by", value=lambda row: str(row.posted_by or "system")),
+            Column("Reason", value="reason"),
+            Column("Lines", css="num", value="line_count"),
+            Column("Reversal", value=_reversal),
         ],
         row_template="inventory/ledger/_row.html",
         default_sort="-posted_at",
@@ -63,16 +71,16 @@ def transaction_detail(request: HttpRequest, pk: int) -> HttpResponse:
         queryset=selectors.transaction_entries(tenant=request.tenant, transaction=transaction),
         filterset_class=EntryFilter,
         columns=[
-            Column("SKU", "item__sku"),
-            Column("Description"),
-            Column("Location", "location__code"),
-            Column("Site"),
-            Column("Lot"),
-            Column("Serial"),
-            Column("Status", "status"),
-            Column("Quantity", "quantity", css="num"),
-            Column("Unit cost", "unit_cost", css="num"),
-            Column("Value", "value", css="num"),
+            Column("SKU", "item__sku", value="item.sku"),
+            Column("Description", value="item.description"),
+            Column("Location", "location__code", value="location.code"),
+            Column("Site", value="site.code"),
+            Column("Lot", value="lot.code"),
+            Column("Serial", value="serial.serial"),
+            Column("Status", "status", value="get_status_display"),
+            Column("Quantity", "quantity", css="num", value="quantity"),
+            Column("Unit cost", "unit_cost", css="num", value="unit_cost"),
+            Column("Value", "value", css="num", value="value"),
         ],
         row_template="inventory/ledger/_entry_row.html",
         per_page=50,

@@ -8,8 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
+from erp.exports.cells import active
 from erp.history import changes
 from erp.idempotency import idempotent
+from erp.numbers import quantity as qty
 from erp.parsing import parse_id, parse_ids
 from erp.roles import Role, roles_required
 from erp.tables import Column, build_table, table_response
@@ -50,13 +52,15 @@ def site_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.sites_with_counts(tenant=request.tenant),
         filterset_class=SiteFilter,
         columns=[
-            Column("Code", "code"),
-            Column("Name", "name"),
-            Column("City", "city"),
-            Column("Time zone", "time_zone"),
-            Column("Zones", css="num"),
-            Column("Bins", css="num"),
-            Column("Active"),
+            Column("Code", "code", value="code"),
+            Column("Name", "name", value="name"),
+            Column(
+                "City", "city", value=lambda row: ", ".join(p for p in (row.city, row.country) if p)
+            ),
+            Column("Time zone", "time_zone", value="time_zone"),
+            Column("Zones", css="num", value="zone_count"),
+            Column("Bins", css="num", value="bin_count"),
+            Column("Active", value=active),
         ],
         row_template="inventory/site/_row.html",
         default_sort="code",
@@ -108,11 +112,11 @@ def zone_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.zones_with_counts(tenant=request.tenant),
         filterset_class=ZoneFilter,
         columns=[
-            Column("Site", "site__code"),
-            Column("Code", "code"),
-            Column("Name", "name"),
-            Column("Type", "zone_type"),
-            Column("Bins", css="num"),
+            Column("Site", "site__code", value="site.code"),
+            Column("Code", "code", value="code"),
+            Column("Name", "name", value="name"),
+            Column("Type", "zone_type", value="get_zone_type_display"),
+            Column("Bins", css="num", value="bin_count"),
         ],
         row_template="inventory/zone/_row.html",
         default_sort="site__code",
@@ -153,6 +157,15 @@ def zone_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # Bins ------------------------------------------------------------------------------------
 
 
+def _capacity(row) -> str:
+    parts = [f"{row.capacity_units} u"] if row.capacity_units else []
+    if row.capacity_volume:
+        parts.append(f"{qty(row.capacity_volume)} m³")
+    if row.capacity_weight:
+        parts.append(f"{qty(row.capacity_weight)} kg")
+    return " · ".join(parts)
+
+
 def _bin_table(request: HttpRequest):
     return build_table(
         request,
@@ -161,13 +174,13 @@ def _bin_table(request: HttpRequest):
         filterset_class=BinFilter,
         columns=[
             Column(""),
-            Column("Code", "code"),
-            Column("Site", "site__code"),
-            Column("Zone", "zone__code"),
-            Column("Type", "bin_type"),
-            Column("Walk", "walk_sequence", css="num"),
-            Column("Capacity"),
-            Column("Active"),
+            Column("Code", "code", value="code"),
+            Column("Site", "site__code", value="site.code"),
+            Column("Zone", "zone__code", value="zone.code"),
+            Column("Type", "bin_type", value="get_bin_type_display"),
+            Column("Walk", "walk_sequence", css="num", value="walk_sequence"),
+            Column("Capacity", value=_capacity),
+            Column("Active", value=active),
         ],
         row_template="inventory/bin/_row.html",
         default_sort="code",

@@ -27,15 +27,19 @@ def segment_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.item_segments(tenant=request.tenant),
         filterset_class=SegmentFilter,
         columns=[
-            Column("SKU", "item__sku", css="code"),
-            Column("Description", "item__description", css="hide-sm"),
-            Column("Site", "site__code"),
-            Column("ABC", "abc_class"),
-            Column("XYZ", "xyz_class"),
-            Column("Shipped in the year", "annual_quantity", css="num hide-md"),
-            Column("Consumption value", "annual_value", css="num"),
-            Column("CV of weekly demand", "demand_cv", css="num hide-sm"),
-            Column("Weeks with demand", "demand_periods", css="num hide-md"),
+            Column("SKU", "item__sku", css="code", value="item.sku"),
+            Column("Description", "item__description", css="hide-sm", value="item.description"),
+            Column("Site", "site__code", value="site.code"),
+            Column("ABC", "abc_class", value="abc_class"),
+            Column("XYZ", "xyz_class", value="xyz_class"),
+            Column(
+                "Shipped in the year", "annual_quantity", css="num hide-md", value="annual_quantity"
+            ),
+            Column("Consumption value", "annual_value", css="num", value="annual_value"),
+            Column("CV of weekly demand", "demand_cv", css="num hide-sm", value="demand_cv"),
+            Column(
+                "Weeks with demand", "demand_periods", css="num hide-md", value="demand_periods"
+            ),
         ],
         row_template="inventory/segment/_row.html",
         default_sort="-annual_value",

@@ -22,7 +22,12 @@ from inventory.forms import LayerEntriesForm
 from inventory.models import CostLayer
 from inventory.permissions import VALUERS
 from inventory.selectors.valuation import in_transit
+from inventory.templatetags.inventory_format import costing
 from inventory.views.figures import as_of_date, table_and_figures_response
+
+
+def _category(row: dict) -> str:
+    return row["item__category"] or "(no category)"
 
 
 @roles_required(*VALUERS)
@@ -45,11 +50,11 @@ def _valuation(request: HttpRequest, alias: str):
         queryset=selectors.value_by_site_and_category(tenant=request.tenant).using(alias),
         filterset_class=ValuationFilter,
         columns=[
-            Column("Site"),
-            Column("Time zone"),
-            Column("Category"),
-            Column("Quantity", css="num"),
-            Column("Value", css="num"),
+            Column("Site", value="site__code"),
+            Column("Time zone", value="site__time_zone"),
+            Column("Category", value=_category),
+            Column("Quantity", css="num", value="quantity"),
+            Column("Value", css="num", value="value"),
         ],
         row_template="inventory/valuation/_group_row.html",
         per_page=50,
@@ -87,13 +92,13 @@ def _valuation_items(request: HttpRequest, site, alias: str):
         queryset=selectors.value_by_item(tenant=request.tenant, site=site).using(alias),
         filterset_class=ValuationItemFilter,
         columns=[
-            Column("SKU"),
-            Column("Description"),
-            Column("Category"),
-            Column("Costing"),
-            Column("Quantity", css="num"),
-            Column("Value", css="num"),
-            Column("Average unit cost", css="num"),
+            Column("SKU", value="item__sku"),
+            Column("Description", value="item__description"),
+            Column("Category", value=_category),
+            Column("Costing", value=lambda row: costing(row["item__costing_method"])),
+            Column("Quantity", css="num", value="quantity"),
+            Column("Value", css="num", value="value"),
+            Column("Average unit cost", css="num", value="unit_cost"),
             Column("Cost layers"),
         ],
         row_template="inventory/valuation/_item_row.html",

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from erp.errors import DomainError
+from erp.exports.cells import active
 from erp.history import changes
 from erp.idempotency import idempotent
 from erp.roles import has_role, roles_required
@@ -31,15 +32,20 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.customers_with_counts(tenant=request.tenant),
         filterset_class=CustomerFilter,
         columns=[
-            Column("Code", "code"),
-            Column("Name", "name"),
-            Column("Priority", "priority"),
-            Column("Carrier", "carrier"),
-            Column("Route", "route"),
-            Column("Min. shelf life", "min_shelf_life_days", css="num"),
-            Column("Ship-tos", css="num"),
-            Column("Open orders", "open_orders", css="num"),
-            Column("State"),
+            Column("Code", "code", value="code"),
+            Column("Name", "name", value="name"),
+            Column("Priority", "priority", value="get_priority_display"),
+            Column("Carrier", "carrier", value="carrier"),
+            Column("Route", "route", value="route"),
+            Column(
+                "Min. shelf life", "min_shelf_life_days", css="num", value="min_shelf_life_days"
+            ),
+            Column("Ship-tos", css="num", value="ship_to_count"),
+            Column("Open orders", "open_orders", css="num", value="open_orders"),
+            Column(
+                "State",
+                value=lambda row: ("Credit hold · " if row.credit_hold else "") + active(row),
+            ),
         ],
         row_template="orders/customer/_row.html",
         default_sort="code",

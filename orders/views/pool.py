@@ -18,6 +18,7 @@ from orders.filters import PoolFilter
 from orders.forms import ReleaseForm
 from orders.permissions import EDITORS, RELEASERS
 from orders.services import pool as service
+from orders.views.sales_orders import carrier_route
 
 
 @roles_required(*EDITORS)
@@ -29,14 +30,20 @@ def order_pool(request: HttpRequest) -> HttpResponse:
         filterset_class=PoolFilter,
         columns=[
             Column(""),
-            Column("Order", "number"),
-            Column("Customer", "customer__code"),
-            Column("Priority", "priority", css="hide-sm"),
-            Column("Status", "status"),
-            Column("Promised", "promised_date"),
-            Column("Carrier / route", "carrier", css="hide-md"),
-            Column("Lines allocated", css="num hide-sm"),
-            Column("Backordered", "wanting_base", css="num"),
+            Column("Order", "number", value="number"),
+            Column("Customer", "customer__code", value="customer.code"),
+            Column("Priority", "priority", css="hide-sm", value="priority"),
+            Column("Status", "status", value="get_status_display"),
+            Column("Promised", "promised_date", value="promised_date"),
+            Column("Carrier / route", "carrier", css="hide-md", value=carrier_route),
+            Column(
+                "Lines allocated",
+                css="num hide-sm",
+                value=lambda row: f"{row.ready_lines} of {row.line_count}",
+            ),
+            Column(
+                "Backordered", "wanting_base", css="num", value=lambda row: max(row.wanting_base, 0)
+            ),
             Column("", css="col-action"),
         ],
         row_template="orders/pool/_row.html",

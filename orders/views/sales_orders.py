@@ -27,6 +27,16 @@ from orders.permissions import EDITORS, VIEWERS
 from orders.services import allocation, sales_orders
 
 
+def carrier_route(row) -> str:
+    return f"{row.carrier or '—'} / {row.route or '—'}"
+
+
+def _backordered(row):
+    if row.status in ("draft", "cancelled", "closed") or not row.wanting_base:
+        return None
+    return row.wanting_base
+
+
 @roles_required(*VIEWERS)
 def order_list(request: HttpRequest) -> HttpResponse:
     table = build_table(
@@ -35,15 +45,15 @@ def order_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.orders(tenant=request.tenant),
         filterset_class=OrderFilter,
         columns=[
-            Column("Number", "number"),
-            Column("Customer", "customer__code"),
-            Column("Status", "status"),
-            Column("Ordered", "order_date", css="hide-md"),
-            Column("Promised", "promised_date"),
-            Column("Carrier / route", "carrier", css="hide-md"),
-            Column("Lines", css="num hide-sm"),
-            Column("Backordered", "wanting_base", css="num"),
-            Column("Total", "total", css="num"),
+            Column("Number", "number", value="number"),
+            Column("Customer", "customer__code", value="customer.code"),
+            Column("Status", "status", value="get_status_display"),
+            Column("Ordered", "order_date", css="hide-md", value="order_date"),
+            Column("Promised", "promised_date", value="promised_date"),
+            Column("Carrier / route", "carrier", css="hide-md", value=carrier_route),
+            Column("Lines", css="num hide-sm", value="line_count"),
+            Column("Backordered", "wanting_base", css="num", value=_backordered),
+            Column("Total", "total", css="num", value=lambda row: row.total or 0),
         ],
         row_template="orders/order/_row.html",
         default_sort="-number",

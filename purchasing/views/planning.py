@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
+from erp.formats import moment
 from erp.idempotency import idempotent
 from erp.roles import Role, roles_required
 from erp.tables import Column, build_table, table_response
@@ -34,6 +35,22 @@ def _status(request: HttpRequest) -> str:
     return status if status in SuggestionStatus.values else SuggestionStatus.OPEN
 
 
+def _source(row) -> str:
+    if row.kind == "transfer":
+        return f"Transfer from {row.from_site.code}"
+    return row.supplier.code if row.supplier else ""
+
+
+def _decision(row) -> str:
+    parts = [str(row.decided_by or "")]
+    if row.decided_at:
+        parts.append(moment(row.decided_at))
+    if row.purchase_order:
+        parts.append(row.purchase_order.number)
+    parts += [row.transfer_number or "", row.reason or ""]
+    return " · ".join(p for p in parts if p)
+
+
 @roles_required(*BUYERS)
 def suggestion_list(request: HttpRequest) -> HttpResponse:
     status = _status(request)
@@ -43,15 +60,19 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.suggestions(tenant=request.tenant).filter(status=status),
         filterset_class=SuggestionFilter,
         columns=[
-            Column("" if status == SuggestionStatus.OPEN else "Status"),
-            Column("Item", "item__sku"),
-            Column("Site", "site__code"),
-            Column("From", "supplier__code"),
-            Column("Class", "abc_class"),
-            Column("Runs out", "stockout_date"),
-            Column("Why", css="explain"),
-            Column("Quantity", "quantity", css="num"),
-            Column("Decide" if status == SuggestionStatus.OPEN else "Decided"),
+            Column("", value=None)
+            if status == SuggestionStatus.OPEN
+            else Column("Status", value="get_status_display"),
+            Column("Item", "item__sku", value="item.sku"),
+            Column("Site", "site__code", value="site.code"),
+            Column("From", "supplier__code", value=_source),
+            Column("Class", "abc_class", value=lambda row: f"{row.abc_class}{row.xyz_class}"),
+            Column("Runs out", "stockout_date", value="stockout_date"),
+            Column("Why", css="explain", value="explanation"),
+            Column("Quantity", "quantity", css="num", value="quantity"),
+            Column("Decide", value=None)
+            if status == SuggestionStatus.OPEN
+            else Column("Decided", value=_decision),
         ],
         row_template=ROW,
         per_page=50,

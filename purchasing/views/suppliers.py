@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from erp.errors import DomainError
+from erp.exports.cells import active
 from erp.history import changes
 from erp.idempotency import idempotent
 from erp.roles import has_role, roles_required
@@ -44,12 +45,17 @@ def supplier_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.suppliers(tenant=request.tenant),
         filterset_class=SupplierFilter,
         columns=[
-            Column("Code", "code"),
-            Column("Name", "name"),
-            Column("Lead time (days)", "default_lead_time_days", css="num"),
-            Column("Over-receipt %", css="num"),
-            Column("Currency"),
-            Column("Active"),
+            Column("Code", "code", value="code"),
+            Column("Name", "name", value="name"),
+            Column(
+                "Lead time (days)",
+                "default_lead_time_days",
+                css="num",
+                value="default_lead_time_days",
+            ),
+            Column("Over-receipt %", css="num", value="over_receipt_tolerance_pct"),
+            Column("Currency", value="currency"),
+            Column("Active", value=active),
         ],
         row_template="purchasing/supplier/_row.html",
         default_sort="code",

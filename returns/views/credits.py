@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
+from erp.exports.cells import neutralise
 from erp.idempotency import idempotent
 from erp.replica import read_on_replica
 from erp.roles import roles_required
@@ -89,11 +90,14 @@ def _credits_csv(tenant, alias: str) -> str:
     writer = csv.writer(out)
     writer.writerow(EXPORT_COLUMNS)
     for credit in selectors.approved_credits(tenant=tenant).using(alias):
+        # Text from users (names, numbers) is neutralised against CSV injection; the amounts
+        # are numbers and stay as they are.
         writer.writerow([
-            credit.number, credit.rma.number, credit.rma.customer.code, credit.rma.customer.name,
-            credit.rma.order.number, credit.decided_at.date().isoformat(),
+            *map(neutralise, [credit.number, credit.rma.number, credit.rma.customer.code,
+                              credit.rma.customer.name, credit.rma.order.number]),
+            credit.decided_at.date().isoformat(),
             f"{credit.returned_value:.2f}", f"{credit.non_creditable:.2f}",
             f"{credit.restocking_fee:.2f}", f"{credit.amount:.2f}",
-            credit.requested_by.email, credit.decided_by.email,
+            neutralise(credit.requested_by.email), neutralise(credit.decided_by.email),
         ])  # fmt: skip
     return out.getvalue()

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
@@ -33,12 +34,17 @@ def rma_list(request: HttpRequest) -> HttpResponse:
         queryset=selectors.rmas(tenant=request.tenant),
         filterset_class=RmaFilter,
         columns=[
-            Column("Number", "number"),
-            Column("Customer", "customer__name"),
-            Column("Order", "order__number", css="hide-sm"),
-            Column("Reason", "reason", css="hide-sm"),
-            Column("Raised", "created_at", css="nowrap hide-sm"),
-            Column("Status", "status"),
+            Column("Number", "number", value="number"),
+            Column("Customer", "customer__name", value="customer.name"),
+            Column("Order", "order__number", css="hide-sm", value="order.number"),
+            Column("Reason", "reason", css="hide-sm", value="get_reason_display"),
+            Column(
+                "Raised",
+                "created_at",
+                css="nowrap hide-sm",
+                value=lambda row: timezone.localdate(row.created_at),
+            ),
+            Column("Status", "status", value="get_status_display"),
         ],
         row_template="returns/rmas/_row.html",
         default_sort="-number",

@@ -95,6 +95,7 @@ NOT_CHECKED = {
     "users:add": "an invitation: one pending per user and tenant (test_invitations.py)",
     "users:invitation_revoke": "withdraws one invitation; a repeat finds it withdrawn",
     "invitations:answer": "accepts or declines one invitation; a repeat finds it answered",
+    "exports:start": "queues a read-only export; a repeat gets the first's job page (its key)",
 }
 
 

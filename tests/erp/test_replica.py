@@ -10,10 +10,12 @@ import os
 import socket
 import subprocess
 import sys
+from decimal import Decimal
 
 import pytest
 from django.db import connections
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from erp import replica
@@ -154,6 +156,24 @@ class TestAReadOnTheReplicasConnection:
         assert _groups(alpha) == {("ALF", "drinks"): (3, 6)}
         assert alpha.context["figures"]["source_note"] == ""
         assert _groups(_finance(tenant_b).get(VALUATION, AS_OF)) == {("BRV", "drinks"): (5, 5)}
+
+    def test_a_streamed_export_reads_there_with_the_tenant_in_a_transaction_of_its_own(
+        self, tenant_a, tenant_b
+    ):
+        site = SiteFactory(tenant=tenant_a, code="ALF")
+        item = ItemFactory(tenant=tenant_a, category="drinks")
+        receive_at(tenant_a, item, bin_in(tenant_a, site=site), 3, "2.00", utc("2025-03-01 12:00"))
+        _stock(tenant_b, "BRV", 5, "1.00")
+        layers = reverse("inventory:valuation_layers", args=[site.pk, item.pk])
+        response = _finance(tenant_a).get(layers, {"export": "csv"})
+        # The body is read after the request's transactions ended: on the replica's connection,
+        # through a server-side cursor in the export's own transaction there.
+        with CaptureQueriesContext(connections["replica"]) as there:
+            text = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert any("inventory_costlayer" in q["sql"] for q in there.captured_queries)
+        rows = text.splitlines()
+        assert len(rows) == 2  # the header and tenant A's one layer: 3 received at 2.00
+        assert [Decimal(x) for x in rows[1].split(",")[2:6]] == [3, 2, 3, 6]
 
     def test_the_health_check_finds_it_answering(self):
         [check] = check_replica()

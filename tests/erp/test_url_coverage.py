@@ -609,6 +609,35 @@ OWN_OBJECT_URLS: dict[str, Callable] = {
     "reporting:audit_report": _own_audit_report,
     "reporting:audit_report_download": lambda t, u: _own_audit_report(t, u, done=True),
 }
+
+
+def _own_export(tenant, user, *, done=False):
+    """An export job of `user`'s (only its owner sees it), with a stored file when `done`."""
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from erp.exports import services
+    from erp.exports.models import ExportJob
+
+    with tenant_context(tenant):
+        job = ExportJob.objects.create(
+            tenant=tenant, created_by=user, expires_at=timezone.now() + datetime.timedelta(1),
+            path="/ledger/", query="export=csv", format="csv", filename="x.csv",
+        )  # fmt: skip
+        if done:
+            job.stored_as = services.storage().save(
+                f"{tenant.pk}/{job.pk}/x.csv", ContentFile("#\n")
+            )
+            job.status = "done"
+            job.save()
+    return {"pk": job.pk}
+
+
+# Pages of an object only its owner sees (others get 404): built per member, (tenant, user).
+OWN_OBJECT_URLS: dict[str, Callable] = {
+    "exports:detail": _own_export,
+    "exports:download": lambda t, u: _own_export(t, u, done=True),
+}
 # Public pages that need arguments, and what to pass.
 PUBLIC_WITH_ARGS = {
     "accounts:password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
@@ -617,6 +646,7 @@ PUBLIC_WITH_ARGS = {
 # Views that only accept POST (GET answers 405).
 POST_ONLY = {
     "accounts:logout",
+    "exports:start",
     "reporting:audit_report_start",
     "alerts:acknowledge",
     "alerts:resolve",
