@@ -18,8 +18,10 @@ The reports: the valuation by site and category as of a year ago (its reference 
 entry posted before that day, the statement the page ran before snapshots); the stock balance
 page (its reference counts and sums the balances shown); the ledger browser's first page and
 its last page (keyset; the reference reads the same 50 transactions with their line counts);
-and each KPI page's main query (`bench/references/*.py`: for each measure, its page, the
-function the page calls and a hand-written SQL statement for the same numbers).
+and each KPI page's main query (`bench/references/*.py`: an area's `reports` gives its pages
+with their figures and one statement each; an area's REFERENCES gives the function a page calls
+for a measure, timed as `query_ms` by calling it, beside its statement). KPIs run over their
+pages' default period, the last 30 days.
 
 Last line: `worst_ratio <x>` (goal <= 3), after `slowest_page_ms <x>` (goal < 2000).
 """
@@ -52,6 +54,7 @@ from valuation import REF_BY_SITE_AND_CATEGORY  # noqa: E402
 
 from erp.middleware import SESSION_KEY  # noqa: E402
 from erp.models import Tenant  # noqa: E402
+from erp.tenancy import tenant_context  # noqa: E402
 
 
 @dataclass
@@ -158,15 +161,77 @@ def core_reports(tenant: Tenant, client: Client) -> list[Report]:
     ]  # fmt: skip
 
 
-def kpi_reports(tenant: Tenant) -> list[Report]:
-    """Each KPI page's main query, from bench/references/<area>.py `reports(tenant)`."""
+@dataclass
+class Measure:
+    """A KPI page's main query called as the page calls it (`function(scope)`), beside the
+    one-SQL reference for the same numbers (`bench/references/<area>.py` REFERENCES)."""
+
+    name: str
+    url: str  # the page that shows it, timed whole for page_ms
+    function: object  # callable(scope, using=) -> tuple of numbers
+    ref_sql: str  # taking %(tenant)s, %(start)s, %(stop)s
+
+
+# The page of each measure that areas list in REFERENCES without a `reports` hook.
+MEASURE_PAGES = {
+    "inventory_accuracy": "reporting:inventory_accuracy",
+    "adjustments": "reporting:inventory_accuracy",
+    "turns": "reporting:turns",
+    "excess_and_dead": "reporting:excess_and_dead",
+    "supplier_scorecard": "reporting:supplier_scorecard",
+}
+
+
+def kpi_reports(tenant: Tenant) -> list[Report | Measure]:
+    """Each KPI page's main query: an area's `reports(tenant, Report)` (its pages' figures
+    beside one statement), else its REFERENCES (the measure function beside one statement)."""
     import references
 
     found = []
     for module in pkgutil.iter_modules(references.__path__):
         area = importlib.import_module(f"references.{module.name}")
-        found.extend(area.reports(tenant, Report))
+        if hasattr(area, "reports"):
+            found.extend(area.reports(tenant, Report))
+            continue
+        for key, (sql, function) in area.REFERENCES.items():
+            found.append(Measure(key, reverse(MEASURE_PAGES[key]), function, sql))
     return found
+
+
+def _same_numbers(values) -> tuple:
+    """Numbers compared as the page shows them: to 4 decimal places, None kept."""
+    return tuple(None if v is None else round(float(v), 4) for v in values)
+
+
+def measure_function(client: Client, sql: Sql, tenant: Tenant, m: Measure, repeat: int) -> dict:
+    from reporting.scope import DEFAULT_DAYS, Scope, today
+
+    end = today(tenant)
+    scope = Scope(tenant=tenant, start=end - datetime.timedelta(days=DEFAULT_DAYS - 1), end=end)
+    start, stop = scope.bounds()
+    client.get(m.url)  # warm-up
+    page_times, query_times = [], []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        response = client.get(m.url)
+        page_times.append(time.perf_counter() - started)
+        assert response.status_code == 200, (m.url, response.status_code)
+    with tenant_context(tenant):
+        for _ in range(repeat):
+            started = time.perf_counter()
+            got = m.function(scope)
+            query_times.append(time.perf_counter() - started)
+    args = {"tenant": tenant.pk, "start": start, "stop": stop}
+    ref_ms, rows = sql.time(m.ref_sql, args, repeat)
+    got, expected = _same_numbers(got), _same_numbers(rows[0])
+    return {
+        "page_ms": p50(page_times),
+        "query_ms": p50(query_times),
+        "ref_ms": ref_ms,
+        "same": got == expected,
+        "got": got,
+        "expected": expected,
+    }
 
 
 def main() -> None:
@@ -187,7 +252,10 @@ def main() -> None:
     reports = core_reports(tenant, client) + kpi_reports(tenant)
     worst_ratio, slowest, failures = (0.0, ""), (0.0, ""), 0
     for report in reports:
-        got = measure(client, sql, report, args.repeat)
+        if isinstance(report, Measure):
+            got = measure_function(client, sql, tenant, report, args.repeat)
+        else:
+            got = measure(client, sql, report, args.repeat)
         ratio = got["query_ms"] / got["ref_ms"] if got["ref_ms"] else float("inf")
         print(
             f"report {report.name!r:<34} page_ms {got['page_ms']:8.1f} query_ms "

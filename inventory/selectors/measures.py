@@ -66,12 +66,13 @@ GROUP BY x.kind
 
 def period_flows(
     *, tenant, start: datetime.datetime, stop: datetime.datetime, site_id=None,
-    category=None, abc_class="", using: str = DEFAULT_DB_ALIAS,
+    category=None, abc_class="", using: str = DEFAULT_DB_ALIAS, kinds=None,
 ) -> dict[str, dict]:  # fmt: skip
-    """Per transaction kind (shipments, adjustments, counts) posted in [start, stop): the
-    site-side entries' count, Σ value (signed: a shipment's is negative, its cost of goods) and
-    Σ |value|. Kinds with no entries are absent."""
-    kinds = [str(k) for k in (TransactionKind.SHIPMENT, *ADJUSTMENT_KINDS)]
+    """Per transaction kind (`kinds`; shipments, adjustments, counts unless given) posted in
+    [start, stop): the site-side entries' count, Σ value (signed: a shipment's is negative, its
+    cost of goods) and Σ |value|. Kinds with no entries are absent. A caller that needs only the
+    adjustments names them: shipments are most of a period's entries."""
+    kinds = [str(k) for k in (kinds or (TransactionKind.SHIPMENT, *ADJUSTMENT_KINDS))]
     params = _params(tenant, site_id, category, abc_class, start=start, stop=stop, kinds=kinds)
     with connections[using].cursor() as cursor:
         cursor.execute(FLOWS_SQL, params)

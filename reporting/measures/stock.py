@@ -98,8 +98,9 @@ def inventory_accuracy(
     by_site = counts_accuracy(scope, using=using)
     start, stop = scope.bounds()
     flows = stock_sums.period_flows(
-        tenant=scope.tenant, start=start, stop=stop, using=using, **_filters(scope)
-    )
+        tenant=scope.tenant, start=start, stop=stop, using=using,
+        kinds=stock_sums.ADJUSTMENT_KINDS, **_filters(scope),
+    )  # fmt: skip
     adjustments = [flows.get(str(k), {}) for k in stock_sums.ADJUSTMENT_KINDS]
     return AccuracyFigures(
         made=sum(r.made for r in by_site),
