@@ -18,9 +18,9 @@ The reports: the valuation by site and category as of a year ago (its reference 
 entry posted before that day, the statement the page ran before snapshots); the stock balance
 page (its reference counts and sums the balances shown); the ledger browser's first page and
 its last page (keyset; the reference reads the same 50 transactions with their line counts);
-and each KPI page's main query (`bench/references/*.py`: an area's `reports` gives its pages
-with their figures and one statement each; an area's REFERENCES gives the function a page calls
-for a measure, timed as `query_ms` by calling it, beside its statement). KPIs run over their
+and each KPI page's main query (`bench/references/*.py`: an area's REFERENCES gives the
+function a page calls for a measure, timed as `query_ms` by calling it, beside its statement;
+an area without them gives its pages through `reports`). KPIs run over their
 pages' default period, the last 30 days.
 
 Last line: `worst_ratio <x>` (goal <= 3), after `slowest_page_ms <x>` (goal < 2000).
@@ -172,8 +172,14 @@ class Measure:
     ref_sql: str  # taking %(tenant)s, %(start)s, %(stop)s
 
 
-# The page of each measure that areas list in REFERENCES without a `reports` hook.
+# The page that shows each measure of the areas' REFERENCES.
 MEASURE_PAGES = {
+    "fill_rates": "reporting:service_level",
+    "on_time": "reporting:service_level",
+    "otif": "reporting:service_level",
+    "backorder_aging": "reporting:backorder_aging",
+    "cycle_time": "reporting:cycle_time",
+    "throughput": "reporting:throughput",
     "inventory_accuracy": "reporting:inventory_accuracy",
     "adjustments": "reporting:inventory_accuracy",
     "turns": "reporting:turns",
@@ -183,14 +189,15 @@ MEASURE_PAGES = {
 
 
 def kpi_reports(tenant: Tenant) -> list[Report | Measure]:
-    """Each KPI page's main query: an area's `reports(tenant, Report)` (its pages' figures
-    beside one statement), else its REFERENCES (the measure function beside one statement)."""
+    """Each KPI page's main query: an area's REFERENCES (the function its page calls for a
+    measure, beside one statement; the suite checks each page shows what that function
+    computes), else its `reports(tenant, Report)` (its pages' statements beside one)."""
     import references
 
     found = []
     for module in pkgutil.iter_modules(references.__path__):
         area = importlib.import_module(f"references.{module.name}")
-        if hasattr(area, "reports"):
+        if not hasattr(area, "REFERENCES"):
             found.extend(area.reports(tenant, Report))
             continue
         for key, (sql, function) in area.REFERENCES.items():
