@@ -25,6 +25,7 @@ from erp.numbers import plain
 from purchasing.planning.figures import RECENT_DAYS, Figures
 
 FOUR = Decimal("0.0001")
+NO_STOCKOUT_DAYS = 100 * 365  # stock lasting longer has no stockout date
 
 
 def ceil(value: Decimal | float) -> Decimal:
@@ -117,8 +118,10 @@ def plan(
     stockout = None
     if free <= 0 and (d > 0 or f.backorders > 0):
         stockout = as_of
-    elif d > 0:
+    elif d > 0 and free / d < NO_STOCKOUT_DAYS:
         stockout = as_of + datetime.timedelta(days=int(free / d))
+    # else: a slow mover with a big stock runs out beyond any horizon (and, at 0.0001 a day,
+    # beyond the calendar's year 9999): no stockout in sight.
     return Plan(
         figures=f, demand_per_day=d, demand_sd=sd, seasonal=seasonal, season_scale=scale,
         service_level=service_level, z=z, safety_stock=safety, reorder_point=rop,

@@ -159,3 +159,14 @@ def test_the_explanation_rounds_rates_to_a_tenth_as_a_planner_reads_them():
 
     assert p.demand_per_day == D("11.2637")
     assert p.explain_demand().startswith("d̄ 11.3/day, sd 11.5, LT 9±2 d, z 1.645 (95% for BZ)")
+
+
+def test_a_slow_mover_with_a_big_stock_has_no_stockout_date():
+    """1 unit in 182 days (d = 0.0055/day) against 51,338,746 on hand: 9.3 x 10^9 days, past
+    the calendar (a planning run on a 10^7-entry tenant failed on it); 100 units last 18,182
+    days (49.8 years), within the 100-year horizon."""
+    slow = dict(demand_total=D(1), demand_squares=D(1))
+    assert plan(figures(on_hand=D(51338746), **slow)).stockout_date is None
+    assert plan(figures(on_hand=D(100), **slow)).stockout_date == AS_OF + datetime.timedelta(
+        days=18181
+    )
