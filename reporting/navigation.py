@@ -11,13 +11,7 @@ def register_all() -> None:
     register(
         NavItem(_("Reports"), _("Lot and serial trace"), "reporting:trace", TRACERS, 790),
         NavItem(_("Reports"), _("Audit trail"), "reporting:audit_trail", AUDIT_READERS, 850),
-        NavItem(
-            _("Inventory"),
-            _("Adjustments & write-offs"),
-            "finance:write_off_register",
-            VALUERS,
-            445,
-        ),
+        NavItem(_("Reports"), _("Write-off register"), "finance:write_off_register", VALUERS, 840),
         NavItem(_("Reports"), _("Service level"), "reporting:service_level", KPI_READERS, 800),
         NavItem(_("Reports"), _("Backorder aging"), "reporting:backorder_aging", KPI_READERS, 801),
         NavItem(_("Reports"), _("Order cycle time"), "reporting:cycle_time", KPI_READERS, 802),

@@ -604,13 +604,8 @@ def _own_audit_report(tenant, user, *, done=False):
 
 OBJECT_URLS["reporting:audit_change"] = _history_record
 
+
 # Pages of an object only its owner sees (others get 404): built per member, (tenant, user).
-OWN_OBJECT_URLS: dict[str, Callable] = {
-    "reporting:audit_report": _own_audit_report,
-    "reporting:audit_report_download": lambda t, u: _own_audit_report(t, u, done=True),
-}
-
-
 def _own_export(tenant, user, *, done=False):
     """An export job of `user`'s (only its owner sees it), with a stored file when `done`."""
     from django.core.files.base import ContentFile
@@ -635,6 +630,8 @@ def _own_export(tenant, user, *, done=False):
 
 # Pages of an object only its owner sees (others get 404): built per member, (tenant, user).
 OWN_OBJECT_URLS: dict[str, Callable] = {
+    "reporting:audit_report": _own_audit_report,
+    "reporting:audit_report_download": lambda t, u: _own_audit_report(t, u, done=True),
     "exports:detail": _own_export,
     "exports:download": lambda t, u: _own_export(t, u, done=True),
 }
