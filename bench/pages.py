@@ -20,7 +20,8 @@ the first link met, so a list gives its first object's detail page (item, site, 
 and sales order, shipment, wave, count, transfer, RMA, ledger transaction, ...), its first sort
 and its second page. Every list's "Last" link is followed too (its last page: the ledger's,
 any keyset list's), and reports are opened with their usual filters: the valuation as of a
-year ago, with its drill-downs. PDFs are left out (rendering, not history), links the role
+year ago, with its drill-downs. PDFs and exports are left out (rendering and downloads, not
+pages), links the role
 may not open are not followed, and a page that redirects (a scanner with nothing to do) is
 listed as `redirect`, not timed.
 
@@ -137,6 +138,8 @@ def page_key(path: str) -> tuple | None:
     if match.view_name in SKIP_NAMES or getattr(match.func, "is_public", False):
         return None
     keys = tuple(sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}))
+    if any(k == "export" or k.endswith("-export") for k in keys):
+        return None  # a download of every filtered row (bench/export_memory.py), not a page
     return (match.view_name, keys)
 
 

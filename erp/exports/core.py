@@ -85,11 +85,11 @@ class Export:
                 if source.query.group_by is None:
                     source = source.order_by().values("pk")
                 return source[:limit].count()
-            return min(source.count(), limit)
+            return min(_size(source), limit)
 
     def full_count(self) -> int:
         with self.reading() as source:
-            return source.count()
+            return source.count() if isinstance(source, QuerySet) else _size(source)
 
     def chunks(self, progress: Callable[[int], None] | None = None) -> Iterator[list[list]]:
         """Plain rows, CHUNK at a time, all read in one transaction (`reading`).
@@ -146,3 +146,9 @@ class ExportRequested(Exception):
     def __init__(self, export: Export):
         super().__init__(export.name)
         self.export = export
+
+
+def _size(rows) -> int:
+    """The rows of a report built in Python (a list, or a grouped statement's result that
+    knows its length): `list.count` wants an argument, so its length, not count()."""
+    return len(rows) if hasattr(rows, "__len__") else rows.count()

@@ -10,7 +10,9 @@ Held now: COLA 60 (value 120), CHIPS 45 (value 45).
 from __future__ import annotations
 
 import datetime
+import re
 from decimal import Decimal
+from html import unescape
 
 import pytest
 from django.urls import reverse
@@ -250,6 +252,14 @@ def test_pages_show_their_figures_with_links(client, deliveries):
     pages = {name: client.get(reverse(name), MARCH_QUERY) for name in PAGES}
     assert all(r.status_code == 200 for r in pages.values())
     text = {name: r.content.decode() for name, r in pages.items()}
+    # Every table's CSV link streams a file (the tables built from lists included).
+    for name, html in text.items():
+        links = set(re.findall(r'href="(\?[^"]*export=csv[^"]*)"', html))
+        assert links or name == "reporting:turns", name  # turns has a chart and figures only
+        for link in links:
+            export = client.get(reverse(name) + unescape(link))
+            assert export.status_code == 200 and export.streaming, (name, link)
+            assert b"".join(export.streaming_content).count(b"\n") >= 1
     assert "50.0 %" in text["reporting:inventory_accuracy"]  # 1 of 2 counts
     assert '<td>15 Mar</td><td class="num">50.0 %</td>' in text["reporting:inventory_accuracy"]
     assert "30 earlier days have no snapshot yet" in text["reporting:inventory_accuracy"]
