@@ -21,9 +21,8 @@ and sales order, shipment, wave, count, transfer, RMA, ledger transaction, ...),
 and its second page. Every list's "Last" link is followed too (its last page: the ledger's,
 any keyset list's), and reports are opened with their usual filters: the valuation as of a
 year ago, with its drill-downs. PDFs and exports are left out (rendering and downloads, not
-pages), links the role
-may not open are not followed, and a page that redirects (a scanner with nothing to do) is
-listed as `redirect`, not timed.
+pages), links the role may not open are not followed, and a page that redirects (a scanner
+with nothing to do) is listed as `redirect`, not timed.
 
 Each page: one warm-up request, then `--repeat` timed requests (p50 and p95; three where the
 first took over two seconds), one more under CaptureQueriesContext for the SQL statements and
