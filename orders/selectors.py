@@ -204,16 +204,18 @@ def pool(*, tenant) -> QuerySet[SalesOrder]:
     """Confirmed orders up to released, with their customer's priority and how many lines
     still want stock (`short_lines`, beside `wanting_base` from `orders`)."""
     wanting = Q(
-        lines__quantity_base__gt=F("lines__allocated_base")
-        + F("lines__picked_base")
-        + F("lines__shipped_base")
-        + F("lines__cancelled_base")
+        quantity_base__gt=F("allocated_base")
+        + F("picked_base")
+        + F("shipped_base")
+        + F("cancelled_base")
     )
     return (
         orders(tenant=tenant)
         .filter(status__in=POOL)
         .annotate(
-            short_lines=Count("lines", filter=wanting),
+            # A subquery like `orders`' figures: a join grouped by order would evaluate those
+            # per line (3 s for 300 open orders beside 10^5 shipped ones).
+            short_lines=Coalesce(_per_order(Count("pk", filter=wanting), IntegerField()), 0),
             ready_lines=F("line_count") - F("short_lines"),
             priority=F("customer__priority"),
             releasable=Case(
