@@ -94,15 +94,16 @@ WHERE l.tenant_id = %(t)s AND l.remaining_quantity > 0
 GROUP BY l.item_id, l.site_id, i.sku, i.description, i.category, s.code
 """
 
-# The held item-sites none of whose entries since the first transaction posted on or after
-# `since` is an outbound movement out of that site.
+# The held item-sites none of whose entries posted on or after `since` is an outbound movement
+# out of that site (the entries read from the lowest transaction id posted since).
 DEAD_SQL = f"""
 WITH held AS ({HELD_SQL}),
 first_tx AS (
+    -- The lowest id among the transactions posted since: ids follow insertion, not posted_at
+    -- (concurrent postings, a seeded history), so the first one posted need not be the lowest.
     SELECT coalesce((
-        SELECT x.id FROM inventory_stocktransaction x
-        WHERE x.tenant_id = %(t)s AND x.posted_at >= %(since)s
-        ORDER BY x.posted_at, x.id LIMIT 1), 9223372036854775807) AS id
+        SELECT min(x.id) FROM inventory_stocktransaction x
+        WHERE x.tenant_id = %(t)s AND x.posted_at >= %(since)s), 9223372036854775807) AS id
 )
 SELECT held.* FROM held
 WHERE NOT EXISTS (
