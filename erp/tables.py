@@ -163,7 +163,6 @@ def build_table(
                 queryset = queryset.order_by("pk")
         if export:
             _export(request, export_name or name, columns, queryset, export_format, None)
-        page = Paginator(queryset, per_page).get_page(request.GET.get(page_param))
         summed = figures(queryset) if figures is not None else None
         paginator = Paginator(queryset, per_page)
         if summed is not None:
