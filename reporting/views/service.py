@@ -98,6 +98,12 @@ def _line_columns(third: str, attr: str) -> list[Column]:
     ]
 
 
+def _rows(rate):
+    """A drill-down's row count, known from its rate (what it could count - what it counted):
+    the pager need not count the lines again, each by its correlated subquery."""
+    return lambda rows: {"rows": int(rate.denominator - rate.numerator)}
+
+
 @roles_required(*KPI_READERS)
 def service_level(request: HttpRequest) -> HttpResponse:
     form, scope = _scope(request)
@@ -112,7 +118,7 @@ def service_level(request: HttpRequest) -> HttpResponse:
             queryset=service.short_lines(scope, using=alias),
             columns=_line_columns("In first shipment", "first_quantity"),
             row_template="reporting/service/_line_row.html", default_sort="promised_date",
-            extra={"third": "first_quantity"}, per_page=20,
+            extra={"third": "first_quantity"}, per_page=20, figures=_rows(rates["line_fill"]),
             empty="Every line of the orders first shipped in the period was complete.",
         ).fetch()  # fmt: skip
         late = build_table(
@@ -134,6 +140,7 @@ def service_level(request: HttpRequest) -> HttpResponse:
             row_template="reporting/service/_shipment_row.html",
             default_sort="shipped_at",
             per_page=20,
+            figures=_rows(timely),
             empty="No shipment left after its promised date.",
         ).fetch()
         missed = build_table(
@@ -141,7 +148,7 @@ def service_level(request: HttpRequest) -> HttpResponse:
             queryset=service.missed_lines(scope, using=alias),
             columns=_line_columns("Shipped by the promised day", "on_time_quantity"),
             row_template="reporting/service/_line_row.html", default_sort="promised_date",
-            extra={"third": "on_time_quantity"}, per_page=20,
+            extra={"third": "on_time_quantity"}, per_page=20, figures=_rows(otif),
             empty="Every line due was shipped in full on time.",
         ).fetch()  # fmt: skip
         return rates, timely, otif, trends, (short, late, missed)

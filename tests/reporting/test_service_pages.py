@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from erp.roles import Role
@@ -58,6 +59,24 @@ def test_the_drill_down_tables_page_by_htmx(supervisor, world):
     html = response.content.decode()
     assert response.status_code == 200 and "<html" not in html
     assert "O4/1" in html and "O2/1" in html
+
+
+@pytest.mark.parametrize(
+    "table, rows",
+    # The complements of the rates above: 5 - 3 lines filled, 5 - 2 shipments on time,
+    # 6 - 2 lines in full on time.
+    [("short-lines", "2 rows"), ("late-shipments", "3 rows"), ("missed-lines", "4 rows")],
+)
+def test_each_drill_down_counts_what_its_rate_missed_without_a_count_query(
+    supervisor, world, table, rows
+):
+    with CaptureQueriesContext(connection) as queries:
+        response = supervisor.get(
+            reverse("reporting:service_level"), PERIOD, HTTP_HX_REQUEST="true",
+            HTTP_HX_TARGET=f"{table}-results",
+        )  # fmt: skip
+    assert rows in response.content.decode()
+    assert not [q for q in queries.captured_queries if "COUNT(*) AS" in q["sql"].upper()]
 
 
 def test_backorder_buckets_link_to_the_backorder_list_filtered_to_them(supervisor, world):
