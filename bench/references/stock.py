@@ -94,13 +94,17 @@ SELECT
 
 
 def _accuracy(scope, using="default"):
-    a = stock.inventory_accuracy(scope, using=using, with_adjustment_rate=False)
-    return (a.made, a.within, a.value_counted, a.value_variance)
+    by_site = stock.counts_accuracy(scope, using=using)
+    return (
+        sum(r.made for r in by_site),
+        sum(r.within for r in by_site),
+        sum(r.value_counted for r in by_site),
+        sum(r.value_variance for r in by_site),
+    )
 
 
 def _adjustments(scope, using="default"):
-    a = stock.inventory_accuracy(scope, using=using, with_adjustment_rate=False)
-    return (a.adjustment_lines, a.adjustment_value)
+    return stock.adjustments(scope, using=using)
 
 
 def _turns(scope, using="default"):

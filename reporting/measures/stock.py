@@ -65,7 +65,7 @@ class AccuracyFigures:
     by_site: list[Accuracy]
     adjustment_value: Decimal  # Σ |value| of adjustment and count postings in real bins
     adjustment_lines: int
-    average_value: Decimal | None  # None when not asked for
+    average_value: Decimal
 
     @property
     def rate(self) -> Decimal | None:
@@ -77,8 +77,6 @@ class AccuracyFigures:
 
     @property
     def adjustment_rate(self) -> Decimal | None:
-        if self.average_value is None:
-            return None
         return ratio(self.adjustment_value, self.average_value)
 
 
@@ -92,25 +90,32 @@ def counts_accuracy(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> list[Accu
     )  # fmt: skip
 
 
-def inventory_accuracy(
-    scope: Scope, *, using: str = DEFAULT_DB_ALIAS, with_adjustment_rate: bool = True
-) -> AccuracyFigures:
-    by_site = counts_accuracy(scope, using=using)
+def adjustments(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> tuple[int, Decimal]:
+    """The adjustment and count postings' site-side lines in the period, and Σ |value|."""
     start, stop = scope.bounds()
     flows = stock_sums.period_flows(
         tenant=scope.tenant, start=start, stop=stop, using=using,
         kinds=stock_sums.ADJUSTMENT_KINDS, **_filters(scope),
     )  # fmt: skip
-    adjustments = [flows.get(str(k), {}) for k in stock_sums.ADJUSTMENT_KINDS]
+    kinds = [flows.get(str(k), {}) for k in stock_sums.ADJUSTMENT_KINDS]
+    return (
+        sum(a.get("lines", 0) for a in kinds),
+        sum((a.get("absolute_value", ZERO) for a in kinds), ZERO),
+    )
+
+
+def inventory_accuracy(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> AccuracyFigures:
+    by_site = counts_accuracy(scope, using=using)
+    lines, value = adjustments(scope, using=using)
     return AccuracyFigures(
         made=sum(r.made for r in by_site),
         within=sum(r.within for r in by_site),
         value_counted=sum((r.value_counted for r in by_site), ZERO),
         value_variance=sum((r.value_variance for r in by_site), ZERO),
         by_site=by_site,
-        adjustment_value=sum((a.get("absolute_value", ZERO) for a in adjustments), ZERO),
-        adjustment_lines=sum(a.get("lines", 0) for a in adjustments),
-        average_value=(average_value(scope, using=using)[0] if with_adjustment_rate else None),
+        adjustment_value=value,
+        adjustment_lines=lines,
+        average_value=average_value(scope, using=using)[0],
     )
 
 
