@@ -1,4 +1,5 @@
-"""The one statement that writes a posting: header, item locks, balances and entries.
+"""The one statement that writes a posting: header, item locks, balances, entries and the
+item-sites' last outbound movement.
 
 Postings are the hottest path in the product, so the work that every posting does is a single
 prepared statement with server-side parameters (no client-side quoting of long arrays, no
@@ -25,6 +26,11 @@ from inventory.ledger.arrays import bools as _bools
 from inventory.ledger.arrays import ints as _ints
 from inventory.ledger.arrays import numbers as _numbers
 from inventory.ledger.arrays import texts as _texts
+from inventory.models.ledger import TransactionKind
+
+# The kinds whose legs out of a site are outbound movements: what leaves a site for a
+# customer or another site.
+OUTBOUND_KINDS = frozenset({TransactionKind.SHIPMENT.value, TransactionKind.TRANSFER.value})
 
 if TYPE_CHECKING:
     from inventory.ledger.posting import Leg
@@ -115,6 +121,15 @@ entries AS (
     CROSS JOIN header
     ORDER BY e.ord
     RETURNING id
+),
+outbound AS (
+    -- When the item last left the site (dead stock reads it): the item-sites a shipment or a
+    -- transfer takes stock out of, sorted by the caller (every lock here is taken in key order).
+    INSERT INTO inventory_itemsiteactivity AS a (tenant_id, item_id, site_id, last_outbound_at)
+    SELECT %(tenant)s, o.i, o.s, %(posted_at)s
+    FROM unnest(%(o_item)s::bigint[], %(o_site)s::bigint[]) o(i, s) CROSS JOIN header
+    ON CONFLICT (tenant_id, item_id, site_id)
+    DO UPDATE SET last_outbound_at = greatest(a.last_outbound_at, EXCLUDED.last_outbound_at)
 )
 SELECT (SELECT id FROM header),
        (SELECT coalesce(array_agg(id), '{}') FROM items WHERE stale),
@@ -128,6 +143,19 @@ SELECT (SELECT id FROM header),
 # caches its parsing of a query only up to 4,096 characters; the commented text is longer and
 # would be re-parsed on every posting.
 WIRE_SQL = re.sub(r"\s+", " ", re.sub(r"--[^\n]*", "", SQL)).strip()
+
+
+def _outbound(kind: str, legs: list[Leg]) -> list[tuple[int, int]]:
+    """The (item, site) pairs a shipment or transfer takes stock out of, in key order."""
+    if str(kind) not in OUTBOUND_KINDS:
+        return []
+    return sorted(
+        {
+            (leg.item.pk, leg.location.site_id)
+            for leg in legs
+            if leg.quantity < 0 and leg.location.site_id is not None
+        }
+    )
 
 
 @dataclass
@@ -179,6 +207,8 @@ def write(
         "e_value": _numbers(leg.value for leg in legs),
         "e_site": _ints(leg.location.site_id for leg in legs),
     }  # fmt: skip
+    out = _outbound(kind, legs)
+    params["o_item"], params["o_site"] = _ints(o[0] for o in out), _ints(o[1] for o in out)
     # One lookup of the connection: each attribute of the `connection` proxy goes through
     # asgiref's Local, which cost as much as building the parameters.
     connection = connections[DEFAULT_DB_ALIAS]

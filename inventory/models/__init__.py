@@ -18,6 +18,7 @@ from inventory.models.items import (
 )
 from inventory.models.ledger import (
     CostLayer,
+    ItemSiteActivity,
     Location,
     LocationKind,
     Projection,
@@ -35,7 +36,7 @@ from inventory.models.snapshots import SnapshotPeriod, ValuationSnapshot
 
 __all__ = [
     "AbcClass", "Adjustment", "AdjustmentKind", "AdjustmentState", "Bin", "BinType", "CostLayer",
-    "CostingMethod", "DefaultSite", "InventorySettings", "Item", "ItemSegment", "ItemUnit", "LedgerCheck",
+    "CostingMethod", "DefaultSite", "InventorySettings", "Item", "ItemSegment", "ItemSiteActivity", "ItemUnit", "LedgerCheck",
     "LedgerCheckpointBalance", "LedgerCheckpointValue", "Location", "LocationKind", "Lot",
     "Projection", "ProjectionKind", "ReasonCode", "Reservation", "SerialNumber", "Site",
     "SnapshotPeriod", "StockBalance", "StockEntry", "StockStatus", "StockTransaction", "Tracking",

@@ -391,3 +391,23 @@ class Projection(TenantModel):
         indexes = [
             models.Index(fields=["tenant", "item", "site", "date"], name="inv_projection_item_idx")
         ]
+
+
+class ItemSiteActivity(TenantModel):
+    """When stock of an item last left a site (a shipment or a transfer out), written by the
+    posting statement with the entries: dead stock ("no outbound movement in N days") reads one
+    row per item-site instead of probing each one's history. Derived data, like the balances,
+    kept in the posting's transaction; migration 0018 filled it from the entries before."""
+
+    item = TenantForeignKey(Item, on_delete=models.PROTECT, related_name="+", db_index=False)
+    site = TenantForeignKey(Site, on_delete=models.PROTECT, related_name="+", db_index=False)
+    last_outbound_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "item site activity"
+        constraints = [
+            # Also the index of the posting's upsert and of dead stock's join.
+            models.UniqueConstraint(
+                fields=["tenant", "item", "site"], name="inventory_itemsiteactivity_one"
+            ),
+        ]

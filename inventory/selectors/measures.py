@@ -5,8 +5,8 @@ Every statement names the tenant first and is bounded the way the ledger's index
   entries by (tenant, transaction);
 - what a site holds now is the open cost layers (Σ remaining quantity and value per item and
   site equals the site's on hand and its value: `verify` checks it), not the ledger;
-- "moved out since D" looks up each held item's entries by (tenant, item, transaction) from
-  the first transaction posted on or after D, so it reads only recent entries.
+- "moved out since D" reads each item-site's last outbound movement, which the posting
+  statement keeps (`ItemSiteActivity`), not the entries.
 
 The filters every measure takes: `site_id`, `category` (None: every category; "": items
 without one) and `abc_class` (the item's class at the entry's or layer's site, from the last
@@ -22,8 +22,6 @@ from django.db import DEFAULT_DB_ALIAS, connections
 
 from inventory.models import TransactionKind
 
-# Outbound movements: what leaves a site for a customer or another site.
-OUTBOUND_KINDS = (TransactionKind.SHIPMENT, TransactionKind.TRANSFER)
 # Corrections of the record: adjustments and approved count variances.
 ADJUSTMENT_KINDS = (TransactionKind.ADJUSTMENT, TransactionKind.COUNT)
 
@@ -102,26 +100,14 @@ WHERE l.tenant_id = %(t)s AND l.remaining_quantity > 0
 GROUP BY l.item_id, l.site_id, i.sku, i.description, i.category, s.code
 """
 
-# The held item-sites none of whose entries posted on or after `since` is an outbound movement
-# out of that site (the entries read from the lowest transaction id posted since).
+# The held item-sites with no outbound movement (shipment, transfer out) posted since `since`:
+# the posting statement keeps each item-site's last one (`ItemSiteActivity`).
 DEAD_SQL = f"""
-WITH held AS ({HELD_SQL}),
-first_tx AS (
-    -- The lowest id among the transactions posted since: ids follow insertion, not posted_at
-    -- (concurrent postings, a seeded history), so the first one posted need not be the lowest.
-    SELECT coalesce((
-        SELECT min(x.id) FROM inventory_stocktransaction x
-        WHERE x.tenant_id = %(t)s AND x.posted_at >= %(since)s), 9223372036854775807) AS id
-)
+WITH held AS ({HELD_SQL})
 SELECT held.* FROM held
-WHERE NOT EXISTS (
-    SELECT 1 FROM inventory_stockentry e
-    JOIN inventory_stocktransaction x ON x.tenant_id = %(t)s AND x.id = e.transaction_id
-    WHERE e.tenant_id = %(t)s AND e.item_id = held.item_id
-      AND e.transaction_id >= (SELECT id FROM first_tx)
-      AND e.site_id = held.site_id AND e.quantity < 0
-      AND x.kind = ANY(%(kinds)s) AND x.posted_at >= %(since)s
-)
+LEFT JOIN inventory_itemsiteactivity a
+    ON a.tenant_id = %(t)s AND a.item_id = held.item_id AND a.site_id = held.site_id
+WHERE a.last_outbound_at IS NULL OR a.last_outbound_at < %(since)s
 ORDER BY held.value DESC, held.sku, held.site_code
 """
 
@@ -143,8 +129,7 @@ def dead_stock(
 ) -> list[dict]:  # fmt: skip
     """Item-sites holding stock with no outbound movement (shipment, transfer out) posted
     since `since`, most valuable first: item, site, quantity and value held now."""
-    kinds = [str(k) for k in OUTBOUND_KINDS]
-    params = _params(tenant, site_id, category, abc_class, since=since, kinds=kinds)
+    params = _params(tenant, site_id, category, abc_class, since=since)
     with connections[using].cursor() as cursor:
         cursor.execute(DEAD_SQL, params)
         names = [c.name for c in cursor.description]
