@@ -32,7 +32,7 @@ from reporting.figures import EMPTY, Figure, percent
 from reporting.measures import landing, service, stock
 from reporting.scope import DEFAULT_DAYS, Scope
 from reporting.scope import today as tenant_today
-from warehouse.models import WaveStatus, WorkKind
+from warehouse.models import DiscrepancyKind, WaveStatus, WorkKind
 
 PANEL = "reporting/landing/_body.html"
 FLOOR_SECONDS = 45  # the floor's figures are polled this often (30-60 s, issue 16)
@@ -137,6 +137,7 @@ def supervisor_panels(request: HttpRequest, only: str = "") -> list[Panel]:
                _link(request, "warehouse:exception_list"),
                f"{work.exceptions_unacknowledged} not acknowledged"),
         Figure("Open alerts", _count(work.open_alerts), _link(request, "alerts:inbox", state="open")),
+        *_discrepancy_figures(request, work.open_discrepancies),
     ]  # fmt: skip
     late = sum(1 for wave in work.waves if wave["late"])
     waves = {
@@ -173,6 +174,27 @@ def supervisor_panels(request: HttpRequest, only: str = "") -> list[Panel]:
         panel.refresh_url = reverse(refresh, args=[panel.key])
         panel.refresh_seconds = FLOOR_SECONDS
     return panels
+
+
+def _discrepancy_figures(request: HttpRequest, rows: list[dict]) -> list[Figure]:
+    """Open receiving discrepancies: all of them, then one figure per kind that has any, each
+    leading to the discrepancy list filtered to what it counts."""
+    kinds = dict(DiscrepancyKind.choices)
+    figures = [
+        Figure("Receiving discrepancies open", _count(sum(row["count"] for row in rows)),
+               _link(request, "warehouse:discrepancy_list", state="open"),
+               "waiting for a decision"),
+    ]  # fmt: skip
+    figures += [
+        Figure(
+            str(kinds.get(row["kind"], row["kind"])),
+            _count(row["count"]),
+            _link(request, "warehouse:discrepancy_list", state="open", kind=row["kind"]),
+            "open receiving discrepancies",
+        )
+        for row in rows
+    ]
+    return figures
 
 
 def _wave_status(value: str) -> str:

@@ -213,6 +213,24 @@ class PurchaseOrderLineFactory(TenantOwnedFactory):
     expected_date = factory.SelfAttribute("order.expected_date")
 
 
+class DiscrepancyFactory(TenantOwnedFactory):
+    """An open receiving discrepancy on a purchase order line, as a supervisor finds it in the
+    list; receiving records real ones where they happen (warehouse.receiving.services)."""
+
+    class Meta:
+        model = "warehouse.Discrepancy"
+
+    order_line = factory.SubFactory(PurchaseOrderLineFactory)
+    order = factory.SelfAttribute("order_line.order")
+    tenant = factory.SelfAttribute("order_line.tenant")
+    item = factory.SelfAttribute("order_line.item")
+    kind = "short_receipt"
+    quantity = Decimal(2)
+    reason = "2 fewer than the delivery note"
+    needs_approval = True
+    created_by = factory.SelfAttribute("order.created_by")
+
+
 class CustomerFactory(TenantOwnedFactory):
     class Meta:
         model = "orders.Customer"

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Case, CharField, F, QuerySet, Value, When
 
+from erp.alerts import registry
 from erp.alerts.models import Alert, AlertSettings, AlertStatus, AlertSubscription
 from erp.models import Tenant
 from erp.selectors import tenant_settings
@@ -13,6 +14,18 @@ def alerts_for(*, tenant: Tenant, role: str) -> QuerySet[Alert]:
     """The tenant's alerts routed to `role`."""
     return Alert.objects.filter(tenant=tenant, roles__contains=[role]).select_related(
         "acknowledged_by", "resolved_by"
+    )
+
+
+def inbox(*, tenant: Tenant, role: str) -> QuerySet[Alert]:
+    """`alerts_for` with each alert's `kind_label` (the registered rule's label, or the kind
+    itself for a rule no longer registered), so the inbox shows, sorts and exports the label."""
+    return alerts_for(tenant=tenant, role=role).annotate(
+        kind_label=Case(
+            *[When(kind=kind, then=Value(label)) for kind, label in registry.kind_choices()],
+            default=F("kind"),
+            output_field=CharField(),
+        )
     )
 
 

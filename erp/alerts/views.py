@@ -10,49 +10,55 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from erp.alerts import registry, selectors, services
-from erp.alerts.forms import AlertSettingsForm, NoteForm
-from erp.alerts.models import AlertStatus
+from erp.alerts.forms import STATES, AlertFilter, AlertSettingsForm, NoteForm, state_of
 from erp.alerts.states import alert_machine
 from erp.errors import DomainError
 from erp.history import changes
 from erp.idempotency import idempotent
 from erp.roles import Role, any_member, roles_required
+from erp.tables import Column, build_table, table_response
 from erp.views.settings_page import settings_page
-
-STATES = {
-    "active": ("Open or acknowledged", [AlertStatus.OPEN, AlertStatus.ACKNOWLEDGED]),
-    "open": ("Not acknowledged", [AlertStatus.OPEN]),
-    "resolved": ("Resolved", [AlertStatus.RESOLVED]),
-    "closed": ("Closed itself", [AlertStatus.CLOSED]),
-    "all": ("All", list(AlertStatus)),
-}
-PAGE = 200
 
 
 def _mine(request: HttpRequest):
     return selectors.alerts_for(tenant=request.tenant, role=request.membership.role)
 
 
+def _status(alert) -> str:
+    """The status as the inbox shows it: who acknowledged it, in brackets."""
+    text = str(alert.get_status_display())
+    if alert.acknowledged_by:
+        text += f" ({alert.acknowledged_by.get_short_name()})"
+    return text
+
+
 @any_member
 def inbox(request: HttpRequest) -> HttpResponse:
-    state = request.GET.get("state", "active")
-    state = state if state in STATES else "active"
-    kind = request.GET.get("kind", "")
-    rows = _mine(request).filter(status__in=STATES[state][1])
-    if registry.rule_for(kind) is not None:
-        rows = rows.filter(kind=kind)
-    rows = list(rows[:PAGE])
-    for alert in rows:
-        alert.kind_label = registry.label_for(alert.kind)
-    context = {
-        "rows": rows,
-        "state": state,
-        "states": [(key, label) for key, (label, _) in STATES.items()],
-        "kind": kind,
-        "kinds": registry.kind_choices(),
-        "page": PAGE,
-    }
-    return render(request, "erp/alerts/inbox.html", context)
+    """The alerts routed to the member's role, filtered by state (open or acknowledged unless
+    another is chosen) and kind; exported as it is filtered (erp.exports)."""
+    state = state_of(request.GET)
+    table = build_table(
+        request,
+        name="alerts",
+        queryset=selectors.inbox(tenant=request.tenant, role=request.membership.role).filter(
+            status__in=STATES[state][1]
+        ),
+        filterset_class=AlertFilter,
+        columns=[
+            Column("Raised", "raised_at", css="nowrap", value="raised_at"),
+            Column("Kind", "kind_label", value="kind_label"),
+            Column("What", "message", value="message"),
+            Column("Status", "status", value=_status),
+            Column("", css="col-action"),
+        ],
+        row_template="erp/alerts/_row.html",
+        # Rows are rendered with `only`: an acknowledge comes back to this page as filtered.
+        extra={"next": request.get_full_path()},
+        per_page=50,
+        default_sort="-raised_at",
+        empty="No alerts match these filters.",
+    )
+    return table_response(request, template="erp/alerts/inbox.html", table=table)
 
 
 @any_member

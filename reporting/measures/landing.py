@@ -1,7 +1,7 @@
 """The live figures of the landing pages (issue 16) that are not KPIs of their own: open work,
-exceptions and waves for supervisors, planning suggestions, adjustments and approvals for
-finance, sites and members for admins. The KPI figures come from `service_summary` and
-`stock_summary`.
+exceptions (the floor's, alerts, open receiving discrepancies) and waves for supervisors,
+planning suggestions, adjustments and approvals for finance, sites and members for admins.
+The KPI figures come from `service_summary` and `stock_summary`.
 
 Each function is a few grouped queries through the owning app's selectors, bounded by the
 day or month where the rows grow with time, on the DB alias `using` (the replica when
@@ -30,8 +30,9 @@ from purchasing.models import SuggestionStatus
 from purchasing.planning import selectors as planning_selectors
 from returns import selectors as return_selectors
 from warehouse.exceptions import selectors as exception_selectors
-from warehouse.models import WaveStatus, WorkStatus
+from warehouse.models import DiscrepancyState, WaveStatus, WorkStatus
 from warehouse.picking import selectors as picking_selectors
+from warehouse.receiving import selectors as receiving_selectors
 from warehouse.workqueue import selectors as work_selectors
 from warehouse.workqueue.states import ACTIVE
 
@@ -57,16 +58,20 @@ class FloorWork:
     exceptions_unacknowledged: int
     open_alerts: int  # alerts routed to supervisors, not yet acknowledged
     waves: list[dict] = field(default_factory=list)  # due today or late
+    # Receiving discrepancies waiting for a supervisor's decision: kind, count (kinds with any).
+    open_discrepancies: list[dict] = field(default_factory=list)
 
 
 def floor_work(
     *, tenant, today: datetime.date, now: datetime.datetime, using: str = DEFAULT_DB_ALIAS
 ) -> FloorWork:
-    """The supervisor's shift at a glance (six grouped queries):
+    """The supervisor's shift at a glance (seven grouped queries):
 
     - open work (waiting or started) per queue and per zone;
     - work finished today, per hour in the tenant's zone;
     - floor exceptions raised today and those nobody has acknowledged, open supervisor alerts;
+    - receiving discrepancies still open (neither accepted nor rejected), per kind, whenever
+      they were found: an undecided one stays an exception until someone decides it;
     - waves not done whose cut-off is today or earlier (`late`: the cut-off has passed)."""
     tasks = work_selectors.tasks(tenant=tenant).using(using)
     active = tasks.filter(status__in=ACTIVE)
@@ -121,6 +126,14 @@ def floor_work(
         .filter(status=AlertStatus.OPEN)
         .count()
     )
+    open_discrepancies = list(
+        receiving_selectors.discrepancies(tenant=tenant)
+        .using(using)
+        .filter(state=DiscrepancyState.OPEN)
+        .values("kind")
+        .annotate(count=Count("pk"))
+        .order_by("kind")
+    )
     waves = [
         {**wave, "late": wave["cutoff"] < today}
         for wave in picking_selectors.waves(tenant=tenant)
@@ -141,6 +154,7 @@ def floor_work(
         exceptions_unacknowledged=exceptions["unacknowledged"],
         open_alerts=open_alerts,
         waves=waves,
+        open_discrepancies=open_discrepancies,
     )
 
 

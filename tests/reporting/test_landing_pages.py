@@ -6,9 +6,16 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from erp.roles import Role
-from tests.factories import TenantFactory
+from tests.factories import (
+    DiscrepancyFactory,
+    PurchaseOrderFactory,
+    PurchaseOrderLineFactory,
+    SupplierFactory,
+    TenantFactory,
+)
 from tests.reporting.landing_world import build
 
 pytestmark = pytest.mark.django_db
@@ -60,6 +67,55 @@ def test_the_supervisor_sees_open_work_by_queue_and_zone_throughput_and_late_wav
     assert html.count("data-chart=") == 2 and 'class="mark' in html
     assert 'hx-get="/reports/landing/open-work/"' in html and "every 45s" in html
     assert "Pick batch" in html and '<td class="num">2</td>' in html  # the chart's numbers
+
+
+def _discrepancy(order, kind, state, reason):
+    decided = {} if state == "open" else {
+        "resolved_by": order.created_by, "resolved_at": timezone.now(), "resolution": "decided",
+    }  # fmt: skip
+    return DiscrepancyFactory(
+        order_line=PurchaseOrderLineFactory(order=order), kind=kind, state=state, reason=reason,
+        **decided,
+    )  # fmt: skip
+
+
+def test_open_receiving_discrepancies_are_among_the_supervisors_exceptions(client, world):
+    """Open: 2 damaged and 1 over-receipt. Decided, so no longer exceptions: an over-receipt
+    accepted and a damaged one rejected. Another tenant's open one is not ours."""
+    tenant = world.tenant
+    order = PurchaseOrderFactory(
+        supplier=SupplierFactory(tenant=tenant), site=world.zone_a.site,
+        created_by=world.users[Role.PLANNER],
+    )  # fmt: skip
+    _discrepancy(order, "damaged", "open", "crushed carton")
+    _discrepancy(order, "damaged", "open", "wet pallet")
+    _discrepancy(order, "over_receipt", "open", "12 of 10")
+    _discrepancy(order, "over_receipt", "accepted", "11 of 10")
+    _discrepancy(order, "damaged", "rejected", "torn bag")
+    other = TenantFactory(slug="landing-discrepancies")
+    _discrepancy(PurchaseOrderFactory(supplier=SupplierFactory(tenant=other)), "damaged", "open",
+                 "not ours")  # fmt: skip
+
+    shift = figures(panel(home(client, world, Role.SUPERVISOR), "shift"))
+    everything = shift["Receiving discrepancies open"]
+    assert (everything.text, everything.href) == ("3", "/warehouse/discrepancies/?state=open")
+    damaged, over = shift["Damaged"], shift["Over-receipt"]
+    assert (damaged.text, damaged.href) == (
+        "2",
+        "/warehouse/discrepancies/?state=open&kind=damaged",
+    )
+    assert (over.text, over.href) == (
+        "1",
+        "/warehouse/discrepancies/?state=open&kind=over_receipt",
+    )
+    assert "Short receipt" not in shift  # no kind without an open one
+
+    # The list behind the figure holds exactly what it counts.
+    listed = client.get(damaged.href).content.decode()
+    assert "crushed carton" in listed and "wet pallet" in listed
+    assert "torn bag" not in listed and "12 of 10" not in listed and "not ours" not in listed
+    polled = client.get(reverse("reporting:landing_panel", args=["shift"])).content.decode()
+    assert "Receiving discrepancies open" in polled and "kind=over_receipt" in polled
 
 
 def test_the_polled_partial_answers_one_panel_for_supervisors_only(client, world):
