@@ -26,13 +26,14 @@ from inventory.models import TransactionKind
 ADJUSTMENT_KINDS = (TransactionKind.ADJUSTMENT, TransactionKind.COUNT)
 
 
-def _item_filters(alias: str, site_column: str) -> str:
-    """SQL conditions on item `i` and `site_column` for the category and ABC class filters."""
+def _item_filters(item_column: str, site_column: str) -> str:
+    """SQL conditions on item `i` (`item_column`) at `site_column` for the category and ABC
+    class filters."""
     return f"""
       AND (%(category)s::text IS NULL OR i.category = %(category)s::text)
       AND (%(abc)s::text = '' OR EXISTS (
             SELECT 1 FROM inventory_itemsegment g
-            WHERE g.tenant_id = %(t)s AND g.item_id = {alias}.item_id
+            WHERE g.tenant_id = %(t)s AND g.item_id = {item_column}
               AND g.site_id = {site_column} AND g.abc_class = %(abc)s::text))
     """
 
@@ -64,7 +65,7 @@ GROUP BY x.kind
 # needs it, or every entry would read its item too.
 FLOWS_BY_ITEM_SQL = FLOWS_SQL.format(
     items="JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = e.item_id",
-    filters=_item_filters("e", "e.site_id"),
+    filters=_item_filters("e.item_id", "e.site_id"),
 )
 FLOWS_SQL = FLOWS_SQL.format(items="", filters="")
 
@@ -88,39 +89,34 @@ def period_flows(
         }
 
 
-HELD_SQL = f"""
-SELECT l.item_id, l.site_id, i.sku, i.description, i.category, s.code AS site_code,
-       sum(l.remaining_quantity) AS quantity, sum(l.remaining_value) AS value
-FROM inventory_costlayer l
-JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = l.item_id
-JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = l.site_id
-WHERE l.tenant_id = %(t)s AND l.remaining_quantity > 0
-  AND (%(site)s::bigint IS NULL OR l.site_id = %(site)s::bigint)
-  {_item_filters("l", "l.site_id")}
-GROUP BY l.item_id, l.site_id, i.sku, i.description, i.category, s.code
-"""
-
-# The held item-sites with no outbound movement (shipment, transfer out) posted since `since`:
-# the posting statement keeps each item-site's last one (`ItemSiteActivity`).
+# The item-sites with no outbound movement (shipment, transfer out) posted since `since`, and
+# what each holds now (its open cost layers). The candidates are the filtered items at each
+# site less those the posting statement saw leave recently (`ItemSiteActivity`); only theirs
+# are summed, by the open layers' index: summing every open layer first cost 0.7 s at 10^7.
 DEAD_SQL = f"""
-WITH held AS ({HELD_SQL})
-SELECT held.* FROM held
-LEFT JOIN inventory_itemsiteactivity a
-    ON a.tenant_id = %(t)s AND a.item_id = held.item_id AND a.site_id = held.site_id
-WHERE a.last_outbound_at IS NULL OR a.last_outbound_at < %(since)s
-ORDER BY held.value DESC, held.sku, held.site_code
+WITH candidate AS (
+    SELECT i.id AS item_id, s.id AS site_id, i.sku, i.description, i.category,
+           s.code AS site_code
+    FROM inventory_item i CROSS JOIN inventory_site s
+    WHERE i.tenant_id = %(t)s AND s.tenant_id = %(t)s
+      AND (%(site)s::bigint IS NULL OR s.id = %(site)s::bigint)
+      {_item_filters("i.id", "s.id")}
+      AND NOT EXISTS (
+        SELECT 1 FROM inventory_itemsiteactivity a
+        WHERE a.tenant_id = %(t)s AND a.item_id = i.id AND a.site_id = s.id
+          AND a.last_outbound_at >= %(since)s)
+)
+SELECT c.item_id, c.site_id, c.sku, c.description, c.category, c.site_code,
+       held.quantity, held.value
+FROM candidate c CROSS JOIN LATERAL (
+    SELECT sum(l.remaining_quantity) AS quantity, sum(l.remaining_value) AS value
+    FROM inventory_costlayer l
+    WHERE l.tenant_id = %(t)s AND l.item_id = c.item_id AND l.site_id = c.site_id
+      AND l.remaining_quantity > 0
+) held
+WHERE held.quantity > 0
+ORDER BY held.value DESC, c.sku, c.site_code
 """
-
-
-def held_stock(
-    *, tenant, site_id=None, category=None, abc_class="", using: str = DEFAULT_DB_ALIAS
-) -> list[dict]:
-    """What each site holds now per item (quantity and value at cost), from the open layers."""
-    params = _params(tenant, site_id, category, abc_class)
-    with connections[using].cursor() as cursor:
-        cursor.execute(HELD_SQL + " ORDER BY value DESC, i.sku, s.code", params)
-        names = [c.name for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def dead_stock(

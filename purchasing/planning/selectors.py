@@ -29,8 +29,9 @@ def running(*, tenant: Tenant) -> PlanningRun | None:
 
 def latest_levels_date(*, tenant: Tenant, using: str = DEFAULT_DB_ALIAS):
     """The day the kept planning levels were computed for, or None before any run."""
-    row = PlanningLevel.objects.using(using).filter(tenant=tenant).values("as_of").first()
-    return row["as_of"] if row else None
+    # Any row: a run replaces all of them. Unordered, so no join for Meta.ordering's site.
+    days = PlanningLevel.objects.using(using).filter(tenant=tenant).order_by()
+    return next(iter(days.values_list("as_of", flat=True)[:1]), None)
 
 
 # Held now (open cost layers per item-site) against the last run's order-up-to; what is above

@@ -4,9 +4,13 @@ time back, and one posting with several lines of an item-site writes it once."""
 
 from __future__ import annotations
 
+import importlib
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
+from django.db import connection
 from psycopg._queries import MAX_CACHED_STATEMENT_LENGTH
 
 from erp.tenancy import tenant_context
@@ -69,3 +73,22 @@ def test_lines_of_one_item_site_in_one_posting_write_it_once(tenant_a):
 def test_the_posting_statement_stays_within_psycopgs_parse_cache():
     # Longer statements are parsed again on every posting.
     assert len(statement.WIRE_SQL) <= MAX_CACHED_STATEMENT_LENGTH
+
+
+def test_the_migration_fills_what_the_postings_wrote(tenant_a):
+    """Migration 0019 computes from the entries what the posting statement keeps."""
+    backfill = importlib.import_module(
+        "inventory.migrations.0019_item_site_activity_backfill"
+    ).backfill
+    item = ItemFactory(tenant=tenant_a, sku="BOLT")
+    north, south = bin_in(tenant_a), bin_in(tenant_a)
+    receive_at(tenant_a, item, north, 10, "1.00", utc("2026-01-01 08:00"))
+    ship_at(tenant_a, item, north, 1, utc("2026-05-01 08:00"))
+    ship_at(tenant_a, item, north, 1, utc("2026-02-01 08:00"))
+    post_move(tenant_a, item, north, south, 2, kind="transfer", at=utc("2026-03-01 08:00"))
+    kept = activity(tenant_a)
+    assert kept == {("BOLT", north.zone.site.code): utc("2026-05-01 08:00")}
+    with tenant_context(tenant_a):
+        ItemSiteActivity.objects.filter(tenant=tenant_a).delete()
+    backfill(apps, SimpleNamespace(connection=connection))
+    assert activity(tenant_a) == kept
