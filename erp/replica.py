@@ -25,7 +25,7 @@ from typing import Generic, TypeVar
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, transaction
 
-from erp.tenancy import current_context
+from erp.tenancy import CONTEXT_SQL, current_context
 
 REPLICA = "replica"
 T = TypeVar("T")
@@ -124,7 +124,7 @@ def reading_replica() -> Iterator[str]:
             # anyway, and saying so here fails a stray write in the same way on any server.
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cursor.execute(
-                "SELECT set_config('app.tenant_id', %s, true), set_config('app.user_id', %s, true)",
+                CONTEXT_SQL,
                 [
                     "" if tenant_id is None else str(tenant_id),
                     "" if user_id is None else str(user_id),

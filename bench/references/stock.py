@@ -113,8 +113,8 @@ def _turns(scope, using="default"):
 
 
 def _excess(scope, using="default"):
-    s = stock.stock_summary(scope, using=using)
-    return (s["excess_value"], s["dead_stock_value"], s["stockout_risk_items"])
+    e = stock.excess_and_dead(scope, using=using)
+    return (e.excess_value, e.dead_value, len(stock.stockout_risk(scope, using=using)))
 
 
 REFERENCES = {
