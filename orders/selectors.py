@@ -14,6 +14,7 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -288,7 +289,14 @@ def backorder_lines(*, tenant) -> QuerySet[SalesOrderLine]:
 
 def backorder_totals(lines: QuerySet[SalesOrderLine], *, today: datetime.date) -> list[dict]:
     """Lines, base quantity and value per aging bucket of `lines` (one query)."""
-    aggregates = {}
+    return backorder_summary(lines, today=today)[0]
+
+
+def backorder_summary(
+    lines: QuerySet[SalesOrderLine], *, today: datetime.date
+) -> tuple[list[dict], datetime.date | None]:
+    """`backorder_totals`, and the earliest promised date among `lines`, in the same query."""
+    aggregates = {"oldest": Min("promised_date")}
     for n, bucket in enumerate(BUCKETS):
         condition = bucket_condition(bucket, today)
         aggregates[f"lines{n}"] = Count("pk", filter=condition)
@@ -297,7 +305,7 @@ def backorder_totals(lines: QuerySet[SalesOrderLine], *, today: datetime.date) -
             Sum("backordered_value", filter=condition), Value(Decimal(0), output_field=MONEY)
         )
     figures = lines.order_by().aggregate(**aggregates)
-    return [
+    buckets = [
         {
             "bucket": bucket,
             "lines": figures[f"lines{n}"],
@@ -306,6 +314,7 @@ def backorder_totals(lines: QuerySet[SalesOrderLine], *, today: datetime.date) -
         }
         for n, bucket in enumerate(BUCKETS)
     ]
+    return buckets, figures["oldest"]
 
 
 def days_between(start: datetime.date | datetime.datetime | None, end: datetime.date) -> int | None:

@@ -45,7 +45,6 @@ from django.db.models import (
     FloatField,
     Func,
     Max,
-    Min,
     OuterRef,
     Q,
     Subquery,
@@ -351,11 +350,9 @@ def backorders(scope: Scope, *, using: str = DEFAULT_DB_ALIAS):
 
 
 def backorder_aging(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> Aging:
-    """Open backordered quantity by days past the promised date (two queries)."""
+    """Open backordered quantity by days past the promised date (one query)."""
     on = today(scope.tenant)
-    lines = backorders(scope, using=using)
-    buckets = order_selectors.backorder_totals(lines, today=on)
-    oldest = lines.order_by().aggregate(oldest=Min("promised_date"))["oldest"]
+    buckets, oldest = order_selectors.backorder_summary(backorders(scope, using=using), today=on)
     return Aging(
         today=on,
         buckets=buckets,
