@@ -6,8 +6,8 @@ figures in one `read_on_replica` call (seconds-old figures serve a dashboard), t
 measures in reporting/measures (landing.py, service.py, stock.py), and links every figure to
 the list behind it, filtered, when the member's role may open that list.
 
-Executives: there is no owner role yet (erp/roles.py), so the executive panel (service level,
-turns, backorders) is on the admins' landing page.
+Executives: the owner's landing page is the executive panel (service level, turns, backorders
+with their aging); the admin's keeps the organisation and the system's health.
 """
 
 from __future__ import annotations
@@ -293,7 +293,7 @@ def finance_panels(request: HttpRequest) -> list[Panel]:
     ]  # fmt: skip
 
 
-# --- admins and executives ----------------------------------------------------------------------
+# --- admins -----------------------------------------------------------------------------------
 
 
 def admin_panels(request: HttpRequest) -> list[Panel]:
@@ -337,8 +337,10 @@ def admin_panels(request: HttpRequest) -> list[Panel]:
                                f"of {len(checks)}")],
             "table": health, "as_of": common["as_of"],
         }),
-        *executive_panels(request),
     ]  # fmt: skip
+
+
+# --- owners (executives) ----------------------------------------------------------------------
 
 
 def executive_panels(request: HttpRequest) -> list[Panel]:
@@ -409,3 +411,4 @@ def register_all() -> None:
     dashboards.register(Role.PLANNER, planner_panels)
     dashboards.register(Role.FINANCE, finance_panels)
     dashboards.register(Role.ADMIN, admin_panels)
+    dashboards.register(Role.OWNER, executive_panels)

@@ -16,7 +16,7 @@ from erp.alerts.states import alert_machine
 from erp.errors import DomainError
 from erp.history import changes
 from erp.idempotency import idempotent
-from erp.roles import Role, any_member, roles_required
+from erp.roles import STAFF, Role, any_member, roles_required
 from erp.views.settings_page import settings_page
 
 STATES = {
@@ -102,7 +102,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@any_member
+@roles_required(*STAFF)
 @idempotent
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(_mine(request), pk=pk)
