@@ -51,6 +51,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
         "kind": kind,
         "kinds": registry.kind_choices(),
         "page": PAGE,
+        "can_resolve": request.membership.role in STAFF,
     }
     return render(request, "erp/alerts/inbox.html", context)
 

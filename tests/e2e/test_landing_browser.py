@@ -23,7 +23,11 @@ ROLES = {
     Role.PLANNER: ("suggestions", "Suggestions to review", MARKS),
     Role.FINANCE: ("valuation", "Stock value", MARKS),
     Role.ADMIN: ("organisation", "Active members", MARKS),
-    Role.OWNER: ("service", "Backorder lines", "figure.chart svg a[href$='bucket=8-14'] rect.mark"),
+    Role.OWNER: (
+        "backorders",
+        "Backorder lines",
+        "figure.chart svg a[href$='bucket=8-14'] rect.mark",
+    ),
 }
 
 

@@ -118,30 +118,34 @@ def test_admins_see_sites_users_and_health_but_not_the_executive_figures(client,
 
 def test_the_owner_sees_service_turns_and_backorders_each_linking_to_its_page(client, world):
     response = home(client, world, Role.OWNER)
-    assert [p.key for p in response.context["panels"]] == ["service"]
-    service = panel(response, "service")
-    shown = figures(service)
-    assert shown["Order fill rate"].text == "—"  # no order shipped: neither good nor bad
+    assert [p.key for p in response.context["panels"]] == ["service", "backorders"]
+    service = figures(panel(response, "service"))
+    assert service["Order fill rate"].text == "—"  # no order shipped: neither good nor bad
     # OTIF counts lines promised in the period up to today: the backordered line, unshipped.
-    assert (shown["OTIF"].text, shown["OTIF"].detail) == ("0.0 %", "0 of 1")
-    # One line of 4 backordered, promised 10 days ago; the other tenant's is not counted.
-    assert shown["Backorder lines"].text == "1"
-    assert shown["Backorder lines"].detail == "oldest 10 days past promise"
+    assert (service["OTIF"].text, service["OTIF"].detail) == ("0.0 %", "0 of 1")
     start = today(world.tenant) - datetime.timedelta(days=29)
     period = f"?date_from={start.isoformat()}&date_to={today(world.tenant).isoformat()}"
-    assert shown["Order fill rate"].href == f"/reports/service-level/{period}"
-    assert shown["On-time shipment"].href == f"/reports/service-level/{period}"
-    assert shown["OTIF"].href == f"/reports/service-level/{period}"
-    assert shown["Turns (annualised)"].href == f"/reports/stock/turns/{period}"
+    assert service["Order fill rate"].href == f"/reports/service-level/{period}"
+    assert service["On-time shipment"].href == f"/reports/service-level/{period}"
+    assert service["OTIF"].href == f"/reports/service-level/{period}"
+    assert service["Turns (annualised)"].href == f"/reports/stock/turns/{period}"
+    backorders = panel(response, "backorders")
+    shown = figures(backorders)
+    # One line of 4 at 10.00 backordered, promised 10 days ago; the other tenant's is not here.
+    assert shown["Backorder lines"].text == "1"
+    assert shown["Backorder lines"].detail == "oldest 10 days past promise"
     assert shown["Backorder lines"].href == "/sales/backorders/"
-    aging = service.context["charts"][0]
+    assert shown["Backordered value"].text.startswith("40.00")
+    assert shown["Backordered value"].detail == "4 base units at the lines' prices"
+    assert shown["Backordered value"].href == "/reports/backorder-aging/"
+    aging = backorders.context["charts"][0]
     # The DOMAIN.md buckets, 0-7, 8-14, 15-30, 31-60 and 60+ days past promise.
     assert [p.value for p in aging.points] == [0, 1, 0, 0, 0]
-    assert aging.points[1].label == "8\N{EN DASH}14 days"
+    assert aging.points[1].label == "8\N{EN DASH}14"
     assert aging.points[1].href == "/sales/backorders/?bucket=8-14"
-    # Every figure and every bar leads to a page the owner may open.
-    links = [f.href for f in service.context["figures"]] + [p.href for p in aging.points]
-    for href in links:
+    # Every figure and every column leads to a page the owner may open.
+    links = [f.href for p in response.context["panels"] for f in p.context["figures"]]
+    for href in links + [p.href for p in aging.points]:
         assert client.get(href).status_code == 200, href
     html = response.content.decode()
     assert html.count("data-chart=") == 1 and 'class="mark' in html
