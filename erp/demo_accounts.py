@@ -2,7 +2,7 @@
 
 PASSWORD = "stockline-demo"
 TENANTS = [("northwind", "Northwind Distribution"), ("harbor", "Harbor Supply")]
-ROLES = ["admin", "supervisor", "operator", "planner", "finance"]
+ROLES = ["admin", "supervisor", "operator", "planner", "finance", "owner"]
 CONSULTANT_EMAIL = "consultant@example.com"
 CONSULTANT_NAME = "Casey Consultant"
 # The consultant works for both: admin at Northwind, supervisor at Harbor.

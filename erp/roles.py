@@ -20,9 +20,14 @@ class Role(models.TextChoices):
     PLANNER = "planner", _("Planner")
     FINANCE = "finance", _("Finance")
     ADMIN = "admin", _("Admin")
+    # Owners and executives: they read the figures (landing page, reports, valuation, the
+    # finance registers) and post nothing.
+    OWNER = "owner", _("Owner")
 
 
 ALL_ROLES = frozenset(Role)
+# Everyone who works in the system rather than only reading it: every role but the owner.
+STAFF = ALL_ROLES - frozenset({Role.OWNER})
 
 
 def may_open(request, name: str) -> bool:

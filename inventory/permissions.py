@@ -5,13 +5,15 @@ from erp.roles import Role
 
 # Scanner pages: move stock between bins.
 FLOOR = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
-# Desk readers: items, stock on hand, item and bin lookups.
-DESK = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN})
+# Desk readers: items, stock on hand, item and bin lookups (owners follow the reports' items).
+DESK = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN, Role.OWNER})
 ITEM_EDITORS = frozenset({Role.PLANNER, Role.ADMIN})
 ADJUSTERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
-LEDGER_READERS = frozenset({Role.SUPERVISOR, Role.FINANCE, Role.ADMIN})
+# The ledger, read: owners follow the write-off register and the valuation into it.
+LEDGER_READERS = frozenset({Role.SUPERVISOR, Role.FINANCE, Role.ADMIN, Role.OWNER})
 REVERSERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
-VALUERS = frozenset({Role.FINANCE, Role.ADMIN})
+# The valuation pages and the write-off register (read only: nothing there posts).
+VALUERS = frozenset({Role.FINANCE, Role.ADMIN, Role.OWNER})
 # ABC/XYZ segments: read by those who plan counts and stock; they may also ask for a fresh run.
 SEGMENT_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
 SEGMENT_RECOMPUTERS = SEGMENT_READERS

@@ -17,7 +17,7 @@ from erp.alerts.registry import Finding, Rule, local_today, register
 from erp.numbers import quantity
 from inventory.models import Item, Projection, ProjectionKind, Site, StockBalance, StockStatus
 from orders.models import ALLOCATABLE, SalesOrder, SalesOrderLine
-from orders.permissions import ALERTED
+from orders.permissions import AGING_ALERTED, ALERTED
 from orders.services.sales_orders import SOURCE
 
 AGING_BACKORDER = "orders.aging_backorder"
@@ -50,7 +50,7 @@ def aging_backorders(*, tenant, now: datetime.datetime) -> list[Finding]:
                 f"{row['item__sku']} backordered for {(now - row['backordered_since']).days} days"
             ),
             link=reverse("orders:order_detail", args=[row["order_id"]]),
-            roles=ALERTED,
+            roles=AGING_ALERTED,
         )
         for row in rows
     ]

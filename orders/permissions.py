@@ -3,7 +3,8 @@ menu (DESIGN.md, "Who writes what": permissions are declared once)."""
 
 from erp.roles import Role
 
-VIEWERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN})
+# Read orders, customers and backorders; owners read them behind the executive figures.
+VIEWERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN, Role.OWNER})
 # Take and change sales orders, allocate them, edit and import customers.
 EDITORS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
 RELEASERS = frozenset({Role.SUPERVISOR, Role.ADMIN})
@@ -12,3 +13,6 @@ FLOOR = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
 # Whom this app's exception alerts are routed to (erp.alerts): they see the alert and may
 # acknowledge and resolve it.
 ALERTED = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.ADMIN})
+# Backorders left waiting also reach owners (the executive figures' backorders): they see the
+# alert and may acknowledge it; resolving is for those who deal with it (erp.alerts.states).
+AGING_ALERTED = ALERTED | frozenset({Role.OWNER})

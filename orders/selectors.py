@@ -244,9 +244,15 @@ class Bucket:
 
     @property
     def label(self) -> str:
+        return f"{self.span} days"
+
+    @property
+    def span(self) -> str:
+        """The days alone ("8-14" with an en dash, "60+"): a chart's axis, under a title that
+        names the days."""
         if self.high is None:
-            return f"{self.low - 1}+ days"
-        return f"{self.low}\N{EN DASH}{self.high} days"
+            return f"{self.low - 1}+"
+        return f"{self.low}\N{EN DASH}{self.high}"
 
 
 # DOMAIN.md, "Backorder aging": 0-7, 8-14, 15-30, 31-60, 60+. A line not yet due is in the

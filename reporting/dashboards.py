@@ -6,8 +6,8 @@ figures in one `read_on_replica` call (seconds-old figures serve a dashboard), t
 measures in reporting/measures (landing.py, service.py, stock.py), and links every figure to
 the list behind it, filtered, when the member's role may open that list.
 
-Executives: there is no owner role yet (erp/roles.py), so the executive panel (service level,
-turns, backorders) is on the admins' landing page.
+Executives: the owner's landing page is the executive panel (service level, turns, backorders
+with their aging); the admin's keeps the organisation and the system's health.
 """
 
 from __future__ import annotations
@@ -315,7 +315,7 @@ def finance_panels(request: HttpRequest) -> list[Panel]:
     ]  # fmt: skip
 
 
-# --- admins and executives ----------------------------------------------------------------------
+# --- admins -----------------------------------------------------------------------------------
 
 
 def admin_panels(request: HttpRequest) -> list[Panel]:
@@ -359,30 +359,30 @@ def admin_panels(request: HttpRequest) -> list[Panel]:
                                f"of {len(checks)}")],
             "table": health, "as_of": common["as_of"],
         }),
-        *executive_panels(request),
     ]  # fmt: skip
 
 
+# --- owners (executives) ----------------------------------------------------------------------
+
+
 def executive_panels(request: HttpRequest) -> list[Panel]:
-    """Service level, turns and backorders over the last 30 days (the KPI pages' default)."""
+    """Service level and turns over the last 30 days (the KPI pages' default), and the open
+    backorders by days past their promise (a position now, like the backorder aging page)."""
     scope = _period(request.tenant)
 
     def read(alias):
-        return (
-            service.service_summary(scope, using=alias),
-            service.backorder_aging(scope, using=alias),
-            stock.turns(scope, using=alias),
-        )
+        return service.service_summary(scope, using=alias), stock.turns(scope, using=alias)
 
     result = read_on_replica(read)
-    summary, aging, turns = result.result
+    summary, turns = result.result
+    aging = summary["aging"]
     common = {"note": result.note, "as_of": formats.moment(timezone.now())}
     period = _query(scope)
 
     def rate(r) -> str:
         return f"{r.numerator} of {r.denominator}"
 
-    figures = [
+    service_level = [
         Figure("Order fill rate", percent(summary["order_fill"].value),
                _link(request, "reporting:service_level", **period), rate(summary["order_fill"])),
         Figure("On-time shipment", percent(summary["on_time"].value),
@@ -392,26 +392,28 @@ def executive_panels(request: HttpRequest) -> list[Panel]:
         Figure("Turns (annualised)", _number(turns.annual_turns, "0.1"),
                _link(request, "reporting:turns", **period),
                f"{_number(turns.days_on_hand, '0.1')} days on hand"),
-        Figure("Backorder lines", _count(summary["backorder_lines"]),
-               _link(request, "orders:backorder_list"),
-               f"oldest {summary['oldest_backorder_days']} days past promise"
-               if summary["oldest_backorder_days"] is not None else "none open"),
+    ]  # fmt: skip
+    backorders = [
+        Figure("Backorder lines", _count(aging.lines), _link(request, "orders:backorder_list"),
+               f"oldest {aging.oldest_days} days past promise"
+               if aging.oldest_days is not None else "none open"),
+        Figure("Backordered value", _money(aging.value),
+               _link(request, "reporting:backorder_aging"),
+               f"{numbers.quantity(aging.quantity)} base units at the lines' prices"),
     ]  # fmt: skip
     buckets = column_chart(
-        "Backorder aging",
-        [Point(row["bucket"].label, row["lines"], _count(row["lines"]),
+        "Backorder lines by days past promise",
+        [Point(row["bucket"].span, row["lines"], _count(row["lines"]),
                _link(request, "orders:backorder_list", bucket=row["bucket"].key))
          for row in aging.buckets],
         unit="lines",
     )  # fmt: skip
     return [
-        Panel(
-            "service",
-            f"Service, turns and backorders ({scope.label})",
-            PANEL,
-            {**common, "figures": figures, "charts": [buckets]},
-        ),
-    ]
+        Panel("service", f"Service level and turns ({scope.label})", PANEL,
+              {**common, "figures": service_level}),
+        Panel("backorders", "Backorders now", PANEL,
+              {**common, "figures": backorders, "charts": [buckets]}),
+    ]  # fmt: skip
 
 
 # --- the polled partial -------------------------------------------------------------------------
@@ -431,3 +433,4 @@ def register_all() -> None:
     dashboards.register(Role.PLANNER, planner_panels)
     dashboards.register(Role.FINANCE, finance_panels)
     dashboards.register(Role.ADMIN, admin_panels)
+    dashboards.register(Role.OWNER, executive_panels)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 
 from erp.replica import read_on_replica
-from erp.roles import roles_required
+from erp.roles import may_open, roles_required
 from erp.tables import Column, build_table
 from inventory.permissions import VALUERS
 from inventory.views.figures import table_and_figures_response
@@ -53,6 +53,12 @@ def _register(request: HttpRequest, alias: str):
         columns=_columns(),
         row_template="reporting/finance/_register_row.html",
         per_page=50,
+        # A row names its document; it links there for those who may open adjustments and
+        # counts (finance and owners follow the ledger's transaction instead).
+        extra={
+            "adjustments": may_open(request, "inventory:adjustment_list"),
+            "counts": may_open(request, "warehouse:count_list"),
+        },
     )
     form = table.filter_form
     valid = form is not None and form.is_valid()

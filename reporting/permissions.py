@@ -2,8 +2,8 @@
 
 from erp.roles import Role
 
-# Service, stock and supplier measures: the desk roles.
-KPI_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN})
+# Service, stock and supplier measures: the desk roles, and owners who read them.
+KPI_READERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN, Role.OWNER})
 # The recall trace: the floor's supervisors, planners, finance and admins (operators scan, they
 # do not run recalls).
 TRACERS = frozenset({Role.SUPERVISOR, Role.PLANNER, Role.FINANCE, Role.ADMIN})

@@ -20,7 +20,7 @@ from django.utils.html import format_html
 
 from erp import formats, numbers
 from erp.replica import read_on_replica
-from erp.roles import roles_required
+from erp.roles import may_open, roles_required
 from erp.tables import Column, build_table, table_partial
 from reporting import snapshots
 from reporting.charts import Point, bar_chart, column_chart
@@ -48,8 +48,12 @@ class Rows(list):
         return self
 
 
-def _url(name: str, query: str = "", *args) -> str:
-    url = reverse(name, args=args)
+def _url(request: HttpRequest, name: str, query: str = "") -> str:
+    """The list `name` behind a figure, filtered by `query`; "" when the member's role may not
+    open it (the figure is then shown without a link rather than leading to a 403)."""
+    if not may_open(request, name):
+        return ""
+    url = reverse(name)
     return f"{url}?{query}" if query else url
 
 
@@ -92,8 +96,9 @@ def inventory_accuracy(request: HttpRequest) -> HttpResponse:
     )
     a, trend = read.result
     site_query = {"site": scope.site.pk} if scope.site else {}
-    counts_href = _url("warehouse:count_list", _query(status="approved", **site_query))
+    counts_href = _url(request, "warehouse:count_list", _query(status="approved", **site_query))
     ledger_href = _url(
+        request,
         "inventory:transaction_list",
         _query(kind="adjustment", date_from=scope.start, date_to=scope.end),
     )
@@ -169,11 +174,12 @@ def turns(request: HttpRequest) -> HttpResponse:
     read = read_on_replica(lambda alias: stock.turns(scope, using=alias))
     t = read.result
     shipments_href = _url(
+        request,
         "inventory:transaction_list",
         _query(kind="shipment", date_from=scope.start, date_to=scope.end),
     )
     valuation_href = _url(
-        "inventory:valuation",
+        request, "inventory:valuation",
         _query(as_of=scope.end, site=scope.site.pk if scope.site else None,
                category=scope.category if scope.category else None),
     )  # fmt: skip
@@ -186,7 +192,8 @@ def turns(request: HttpRequest) -> HttpResponse:
                f"{_number(t.annual_turns)} a year"),
         Figure("Days on hand", _number(t.days_on_hand, "0.1"), valuation_href,
                f"{t.days} days / turns"),
-        Figure("Carrying cost", _short_money(t.carrying_cost), _url("inventory:inventory_settings"),
+        Figure("Carrying cost", _short_money(t.carrying_cost),
+               _url(request, "inventory:inventory_settings"),
                f"{numbers.percent(t.carrying_rate)} a year x average value x {t.days} / 365"),
     ]  # fmt: skip
     chart = column_chart(
@@ -196,7 +203,7 @@ def turns(request: HttpRequest) -> HttpResponse:
                 f"{day:%-d %b}",
                 value,
                 numbers.money(value),
-                _url("inventory:valuation", _query(as_of=day)),
+                _url(request, "inventory:valuation", _query(as_of=day)),
             )
             for day, value in t.points
         ],
@@ -258,7 +265,7 @@ def excess_and_dead(request: HttpRequest) -> HttpResponse:
         )
     )
     e, at_risk = read.result
-    suggestions_href = _url("purchasing:suggestion_list")
+    suggestions_href = _url(request, "purchasing:suggestion_list")
     figures = [
         Figure("Excess stock", _short_money(e.excess_value), "#excess",
                f"{len(e.excess)} item-sites above order-up-to"),
@@ -338,7 +345,9 @@ def supplier_scorecard(request: HttpRequest) -> HttpResponse:
     scores, receipts = read.result
     total = supplier.totals(scores)
     orders_href = _url(
-        "purchasing:order_list", _query(supplier=scope.supplier.pk if scope.supplier else None)
+        request,
+        "purchasing:order_list",
+        _query(supplier=scope.supplier.pk if scope.supplier else None),
     )
     figures = [
         Figure("On time", percent(total.on_time), orders_href,
@@ -346,7 +355,7 @@ def supplier_scorecard(request: HttpRequest) -> HttpResponse:
         Figure("Fill", percent(total.fill), orders_href,
                f"{numbers.quantity(total.filled)} of {numbers.quantity(total.ordered)} ordered on "
                f"{total.closed_lines} closed lines"),
-        Figure("Quality", percent(total.quality), _url("warehouse:discrepancy_list"),
+        Figure("Quality", percent(total.quality), _url(request, "warehouse:discrepancy_list"),
                f"{numbers.quantity(total.received_clean)} of {numbers.quantity(total.received)} "
                "received without discrepancy"),
         Figure("Lead time", f"{_number(total.lead_mean, '0.1')} days" if total.lead_mean
@@ -384,7 +393,7 @@ def supplier_scorecard(request: HttpRequest) -> HttpResponse:
             Column("Orders", value=None),
         ],
         row_template="reporting/stock/_supplier_row.html", per_page=50,
-        extra={"query": scope.query},
+        extra={"query": scope.query, "orders": _url(request, "purchasing:order_list")},
     )  # fmt: skip
     tables = [table]
     receipt_table = None
@@ -401,6 +410,7 @@ def supplier_scorecard(request: HttpRequest) -> HttpResponse:
                 Column("Discrepancy", value=lambda r: "yes" if r["discrepancy"] else "no"),
             ],
             row_template="reporting/stock/_receipt_row.html", per_page=50,
+            extra={"discrepancies": _url(request, "warehouse:discrepancy_list")},
             empty="No receipts from this supplier in the period.",
         )  # fmt: skip
         tables.append(receipt_table)

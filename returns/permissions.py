@@ -12,8 +12,9 @@ FLOOR = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
 # Decide credits up to the tenant's threshold; above it only FINANCE.
 CREDIT_APPROVERS = frozenset({Role.SUPERVISOR, Role.FINANCE, Role.ADMIN})
 FINANCE = frozenset({Role.FINANCE})
-# The credits register and its export for the accounting system.
-LEDGER_READERS = frozenset({Role.FINANCE, Role.ADMIN})
+# The credits register and its export for the accounting system (owners read them too).
+LEDGER_READERS = frozenset({Role.FINANCE, Role.ADMIN, Role.OWNER})
 SETTINGS = frozenset({Role.ADMIN})
-# Who reads an RMA: the desk, and finance deciding its credit.
-VIEWERS = DESK | FINANCE
+# Who reads an RMA: the desk, finance deciding its credit, and owners following the credits
+# register and the return-reasons report to it.
+VIEWERS = DESK | FINANCE | frozenset({Role.OWNER})

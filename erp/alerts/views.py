@@ -15,7 +15,7 @@ from erp.alerts.states import alert_machine
 from erp.errors import DomainError
 from erp.history import changes
 from erp.idempotency import idempotent
-from erp.roles import Role, any_member, roles_required
+from erp.roles import STAFF, Role, any_member, roles_required
 from erp.tables import Column, build_table, table_response
 from erp.views.settings_page import settings_page
 
@@ -58,7 +58,10 @@ def inbox(request: HttpRequest) -> HttpResponse:
         default_sort="-raised_at",
         empty="No alerts match these filters.",
     )
-    return table_response(request, template="erp/alerts/inbox.html", table=table)
+    return table_response(
+        request, template="erp/alerts/inbox.html", table=table,
+        context={"can_resolve": request.membership.role in STAFF},
+    )  # fmt: skip
 
 
 @any_member
@@ -108,7 +111,7 @@ def acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@any_member
+@roles_required(*STAFF)
 @idempotent
 def resolve(request: HttpRequest, pk: int) -> HttpResponse:
     alert = get_object_or_404(_mine(request), pk=pk)

@@ -20,7 +20,7 @@ from purchasing import selectors
 from purchasing.documents import purchase_order_pdf
 from purchasing.forms import OrderActionForm, OrderForm, OrderLineForm
 from purchasing.models import OrderStatus, PurchaseOrder
-from purchasing.permissions import BUYERS, VIEWERS
+from purchasing.permissions import ACTORS, BUYERS, VIEWERS
 from purchasing.services import orders as service
 
 ACTIONS = {
@@ -169,7 +169,7 @@ def order_remove_line(request: HttpRequest, pk: int, line_pk: int) -> HttpRespon
 
 
 @require_POST
-@roles_required(*VIEWERS)
+@roles_required(*ACTORS)
 @idempotent
 def order_action(request: HttpRequest, pk: int) -> HttpResponse:
     """Approve, send, cancel, close or reopen; the service checks role and status."""

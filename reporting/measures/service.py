@@ -629,7 +629,8 @@ def throughput(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> Throughput:
 def service_summary(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> dict:
     """The headline service figures of a landing page: order fill rate, on-time shipment and
     OTIF over the scope's period (`Rate`s: numerator, denominator, `value` None when empty),
-    and the open backorders now (lines, base quantity, days past promise of the oldest)."""
+    and the open backorders now (lines, base quantity, days past promise of the oldest, and
+    the whole `Aging` by bucket)."""
     rates = fill_rates(scope, using=using)
     aging = backorder_aging(scope, using=using)
     return {
@@ -639,6 +640,7 @@ def service_summary(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> dict:
         "backorder_lines": aging.lines,
         "backorder_quantity": aging.quantity,
         "oldest_backorder_days": aging.oldest_days,
+        "aging": aging,
     }
 
 

@@ -216,7 +216,7 @@ def backorder_aging(request: HttpRequest) -> HttpResponse:
     aging = result.result
     points = [
         Point(
-            b["bucket"].label, b["quantity"],
+            b["bucket"].span, b["quantity"],
             f"{quantity(b['quantity'])} ({b['lines']} line{'s' if b['lines'] != 1 else ''})",
             backorder_href(scope, b["bucket"].key),
         )

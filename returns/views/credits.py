@@ -15,7 +15,7 @@ from erp.errors import DomainError
 from erp.exports.cells import neutralise
 from erp.idempotency import idempotent
 from erp.replica import read_on_replica
-from erp.roles import roles_required
+from erp.roles import has_role, roles_required
 from returns import selectors
 from returns.forms import DecisionForm
 from returns.permissions import CREDIT_APPROVERS, LEDGER_READERS
@@ -34,6 +34,8 @@ def credit_list(request: HttpRequest) -> HttpResponse:
         .order_by("-decided_at")[:50],
         "threshold": settings_for(request.tenant).credit_approval_threshold,
         "form": DecisionForm(),
+        # Readers of the register (owners) see what waits without the decision's form.
+        "can_decide": has_role(request, CREDIT_APPROVERS),
     }
     return render(request, "returns/credits/list.html", context)
 

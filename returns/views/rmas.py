@@ -50,7 +50,12 @@ def rma_list(request: HttpRequest) -> HttpResponse:
         default_sort="-number",
         empty="No RMA matches these filters.",
     )
-    return table_response(request, template="returns/rmas/list.html", table=table)
+    return table_response(
+        request,
+        template="returns/rmas/list.html",
+        table=table,
+        context={"can_raise": has_role(request, DESK)},
+    )
 
 
 @roles_required(*DESK)

@@ -96,10 +96,10 @@ def test_demo_data_is_complete_and_idempotent():
     first = _snapshot()
     call_command("load_demo")
     assert _snapshot() == first
-    assert first["tenants"] == 2 and first["users"] == 11
+    assert first["tenants"] == 2 and first["users"] == 13
     for slug in ("northwind", "harbor"):
         assert first[(slug, "Site")] == 2
-        assert first[(slug, "Membership")] == 6
+        assert first[(slug, "Membership")] == 7
         assert 200 <= first[(slug, "Bin")] <= 400
         assert first[(slug, "Item")] == 6 and first[(slug, "Lot")] >= 4
         assert first[(slug, "StockEntry")] > 0 and first[(slug, "verify")] == []

@@ -29,7 +29,7 @@ JUNK = {
     "empty": "",
 }
 # Someone with every permission the page offers, so its forms are reachable.
-PREFERENCE = [Role.ADMIN, Role.SUPERVISOR, Role.PLANNER, Role.OPERATOR, Role.FINANCE]
+PREFERENCE = [Role.ADMIN, Role.SUPERVISOR, Role.PLANNER, Role.OPERATOR, Role.FINANCE, Role.OWNER]
 
 
 class _Forms(HTMLParser):

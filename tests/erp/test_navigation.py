@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.urls import resolve
 
 from erp.navigation import menu_for
 from erp.roles import Role
@@ -53,3 +54,37 @@ def test_finance_reads_sales_but_has_no_pool_or_import():
 
 def test_operators_see_no_sales():
     assert "Sales" not in _labels(Role.OPERATOR)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_every_link_a_role_sees_opens_for_that_role(role):
+    """The menu never leads a member to a 403: each link's view lets the role in."""
+    refused = [
+        link["url"]
+        for section in menu_for(role, "/")
+        for link in section["links"]
+        if getattr(resolve(link["url"]).func, "allowed_roles", None) is not None
+        and role not in resolve(link["url"]).func.allowed_roles
+    ]
+    assert refused == []
+
+
+def test_the_owner_sees_the_pages_it_reads_and_no_desk_or_settings_work():
+    assert _labels(Role.OWNER) == {
+        "Home": ["Dashboard", "Alerts", "Alert e-mails", "Your exports"],
+        "Inventory": ["Items", "Stock on hand", "Ledger", "Valuation"],
+        "Returns": ["RMAs", "Credits", "Return reasons"],
+        "Purchasing": ["Purchase orders", "Suppliers"],
+        "Sales": ["Sales orders", "Backorders", "Customers"],
+        "Reports": [
+            "Service level",
+            "Backorder aging",
+            "Order cycle time",
+            "Throughput",
+            "Inventory accuracy",
+            "Turns and carrying cost",
+            "Excess and dead stock",
+            "Supplier scorecard",
+            "Write-off register",
+        ],
+    }

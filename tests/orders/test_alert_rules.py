@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from erp.alerts.models import AlertSettings
+from erp.roles import Role
 from erp.tenancy import tenant_context
 from orders.alerts import aging_backorders, negative_atp
 from orders.models import SalesOrderLine
@@ -37,6 +38,8 @@ def test_a_backorder_older_than_three_days_is_aging(tenant_a):
     (finding,) = find(aging_backorders, tenant_a, now + datetime.timedelta(days=2))
     assert finding.subject == f"so_line:{line.pk}"
     assert finding.message == f"{order.number} line 1: 7 TEA-1 backordered for 4 days"
+    # Owners watch backorders (their landing page's figures) beside those who chase them.
+    assert finding.roles == {Role.SUPERVISOR, Role.PLANNER, Role.ADMIN, Role.OWNER}
 
 
 def test_the_tenant_sets_how_old_a_backorder_is_before_it_alerts(tenant_a):
@@ -75,3 +78,4 @@ def test_a_promised_line_beyond_atp_is_found_and_the_covered_one_is_not(tenant_a
         f"{short.number} line 1: 3 TEA-2 promised {promised:%Y-%m-%d} from {bin.site.code}, "
         "where available-to-promise is -2"
     )
+    assert finding.roles == {Role.SUPERVISOR, Role.PLANNER, Role.ADMIN}  # staff's to act on

@@ -1,7 +1,8 @@
 """A small hand-made tenant for the landing-page tests: 2 open pick tasks in zone A and 1 in
 zone B, one putaway finished this hour, a wave past its cut-off, one open supervisor alert,
-2 open reorder suggestions, 10 units received at 2.50 (25.00 of stock) and one member per
-desk role plus an operator."""
+2 open reorder suggestions, 10 units received at 2.50 (25.00 of stock), one confirmed order
+whose only line (4 of an item without stock, at 10.00) is backordered 10 days past its promise,
+and one member per role."""
 
 from __future__ import annotations
 
@@ -17,10 +18,12 @@ from reporting.scope import today
 from tests.factories import (
     AlertFactory,
     BinFactory,
+    CustomerFactory,
     ItemFactory,
     SiteFactory,
     SuggestionFactory,
     ZoneFactory,
+    confirmed_order,
     member,
 )
 from tests.inventory.pages import post_move
@@ -34,6 +37,10 @@ class World:
     users: dict  # role -> user
     zone_a: object
     zone_b: object
+    backorder: object  # the confirmed order whose line waits for stock
+
+
+BACKORDER_DAYS_LATE = 10  # in the 8-14 days bucket
 
 
 def build(tenant, *, prefix: str = "") -> World:
@@ -65,4 +72,10 @@ def build(tenant, *, prefix: str = "") -> World:
         SuggestionFactory(
             tenant=tenant, site=site, item=ItemFactory(tenant=tenant, sku=f"{prefix}{sku}")
         )
-    return World(tenant=tenant, users=users, zone_a=zone_a, zone_b=zone_b)
+    late = today(tenant) - datetime.timedelta(days=BACKORDER_DAYS_LATE)
+    backorder = confirmed_order(
+        CustomerFactory(tenant=tenant, code=f"{prefix}CUST"), site,
+        [(ItemFactory(tenant=tenant, sku=f"{prefix}NOSTOCK"), 4)],
+        promised=late, user=users[Role.SUPERVISOR],
+    )  # fmt: skip
+    return World(tenant=tenant, users=users, zone_a=zone_a, zone_b=zone_b, backorder=backorder)

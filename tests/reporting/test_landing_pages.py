@@ -4,11 +4,14 @@ polled partial, roles and tenant isolation."""
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from erp.roles import Role
+from reporting.scope import today
 from tests.factories import (
     DiscrepancyFactory,
     PurchaseOrderFactory,
@@ -157,18 +160,51 @@ def test_finance_sees_valuation_by_site_and_what_waits_for_approval(client, worl
     )
 
 
-def test_admins_see_sites_users_health_and_the_executive_figures(client, world):
+def test_admins_see_sites_users_and_health_but_not_the_executive_figures(client, world):
     response = home(client, world, Role.ADMIN)
     org = figures(panel(response, "organisation"))
     assert org["Active sites"].text == "1"
-    assert org["Active members"].text == str(len(Role))  # one per role, not the other tenant's
+    assert org["Active members"].text == "6"  # one per role, not the other tenant's
     health = panel(response, "health")
     rows = health.context["table"]["rows"]
     assert rows[0]["cells"][0][0] == "Database"
+    # The executive figures are the owner's landing page now.
+    assert [p.key for p in response.context["panels"]] == ["organisation", "health"]
+
+
+def test_the_owner_sees_service_turns_and_backorders_each_linking_to_its_page(client, world):
+    response = home(client, world, Role.OWNER)
+    assert [p.key for p in response.context["panels"]] == ["service", "backorders"]
     service = figures(panel(response, "service"))
     assert service["Order fill rate"].text == "—"  # no order shipped: neither good nor bad
-    assert service["Backorder lines"].text == "0"
-    assert service["Order fill rate"].href.startswith("/reports/service-level/?date_from=")
+    # OTIF counts lines promised in the period up to today: the backordered line, unshipped.
+    assert (service["OTIF"].text, service["OTIF"].detail) == ("0.0 %", "0 of 1")
+    start = today(world.tenant) - datetime.timedelta(days=29)
+    period = f"?date_from={start.isoformat()}&date_to={today(world.tenant).isoformat()}"
+    assert service["Order fill rate"].href == f"/reports/service-level/{period}"
+    assert service["On-time shipment"].href == f"/reports/service-level/{period}"
+    assert service["OTIF"].href == f"/reports/service-level/{period}"
+    assert service["Turns (annualised)"].href == f"/reports/stock/turns/{period}"
+    backorders = panel(response, "backorders")
+    shown = figures(backorders)
+    # One line of 4 at 10.00 backordered, promised 10 days ago; the other tenant's is not here.
+    assert shown["Backorder lines"].text == "1"
+    assert shown["Backorder lines"].detail == "oldest 10 days past promise"
+    assert shown["Backorder lines"].href == "/sales/backorders/"
+    assert shown["Backordered value"].text.startswith("40.00")
+    assert shown["Backordered value"].detail == "4 base units at the lines' prices"
+    assert shown["Backordered value"].href == "/reports/backorder-aging/"
+    aging = backorders.context["charts"][0]
+    # The DOMAIN.md buckets, 0-7, 8-14, 15-30, 31-60 and 60+ days past promise.
+    assert [p.value for p in aging.points] == [0, 1, 0, 0, 0]
+    assert aging.points[1].label == "8\N{EN DASH}14"
+    assert aging.points[1].href == "/sales/backorders/?bucket=8-14"
+    # Every figure and every column leads to a page the owner may open.
+    links = [f.href for p in response.context["panels"] for f in p.context["figures"]]
+    for href in links + [p.href for p in aging.points]:
+        assert client.get(href).status_code == 200, href
+    html = response.content.decode()
+    assert html.count("data-chart=") == 1 and 'class="mark' in html
 
 
 def test_operators_keep_the_menu_cards_and_no_panels(client, world):
