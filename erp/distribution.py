@@ -101,6 +101,11 @@ REVIEWED_SQL: dict[str, str] = {
         "the history tables' rows with their tenant_id; every query on it (the audit trail's "
         "selector) filters by tenant_id, so on Citus it is routed to the tenant's shard"
     ),
+    "inventory/selectors/measures.py:period_flows": (
+        "runs FLOWS_SQL or FLOWS_BY_ITEM_SQL (one template, without and with the item join for "
+        "the item filters): transactions, entries, items and segments all filtered by "
+        "tenant_id = %(t)s"
+    ),
     "inventory/ledger/verify.py:_scan": (
         "runs SUMS, DIFFERENCES and COUNTS, all filtered by tenant_id = %(t)s (a temporary "
         "table on the same node holds the sums between them), and session settings"

@@ -25,7 +25,7 @@ from typing import Generic, TypeVar
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, InterfaceError, OperationalError, connections, transaction
 
-from erp.tenancy import CONTEXT_SQL, current_context
+from erp.tenancy import apply_context, current_context
 
 REPLICA = "replica"
 T = TypeVar("T")
@@ -123,13 +123,7 @@ def reading_replica() -> Iterator[str]:
             # One snapshot for the page's count, rows and totals; the standby allows no writes
             # anyway, and saying so here fails a stray write in the same way on any server.
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            cursor.execute(
-                CONTEXT_SQL,
-                [
-                    "" if tenant_id is None else str(tenant_id),
-                    "" if user_id is None else str(user_id),
-                ],
-            )
+            apply_context(cursor, tenant_id, user_id)
         yield REPLICA
 
 

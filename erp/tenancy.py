@@ -51,11 +51,17 @@ def _set(tenant_id: int | None, user_id: int | None) -> None:
         # Outside a transaction set_config(..., true) would last one statement.
         raise TenantContextError("the tenant context can only be set inside transaction.atomic()")
     with connection.cursor() as cursor:
-        cursor.execute(
-            CONTEXT_SQL,
-            ["" if tenant_id is None else str(tenant_id), "" if user_id is None else str(user_id)],
-        )
+        apply_context(cursor, tenant_id, user_id)
     _current.set((tenant_id, user_id))
+
+
+def apply_context(cursor, tenant_id: int | None, user_id: int | None) -> None:
+    """Set the transaction's settings (CONTEXT_SQL) on `cursor`'s connection, inside its
+    transaction: the default connection's here, the replica's in `erp.replica`."""
+    cursor.execute(
+        CONTEXT_SQL,
+        ["" if tenant_id is None else str(tenant_id), "" if user_id is None else str(user_id)],
+    )
 
 
 @contextmanager

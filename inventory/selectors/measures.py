@@ -81,8 +81,10 @@ def period_flows(
     kinds = [str(k) for k in (kinds or (TransactionKind.SHIPMENT, *ADJUSTMENT_KINDS))]
     params = _params(tenant, site_id, category, abc_class, start=start, stop=stop, kinds=kinds)
     with connections[using].cursor() as cursor:
-        filtered = category is not None or bool(abc_class)
-        cursor.execute(FLOWS_BY_ITEM_SQL if filtered else FLOWS_SQL, params)
+        if category is not None or abc_class:
+            cursor.execute(FLOWS_BY_ITEM_SQL, params)
+        else:
+            cursor.execute(FLOWS_SQL, params)
         return {
             kind: {"lines": lines, "value": value, "absolute_value": absolute}
             for kind, lines, value, absolute in cursor.fetchall()
