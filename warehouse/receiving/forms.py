@@ -2,10 +2,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from warehouse.models import DiscrepancyKind, ReceivingSettings
+from warehouse.models import Discrepancy, DiscrepancyKind, DiscrepancyState, ReceivingSettings
 from warehouse.scanner import SCAN, STEP, ScannerForm, scanned_code
 
 
@@ -90,10 +91,44 @@ class InspectForm(forms.Form):
     note = forms.CharField(max_length=200, required=False)
 
 
-class DiscrepancyFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=[("", _("Any kind")), *DiscrepancyKind.choices], required=False
+# The discrepancy list's "State" choices: what each shows. The first is the list's default.
+STATES = {
+    "open": (_("Open"), [DiscrepancyState.OPEN]),
+    "accepted": (_("Accepted"), [DiscrepancyState.ACCEPTED]),
+    "rejected": (_("Rejected"), [DiscrepancyState.REJECTED]),
+    "all": (_("All"), list(DiscrepancyState)),
+}
+DEFAULT_STATE = "open"
+
+
+class DiscrepancyFilter(django_filters.FilterSet):
+    """The discrepancy list's filters. `state` is applied by the view (`state_of`), since an
+    unfiltered list shows the open ones; it has no empty choice, so the first option is that
+    default."""
+
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[(key, label) for key, (label, _states) in STATES.items()],
+        empty_label=None,
+        method="keep",
     )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=DiscrepancyKind.choices, empty_label=_("Any kind")
+    )
+
+    class Meta:
+        model = Discrepancy
+        fields = ["state", "kind"]
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+
+def state_of(params) -> str:
+    """The list's "State" choice in `params`: the default when absent or not one of `STATES`
+    (the filter form then says what is wrong)."""
+    state = params.get("state") or DEFAULT_STATE
+    return state if state in STATES else DEFAULT_STATE
 
 
 class ReceivingSettingsForm(forms.ModelForm):
