@@ -4,9 +4,14 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from inventory.models import Site
+from purchasing.models import OrderStatus, PurchaseOrder, Supplier
 from warehouse.models import Discrepancy, DiscrepancyKind, DiscrepancyState, ReceivingSettings
+from warehouse.receiving.selectors import RECEIVING_STATUSES
 from warehouse.scanner import SCAN, STEP, ScannerForm, scanned_code
 
 
@@ -89,6 +94,43 @@ class InspectForm(forms.Form):
         ]
     )
     note = forms.CharField(max_length=200, required=False)
+
+
+class InboundFilter(django_filters.FilterSet):
+    """The inbound orders' filters: the order's number or the supplier's reference (ASN), its
+    supplier, site and status, and whether it is late (expected before today, not received)."""
+
+    number = django_filters.CharFilter(
+        label=_("Order or ASN"),
+        method="by_number",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("PO number or ASN")}),
+    )
+    supplier = django_filters.ModelChoiceFilter(
+        queryset=Supplier.objects.none(), empty_label=_("Any supplier")
+    )
+    site = django_filters.ModelChoiceFilter(queryset=Site.objects.none(), empty_label=_("Any site"))
+    status = django_filters.ChoiceFilter(choices=[], empty_label=_("Any status"))
+    late = django_filters.BooleanFilter(label=_("Late"), method="by_lateness")
+
+    class Meta:
+        model = PurchaseOrder
+        fields = ["number", "supplier", "site", "status", "late"]
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        tenant = request.tenant
+        self.filters["supplier"].queryset = Supplier.objects.filter(tenant=tenant)
+        self.filters["site"].queryset = Site.objects.filter(tenant=tenant)
+        self.filters["status"].extra["choices"] = [
+            (status.value, status.label) for status in OrderStatus if status in RECEIVING_STATUSES
+        ]
+
+    def by_number(self, queryset, name, value):
+        return queryset.filter(Q(number__icontains=value) | Q(supplier_reference__icontains=value))
+
+    def by_lateness(self, queryset, name, value):
+        late = Q(expected_date__lt=timezone.localdate()) & ~Q(status=OrderStatus.RECEIVED)
+        return queryset.filter(late if value else ~late)
 
 
 # The discrepancy list's "State" choices: what each shows. The first is the list's default.

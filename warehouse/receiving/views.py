@@ -29,6 +29,7 @@ from warehouse.receiving.forms import (
     STATES,
     DiscrepancyFilter,
     FindOrderForm,
+    InboundFilter,
     InspectForm,
     ReceiveForm,
     ReceivingSettingsForm,
@@ -145,12 +146,32 @@ def receive_order(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(*SUPERVISORS)
 def receiving_list(request: HttpRequest) -> HttpResponse:
-    orders = selectors.receivable_orders(tenant=request.tenant).order_by("expected_date", "number")[
-        :200
-    ]
-    return render(
-        request, "warehouse/receiving/list.html", {"orders": orders, "today": timezone.localdate()}
+    """The orders the dock takes, soonest expected first, with what has arrived of them;
+    exported as it is filtered (erp.exports)."""
+    table = build_table(
+        request,
+        name="inbound",
+        queryset=selectors.inbound_orders(tenant=request.tenant),
+        filterset_class=InboundFilter,
+        columns=[
+            Column("Order", "number", value="number"),
+            Column("Supplier", "supplier__name", value="supplier.name"),
+            Column("Site", "site__code", value="site.code"),
+            Column("Expected", "expected_date", css="nowrap", value="expected_date"),
+            Column("Status", "status", value="get_status_display"),
+            Column("Ordered", "ordered", css="num", value="ordered"),
+            Column("Received", "received", css="num", value="received"),
+            Column(
+                "Open discrepancies", "open_discrepancies", css="num", value="open_discrepancies"
+            ),
+        ],
+        row_template="warehouse/receiving/_inbound_row.html",
+        extra={"today": timezone.localdate()},
+        per_page=50,
+        default_sort="expected_date",
+        empty="No orders to receive match these filters.",
     )
+    return table_response(request, template="warehouse/receiving/list.html", table=table)
 
 
 def _detail(request, order, *, short_form=None, status=200):
