@@ -22,6 +22,7 @@ from returns.models import (
     ReturnPolicy,
     ReturnSettings,
     RmaStatus,
+    SupplierReturn,
 )
 from warehouse.scanner import SCAN, STEP, ScannerForm, scanned_code
 
@@ -83,6 +84,43 @@ class RmaFilter(django_filters.FilterSet):
     def __init__(self, *args, request, **kwargs):
         super().__init__(*args, **kwargs)
         self.filters["customer"].queryset = Customer.objects.filter(tenant=request.tenant).order_by(
+            "code"
+        )
+
+
+class ShippedReturnFilter(django_filters.FilterSet):
+    """The shipped supplier returns' filters: the supplier, the item, and the days (in the
+    organisation's time zone) they were shipped between."""
+
+    supplier = django_filters.ModelChoiceFilter(
+        queryset=Supplier.objects.none(), empty_label=_("Any supplier")
+    )
+    item = django_filters.CharFilter(
+        label=_("Item"),
+        field_name="item__sku",
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("SKU")}),
+    )
+    shipped_from = django_filters.DateFilter(
+        label=_("Shipped from"),
+        field_name="shipped_at",
+        lookup_expr="date__gte",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+    shipped_to = django_filters.DateFilter(
+        label=_("to"),
+        field_name="shipped_at",
+        lookup_expr="date__lte",
+        widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"}),
+    )
+
+    class Meta:
+        model = SupplierReturn
+        fields = ["supplier", "item", "shipped_from", "shipped_to"]
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["supplier"].queryset = Supplier.objects.filter(tenant=request.tenant).order_by(
             "code"
         )
 

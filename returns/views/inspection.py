@@ -12,8 +12,9 @@ from erp.errors import DomainError
 from erp.idempotency import idempotent
 from erp.numbers import plain
 from erp.roles import roles_required
+from erp.tables import Column, build_table, table_partial
 from returns import selectors
-from returns.forms import DisposeForm, InspectForm
+from returns.forms import DisposeForm, InspectForm, ShippedReturnFilter
 from returns.models import Disposition, RmaStatus, SupplierReturnStatus
 from returns.permissions import FLOOR
 from returns.services import inspection
@@ -112,14 +113,64 @@ def inspection_dispose(request: HttpRequest, pk: int) -> HttpResponse:
     return _inspect_page(request, rma, dispose_forms={row.pk: form}, status=422)
 
 
+def _item(rtv) -> str:
+    """The item with its lot or serial, as the lists show it."""
+    tracked = rtv.lot.code if rtv.lot else rtv.serial.serial if rtv.serial else ""
+    return f"{rtv.item.sku} {tracked}" if tracked else rtv.item.sku
+
+
 @roles_required(*FLOOR)
 def supplier_return_list(request: HttpRequest) -> HttpResponse:
+    """The supplier returns waiting to ship, oldest first, and those shipped, newest first and
+    filtered; each table exports as it shows (erp.exports)."""
     found = selectors.supplier_returns(tenant=request.tenant)
-    context = {
-        "open": found.filter(status=SupplierReturnStatus.OPEN).order_by("created_at"),
-        "shipped": found.filter(status=SupplierReturnStatus.SHIPPED).order_by("-shipped_at")[:50],
-    }
-    return render(request, "returns/inspection/supplier_returns.html", context)
+    waiting = build_table(
+        request,
+        name="rtv-open",
+        prefix="open",
+        export_name="supplier-returns-waiting",
+        queryset=found.filter(status=SupplierReturnStatus.OPEN),
+        columns=[
+            Column("Return", "number", value="number"),
+            Column("Supplier", "supplier__name", value="supplier.name"),
+            Column("Item", "item__sku", value=_item),
+            Column("Quantity", "quantity", css="num", value="quantity"),
+            Column("Bin", "location__code", value="location.code"),
+            Column("Waiting since", "created_at", css="nowrap hide-sm", value="created_at"),
+            Column("", css="col-action"),
+        ],
+        row_template="returns/inspection/_rtv_open_row.html",
+        per_page=50,
+        default_sort="created_at",
+        empty="Nothing waits to go back.",
+    )
+    shipped = build_table(
+        request,
+        name="rtv-shipped",
+        prefix="shipped",
+        export_name="supplier-returns-shipped",
+        queryset=found.filter(status=SupplierReturnStatus.SHIPPED),
+        filterset_class=ShippedReturnFilter,
+        columns=[
+            Column("Return", "number", value="number"),
+            Column("Supplier", "supplier__name", value="supplier.name"),
+            Column("Item", "item__sku", value=_item),
+            Column("Quantity", "quantity", css="num", value="quantity"),
+            Column("Value", "value", css="num", value="value"),
+            Column("Shipped", "shipped_at", css="nowrap hide-sm", value="shipped_at"),
+        ],
+        row_template="returns/inspection/_rtv_shipped_row.html",
+        per_page=50,
+        default_sort="-shipped_at",
+        empty="No shipped return matches these filters.",
+    )
+    if (partial := table_partial(request, waiting, shipped)) is not None:
+        return partial
+    return render(
+        request,
+        "returns/inspection/supplier_returns.html",
+        {"waiting": waiting, "shipped": shipped},
+    )
 
 
 @require_POST

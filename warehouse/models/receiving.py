@@ -122,6 +122,11 @@ class Discrepancy(TenantModel):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # The list's state filter, newest first, and the open ones counted by kind for the
+            # landing page (migration 0020 has the plans).
+            models.Index(fields=["tenant", "state", "created_at"], name="wh_discrepancy_state_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(kind__in=DiscrepancyKind.values),

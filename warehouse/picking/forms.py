@@ -2,13 +2,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from erp.numbers import plain
 from erp.parsing import parse_id
 from inventory import selectors as inventory_selectors
+from inventory.models import Site
 from orders import selectors as orders_selectors
+from warehouse.models import Wave, WaveStatus
 from warehouse.scanner import SCAN, STEP, ScannerForm, scanned_code
 
 
@@ -20,6 +23,24 @@ class KnownValueField(forms.ChoiceField):
         text = super().to_python(value).strip()
         known = {str(key).casefold(): key for key, _label in self.choices}
         return known.get(text.casefold(), text)
+
+
+class WaveFilter(django_filters.FilterSet):
+    number = django_filters.CharFilter(
+        label=_("Wave"),
+        lookup_expr="icontains",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Wave number")}),
+    )
+    site = django_filters.ModelChoiceFilter(queryset=Site.objects.none(), empty_label=_("Any site"))
+    status = django_filters.ChoiceFilter(choices=WaveStatus.choices, empty_label=_("Any status"))
+
+    class Meta:
+        model = Wave
+        fields = ["number", "site", "status"]
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        self.filters["site"].queryset = Site.objects.filter(tenant=request.tenant).order_by("code")
 
 
 class WaveForm(forms.Form):

@@ -8,31 +8,62 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from erp import pdf
+from erp import formats, pdf
 from erp.errors import DomainError
 from erp.idempotency import idempotent
 from erp.numbers import plain
 from erp.parsing import parse_id
 from erp.roles import has_role, roles_required
+from erp.tables import Column, build_table, table_response
 from inventory import selectors as inventory_selectors
 from warehouse.documents import pdf_response
 from warehouse.errors import BatchTaken
-from warehouse.models import PickBatch, PickState, WaveStatus
+from warehouse.models import PickBatch, PickState
 from warehouse.permissions import FLOOR, STARTERS, SUPERVISORS
 from warehouse.picking import selectors, services, waves
 from warehouse.picking.documents import pick_list_pdf
-from warehouse.picking.forms import PickForm, WaveForm
+from warehouse.picking.forms import PickForm, WaveFilter, WaveForm
 from warehouse.states import available_actions
+
+
+def _selection(wave) -> str:
+    """The orders a wave took, in words, as the list shows them."""
+    words = [
+        f"carrier {wave.carrier}" if wave.carrier else "",
+        f"route {wave.route}" if wave.route else "",
+        f"ship by {formats.day(wave.cutoff)}" if wave.cutoff else "",
+        f"zone {wave.zone.code}" if wave.zone else "",
+    ]
+    chosen = " ".join(word for word in words if word) or "all released orders"
+    return f"{chosen} · {wave.orders_per_batch} per batch"
 
 
 @roles_required(*SUPERVISORS)
 def wave_list(request: HttpRequest) -> HttpResponse:
-    status = request.GET.get("status", "")
-    rows = selectors.waves(tenant=request.tenant)
-    if status in WaveStatus.values:
-        rows = rows.filter(status=status)
-    context = {"waves": rows[:200], "status": status, "statuses": WaveStatus.choices}
-    return render(request, "warehouse/outbound/waves.html", context)
+    """The waves, newest first, filtered by number, site and status; exported as filtered
+    (erp.exports)."""
+    table = build_table(
+        request,
+        name="waves",
+        queryset=selectors.waves(tenant=request.tenant),
+        filterset_class=WaveFilter,
+        columns=[
+            Column("Wave", "number", value="number"),
+            Column("Site", "site__code", value="site.code"),
+            Column("Status", "status", value="get_status_display"),
+            Column("Filters", css="hide-sm", value=_selection),
+            Column("Orders", "order_count", css="num", value="order_count"),
+            Column("Batches", "batch_count", css="num", value="batch_count"),
+            Column("Created", "created_at", css="nowrap", value="created_at"),
+            Column("By", css="hide-sm", value=lambda wave: wave.created_by.get_short_name()),
+            Column("Released", "released_at", css="nowrap", value="released_at"),
+        ],
+        row_template="warehouse/outbound/_wave_row.html",
+        per_page=50,
+        default_sort="-created_at",
+        empty="No waves match these filters.",
+    )
+    return table_response(request, template="warehouse/outbound/waves.html", table=table)
 
 
 FILTERS = ("site", "carrier", "route", "cutoff", "zone")

@@ -2,10 +2,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import django_filters
 from django import forms
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from warehouse.models import DiscrepancyKind, ReceivingSettings
+from inventory.models import Site
+from purchasing.models import OrderStatus, PurchaseOrder, Supplier
+from warehouse.models import Discrepancy, DiscrepancyKind, DiscrepancyState, ReceivingSettings
+from warehouse.receiving.selectors import RECEIVING_STATUSES
 from warehouse.scanner import SCAN, STEP, ScannerForm, scanned_code
 
 
@@ -90,10 +96,81 @@ class InspectForm(forms.Form):
     note = forms.CharField(max_length=200, required=False)
 
 
-class DiscrepancyFilterForm(forms.Form):
-    kind = forms.ChoiceField(
-        choices=[("", _("Any kind")), *DiscrepancyKind.choices], required=False
+class InboundFilter(django_filters.FilterSet):
+    """The inbound orders' filters: the order's number or the supplier's reference (ASN), its
+    supplier, site and status, and whether it is late (expected before today, not received)."""
+
+    number = django_filters.CharFilter(
+        label=_("Order or ASN"),
+        method="by_number",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("PO number or ASN")}),
     )
+    supplier = django_filters.ModelChoiceFilter(
+        queryset=Supplier.objects.none(), empty_label=_("Any supplier")
+    )
+    site = django_filters.ModelChoiceFilter(queryset=Site.objects.none(), empty_label=_("Any site"))
+    status = django_filters.ChoiceFilter(choices=[], empty_label=_("Any status"))
+    late = django_filters.BooleanFilter(label=_("Late"), method="by_lateness")
+
+    class Meta:
+        model = PurchaseOrder
+        fields = ["number", "supplier", "site", "status", "late"]
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, request=request, **kwargs)
+        tenant = request.tenant
+        self.filters["supplier"].queryset = Supplier.objects.filter(tenant=tenant)
+        self.filters["site"].queryset = Site.objects.filter(tenant=tenant)
+        self.filters["status"].extra["choices"] = [
+            (status.value, status.label) for status in OrderStatus if status in RECEIVING_STATUSES
+        ]
+
+    def by_number(self, queryset, name, value):
+        return queryset.filter(Q(number__icontains=value) | Q(supplier_reference__icontains=value))
+
+    def by_lateness(self, queryset, name, value):
+        late = Q(expected_date__lt=timezone.localdate()) & ~Q(status=OrderStatus.RECEIVED)
+        return queryset.filter(late if value else ~late)
+
+
+# The discrepancy list's "State" choices: what each shows. The first is the list's default.
+STATES = {
+    "open": (_("Open"), [DiscrepancyState.OPEN]),
+    "accepted": (_("Accepted"), [DiscrepancyState.ACCEPTED]),
+    "rejected": (_("Rejected"), [DiscrepancyState.REJECTED]),
+    "all": (_("All"), list(DiscrepancyState)),
+}
+DEFAULT_STATE = "open"
+
+
+class DiscrepancyFilter(django_filters.FilterSet):
+    """The discrepancy list's filters. `state` is applied by the view (`state_of`), since an
+    unfiltered list shows the open ones; it has no empty choice, so the first option is that
+    default."""
+
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[(key, label) for key, (label, _states) in STATES.items()],
+        empty_label=None,
+        method="keep",
+    )
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=DiscrepancyKind.choices, empty_label=_("Any kind")
+    )
+
+    class Meta:
+        model = Discrepancy
+        fields = ["state", "kind"]
+
+    def keep(self, queryset, name, value):
+        return queryset
+
+
+def state_of(params) -> str:
+    """The list's "State" choice in `params`: the default when absent or not one of `STATES`
+    (the filter form then says what is wrong)."""
+    state = params.get("state") or DEFAULT_STATE
+    return state if state in STATES else DEFAULT_STATE
 
 
 class ReceivingSettingsForm(forms.ModelForm):

@@ -3,28 +3,60 @@ bins, and the stock on QC hold."""
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models import (
+    Count,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 
 from inventory.models import Location, StockBalance, StockStatus
 from purchasing import states as purchase_states
 from purchasing.models import PurchaseOrder, PurchaseOrderLine
-from warehouse.models import Discrepancy, ReceiptLine
+from warehouse.models import Discrepancy, DiscrepancyState, ReceiptLine
 
 # Purchasing's table decides which orders take goods; the dock lists exactly those.
 RECEIVING_STATUSES = sorted(purchase_states.RECEIVABLE)
 
 
 def receivable_orders(*, tenant) -> QuerySet[PurchaseOrder]:
-    return (
-        PurchaseOrder.objects.filter(tenant=tenant, status__in=RECEIVING_STATUSES)
-        .select_related("supplier", "site")
-        .annotate(
-            ordered=Sum("lines__quantity_base"),
-            received=Sum("lines__received_base"),
-            open_discrepancies=Count(
-                "discrepancies", filter=Q(discrepancies__state="open"), distinct=True
-            ),
-        )
+    """The orders the dock takes (purchasing's receivable statuses)."""
+    return PurchaseOrder.objects.filter(
+        tenant=tenant, status__in=RECEIVING_STATUSES
+    ).select_related("supplier", "site")
+
+
+def inbound_orders(*, tenant) -> QuerySet[PurchaseOrder]:
+    """`receivable_orders` with each one's base quantity `ordered` and `received` and its
+    `open_discrepancies`. Per-order subqueries, computed only for the rows a page shows: one
+    join of lines and discrepancies grouped per order summed each line once per discrepancy."""
+    quantity = DecimalField(max_digits=18, decimal_places=4)
+    lines = PurchaseOrderLine.objects.filter(order=OuterRef("pk")).order_by().values("order")
+    open_ones = (
+        Discrepancy.objects.filter(order=OuterRef("pk"), state=DiscrepancyState.OPEN)
+        .order_by()
+        .values("order")
+    )
+    return receivable_orders(tenant=tenant).annotate(
+        ordered=Coalesce(
+            Subquery(lines.annotate(q=Sum("quantity_base")).values("q"), output_field=quantity),
+            Value(0, output_field=quantity),
+        ),
+        received=Coalesce(
+            Subquery(lines.annotate(q=Sum("received_base")).values("q"), output_field=quantity),
+            Value(0, output_field=quantity),
+        ),
+        open_discrepancies=Coalesce(
+            Subquery(open_ones.annotate(n=Count("pk")).values("n"), output_field=IntegerField()),
+            0,
+        ),
     )
 
 

@@ -11,27 +11,31 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from erp.errors import DomainError
 from erp.idempotency import idempotent
 from erp.numbers import plain
 from erp.roles import Role, roles_required
+from erp.tables import Column, build_table, table_response
 from erp.views.settings_page import settings_page
 from inventory import scanning
-from warehouse.models import DiscrepancyState
 from warehouse.permissions import FLOOR, SUPERVISORS
 from warehouse.putaway import rules
 from warehouse.putaway import selectors as putaway_selectors
 from warehouse.receiving import quality, selectors, services
 from warehouse.receiving.forms import (
-    DiscrepancyFilterForm,
+    STATES,
+    DiscrepancyFilter,
     FindOrderForm,
+    InboundFilter,
     InspectForm,
     ReceiveForm,
     ReceivingSettingsForm,
     ResolveForm,
     ShortCloseForm,
+    state_of,
 )
 from warehouse.states import available_actions
 
@@ -142,12 +146,32 @@ def receive_order(request: HttpRequest, pk: int) -> HttpResponse:
 
 @roles_required(*SUPERVISORS)
 def receiving_list(request: HttpRequest) -> HttpResponse:
-    orders = selectors.receivable_orders(tenant=request.tenant).order_by("expected_date", "number")[
-        :200
-    ]
-    return render(
-        request, "warehouse/receiving/list.html", {"orders": orders, "today": timezone.localdate()}
+    """The orders the dock takes, soonest expected first, with what has arrived of them;
+    exported as it is filtered (erp.exports)."""
+    table = build_table(
+        request,
+        name="inbound",
+        queryset=selectors.inbound_orders(tenant=request.tenant),
+        filterset_class=InboundFilter,
+        columns=[
+            Column("Order", "number", value="number"),
+            Column("Supplier", "supplier__name", value="supplier.name"),
+            Column("Site", "site__code", value="site.code"),
+            Column("Expected", "expected_date", css="nowrap", value="expected_date"),
+            Column("Status", "status", value="get_status_display"),
+            Column("Ordered", "ordered", css="num", value="ordered"),
+            Column("Received", "received", css="num", value="received"),
+            Column(
+                "Open discrepancies", "open_discrepancies", css="num", value="open_discrepancies"
+            ),
+        ],
+        row_template="warehouse/receiving/_inbound_row.html",
+        extra={"today": timezone.localdate()},
+        per_page=50,
+        default_sort="expected_date",
+        empty="No orders to receive match these filters.",
     )
+    return table_response(request, template="warehouse/receiving/list.html", table=table)
 
 
 def _detail(request, order, *, short_form=None, status=200):
@@ -190,26 +214,70 @@ def short_close(request: HttpRequest, pk: int, line_pk: int) -> HttpResponse:
     return _detail(request, order, short_form=form, status=422)
 
 
+def _order(row) -> str:
+    return f"{row.order.number}/{row.order_line.line_no}" if row.order_line else row.order.number
+
+
+def _item(row) -> str:
+    return f"{row.item.sku} · {row.lot.code}" if row.lot else row.item.sku
+
+
+def _stock(row) -> str:
+    """Where the stock was posted, as the list shows it ("" when nowhere)."""
+    text = str(row.get_status_display()) if row.status else ""
+    if row.receipt_line:
+        text = f"{text or '—'} in {row.receipt_line.location.code}"
+    return text
+
+
+def _reason(row) -> str:
+    return f"{row.reason} — {row.note}" if row.note else row.reason
+
+
+def _state(row) -> str:
+    """The state as the list shows it: who decided it, and their note."""
+    text = str(row.get_state_display())
+    if row.resolved_by:
+        text += f" by {row.resolved_by.get_short_name()}"
+    if row.resolution:
+        text += f": {row.resolution}"
+    return text
+
+
 @roles_required(*SUPERVISORS)
 def discrepancy_list(request: HttpRequest) -> HttpResponse:
-    state = request.GET.get("state", "open")
-    filters = DiscrepancyFilterForm(request.GET or None)
-    rows = selectors.discrepancies(tenant=request.tenant)
-    if state in DiscrepancyState.values:
-        rows = rows.filter(state=state)
-    if filters.is_valid() and filters.cleaned_data["kind"]:
-        rows = rows.filter(kind=filters.cleaned_data["kind"])
-    rows = list(rows[:300])
-    for row in rows:
+    """Receiving discrepancies, filtered by state (open unless another is chosen) and kind,
+    newest first, each open one with the decision its reader may take; exported as it is
+    filtered (erp.exports)."""
+    state = state_of(request.GET)
+    table = build_table(
+        request,
+        name="discrepancies",
+        queryset=selectors.discrepancies(tenant=request.tenant).filter(state__in=STATES[state][1]),
+        filterset_class=DiscrepancyFilter,
+        columns=[
+            Column("#", "id", value="pk"),
+            Column("When", "created_at", css="nowrap", value="created_at"),
+            Column("By", css="hide-sm", value=lambda row: row.created_by.get_short_name()),
+            Column("Order", "order__number", value=_order),
+            Column("Kind", value="get_kind_display"),
+            Column("Item", "item__sku", value=_item),
+            Column("Quantity", "quantity", css="num", value="quantity"),
+            Column("Stock", css="hide-sm", value=_stock),
+            Column("Reason", value=_reason),
+            Column("State", value=_state),
+            Column("Decision", css="col-action"),
+        ],
+        row_template="warehouse/receiving/_discrepancy_row.html",
+        # Rows are rendered with `only`: a decision comes back to this list as filtered.
+        extra={"decide": True, "next": request.get_full_path()},
+        per_page=50,
+        default_sort="-created_at",
+        empty="No discrepancies match these filters.",
+    ).fetch()
+    for row in table.page.object_list:
         row.actions = available_actions(row, tenant=request.tenant, user=request.user)
-    context = {
-        "rows": rows,
-        "state": state,
-        "states": DiscrepancyState.choices,
-        "filters": filters,
-        "form": ResolveForm(),
-    }
-    return render(request, "warehouse/receiving/discrepancies.html", context)
+    return table_response(request, template="warehouse/receiving/discrepancies.html", table=table)
 
 
 @require_POST
@@ -220,7 +288,7 @@ def discrepancy_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     form = ResolveForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose accept or reject.")
-        return redirect("warehouse:discrepancy_list")
+        return _back_to_list(request)
     try:
         services.resolve_discrepancy(
             tenant=request.tenant,
@@ -235,6 +303,15 @@ def discrepancy_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(
             request, f"Discrepancy #{discrepancy.pk} {form.cleaned_data['decision']}ed."
         )
+    return _back_to_list(request)
+
+
+def _back_to_list(request: HttpRequest) -> HttpResponse:
+    """To the list as it was filtered when the decision was posted (its `next`), else the
+    open discrepancies."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
     return redirect("warehouse:discrepancy_list")
 
 
