@@ -69,10 +69,12 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def data_dir():
     """One embedded server folder for the three runs: only the first pays for initdb and the
-    migrations (which the first run interrupts and the second completes)."""
+    migrations (which the first run interrupts and the second completes). Session-scoped: a
+    worker may run other modules' tests between the three, and a module-scoped folder was
+    removed and rebuilt, migrations and all, in between."""
     path = embedded.DATA_DIR / f"demo-stop-{uuid.uuid4().hex[:8]}"
     yield path
     for pid in _processes_of(path):

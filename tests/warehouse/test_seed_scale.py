@@ -68,7 +68,8 @@ def test_a_small_tenant_is_complete_consistent_and_idempotent():
     assert counts["lots"] == 80
     # Per site: 8 docks, 25 pick faces, 13 reserve bins, 4 shipping lanes.
     assert counts["bins"] == 100
-    assert counts["members"] == 5
+    # One member per role: operator, supervisor, planner, finance, admin and owner.
+    assert counts["members"] == 6
     assert counts["purchase orders"] > 0 and counts["sales orders"] > 0
     assert "operator@scale.example" in output and "ledger consistent" in output
     with tenant_context(tenant):
