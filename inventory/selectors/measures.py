@@ -48,15 +48,21 @@ def _params(tenant, site_id, category, abc_class, **more) -> dict:
     }
 
 
+# Each transaction's entries through the (tenant, transaction) index, by LATERAL ... OFFSET 0:
+# with a plain join the planner, expecting hundreds of entries a transaction, scanned every
+# entry of the tenant (1.5 s for 90 days at 10^7, against 0.15 s by the index).
 FLOWS_SQL = """
 SELECT x.kind, count(*) AS lines, coalesce(sum(e.value), 0) AS value,
        coalesce(sum(abs(e.value)), 0) AS absolute_value
 FROM inventory_stocktransaction x
-JOIN inventory_stockentry e ON e.tenant_id = %(t)s AND e.transaction_id = x.id
+CROSS JOIN LATERAL (
+    SELECT e.item_id, e.site_id, e.value FROM inventory_stockentry e
+    WHERE e.tenant_id = %(t)s AND e.transaction_id = x.id AND e.site_id IS NOT NULL
+    OFFSET 0
+) e
 {items}
 WHERE x.tenant_id = %(t)s AND x.posted_at >= %(start)s AND x.posted_at < %(stop)s
   AND x.kind = ANY(%(kinds)s)
-  AND e.site_id IS NOT NULL
   AND (%(site)s::bigint IS NULL OR e.site_id = %(site)s::bigint)
   {filters}
 GROUP BY x.kind

@@ -122,16 +122,21 @@ parts AS MATERIALIZED (
     UNION ALL
     -- The entries of the whole interval first, read once through one index range of the
     -- transactions (OFFSET 0: never once per site), then each site keeps its own bounds.
+    -- Each transaction's entries by index (LATERAL ... OFFSET 0): joined plainly, the planner
+    -- expecting hundreds a transaction scanned all of the tenant's entries instead.
     SELECT t.site_id, t.item_id, t.quantity * base.sign, t.value * base.sign
     FROM (
         SELECT e.site_id, e.item_id, e.quantity, e.value, x.posted_at
         FROM inventory_stocktransaction x
-        JOIN inventory_stockentry e ON e.tenant_id = %(t)s AND e.transaction_id = x.id
+        CROSS JOIN LATERAL (
+            SELECT e.site_id, e.item_id, e.quantity, e.value FROM inventory_stockentry e
+            WHERE e.tenant_id = %(t)s AND e.transaction_id = x.id AND e.site_id IS NOT NULL
+              AND (%(item)s::bigint IS NULL OR e.item_id = %(item)s::bigint)
+            OFFSET 0
+        ) e
         WHERE x.tenant_id = %(t)s
           AND x.posted_at >= (SELECT min(lo) FROM base)
           AND x.posted_at < (SELECT max(hi) FROM base)
-          AND e.site_id IS NOT NULL
-          AND (%(item)s::bigint IS NULL OR e.item_id = %(item)s::bigint)
         OFFSET 0
     ) t
     JOIN base ON base.site_id = t.site_id AND t.posted_at >= base.lo AND t.posted_at < base.hi
