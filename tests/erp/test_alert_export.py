@@ -5,8 +5,6 @@ the filters gives the page with its message, not a file; a large one runs as a j
 
 from __future__ import annotations
 
-import csv
-import datetime
 import io
 import re
 import zipfile
@@ -19,7 +17,9 @@ from erp.exports.models import ExportJob
 from erp.exports.tasks import run_export_task
 from erp.roles import Role
 from erp.tenancy import tenant_context
+from tests.exports import csv_rows
 from tests.factories import AlertFactory, member
+from tests.inventory.pages import utc
 
 pytestmark = pytest.mark.django_db
 
@@ -32,16 +32,6 @@ INERT = "'" + FORMULA  # what the CSV holds: a spreadsheet shows it as text
 SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 
 
-def at(text: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
-
-
-def _csv(response) -> list[list[str]]:
-    assert response.streaming, response.content[:500]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
 @pytest.fixture
 def inbox(tenant_a, tenant_b):
     """Tenant A (UTC): four supervisor alerts (one acknowledged by Ann, one resolved, one
@@ -50,29 +40,29 @@ def inbox(tenant_a, tenant_b):
     ann = member(tenant_a, Role.SUPERVISOR, user__full_name="Ann Smith")
     AlertFactory(
         tenant=tenant_a, kind=OVERDUE, message="PO-1 is 3 days late",
-        raised_at=at("2025-03-01 08:00"),
+        raised_at=utc("2025-03-01 08:00"),
     )  # fmt: skip
     AlertFactory(
         tenant=tenant_a, kind=SHORT_PICK, message="Short pick: 2 of 5 CUP-1 in P-01",
-        raised_at=at("2025-03-02 09:15"), status="acknowledged", acknowledged_by=ann,
-        acknowledged_at=at("2025-03-02 09:20"),
+        raised_at=utc("2025-03-02 09:15"), status="acknowledged", acknowledged_by=ann,
+        acknowledged_at=utc("2025-03-02 09:20"),
     )  # fmt: skip
     AlertFactory(
         tenant=tenant_a, kind=OVERDUE, message=FORMULA,
-        raised_at=at("2025-03-03 10:30"),
+        raised_at=utc("2025-03-03 10:30"),
     )  # fmt: skip
     AlertFactory(
         tenant=tenant_a, kind=OVERDUE, message="PO-0 was 1 day late",
-        raised_at=at("2025-02-20 07:00"), status="resolved", note="Received",
-        resolved_by=ann, resolved_at=at("2025-02-21 07:00"),
+        raised_at=utc("2025-02-20 07:00"), status="resolved", note="Received",
+        resolved_by=ann, resolved_at=utc("2025-02-21 07:00"),
     )  # fmt: skip
     AlertFactory(
         tenant=tenant_a, kind=OVERDUE, message="Finance only", roles=["finance"],
-        raised_at=at("2025-03-04 10:00"),
+        raised_at=utc("2025-03-04 10:00"),
     )  # fmt: skip
     AlertFactory(
         tenant=tenant_b, kind=OVERDUE, message="Bravo's PO-9 is late",
-        raised_at=at("2025-03-03 11:00"),
+        raised_at=utc("2025-03-03 11:00"),
     )  # fmt: skip
     return supervisor
 
@@ -96,7 +86,7 @@ def test_the_inbox_shows_its_filters_and_export_links(client, inbox):
 def test_the_csv_is_the_filtered_inbox_newest_first(client, inbox):
     client.force_login(inbox)
 
-    active = _csv(client.get(INBOX, {"export": "csv"}))
+    active = csv_rows(client.get(INBOX, {"export": "csv"}))
     assert active == [
         HEADER,
         ["2025-03-03 10:30:00", "Overdue receipts", INERT, "Open"],
@@ -104,7 +94,9 @@ def test_the_csv_is_the_filtered_inbox_newest_first(client, inbox):
         ["2025-03-01 08:00:00", "Overdue receipts", "PO-1 is 3 days late", "Open"],
     ]  # fmt: skip
 
-    everything_overdue = _csv(client.get(INBOX, {"state": "all", "kind": OVERDUE, "export": "csv"}))
+    everything_overdue = csv_rows(
+        client.get(INBOX, {"state": "all", "kind": OVERDUE, "export": "csv"})
+    )
     assert everything_overdue == [
         HEADER,
         ["2025-03-03 10:30:00", "Overdue receipts", INERT, "Open"],
@@ -112,7 +104,9 @@ def test_the_csv_is_the_filtered_inbox_newest_first(client, inbox):
         ["2025-02-20 07:00:00", "Overdue receipts", "PO-0 was 1 day late", "Resolved"],
     ]  # fmt: skip
 
-    oldest_first = _csv(client.get(INBOX, {"state": "open", "sort": "raised_at", "export": "csv"}))
+    oldest_first = csv_rows(
+        client.get(INBOX, {"state": "open", "sort": "raised_at", "export": "csv"})
+    )
     assert [row[2] for row in oldest_first[1:]] == [
         "PO-1 is 3 days late",
         INERT,
@@ -136,11 +130,11 @@ def test_the_xlsx_holds_a_formula_message_as_text_never_as_a_formula(client, inb
 
 def test_no_other_tenants_alerts_reach_an_export(client, inbox, tenant_b):
     client.force_login(inbox)
-    mine = _csv(client.get(INBOX, {"state": "all", "export": "csv"}))
+    mine = csv_rows(client.get(INBOX, {"state": "all", "export": "csv"}))
     assert len(mine) == 5 and "Bravo" not in str(mine) and "Finance only" not in str(mine)
 
     client.force_login(member(tenant_b, Role.SUPERVISOR))
-    theirs = _csv(client.get(INBOX, {"state": "all", "export": "csv"}))
+    theirs = csv_rows(client.get(INBOX, {"state": "all", "export": "csv"}))
     assert theirs == [
         HEADER,
         ["2025-03-03 11:00:00", "Overdue receipts", "Bravo's PO-9 is late", "Open"],
@@ -179,7 +173,7 @@ def test_a_large_alert_export_runs_as_a_job_with_the_same_rows(
     with tenant_context(tenant_a):
         job.refresh_from_db()
     assert (job.status, job.rows_done) == ("done", 2)
-    rows = _csv(client.get(reverse("exports:download", args=[job.pk])))
+    rows = csv_rows(client.get(reverse("exports:download", args=[job.pk])))
     assert rows == [
         HEADER,
         ["2025-03-03 10:30:00", "Overdue receipts", INERT, "Open"],

@@ -5,7 +5,6 @@ cannot export it."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 import zipfile
@@ -21,6 +20,7 @@ from erp.exports.models import ExportJob
 from erp.exports.tasks import expire_exports_for_task, run_export_task
 from erp.roles import Role
 from erp.tenancy import tenant_context
+from tests.exports import csv_rows
 from tests.factories import ItemFactory, bin_in, member
 from tests.inventory.pages import receive_at, ship_at, utc
 
@@ -44,12 +44,6 @@ def book(tenant_a, tenant_b):
     other = ItemFactory(tenant=tenant_b, sku="SECRET-1")
     receive_at(tenant_b, other, bin_in(tenant_b), 9, "1", utc("2025-01-02 12:00"), reference="B-9")
     return {"first": first, "second": second, "shipment": shipment, "bin": bin}
-
-
-def _csv(response) -> list[list[str]]:
-    assert response.streaming, response.content[:500]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 def _cells(response) -> dict[str, tuple[str | None, str | None, str]]:
@@ -81,25 +75,25 @@ def test_csv_of_a_filtered_ledger_is_its_rows_and_nothing_of_another_tenant(clie
     client.force_login(member(tenant_a, Role.FINANCE))
     first, second = book["first"], book["second"]
 
-    rows = _csv(client.get(LEDGER, {"kind": "receipt", "export": "csv"}))
+    rows = csv_rows(client.get(LEDGER, {"kind": "receipt", "export": "csv"}))
 
     assert rows == [
         HEADER,
         [str(second.pk), "2025-01-02 09:30:00", "Receipt", "PO-2", "system", "", "2", ""],
         [str(first.pk), "2025-01-01 08:00:00", "Receipt", "'=HYPERLINK(\"x\")", "system", "", "2", ""],
     ]  # fmt: skip
-    everything = _csv(client.get(LEDGER, {"export": "csv"}))
+    everything = csv_rows(client.get(LEDGER, {"export": "csv"}))
     assert len(everything) == 4 and "B-9" not in str(everything)
 
     # A negative quantity through a page: a number, not a neutralised string.
     detail = reverse("inventory:transaction_detail", args=[book["shipment"].pk])
-    entries = _csv(client.get(detail, {"export": "csv"}))
+    entries = csv_rows(client.get(detail, {"export": "csv"}))
     out = next(row for row in entries[1:] if row[7].startswith("-"))
     assert out[0] == "CUP-1" and out[1] == "'=cmd|' /C calc'!A0"
     assert Decimal(out[7]) == Decimal("-1") and Decimal(out[9]) == Decimal("-2")
 
     # The valuation (a grouped report read through read_on_replica): 8 in at 2, 1 out at 2.
-    valuation = _csv(client.get(reverse("inventory:valuation"), {"export": "csv"}))
+    valuation = csv_rows(client.get(reverse("inventory:valuation"), {"export": "csv"}))
     assert valuation[0] == ["Site", "Time zone", "Category", "Quantity", "Value"]
     assert [valuation[1][2], Decimal(valuation[1][3]), Decimal(valuation[1][4])] == [
         "general",
@@ -197,7 +191,7 @@ def test_a_large_export_runs_as_a_job_that_only_its_owner_downloads(
     assert "Download" in page and "2 row(s) exported" in page
     assert "Transactions" in client.get(reverse("exports:list")).content.decode()
     download = reverse("exports:download", args=[job.pk])
-    rows = _csv(client.get(download))
+    rows = csv_rows(client.get(download))
     assert rows[0] == HEADER
     assert [row[0] for row in rows[1:]] == [str(book["second"].pk), str(book["first"].pk)]
 

@@ -6,9 +6,6 @@ shown."""
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 import re
 
 import pytest
@@ -18,7 +15,9 @@ from erp.tenancy import tenant_context
 from purchasing.models import SupplierItem
 from returns.models import ReturningSupplier, SupplierReturn
 from returns.services import inspection
+from tests.exports import csv_rows
 from tests.factories import SupplierFactory
+from tests.inventory.pages import utc
 from tests.returns.returns_floor import Returns
 
 pytestmark = pytest.mark.django_db
@@ -26,16 +25,6 @@ pytestmark = pytest.mark.django_db
 LIST = reverse("returns:supplier_return_list")
 WAITING = ["Return", "Supplier", "Item", "Quantity", "Bin", "Waiting since"]
 SHIPPED = ["Return", "Supplier", "Item", "Quantity", "Value", "Shipped"]
-
-
-def at(text: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
-
-
-def _csv(response) -> list[list[str]]:
-    assert response.streaming, response.content[:500]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 def _returned(r: Returns, supplier, quantities: list[int]) -> list[SupplierReturn]:
@@ -59,7 +48,7 @@ def _returned(r: Returns, supplier, quantities: list[int]) -> list[SupplierRetur
 def _ship(r: Returns, rtv: SupplierReturn, when: str) -> None:
     with tenant_context(r.tenant):
         inspection.ship_supplier_return(tenant=r.tenant, user=r.operator, rtv=rtv)
-        SupplierReturn.objects.filter(pk=rtv.pk).update(shipped_at=at(when))
+        SupplierReturn.objects.filter(pk=rtv.pk).update(shipped_at=utc(when))
 
 
 class Rtvs:
@@ -75,7 +64,7 @@ class Rtvs:
         _ship(self.r, self.second, "2025-03-05 09:00")
         with tenant_context(tenant):
             SupplierReturn.objects.filter(pk=self.third.pk).update(
-                created_at=at("2025-03-06 08:00")
+                created_at=utc("2025-03-06 08:00")
             )
         self.theirs = Returns(tenant_b)
         self.bravo = SupplierFactory(tenant=tenant_b, code="BRAVO", name="Bravo Beans")
@@ -107,28 +96,28 @@ def test_the_page_shows_both_tables_with_their_filters_and_export_links(client, 
 def test_each_csv_is_its_table_as_filtered(client, rtvs):
     client.force_login(rtvs.r.operator)
 
-    assert _csv(client.get(LIST, {"open-export": "csv"})) == [
+    assert csv_rows(client.get(LIST, {"open-export": "csv"})) == [
         WAITING,
         ["RTV-00003", "Acme Roasters", rtvs.coffee, "1.0000", "RET-01", "2025-03-06 08:00:00"],
     ]
-    assert _csv(client.get(LIST, {"shipped-export": "csv"})) == [
+    assert csv_rows(client.get(LIST, {"shipped-export": "csv"})) == [
         SHIPPED,
         ["RTV-00002", "Acme Roasters", rtvs.coffee, "1.0000", "1.0000", "2025-03-05 09:00:00"],
         ["RTV-00001", "Acme Roasters", rtvs.coffee, "2.0000", "2.0000", "2025-03-02 10:00:00"],
     ]
     early = {"shipped_from": "2025-03-01", "shipped_to": "2025-03-04", "shipped-export": "csv"}
-    assert _csv(client.get(LIST, early)) == [
+    assert csv_rows(client.get(LIST, early)) == [
         SHIPPED,
         ["RTV-00001", "Acme Roasters", rtvs.coffee, "2.0000", "2.0000", "2025-03-02 10:00:00"],
     ]
     by_acme = {"supplier": rtvs.acme.pk, "item": "coffee", "shipped-export": "csv"}
-    assert [row[0] for row in _csv(client.get(LIST, by_acme))] == [
+    assert [row[0] for row in csv_rows(client.get(LIST, by_acme))] == [
         "Return",
         "RTV-00002",
         "RTV-00001",
     ]
-    assert _csv(client.get(LIST, {"item": "cups", "shipped-export": "csv"})) == [SHIPPED]
-    oldest = _csv(client.get(LIST, {"shipped-sort": "shipped_at", "shipped-export": "csv"}))
+    assert csv_rows(client.get(LIST, {"item": "cups", "shipped-export": "csv"})) == [SHIPPED]
+    oldest = csv_rows(client.get(LIST, {"shipped-sort": "shipped_at", "shipped-export": "csv"}))
     assert [row[0] for row in oldest] == ["Return", "RTV-00001", "RTV-00002"]
 
 
@@ -140,11 +129,11 @@ def test_no_other_tenants_returns_reach_the_page_or_an_export(client, rtvs):
     assert not theirs.streaming and "Select a valid choice" in theirs.content.decode()
 
     client.force_login(rtvs.theirs.operator)
-    waiting = _csv(client.get(LIST, {"open-export": "csv"}))
+    waiting = csv_rows(client.get(LIST, {"open-export": "csv"}))
     assert [row[:4] for row in waiting] == [
         WAITING[:4], ["RTV-00001", "Bravo Beans", f"{rtvs.theirs.coffee.sku} L-2030-06", "1.0000"],
     ]  # fmt: skip
-    assert _csv(client.get(LIST, {"shipped-export": "csv"})) == [SHIPPED]
+    assert csv_rows(client.get(LIST, {"shipped-export": "csv"})) == [SHIPPED]
 
 
 def test_junk_shipped_filters_show_the_page_with_its_message_not_a_file(client, rtvs):

@@ -6,9 +6,6 @@ decision posted from a filtered list comes back to that list."""
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 import re
 from decimal import Decimal
 
@@ -17,6 +14,7 @@ from django.urls import reverse
 
 from erp.roles import Role
 from erp.tenancy import tenant_context
+from tests.exports import csv_rows
 from tests.factories import (
     DiscrepancyFactory,
     ItemFactory,
@@ -25,6 +23,7 @@ from tests.factories import (
     PurchaseOrderLineFactory,
     member,
 )
+from tests.inventory.pages import utc
 from warehouse.models import Discrepancy
 from warehouse.receiving import services as receiving
 
@@ -34,16 +33,6 @@ LIST = reverse("warehouse:discrepancy_list")
 HEADER = ["#", "When", "By", "Order", "Kind", "Item", "Quantity", "Stock", "Reason", "State"]
 FORMULA = '=HYPERLINK("http://evil","PO-2")'
 INERT = "'" + FORMULA  # what the CSV holds: a spreadsheet shows it as text
-
-
-def at(text: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
-
-
-def _csv(response) -> list[list[str]]:
-    assert response.streaming, response.content[:500]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 class Floor:
@@ -80,7 +69,7 @@ class Floor:
         self.wrong = DiscrepancyFactory(
             order_line=None, order=order, item=cup, tenant=tenant, kind="wrong_item",
             quantity=Decimal(3), reason=FORMULA, state="rejected", resolved_by=ann,
-            resolved_at=at("2025-02-21 07:00"), resolution="not ours", created_by=olga,
+            resolved_at=utc("2025-02-21 07:00"), resolution="not ours", created_by=olga,
         )  # fmt: skip
         with tenant_context(tenant):
             for row, when in [
@@ -90,7 +79,7 @@ class Floor:
                 (self.short, "2025-03-01 08:00"),
                 (self.wrong, "2025-02-20 07:00"),
             ]:
-                Discrepancy.objects.filter(pk=row.pk).update(created_at=at(when))
+                Discrepancy.objects.filter(pk=row.pk).update(created_at=utc(when))
         bravo_line = PurchaseOrderLineFactory(order__supplier__tenant=tenant_b, item__sku="BRAVO-1")
         self.bravo = DiscrepancyFactory(order_line=bravo_line, reason="Bravo's short")
         self.po = dock.order.number
@@ -146,34 +135,34 @@ def test_the_list_shows_its_filters_export_links_and_open_ones_by_default(client
 def test_the_csv_is_the_filtered_list_newest_first(client, floor):
     client.force_login(floor.supervisor)
 
-    assert _csv(client.get(LIST, {"export": "csv"})) == [
+    assert csv_rows(client.get(LIST, {"export": "csv"})) == [
         HEADER, floor.row("held"), floor.row("damaged"), floor.row("short"),
     ]  # fmt: skip
-    assert _csv(client.get(LIST, {"state": "all", "kind": "over_receipt", "export": "csv"})) == [
+    assert csv_rows(client.get(LIST, {"state": "all", "kind": "over_receipt", "export": "csv"})) == [
         HEADER, floor.row("held"), floor.row("within"),
     ]  # fmt: skip
-    assert _csv(client.get(LIST, {"state": "rejected", "export": "csv"})) == [
+    assert csv_rows(client.get(LIST, {"state": "rejected", "export": "csv"})) == [
         HEADER, floor.row("wrong"),
     ]  # fmt: skip
-    smallest_first = _csv(client.get(LIST, {"sort": "quantity", "export": "csv"}))
+    smallest_first = csv_rows(client.get(LIST, {"sort": "quantity", "export": "csv"}))
     assert smallest_first == [HEADER, floor.row("damaged"), floor.row("short"), floor.row("held")]
 
 
 def test_the_landing_pages_links_still_filter_the_list(client, floor):
     """The supervisor's landing page links to `?state=open&kind=...` (reporting.dashboards)."""
     client.force_login(floor.supervisor)
-    rows = _csv(client.get(LIST, {"state": "open", "kind": "damaged", "export": "csv"}))
+    rows = csv_rows(client.get(LIST, {"state": "open", "kind": "damaged", "export": "csv"}))
     assert rows == [HEADER, floor.row("damaged")]
 
 
 def test_no_other_tenants_discrepancies_reach_the_list_or_an_export(client, floor, tenant_b):
     client.force_login(floor.supervisor)
-    mine = _csv(client.get(LIST, {"state": "all", "export": "csv"}))
+    mine = csv_rows(client.get(LIST, {"state": "all", "export": "csv"}))
     assert len(mine) == 6 and "Bravo" not in str(mine) and "BRAVO-1" not in str(mine)
     assert "Bravo's short" not in client.get(LIST, {"state": "all"}).content.decode()
 
     client.force_login(member(tenant_b, Role.SUPERVISOR))
-    theirs = _csv(client.get(LIST, {"state": "all", "export": "csv"}))
+    theirs = csv_rows(client.get(LIST, {"state": "all", "export": "csv"}))
     assert [row[0] for row in theirs[1:]] == [str(floor.bravo.pk)]
     assert theirs[1][5:] == ["BRAVO-1", "2.0000", "", "Bravo's short", "Open"]
     page = client.get(LIST, {"state": "all"}).content.decode()

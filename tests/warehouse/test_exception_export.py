@@ -6,9 +6,6 @@ an acknowledgement comes back to the page as filtered."""
 
 from __future__ import annotations
 
-import csv
-import datetime
-import io
 import re
 from decimal import Decimal
 
@@ -18,7 +15,9 @@ from django.urls import reverse
 from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory import ledger
+from tests.exports import csv_rows
 from tests.factories import ItemFactory, SalesOrderFactory, SiteFactory, bin_in, member
+from tests.inventory.pages import utc
 from warehouse.models import CountRequest, FloorException
 
 pytestmark = pytest.mark.django_db
@@ -31,27 +30,17 @@ HEADER = [
 COUNTS = ["Since", "Site", "Bin", "Reason"]
 
 
-def at(text: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
-
-
-def _csv(response) -> list[list[str]]:
-    assert response.streaming, response.content[:500]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
-
-
 def _exception(tenant, when: str, **fields) -> FloorException:
     with tenant_context(tenant):
         row = FloorException.objects.create(tenant=tenant, **fields)
-        FloorException.objects.filter(pk=row.pk).update(created_at=at(when))
+        FloorException.objects.filter(pk=row.pk).update(created_at=utc(when))
     return row
 
 
 def _count_request(tenant, when: str, **fields) -> CountRequest:
     with tenant_context(tenant):
         row = CountRequest.objects.create(tenant=tenant, **fields)
-        CountRequest.objects.filter(pk=row.pk).update(created_at=at(when))
+        CountRequest.objects.filter(pk=row.pk).update(created_at=utc(when))
     return row
 
 
@@ -84,7 +73,7 @@ class Exceptions:
         self.seen = _exception(
             tenant, "2025-03-02 09:00", kind="pack_mismatch", order=order("SO-101"), item=mug,
             expected=Decimal(3), found=Decimal(2), outcome="1 missing from carton",
-            acknowledged_by=ann, acknowledged_at=at("2025-03-02 10:00"), **common,
+            acknowledged_by=ann, acknowledged_at=utc("2025-03-02 10:00"), **common,
         )  # fmt: skip
         self.latest = _exception(
             tenant, "2025-03-03 10:30", kind="short_pick", order=order("SO-102"), item=mug,
@@ -150,15 +139,17 @@ def test_the_page_shows_both_tables_with_filters_export_links_and_open_ones(clie
 def test_each_csv_is_its_table_as_filtered(client, floor):
     client.force_login(floor.supervisor)
 
-    assert _csv(client.get(LIST, {"export": "csv"})) == floor.rows("latest", "first")
-    assert _csv(client.get(LIST, {"state": "acknowledged", "export": "csv"})) == floor.rows("seen")
-    everything = _csv(client.get(LIST, {"state": "all", "export": "csv"}))
+    assert csv_rows(client.get(LIST, {"export": "csv"})) == floor.rows("latest", "first")
+    assert csv_rows(client.get(LIST, {"state": "acknowledged", "export": "csv"})) == floor.rows(
+        "seen"
+    )
+    everything = csv_rows(client.get(LIST, {"state": "all", "export": "csv"}))
     assert everything == floor.rows("latest", "seen", "first")
     short_oldest_first = {"state": "all", "kind": "short_pick", "sort": "created_at"}
-    assert _csv(client.get(LIST, {**short_oldest_first, "export": "csv"})) == floor.rows(
+    assert csv_rows(client.get(LIST, {**short_oldest_first, "export": "csv"})) == floor.rows(
         "first", "latest"
     )
-    assert _csv(client.get(LIST, {"counts-export": "csv"})) == [
+    assert csv_rows(client.get(LIST, {"counts-export": "csv"})) == [
         COUNTS,
         ["2025-03-01 08:00:00", "WEST", "P-01", "short pick"],
     ]
@@ -166,13 +157,13 @@ def test_each_csv_is_its_table_as_filtered(client, floor):
 
 def test_no_other_tenants_rows_reach_an_export(client, floor, tenant_b):
     client.force_login(floor.supervisor)
-    mine = _csv(client.get(LIST, {"state": "all", "export": "csv"}))
+    mine = csv_rows(client.get(LIST, {"state": "all", "export": "csv"}))
     assert "BRAVO-1" not in str(mine) and "SO-900" not in str(mine)
 
     client.force_login(member(tenant_b, Role.SUPERVISOR))
-    theirs = _csv(client.get(LIST, {"state": "all", "export": "csv"}))
+    theirs = csv_rows(client.get(LIST, {"state": "all", "export": "csv"}))
     assert [row[2:4] for row in theirs] == [["Order", "Item"], ["SO-900", "BRAVO-1"]]
-    flags = _csv(client.get(LIST, {"counts-export": "csv"}))
+    flags = csv_rows(client.get(LIST, {"counts-export": "csv"}))
     assert flags == [COUNTS, ["2025-03-02 12:00:00", "BRAVO", "B-99", "bravo flag"]]
 
 

@@ -6,9 +6,7 @@ with its message, not a file."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 from decimal import Decimal
 
@@ -17,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from erp.roles import Role
+from tests.exports import csv_rows
 from tests.factories import (
     DiscrepancyFactory,
     PurchaseOrderFactory,
@@ -32,12 +31,6 @@ LIST = reverse("warehouse:receiving_list")
 HEADER = [
     "Order", "Supplier", "Site", "Expected", "Status", "Ordered", "Received", "Open discrepancies",
 ]  # fmt: skip
-
-
-def _csv(response) -> list[list[str]]:
-    assert response.streaming, response.content[:500]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 def day(offset: int) -> datetime.date:
@@ -135,30 +128,32 @@ def test_the_list_shows_its_filters_export_links_and_receivable_orders(client, i
 def test_the_csv_is_the_filtered_list_soonest_expected_first(client, inbound):
     client.force_login(inbound.supervisor)
 
-    everything = _csv(client.get(LIST, {"export": "csv"}))
+    everything = csv_rows(client.get(LIST, {"export": "csv"}))
     assert everything == inbound.rows("PO-303", "PO-301", "PO-302")
 
-    assert _csv(client.get(LIST, {"late": "true", "export": "csv"})) == inbound.rows("PO-301")
-    assert _csv(client.get(LIST, {"late": "false", "export": "csv"})) == inbound.rows(
+    assert csv_rows(client.get(LIST, {"late": "true", "export": "csv"})) == inbound.rows("PO-301")
+    assert csv_rows(client.get(LIST, {"late": "false", "export": "csv"})) == inbound.rows(
         "PO-303", "PO-302"
     )
-    assert _csv(client.get(LIST, {"number": "asn-77", "export": "csv"})) == inbound.rows("PO-302")
+    assert csv_rows(client.get(LIST, {"number": "asn-77", "export": "csv"})) == inbound.rows(
+        "PO-302"
+    )
     acme_east = {"supplier": inbound.acme.pk, "site": inbound.east.pk, "export": "csv"}
-    assert _csv(client.get(LIST, acme_east)) == inbound.rows("PO-303")
-    assert _csv(client.get(LIST, {"status": "sent", "export": "csv"})) == inbound.rows("PO-301")
-    most_ordered = _csv(client.get(LIST, {"sort": "-ordered", "export": "csv"}))
+    assert csv_rows(client.get(LIST, acme_east)) == inbound.rows("PO-303")
+    assert csv_rows(client.get(LIST, {"status": "sent", "export": "csv"})) == inbound.rows("PO-301")
+    most_ordered = csv_rows(client.get(LIST, {"sort": "-ordered", "export": "csv"}))
     assert most_ordered == inbound.rows("PO-301", "PO-302", "PO-303")
 
 
 def test_no_other_tenants_orders_reach_the_list_or_an_export(client, inbound, tenant_b):
     client.force_login(inbound.supervisor)
-    mine = _csv(client.get(LIST, {"export": "csv"}))
+    mine = csv_rows(client.get(LIST, {"export": "csv"}))
     assert "PO-901" not in str(mine)
     theirs = client.get(LIST, {"supplier": inbound.bravo_supplier.pk, "export": "csv"})
     assert not theirs.streaming and "Select a valid choice" in theirs.content.decode()
 
     client.force_login(member(tenant_b, Role.SUPERVISOR))
-    rows = _csv(client.get(LIST, {"export": "csv"}))
+    rows = csv_rows(client.get(LIST, {"export": "csv"}))
     assert [row[0] for row in rows] == ["Order", "PO-901"]
     assert rows[1][5:] == ["0", "0", "0"]  # no lines, no discrepancies
 

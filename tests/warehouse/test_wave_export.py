@@ -5,9 +5,7 @@ with its message, not a file."""
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
 
 import pytest
@@ -16,23 +14,15 @@ from django.urls import reverse
 from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory import ledger
+from tests.exports import csv_rows
 from tests.factories import SalesOrderFactory, SiteFactory, ZoneFactory, bin_in, member
+from tests.inventory.pages import utc
 from warehouse.models import PickBatch, Wave, WaveOrder
 
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("warehouse:wave_list")
 HEADER = ["Wave", "Site", "Status", "Filters", "Orders", "Batches", "Created", "By", "Released"]
-
-
-def at(text: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(text).replace(tzinfo=datetime.UTC)
-
-
-def _csv(response) -> list[list[str]]:
-    assert response.streaming, response.content[:500]
-    text = b"".join(response.streaming_content).decode("utf-8-sig")
-    return list(csv.reader(io.StringIO(text)))
 
 
 def _wave(tenant, site, created: str, *, orders: int = 0, batches: int = 0, **fields) -> Wave:
@@ -49,7 +39,7 @@ def _wave(tenant, site, created: str, *, orders: int = 0, batches: int = 0, **fi
             WaveOrder.objects.create(tenant=tenant, wave=wave, order=order)
         for number in range(1, batches + 1):
             PickBatch.objects.create(tenant=tenant, wave=wave, number=number)
-        Wave.objects.filter(pk=wave.pk).update(created_at=at(created))
+        Wave.objects.filter(pk=wave.pk).update(created_at=utc(created))
     return wave
 
 
@@ -72,7 +62,7 @@ class Waves:
         )  # fmt: skip
         self.second = _wave(
             tenant, self.west, "2025-03-04 09:00", number="W-2", status="released", zone=pick,
-            orders_per_batch=4, released_at=at("2025-03-04 09:30"), orders=3, batches=1,
+            orders_per_batch=4, released_at=utc("2025-03-04 09:30"), orders=3, batches=1,
             created_by=sam,
         )  # fmt: skip
         self.third = _wave(
@@ -125,21 +115,21 @@ def test_the_list_shows_its_filters_export_links_and_waves_newest_first(client, 
 def test_the_csv_is_the_filtered_list(client, waves):
     client.force_login(waves.supervisor)
 
-    assert _csv(client.get(LIST, {"export": "csv"})) == waves.rows("W-2", "W-1", "W-3")
-    west = _csv(client.get(LIST, {"site": waves.west.pk, "export": "csv"}))
+    assert csv_rows(client.get(LIST, {"export": "csv"})) == waves.rows("W-2", "W-1", "W-3")
+    west = csv_rows(client.get(LIST, {"site": waves.west.pk, "export": "csv"}))
     assert west == waves.rows("W-2", "W-1")
-    assert _csv(client.get(LIST, {"status": "planned", "export": "csv"})) == waves.rows("W-1")
-    assert _csv(client.get(LIST, {"number": "w-3", "export": "csv"})) == waves.rows("W-3")
-    most_orders = _csv(client.get(LIST, {"sort": "-order_count", "export": "csv"}))
+    assert csv_rows(client.get(LIST, {"status": "planned", "export": "csv"})) == waves.rows("W-1")
+    assert csv_rows(client.get(LIST, {"number": "w-3", "export": "csv"})) == waves.rows("W-3")
+    most_orders = csv_rows(client.get(LIST, {"sort": "-order_count", "export": "csv"}))
     assert most_orders == waves.rows("W-2", "W-1", "W-3")
 
 
 def test_no_other_tenants_waves_reach_an_export(client, waves, tenant_b):
     client.force_login(waves.supervisor)
-    assert "W-9" not in str(_csv(client.get(LIST, {"export": "csv"})))
+    assert "W-9" not in str(csv_rows(client.get(LIST, {"export": "csv"})))
 
     client.force_login(member(tenant_b, Role.SUPERVISOR))
-    theirs = _csv(client.get(LIST, {"export": "csv"}))
+    theirs = csv_rows(client.get(LIST, {"export": "csv"}))
     assert [row[:3] for row in theirs] == [HEADER[:3], ["W-9", "BRAVO", "Planned"]]
 
 
