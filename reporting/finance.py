@@ -32,23 +32,26 @@ REASONS: dict[str, str] = {
 
 # One row per leg into or out of the tenant's virtual adjustment and scrap locations: the
 # stock a site lost (negative) or gained (positive) there, from the site's point of view.
-# The site is the real leg's that mirrors it in the same transaction (LATERAL, one index
-# lookup by transaction); a loss between virtual locations (goods written off in transit)
-# has none.
+# The site and bin are the real leg's that mirrors it in the same transaction (one lookup by
+# the transaction's entries: `+ 0` keeps the planner off a busy item's index); a loss between
+# virtual locations (goods written off in transit) has none.
 _ROWS = """
 WITH legs AS (
     SELECT v.id, v.transaction_id, v.item_id, -v.quantity AS quantity, -v.value AS value,
            x.kind AS txn_kind, x.reference, x.posted_at, x.posted_by_id,
-           (SELECT r.site_id FROM inventory_stockentry r
-            WHERE r.tenant_id = %(t)s AND r.transaction_id = v.transaction_id
-              AND r.item_id = v.item_id AND r.site_id IS NOT NULL
-              AND r.quantity = -v.quantity
-              AND r.lot_id IS NOT DISTINCT FROM v.lot_id
-              AND r.serial_id IS NOT DISTINCT FROM v.serial_id
-            ORDER BY abs(r.id - v.id) LIMIT 1) AS site_id
+           mirror.site_id, mirror.location_id AS bin_id
     FROM inventory_location loc
     JOIN inventory_stockentry v ON v.tenant_id = %(t)s AND v.location_id = loc.id
     JOIN inventory_stocktransaction x ON x.tenant_id = %(t)s AND x.id = v.transaction_id
+    LEFT JOIN LATERAL (
+        SELECT r.site_id, r.location_id FROM inventory_stockentry r
+        WHERE r.tenant_id = %(t)s AND r.transaction_id = v.transaction_id
+          AND r.item_id + 0 = v.item_id AND r.site_id IS NOT NULL
+          AND r.quantity = -v.quantity
+          AND r.lot_id IS NOT DISTINCT FROM v.lot_id
+          AND r.serial_id IS NOT DISTINCT FROM v.serial_id
+        ORDER BY abs(r.id - v.id) LIMIT 1
+    ) mirror ON true
     WHERE loc.tenant_id = %(t)s AND loc.kind IN ('adjustment', 'scrap')
       AND (%(start)s::timestamptz IS NULL OR x.posted_at >= %(start)s)
       AND (%(end)s::timestamptz IS NULL OR x.posted_at < %(end)s)
@@ -91,7 +94,9 @@ rows AS (
     LEFT JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = legs.site_id
     LEFT JOIN inventory_adjustment a
       ON a.tenant_id = %(t)s AND a.transaction_id = legs.transaction_id
+    -- A count is of one bin: one posting may carry the counts of several bins.
     LEFT JOIN warehouse_count c ON c.tenant_id = %(t)s AND c.transaction_id = legs.transaction_id
+     AND c.location_id = legs.bin_id
     LEFT JOIN LATERAL (
         SELECT r.counter_id, r.finished_at FROM warehouse_countround r
         WHERE r.tenant_id = %(t)s AND r.count_id = c.id ORDER BY r.number DESC LIMIT 1

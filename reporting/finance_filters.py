@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.http import QueryDict
 from django.utils import timezone
 
 from erp.selectors import memberships
@@ -59,8 +60,10 @@ class RegisterFilter(django_filters.FilterSet):
         fields = ["start", "end", "site", "reason", "category", "user"]
 
     def __init__(self, data=None, *args, **kwargs):
-        data = data.copy() if data is not None else None
-        if data is not None and not data.get("start") and not data.get("end"):
+        # Bound even on a first visit (no query at all), so this month applies there too:
+        # unbound, the register would read the whole history.
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if not data.get("start") and not data.get("end"):
             today = timezone.localdate()
             data["start"], data["end"] = today.replace(day=1).isoformat(), today.isoformat()
         super().__init__(data, *args, **kwargs)

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from erp.roles import Role
 from erp.tenancy import tenant_context
@@ -98,6 +99,20 @@ def test_register_lists_every_write_off_with_who_asked_and_who_approved(finance_
     assert f"ADJ-{lost.pk}" in text
     assert reverse("inventory:adjustment_detail", args=[lost.pk]) not in text
     assert reverse("inventory:transaction_detail", args=[lost.transaction_id]) in text
+
+
+def test_a_first_visit_shows_this_month_only(finance_client, books, tenant_a):
+    """No query at all is this month, as the form says: not the whole history."""
+    cola = ItemFactory(tenant=tenant_a, sku="OLD")
+    old_bin = bin_in(tenant_a, site=books["north"])
+    receive_at(tenant_a, cola, old_bin, 3, "5.00", utc("2025-01-10 12:00"))
+    post_move(tenant_a, cola, old_bin, LocationKind.SCRAP, 3, kind="scrap",
+              at=utc("2025-01-20 12:00"))  # fmt: skip
+    first = finance_client.get(URL)
+    assert "OLD" not in [r["sku"] for r in rows(first)]
+    assert first.context["figures"]["start"] == timezone.localdate().replace(day=1)
+    january = finance_client.get(URL, {"start": "2025-01-01", "end": "2025-01-31"})
+    assert [(r["sku"], r["value"]) for r in rows(january)] == [("OLD", Decimal("-15.00"))]
 
 
 def test_register_totals_by_reason(finance_client, books):
