@@ -333,8 +333,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=2, minute=30, day_of_week="0"),
         "kwargs": {"full": True},
     },
-    # Valuation snapshots of the months just finished (a site's month closes two hours after
-    # it ends in the site's time zone, so hourly runs follow every zone).
+    # Valuation snapshots of the months and closes of the days just finished (a site's month or
+    # day closes two hours after it ends in the site's time zone, so hourly runs follow every
+    # zone).
     "close-valuation-periods": {
         "task": "inventory.tasks.close_valuation_periods_all_task",
         "schedule": crontab(minute=25),

@@ -29,7 +29,8 @@ SETTLE = datetime.timedelta(hours=1)
 
 
 def invalidate_after(*, tenant_id: int, posted_at: datetime.datetime) -> None:
-    """Inside a posting's transaction: forget the snapshots a posting at `posted_at` changes.
+    """Inside a posting's transaction: forget the snapshots and closed days (`day_closes`) a
+    posting at `posted_at` changes.
 
     Free for postings dated now (the hot path); two statements for backdated ones.
     """
@@ -42,9 +43,15 @@ def invalidate_after(*, tenant_id: int, posted_at: datetime.datetime) -> None:
             """
             WITH gone AS (
                 DELETE FROM inventory_snapshotperiod
+                WHERE tenant_id = %(t)s AND ends_at > %(at)s RETURNING id),
+            snapshot_rows AS (
+                DELETE FROM inventory_valuationsnapshot
+                WHERE tenant_id = %(t)s AND period_id IN (SELECT id FROM gone)),
+            days AS (
+                DELETE FROM inventory_closedday
                 WHERE tenant_id = %(t)s AND ends_at > %(at)s RETURNING id)
-            DELETE FROM inventory_valuationsnapshot
-            WHERE tenant_id = %(t)s AND period_id IN (SELECT id FROM gone)
+            DELETE FROM inventory_dayvalue
+            WHERE tenant_id = %(t)s AND closed_day_id IN (SELECT id FROM days)
             """,
             {"t": tenant_id, "at": posted_at},
         )

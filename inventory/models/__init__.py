@@ -32,11 +32,11 @@ from inventory.models.ledger import (
 )
 from inventory.models.locations import Bin, BinType, DefaultSite, Site, Zone, ZoneType
 from inventory.models.segments import ItemSegment, XyzClass
-from inventory.models.snapshots import SnapshotPeriod, ValuationSnapshot
+from inventory.models.snapshots import ClosedDay, DayValue, SnapshotPeriod, ValuationSnapshot
 
 __all__ = [
-    "AbcClass", "Adjustment", "AdjustmentKind", "AdjustmentState", "Bin", "BinType", "CostLayer",
-    "CostingMethod", "DefaultSite", "InventorySettings", "Item", "ItemSegment", "ItemSiteActivity", "ItemUnit", "LedgerCheck",
+    "AbcClass", "Adjustment", "AdjustmentKind", "AdjustmentState", "Bin", "BinType", "ClosedDay", "CostLayer",
+    "CostingMethod", "DayValue", "DefaultSite", "InventorySettings", "Item", "ItemSegment", "ItemSiteActivity", "ItemUnit", "LedgerCheck",
     "LedgerCheckpointBalance", "LedgerCheckpointValue", "Location", "LocationKind", "Lot",
     "Projection", "ProjectionKind", "ReasonCode", "Reservation", "SerialNumber", "Site",
     "SnapshotPeriod", "StockBalance", "StockEntry", "StockStatus", "StockTransaction", "Tracking",

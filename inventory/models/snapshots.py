@@ -51,3 +51,51 @@ class ValuationSnapshot(TenantModel):
                 fields=["tenant", "period", "item"], name="inventory_valuationsnapshot_one_per_item"
             ),
         ]
+
+
+class ClosedDay(TenantModel):
+    """One site's day closed into `DayValue` rows: the running value the stock measures
+    (turns, carrying cost, the adjustment rate's average) read for any day's end, so a day in
+    the middle of a month costs no more than its own entries since the last closed day.
+
+    Kept per item category, the one filter those measures take that a site total cannot
+    answer; an item whose category changes forgets every closed day of its tenant (they are
+    closed again in the next run), since its past entries now count under another category.
+    """
+
+    site = TenantForeignKey(Site, on_delete=models.CASCADE, related_name="+", db_index=False)
+    day = models.DateField(help_text="The day closed, in the site's time zone")
+    ends_at = models.DateTimeField(help_text="End of the day in the site's time zone")
+    closed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["site", "day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "site", "day"], name="inventory_closedday_one_per_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.site_id} {self.day:%Y-%m-%d}"
+
+
+class DayValue(TenantModel):
+    """Σ quantity and Σ value of a site's entries posted before its closed day's end, for the
+    items of one category ("" for items without one); a category at zero in both has no row."""
+
+    closed_day = TenantForeignKey(
+        ClosedDay, on_delete=models.CASCADE, related_name="rows", db_index=False
+    )
+    category = models.CharField(max_length=60, blank=True)
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        ordering = ["closed_day", "category"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "closed_day", "category"],
+                name="inventory_dayvalue_one_per_category",
+            ),
+        ]

@@ -17,6 +17,7 @@ from erp.numbers import plain
 from erp.roles import require_role
 from inventory.errors import DuplicateCode, DuplicateGtin, InvalidItem, ItemLocked
 from inventory.gtin import gtin_forms, normalize_gtin
+from inventory.ledger import day_closes
 from inventory.models import Item, ItemUnit, Lot, StockBalance, Tracking
 from inventory.permissions import ITEM_EDITORS
 
@@ -159,6 +160,9 @@ def update_item(*, tenant: Tenant, user: User, item: Item) -> Item:
                 raise InvalidItem(problem, sku=item.sku, unit=unit.code)
     _follow_base_unit(tenant, current, item, user)
     _save_item(item, user)
+    if current.category != item.category:
+        # The item's past entries now count under its new category.
+        day_closes.forget_days(tenant_id=tenant.pk)
     return item
 
 
