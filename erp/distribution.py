@@ -106,6 +106,11 @@ REVIEWED_SQL: dict[str, str] = {
         "the item filters): transactions, entries, items and segments all filtered by "
         "tenant_id = %(t)s"
     ),
+    "inventory/selectors/measures.py:_from_closed_days": (
+        "runs CLOSED_BEFORE_SQL, then FROM_CLOSED_DAYS_SQL or FROM_CLOSED_DAYS_BY_ITEM_SQL (one "
+        "template, without and with the item join for the category filter): sites, closed days, "
+        "their rows, transactions, entries and items all filtered by tenant_id = %(t)s"
+    ),
     "inventory/ledger/verify.py:_scan": (
         "runs SUMS, DIFFERENCES and COUNTS, all filtered by tenant_id = %(t)s (a temporary "
         "table on the same node holds the sums between them), and session settings"
