@@ -258,27 +258,49 @@ def excess_and_dead(request: HttpRequest) -> HttpResponse:
     days_form = DeadDaysForm(request.GET or None)
     dead_days = days_form.days()
     scope = form.scope()
-    read = read_on_replica(
-        lambda alias: (
-            stock.excess_and_dead(scope, dead_days=dead_days, using=alias),
+
+    def read(alias: str):
+        # The tables are paged inside the read: another page than the first runs its
+        # statement again, on the replica's transaction when it serves the page.
+        e = stock.excess_and_dead(scope, dead_days=dead_days, using=alias)
+        excess_table = build_table(
+            request, name="excess", prefix="excess", queryset=e.excess,
+            columns=[*_item_columns("Excess value", "excess_value")[:4],
+                     Column("Order-up-to", css="num", value="order_up_to"),
+                     Column("Above it", css="num", value="excess_quantity"),
+                     Column("Excess value", css="num", value="excess_value")],
+            row_template="reporting/stock/_excess_row.html", per_page=50,
+            empty="No item holds more than its order-up-to (or no planning run has set one yet).",
+        )  # fmt: skip
+        dead_table = build_table(
+            request, name="dead", prefix="dead", queryset=e.dead,
+            columns=_item_columns("Value", "value"),
+            row_template="reporting/stock/_dead_row.html", per_page=50,
+            empty="Every item held has moved out in these days.",
+        )  # fmt: skip
+        return (
+            e,
             len(stock.stockout_risk(scope, using=alias)),
+            excess_table.fetch(),
+            dead_table.fetch(),
         )
-    )
-    e, at_risk = read.result
+
+    read = read_on_replica(read)
+    e, at_risk, excess_table, dead_table = read.result
     suggestions_href = _url(request, "purchasing:suggestion_list")
     figures = [
         Figure("Excess stock", _short_money(e.excess_value), "#excess",
-               f"{len(e.excess)} item-sites above order-up-to"),
+               f"{e.excess.count()} item-sites above order-up-to"),
         Figure(f"Dead stock ({dead_days} days)", _short_money(e.dead_value), "#dead",
-               f"{len(e.dead)} item-sites with no shipment or transfer out"),
+               f"{e.dead.count()} item-sites with no shipment or transfer out"),
         Figure("Items at stockout risk", str(at_risk), suggestions_href,
                "item-sites below their reorder point, from the last planning run"),
     ]  # fmt: skip
     by_site: dict[str, list[Decimal]] = {}
-    for row in e.excess:
-        by_site.setdefault(row["site_code"], [Decimal(0), Decimal(0)])[0] += row["excess_value"]
-    for row in e.dead:
-        by_site.setdefault(row["site_code"], [Decimal(0), Decimal(0)])[1] += row["value"]
+    for total in e.excess.totals:
+        by_site.setdefault(total["site_code"], [Decimal(0), Decimal(0)])[0] += total["excess_value"]
+    for total in e.dead.totals:
+        by_site.setdefault(total["site_code"], [Decimal(0), Decimal(0)])[1] += total["value"]
     chart = bar_chart(
         "Excess and dead stock value by site",
         [
@@ -292,21 +314,6 @@ def excess_and_dead(request: HttpRequest) -> HttpResponse:
             )
         ],
     )
-    excess_table = build_table(
-        request, name="excess", prefix="excess", queryset=Rows(e.excess),
-        columns=[*_item_columns("Excess value", "excess_value")[:4],
-                 Column("Order-up-to", css="num", value="order_up_to"),
-                 Column("Above it", css="num", value="excess_quantity"),
-                 Column("Excess value", css="num", value="excess_value")],
-        row_template="reporting/stock/_excess_row.html", per_page=50,
-        empty="No item holds more than its order-up-to (or no planning run has set one yet).",
-    )  # fmt: skip
-    dead_table = build_table(
-        request, name="dead", prefix="dead", queryset=Rows(e.dead),
-        columns=_item_columns("Value", "value"),
-        row_template="reporting/stock/_dead_row.html", per_page=50,
-        empty="Every item held has moved out in these days.",
-    )  # fmt: skip
     if partial := table_partial(request, excess_table, dead_table):
         return partial
     formula = format_html(

@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
+from erp.ranked_rows import RankedRows
 from inventory.models import TransactionKind
 
 # Corrections of the record: adjustments and approved count variances.
@@ -101,6 +102,7 @@ def period_flows(
 # what each holds now (its open cost layers). The candidates are the filtered items at each
 # site less those the posting statement saw leave recently (`ItemSiteActivity`); only theirs
 # are summed, by the open layers' index: summing every open layer first cost 0.7 s at 10^7.
+# One pass gives the ranked window asked for and each site's count and value.
 DEAD_SQL = f"""
 WITH candidate AS (
     SELECT i.id AS item_id, s.id AS site_id, i.sku, i.description, i.category,
@@ -113,31 +115,46 @@ WITH candidate AS (
         SELECT 1 FROM inventory_itemsiteactivity a
         WHERE a.tenant_id = %(t)s AND a.item_id = i.id AND a.site_id = s.id
           AND a.last_outbound_at >= %(since)s)
+),
+dead AS MATERIALIZED (
+    SELECT c.item_id, c.site_id, c.sku, c.description, c.category, c.site_code,
+           held.quantity, held.value
+    FROM candidate c CROSS JOIN LATERAL (
+        SELECT sum(l.remaining_quantity) AS quantity, sum(l.remaining_value) AS value
+        FROM inventory_costlayer l
+        WHERE l.tenant_id = %(t)s AND l.item_id = c.item_id AND l.site_id = c.site_id
+          AND l.remaining_quantity > 0
+    ) held
+    WHERE held.quantity > 0
 )
-SELECT c.item_id, c.site_id, c.sku, c.description, c.category, c.site_code,
-       held.quantity, held.value
-FROM candidate c CROSS JOIN LATERAL (
-    SELECT sum(l.remaining_quantity) AS quantity, sum(l.remaining_value) AS value
-    FROM inventory_costlayer l
-    WHERE l.tenant_id = %(t)s AND l.item_id = c.item_id AND l.site_id = c.site_id
-      AND l.remaining_quantity > 0
-) held
-WHERE held.quantity > 0
-ORDER BY held.value DESC, c.sku, c.site_code
+SELECT * FROM (
+    SELECT 'row' AS part, w.*, NULL::bigint AS rows FROM (
+        SELECT * FROM dead ORDER BY value DESC, sku, site_code LIMIT %(limit)s OFFSET %(offset)s
+    ) w
+    UNION ALL
+    SELECT 'total', NULL, site_id, NULL, NULL, NULL, site_code, NULL, sum(value), count(*)
+    FROM dead GROUP BY site_id, site_code
+) r
+ORDER BY part = 'total', value DESC, sku, site_code
 """
 
 
 def dead_stock(
     *, tenant, since: datetime.datetime, site_id=None, category=None, abc_class="",
     using: str = DEFAULT_DB_ALIAS,
-) -> list[dict]:  # fmt: skip
+) -> RankedRows:  # fmt: skip
     """Item-sites holding stock with no outbound movement (shipment, transfer out) posted
-    since `since`, most valuable first: item, site, quantity and value held now."""
+    since `since`, most valuable first: item, site, quantity and value held now; totals per
+    site."""
     params = _params(tenant, site_id, category, abc_class, since=since)
-    with connections[using].cursor() as cursor:
-        cursor.execute(DEAD_SQL, params)
-        names = [c.name for c in cursor.description]
-        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def run(offset: int, limit: int) -> list[dict]:
+        with connections[using].cursor() as cursor:
+            cursor.execute(DEAD_SQL, {**params, "offset": offset, "limit": limit})
+            names = [c.name for c in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    return RankedRows(run)
 
 
 # Each site's latest closed day on or before `day`, and the instant `day` ends there.

@@ -6,6 +6,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import QuerySet
 
 from erp.models import Tenant
+from erp.ranked_rows import RankedRows
 from purchasing.models import PlanningLevel, PlanningRun, ReorderSuggestion, RunStatus
 
 
@@ -34,32 +35,47 @@ def latest_levels_date(*, tenant: Tenant, using: str = DEFAULT_DB_ALIAS):
     return next(iter(days.values_list("as_of", flat=True)[:1]), None)
 
 
-# Held now (open cost layers per item-site) against the last run's order-up-to; what is above
-# it is excess, valued at the layers' average cost.
+# Held now (open cost layers per item-site, an index-only scan of the open layers' index)
+# against the last run's order-up-to; what is above it is excess, valued at the layers'
+# average cost. One pass gives the ranked window asked for and each site's count and value
+# (`erp.ranked_rows`).
 EXCESS_SQL = """
-SELECT h.item_id, h.site_id, i.sku, i.description, i.category, s.code AS site_code,
-       h.quantity, h.value, p.order_up_to,
-       h.quantity - p.order_up_to AS excess_quantity,
-       (h.quantity - p.order_up_to) * h.value / h.quantity AS excess_value
-FROM (
+WITH held AS (
     SELECT l.item_id, l.site_id, sum(l.remaining_quantity) AS quantity,
            sum(l.remaining_value) AS value
     FROM inventory_costlayer l
     WHERE l.tenant_id = %(t)s AND l.remaining_quantity > 0
       AND (%(site)s::bigint IS NULL OR l.site_id = %(site)s::bigint)
     GROUP BY l.item_id, l.site_id
-) h
-JOIN purchasing_planninglevel p
-  ON p.tenant_id = %(t)s AND p.item_id = h.item_id AND p.site_id = h.site_id
-JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = h.item_id
-JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = h.site_id
-WHERE h.quantity > p.order_up_to
-  AND (%(category)s::text IS NULL OR i.category = %(category)s::text)
-  AND (%(abc)s::text = '' OR EXISTS (
-        SELECT 1 FROM inventory_itemsegment g
-        WHERE g.tenant_id = %(t)s AND g.item_id = h.item_id AND g.site_id = h.site_id
-          AND g.abc_class = %(abc)s::text))
-ORDER BY excess_value DESC, i.sku, s.code
+),
+excess AS MATERIALIZED (
+    SELECT h.item_id, h.site_id, i.sku, i.description, i.category, s.code AS site_code,
+           h.quantity, h.value, p.order_up_to,
+           h.quantity - p.order_up_to AS excess_quantity,
+           (h.quantity - p.order_up_to) * h.value / h.quantity AS excess_value
+    FROM held h
+    JOIN purchasing_planninglevel p
+      ON p.tenant_id = %(t)s AND p.item_id = h.item_id AND p.site_id = h.site_id
+    JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = h.item_id
+    JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = h.site_id
+    WHERE h.quantity > p.order_up_to
+      AND (%(category)s::text IS NULL OR i.category = %(category)s::text)
+      AND (%(abc)s::text = '' OR EXISTS (
+            SELECT 1 FROM inventory_itemsegment g
+            WHERE g.tenant_id = %(t)s AND g.item_id = h.item_id AND g.site_id = h.site_id
+              AND g.abc_class = %(abc)s::text))
+)
+SELECT * FROM (
+    SELECT 'row' AS part, w.*, NULL::bigint AS rows FROM (
+        SELECT * FROM excess ORDER BY excess_value DESC, sku, site_code
+        LIMIT %(limit)s OFFSET %(offset)s
+    ) w
+    UNION ALL
+    SELECT 'total', NULL, site_id, NULL, NULL, NULL, site_code, NULL, NULL, NULL, NULL,
+           sum(excess_value), count(*)
+    FROM excess GROUP BY site_id, site_code
+) r
+ORDER BY part = 'total', excess_value DESC, sku, site_code
 """
 
 # Item-sites the last run saw at risk: on hand + on order (and in transit) below the reorder
@@ -90,13 +106,17 @@ def _dicts(cursor) -> list[dict]:
 def excess_stock(
     *, tenant: Tenant, site_id=None, category=None, abc_class: str = "",
     using: str = DEFAULT_DB_ALIAS,
-) -> list[dict]:  # fmt: skip
+) -> RankedRows:  # fmt: skip
     """Item-sites holding more than the last planning run's order-up-to, with the quantity and
-    value above it (at the layers' average cost), most valuable first."""
+    value above it (at the layers' average cost), most valuable first; totals per site."""
     params = {"t": tenant.pk, "site": site_id, "category": category, "abc": abc_class or ""}
-    with connections[using].cursor() as cursor:
-        cursor.execute(EXCESS_SQL, params)
-        return _dicts(cursor)
+
+    def run(offset: int, limit: int) -> list[dict]:
+        with connections[using].cursor() as cursor:
+            cursor.execute(EXCESS_SQL, {**params, "offset": offset, "limit": limit})
+            return _dicts(cursor)
+
+    return RankedRows(run, value_key="excess_value")
 
 
 def stockout_risk(

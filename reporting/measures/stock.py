@@ -32,6 +32,7 @@ from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS
 
+from erp.ranked_rows import RankedRows
 from inventory.models import TransactionKind
 from inventory.selectors import measures as stock_sums
 from inventory.services.adjustments import settings_for as inventory_settings_for
@@ -199,19 +200,19 @@ def turns(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> TurnsFigures:
 
 @dataclass
 class ExcessFigures:
-    excess: list[dict]
-    dead: list[dict]
+    excess: RankedRows  # ranked rows, paged by the page; totals per site
+    dead: RankedRows
     dead_days: int
     levels_as_of: datetime.date | None  # the planning run the order-up-to levels come from
     dead_since: datetime.datetime = field(default=None)
 
     @property
     def excess_value(self) -> Decimal:
-        return sum((r["excess_value"] for r in self.excess), ZERO)
+        return self.excess.value
 
     @property
     def dead_value(self) -> Decimal:
-        return sum((r["value"] for r in self.dead), ZERO)
+        return self.dead.value
 
 
 def dead_since(scope: Scope, dead_days: int) -> datetime.datetime:
@@ -265,9 +266,9 @@ def stock_summary(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> dict:
         "cogs": t.cogs,
         "carrying_cost": t.carrying_cost,
         "excess_value": e.excess_value,
-        "excess_items": len(e.excess),
+        "excess_items": e.excess.count(),
         "dead_stock_value": e.dead_value,
-        "dead_stock_items": len(e.dead),
+        "dead_stock_items": e.dead.count(),
         "stockout_risk_items": len(at_risk),
         "accuracy": ratio(sum(r.within for r in by_site), made),
         "accuracy_counts": made,
