@@ -111,6 +111,11 @@ REVIEWED_SQL: dict[str, str] = {
         "template, without and with the item join for the category filter): sites, closed days, "
         "their rows, transactions, entries and items all filtered by tenant_id = %(t)s"
     ),
+    "purchasing/planning/selectors.py:excess_stock.run": (
+        "runs EXCESS_SQL or EXCESS_BY_CATEGORY_SQL (one template, without and with the item "
+        "join for the category filter): cost layers, planning levels, items, segments and sites "
+        "all filtered by tenant_id = %(t)s"
+    ),
     "inventory/ledger/verify.py:_scan": (
         "runs SUMS, DIFFERENCES and COUNTS, all filtered by tenant_id = %(t)s (a temporary "
         "table on the same node holds the sums between them), and session settings"

@@ -280,7 +280,7 @@ def excess_and_dead(request: HttpRequest) -> HttpResponse:
         )  # fmt: skip
         return (
             e,
-            len(stock.stockout_risk(scope, using=alias)),
+            stock.stockout_risk_count(scope, using=alias),
             excess_table.fetch(),
             dead_table.fetch(),
         )

@@ -326,11 +326,14 @@ class CostLayer(TenantModel):
         ]
         indexes = [
             # The pool is part of the predicate so that the posting's read of "open layers
-            # and the pool" matches it (see migration 0011).
+            # and the pool" matches it (see migration 0011). The remaining quantity and value
+            # ride along so that what each item-site holds is summed from the index alone
+            # (excess and dead stock; migration 0021).
             models.Index(
                 fields=["tenant", "item", "site", "received_at"],
+                include=["remaining_quantity", "remaining_value"],
                 condition=models.Q(remaining_quantity__gt=0) | models.Q(is_pool=True),
-                name="inv_costlayer_open_idx",
+                name="inv_costlayer_open_held_idx",
             ),
             models.Index(
                 fields=["tenant", "item", "site", "received_at", "id"],

@@ -38,45 +38,57 @@ def latest_levels_date(*, tenant: Tenant, using: str = DEFAULT_DB_ALIAS):
 # Held now (open cost layers per item-site, an index-only scan of the open layers' index)
 # against the last run's order-up-to; what is above it is excess, valued at the layers'
 # average cost. One pass gives the ranked window asked for and each site's count and value
-# (`erp.ranked_rows`).
+# (`erp.ranked_rows`); only the window's rows read their item and site, and the item join
+# is made for every row only under a category filter.
 EXCESS_SQL = """
 WITH held AS (
     SELECT l.item_id, l.site_id, sum(l.remaining_quantity) AS quantity,
            sum(l.remaining_value) AS value
     FROM inventory_costlayer l
     WHERE l.tenant_id = %(t)s AND l.remaining_quantity > 0
-      AND (%(site)s::bigint IS NULL OR l.site_id = %(site)s::bigint)
     GROUP BY l.item_id, l.site_id
 ),
 excess AS MATERIALIZED (
-    SELECT h.item_id, h.site_id, i.sku, i.description, i.category, s.code AS site_code,
-           h.quantity, h.value, p.order_up_to,
+    SELECT h.item_id, h.site_id, h.quantity, h.value, p.order_up_to,
            h.quantity - p.order_up_to AS excess_quantity,
            (h.quantity - p.order_up_to) * h.value / h.quantity AS excess_value
     FROM held h
     JOIN purchasing_planninglevel p
       ON p.tenant_id = %(t)s AND p.item_id = h.item_id AND p.site_id = h.site_id
-    JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = h.item_id
-    JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = h.site_id
+    {items}
     WHERE h.quantity > p.order_up_to
-      AND (%(category)s::text IS NULL OR i.category = %(category)s::text)
+      AND (%(site)s::bigint IS NULL OR h.site_id = %(site)s::bigint)
       AND (%(abc)s::text = '' OR EXISTS (
             SELECT 1 FROM inventory_itemsegment g
             WHERE g.tenant_id = %(t)s AND g.item_id = h.item_id AND g.site_id = h.site_id
               AND g.abc_class = %(abc)s::text))
 )
 SELECT * FROM (
-    SELECT 'row' AS part, w.*, NULL::bigint AS rows FROM (
-        SELECT * FROM excess ORDER BY excess_value DESC, sku, site_code
+    SELECT 'row' AS part, w.item_id, w.site_id, i.sku, i.description, i.category,
+           s.code AS site_code, w.quantity, w.value, w.order_up_to, w.excess_quantity,
+           w.excess_value, NULL::bigint AS rows
+    FROM (
+        SELECT * FROM excess ORDER BY excess_value DESC, item_id, site_id
         LIMIT %(limit)s OFFSET %(offset)s
     ) w
+    JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = w.item_id
+    JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = w.site_id
     UNION ALL
-    SELECT 'total', NULL, site_id, NULL, NULL, NULL, site_code, NULL, NULL, NULL, NULL,
-           sum(excess_value), count(*)
-    FROM excess GROUP BY site_id, site_code
+    SELECT 'total', NULL, e.site_id, NULL, NULL, NULL, s.code, NULL, NULL, NULL, NULL,
+           e.excess_value, e.rows
+    FROM (
+        SELECT site_id, sum(excess_value) AS excess_value, count(*) AS rows
+        FROM excess GROUP BY site_id
+    ) e
+    JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = e.site_id
 ) r
-ORDER BY part = 'total', excess_value DESC, sku, site_code
+ORDER BY part = 'total', excess_value DESC, item_id, site_id
 """
+EXCESS_BY_CATEGORY_SQL = EXCESS_SQL.format(
+    items="JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = h.item_id"
+    " AND i.category = %(category)s::text"
+)
+EXCESS_SQL = EXCESS_SQL.format(items="")
 
 # Item-sites the last run saw at risk: on hand + on order (and in transit) below the reorder
 # point, or nothing on hand while backorders wait.
@@ -98,6 +110,22 @@ ORDER BY i.sku, s.code
 """
 
 
+# How many: no item or site joined but for a category filter.
+AT_RISK_COUNT_SQL = """
+SELECT count(*) FROM purchasing_planninglevel p
+WHERE p.tenant_id = %(t)s
+  AND (p.on_hand + p.on_order < p.reorder_point OR (p.on_hand <= 0 AND p.backorders > 0))
+  AND (%(site)s::bigint IS NULL OR p.site_id = %(site)s::bigint)
+  AND (%(category)s::text IS NULL OR EXISTS (
+        SELECT 1 FROM inventory_item i
+        WHERE i.tenant_id = %(t)s AND i.id = p.item_id AND i.category = %(category)s::text))
+  AND (%(abc)s::text = '' OR EXISTS (
+        SELECT 1 FROM inventory_itemsegment g
+        WHERE g.tenant_id = %(t)s AND g.item_id = p.item_id AND g.site_id = p.site_id
+          AND g.abc_class = %(abc)s::text))
+"""
+
+
 def _dicts(cursor) -> list[dict]:
     names = [c.name for c in cursor.description]
     return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
@@ -113,10 +141,22 @@ def excess_stock(
 
     def run(offset: int, limit: int) -> list[dict]:
         with connections[using].cursor() as cursor:
-            cursor.execute(EXCESS_SQL, {**params, "offset": offset, "limit": limit})
+            sql = EXCESS_SQL if category is None else EXCESS_BY_CATEGORY_SQL
+            cursor.execute(sql, {**params, "offset": offset, "limit": limit})
             return _dicts(cursor)
 
     return RankedRows(run, value_key="excess_value")
+
+
+def stockout_risk_count(
+    *, tenant: Tenant, site_id=None, category=None, abc_class: str = "",
+    using: str = DEFAULT_DB_ALIAS,
+) -> int:  # fmt: skip
+    """How many item-sites `stockout_risk` lists."""
+    params = {"t": tenant.pk, "site": site_id, "category": category, "abc": abc_class or ""}
+    with connections[using].cursor() as cursor:
+        cursor.execute(AT_RISK_COUNT_SQL, params)
+        return cursor.fetchone()[0]
 
 
 def stockout_risk(

@@ -238,6 +238,13 @@ def excess_and_dead(
     )
 
 
+def stockout_risk_count(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> int:
+    """How many item-sites `stockout_risk` lists."""
+    return planning_selectors.stockout_risk_count(
+        tenant=scope.tenant, using=using, **_filters(scope)
+    )
+
+
 def stockout_risk(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> list[dict]:
     """Item-sites the last planning run found at risk: on hand + on order below the reorder
     point, or nothing on hand with backorders waiting."""
@@ -257,7 +264,9 @@ def stock_summary(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> dict:
     by_site = counts_accuracy(scope, using=using)
     made = sum(r.made for r in by_site)
     counted = sum((r.value_counted for r in by_site), ZERO)
-    at_risk = planning_selectors.stockout_risk(tenant=scope.tenant, using=using, **_filters(scope))
+    at_risk = planning_selectors.stockout_risk_count(
+        tenant=scope.tenant, using=using, **_filters(scope)
+    )
     return {
         "turns": t.turns,
         "annual_turns": t.annual_turns,
@@ -269,7 +278,7 @@ def stock_summary(scope: Scope, *, using: str = DEFAULT_DB_ALIAS) -> dict:
         "excess_items": e.excess.count(),
         "dead_stock_value": e.dead_value,
         "dead_stock_items": e.dead.count(),
-        "stockout_risk_items": len(at_risk),
+        "stockout_risk_items": at_risk,
         "accuracy": ratio(sum(r.within for r in by_site), made),
         "accuracy_counts": made,
         "accuracy_value_gap": ratio(sum((r.value_variance for r in by_site), ZERO), counted),

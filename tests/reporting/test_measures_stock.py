@@ -17,6 +17,7 @@ from html import unescape
 import pytest
 from django.urls import reverse
 
+from erp.ranked_rows import RankedRows
 from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory.models import InventorySettings, LocationKind
@@ -157,6 +158,29 @@ def test_excess_dead_and_summary(books):
     assert summary["stockout_risk_items"] == 1
     assert summary["accuracy"] == Decimal(1) / 2
     assert summary["turns"] == Decimal(60) / Decimal("217.5")
+
+
+def test_dead_stock_pages_by_window_and_totals_every_row_per_site(books):
+    """Two more never-shipped items, one at each site: the ranked rows come a window at a
+    time (the first with the totals), and the totals count every row, not the window."""
+    tenant = books["tenant"]
+    nuts, salt = ItemFactory(tenant=tenant, sku="NUTS"), ItemFactory(tenant=tenant, sku="SALT")
+    receive_at(
+        tenant, nuts, bin_in(tenant, site=books["other"]), 4, "20.00", utc("2025-01-10 12:00")
+    )
+    receive_at(
+        tenant, salt, bin_in(tenant, site=books["other"]), 10, "0.50", utc("2025-01-10 12:00")
+    )
+    with tenant_context(tenant):
+        dead = stock.excess_and_dead(_scope(books)).dead
+        two = RankedRows(dead._run, first=2)
+        window = [(r["sku"], r["value"]) for r in two[0:2]]
+        rest = [(r["sku"], r["value"]) for r in two[2:5]]
+        totals = sorted((t["site_code"], t["rows"], t["value"]) for t in two.totals)
+    assert window == [("NUTS", Decimal(80)), ("CHIPS", Decimal(45))]
+    assert rest == [("SALT", Decimal(5))]
+    assert totals == [("MAIN", 1, Decimal(45)), ("SIDE", 2, Decimal(85))]
+    assert (two.count(), two.value) == (3, Decimal(130))
 
 
 def test_filters_narrow_or_empty_the_measures(books):
