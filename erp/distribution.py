@@ -106,10 +106,10 @@ REVIEWED_SQL: dict[str, str] = {
         "the item filters): transactions, entries, items and segments all filtered by "
         "tenant_id = %(t)s"
     ),
-    "inventory/selectors/measures.py:_from_closed_days": (
-        "runs CLOSED_BEFORE_SQL, then FROM_CLOSED_DAYS_SQL or FROM_CLOSED_DAYS_BY_ITEM_SQL (one "
-        "template, without and with the item join for the category filter): sites, closed days, "
-        "their rows, transactions, entries and items all filtered by tenant_id = %(t)s"
+    "inventory/selectors/valuation.py:_from_closed_days": (
+        "runs _CLOSED_BEFORE, then _DAY_BY_CATEGORY or _DAY_BY_SITE_AND_CATEGORY (one parts "
+        "template grouped two ways): sites, closed days, their rows, transactions, entries and "
+        "items all filtered by tenant_id = %(t)s"
     ),
     "purchasing/planning/selectors.py:excess_stock.run": (
         "runs EXCESS_SQL or EXCESS_BY_CATEGORY_SQL (one template, without and with the item "

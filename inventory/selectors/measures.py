@@ -157,97 +157,19 @@ def dead_stock(
     return RankedRows(run)
 
 
-# Each site's latest closed day on or before `day`, and the instant `day` ends there.
-CLOSED_BEFORE_SQL = """
-SELECT s.id, ((%(day)s::date + 1)::timestamp AT TIME ZONE s.time_zone), c.id, c.day, c.ends_at
-FROM inventory_site s
-LEFT JOIN LATERAL (
-    SELECT c.id, c.day, c.ends_at FROM inventory_closedday c
-    WHERE c.tenant_id = %(t)s AND c.site_id = s.id AND c.day <= %(day)s::date
-    ORDER BY c.day DESC LIMIT 1
-) c ON true
-WHERE s.tenant_id = %(t)s AND (%(site)s::bigint IS NULL OR s.id = %(site)s::bigint)
-"""
-
-# The closed days' rows plus each site's entries from its closed day's end to `day`'s end.
-FROM_CLOSED_DAYS_SQL = """
-WITH base AS (
-    SELECT * FROM unnest(%(sites)s::bigint[], %(closed)s::bigint[], %(since)s::timestamptz[],
-                         %(ends)s::timestamptz[]) AS b(site_id, closed_id, since, ends_at)
-)
-SELECT coalesce(sum(value), 0) FROM (
-    SELECT r.value FROM base
-    JOIN inventory_dayvalue r ON r.tenant_id = %(t)s AND r.closed_day_id = base.closed_id
-    WHERE %(category)s::text IS NULL OR r.category = %(category)s::text
-    UNION ALL
-    SELECT e.value
-    FROM inventory_stocktransaction x
-    CROSS JOIN LATERAL (
-        SELECT e.item_id, e.site_id, e.value FROM inventory_stockentry e
-        WHERE e.tenant_id = %(t)s AND e.transaction_id = x.id AND e.site_id IS NOT NULL
-        OFFSET 0
-    ) e
-    JOIN base ON base.site_id = e.site_id AND x.posted_at >= base.since
-             AND x.posted_at < base.ends_at
-    {items}
-    WHERE x.tenant_id = %(t)s
-      AND x.posted_at >= (SELECT min(since) FROM base)
-      AND x.posted_at < (SELECT max(ends_at) FROM base)
-      {filters}
-) parts
-"""
-# The item join only under a category filter (as for the flows).
-FROM_CLOSED_DAYS_BY_ITEM_SQL = FROM_CLOSED_DAYS_SQL.format(
-    items="JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = e.item_id",
-    filters="AND i.category = %(category)s::text",
-)
-FROM_CLOSED_DAYS_SQL = FROM_CLOSED_DAYS_SQL.format(items="", filters="")
-
-# How far a closed day may lie before the day asked for: beyond it the months' snapshots (at
-# most half a month of entries) are read instead.
-CLOSED_DAY_REACH = datetime.timedelta(days=7)
-
-
-def _from_closed_days(*, tenant, day, site_id, category, using) -> Decimal | None:
-    """Stock value at the end of `day` from each site's latest closed day (`ClosedDay`) and
-    the entries since, or None when some site has no closed day within `CLOSED_DAY_REACH`."""
-    params = {"t": tenant.pk, "day": day, "site": site_id, "category": category}
-    with connections[using].cursor() as cursor:
-        cursor.execute(CLOSED_BEFORE_SQL, params)
-        sites = cursor.fetchall()
-        if not sites or any(c is None or day - c > CLOSED_DAY_REACH for _, _, _, c, _ in sites):
-            return None
-        cursor.execute(
-            FROM_CLOSED_DAYS_SQL if category is None else FROM_CLOSED_DAYS_BY_ITEM_SQL,
-            {
-                **params,
-                "sites": [s for s, _, _, _, _ in sites],
-                "closed": [c for _, _, c, _, _ in sites],
-                "since": [since for _, _, _, _, since in sites],
-                "ends": [ends for _, ends, _, _, _ in sites],
-            },
-        )
-        return cursor.fetchone()[0]
-
-
 def value_as_of(
     *, tenant, day: datetime.date, site_id=None, category=None, abc_class="",
     using: str = DEFAULT_DB_ALIAS,
 ) -> Decimal:  # fmt: skip
-    """Stock value at the end of `day` (each site's own midnight): from the sites' closed days
-    plus the entries since, else through the valuation's monthly snapshots plus the entries
-    since (`inventory.selectors.valuation`); with an ABC class, item by item at each site,
+    """Stock value at the end of `day` (each site's own midnight), through the valuation's
+    groups (`inventory.selectors.valuation`: the sites' closed days, else the monthly
+    snapshots, plus the entries since); with an ABC class, item by item at each site,
     keeping the items of that class there."""
     from inventory.models import ItemSegment, Site
     from inventory.selectors.valuation import ValuationGroups
 
     total = Decimal(0)
     if not abc_class:
-        closed = _from_closed_days(
-            tenant=tenant, day=day, site_id=site_id, category=category, using=using
-        )
-        if closed is not None:
-            return closed
         groups = ValuationGroups(
             tenant_id=tenant.pk, by="site_category", day=day, site_id=site_id,
             category=category, alias=using,
