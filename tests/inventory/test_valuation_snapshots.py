@@ -16,7 +16,7 @@ from django.urls import reverse
 from erp.roles import Role
 from erp.tenancy import tenant_context
 from inventory import selectors
-from inventory.ledger import snapshots
+from inventory.ledger import day_closes, snapshots
 from inventory.models import SnapshotPeriod, StockEntry, ValuationSnapshot
 from inventory.tasks import close_valuation_periods_task
 from tests.factories import member
@@ -146,3 +146,19 @@ def test_valuation_page_sums_the_ledger_once(client, tenant_a, books):
     assert {(r["site__code"], r["item__category"]): (r["quantity"], r["value"])
             for r in rows(response)} == EXPECTED["2025-03-31"]  # fmt: skip
     assert response.context["figures"]["total_value"] == Decimal(39)
+
+
+def test_groups_from_closed_days_equal_the_full_history(tenant_a, books):
+    """The sites' daily closes answer the groups by site and category (and by category), as
+    of a day and now, with the figures of the full history."""
+    day_closes.close_days(tenant_a, now=CLOSED_ON)
+    for day in [*DAYS, "2025-04-09"]:
+        with CaptureQueriesContext(connection) as queries:
+            groups = _groups(tenant_a, day)
+        assert any("inventory_dayvalue" in q["sql"] for q in queries.captured_queries), day
+        assert groups == _full_history(tenant_a, day)
+    with tenant_context(tenant_a):
+        drinks = selectors.value_by_site_and_category(tenant=tenant_a).grouped("category")
+        rows = [(g["item__category"], g["quantity"], g["value"]) for g in drinks.as_of(
+            datetime.date(2025, 3, 31))]  # fmt: skip
+    assert rows == [("drinks", 8, 35), ("snacks", 4, 4)]
