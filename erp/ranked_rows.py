@@ -4,9 +4,9 @@ like a queryset without bringing every row into Python.
 A statement gives two kinds of rows, told apart by its `part` column: "row", the ranked rows
 of one window (LIMIT %(limit)s OFFSET %(offset)s), and "total", one per group (a site) with
 `rows` and the value column (`value_key`) summed over every ranked row of the group. So a
-page's count, its rows and its figures come from one pass over the data: the first window is
-read with the totals when the object is made (inside the caller's tenant transaction, as a
-list would be), and only another page runs the statement again.
+page's count, its rows and its figures come from one pass over the data: the window a page shows (the first unless
+`offset` says which) is read with the totals when the object is made (inside the caller's
+tenant transaction, as a list would be), and only another window runs the statement again.
 """
 
 from __future__ import annotations
@@ -21,11 +21,12 @@ Runner = Callable[[int, int], list[dict]]
 class RankedRows:
     ordered = True  # rows come ranked: paging never overlaps
 
-    def __init__(self, run: Runner, *, value_key: str = "value", first: int = 50):
+    def __init__(self, run: Runner, *, value_key: str = "value", first: int = 50, offset: int = 0):
         self._run = run
         self._value_key = value_key
         self._first = first
-        result = run(0, first)
+        self._offset = offset
+        result = run(offset, first)
         self._head = (
             [r for r in result if r["part"] == "row"],
             [r for r in result if r["part"] == "total"],
@@ -61,8 +62,8 @@ class RankedRows:
             return self[index : index + 1][0]
         start = index.start or 0
         stop = index.stop if index.stop is not None else self.count()
-        if start == 0 and stop <= self._first:
-            return self._head[0][:stop]
+        if self._offset <= start and stop <= self._offset + self._first:
+            return self._head[0][start - self._offset : stop - self._offset]
         return [r for r in self._run(start, max(stop - start, 0)) if r["part"] == "row"]
 
     def __iter__(self):

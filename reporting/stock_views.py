@@ -252,6 +252,16 @@ def _item_columns(value_label: str, value_key: str) -> list[Column]:
     ]
 
 
+RANKED_PAGE = 50
+
+
+def _window_start(request: HttpRequest, param: str, per_page: int) -> int:
+    """Where the page `param` asks for starts, so its rows come with the totals (a page past
+    the last, or junk, is paged as the paginator pages it, by one more read)."""
+    number = request.GET.get(param, "")
+    return (int(number) - 1) * per_page if number.isdigit() and 0 < int(number) < 10**6 else 0
+
+
 @roles_required(*KPI_READERS)
 def excess_and_dead(request: HttpRequest) -> HttpResponse:
     form = ScopeForm(request.GET, tenant=request.tenant, fields=STOCK_FILTERS)
@@ -262,20 +272,24 @@ def excess_and_dead(request: HttpRequest) -> HttpResponse:
     def read(alias: str):
         # The tables are paged inside the read: another page than the first runs its
         # statement again, on the replica's transaction when it serves the page.
-        e = stock.excess_and_dead(scope, dead_days=dead_days, using=alias)
+        e = stock.excess_and_dead(
+            scope, dead_days=dead_days, using=alias,
+            excess_offset=_window_start(request, "excess-page", RANKED_PAGE),
+            dead_offset=_window_start(request, "dead-page", RANKED_PAGE),
+        )  # fmt: skip
         excess_table = build_table(
             request, name="excess", prefix="excess", queryset=e.excess,
             columns=[*_item_columns("Excess value", "excess_value")[:4],
                      Column("Order-up-to", css="num", value="order_up_to"),
                      Column("Above it", css="num", value="excess_quantity"),
                      Column("Excess value", css="num", value="excess_value")],
-            row_template="reporting/stock/_excess_row.html", per_page=50,
+            row_template="reporting/stock/_excess_row.html", per_page=RANKED_PAGE,
             empty="No item holds more than its order-up-to (or no planning run has set one yet).",
         )  # fmt: skip
         dead_table = build_table(
             request, name="dead", prefix="dead", queryset=e.dead,
             columns=_item_columns("Value", "value"),
-            row_template="reporting/stock/_dead_row.html", per_page=50,
+            row_template="reporting/stock/_dead_row.html", per_page=RANKED_PAGE,
             empty="Every item held has moved out in these days.",
         )  # fmt: skip
         return (

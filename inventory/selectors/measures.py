@@ -141,11 +141,11 @@ ORDER BY part = 'total', value DESC, sku, site_code
 
 def dead_stock(
     *, tenant, since: datetime.datetime, site_id=None, category=None, abc_class="",
-    using: str = DEFAULT_DB_ALIAS,
+    using: str = DEFAULT_DB_ALIAS, offset: int = 0,
 ) -> RankedRows:  # fmt: skip
     """Item-sites holding stock with no outbound movement (shipment, transfer out) posted
     since `since`, most valuable first: item, site, quantity and value held now; totals per
-    site."""
+    site. The window read with the totals starts at `offset`."""
     params = _params(tenant, site_id, category, abc_class, since=since)
 
     def run(offset: int, limit: int) -> list[dict]:
@@ -154,7 +154,7 @@ def dead_stock(
             names = [c.name for c in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    return RankedRows(run)
+    return RankedRows(run, offset=offset)
 
 
 def value_as_of(

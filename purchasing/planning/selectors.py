@@ -133,10 +133,11 @@ def _dicts(cursor) -> list[dict]:
 
 def excess_stock(
     *, tenant: Tenant, site_id=None, category=None, abc_class: str = "",
-    using: str = DEFAULT_DB_ALIAS,
+    using: str = DEFAULT_DB_ALIAS, offset: int = 0,
 ) -> RankedRows:  # fmt: skip
     """Item-sites holding more than the last planning run's order-up-to, with the quantity and
-    value above it (at the layers' average cost), most valuable first; totals per site."""
+    value above it (at the layers' average cost), most valuable first; totals per site. The
+    window read with the totals starts at `offset` (the page a table will show)."""
     params = {"t": tenant.pk, "site": site_id, "category": category, "abc": abc_class or ""}
 
     def run(offset: int, limit: int) -> list[dict]:
@@ -145,7 +146,7 @@ def excess_stock(
             cursor.execute(sql, {**params, "offset": offset, "limit": limit})
             return _dicts(cursor)
 
-    return RankedRows(run, value_key="excess_value")
+    return RankedRows(run, value_key="excess_value", offset=offset)
 
 
 def stockout_risk_count(

@@ -222,15 +222,19 @@ def dead_since(scope: Scope, dead_days: int) -> datetime.datetime:
 
 
 def excess_and_dead(
-    scope: Scope, *, dead_days: int = DEAD_DAYS, using: str = DEFAULT_DB_ALIAS
-) -> ExcessFigures:
+    scope: Scope, *, dead_days: int = DEAD_DAYS, using: str = DEFAULT_DB_ALIAS,
+    excess_offset: int = 0, dead_offset: int = 0,
+) -> ExcessFigures:  # fmt: skip
     """Excess above order-up-to and dead stock, as held now (the period's end sets only
-    where the N days without outbound movement end)."""
+    where the N days without outbound movement end). Each list's rows are read a window at a
+    time, from its offset on (the page shown) with its totals."""
     since = dead_since(scope, dead_days)
     return ExcessFigures(
-        excess=planning_selectors.excess_stock(tenant=scope.tenant, using=using, **_filters(scope)),
+        excess=planning_selectors.excess_stock(
+            tenant=scope.tenant, using=using, offset=excess_offset, **_filters(scope)
+        ),
         dead=stock_sums.dead_stock(
-            tenant=scope.tenant, since=since, using=using, **_filters(scope)
+            tenant=scope.tenant, since=since, using=using, offset=dead_offset, **_filters(scope)
         ),
         dead_days=dead_days,
         levels_as_of=planning_selectors.latest_levels_date(tenant=scope.tenant, using=using),

@@ -15,6 +15,8 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from erp.ranked_rows import RankedRows
@@ -181,6 +183,10 @@ def test_dead_stock_pages_by_window_and_totals_every_row_per_site(books):
     assert rest == [("SALT", Decimal(5))]
     assert totals == [("MAIN", 1, Decimal(45)), ("SIDE", 2, Decimal(85))]
     assert (two.count(), two.value) == (3, Decimal(130))
+    with tenant_context(tenant), CaptureQueriesContext(connection) as queries:
+        second = RankedRows(dead._run, first=1, offset=1)  # the page a table shows: the 2nd
+        shown = [r["sku"] for r in second[1:2]]
+    assert (shown, second.count(), len(queries.captured_queries)) == (["CHIPS"], 3, 1)
 
 
 def test_filters_narrow_or_empty_the_measures(books):
