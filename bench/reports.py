@@ -139,7 +139,8 @@ def core_reports(tenant: Tenant, client: Client) -> list[Report]:
     return [
         Report(
             "valuation as of a year ago", reverse("inventory:valuation"),
-            {"as_of": year_ago.isoformat()}, ("inventory_valuationsnapshot",), _valuation,
+            {"as_of": year_ago.isoformat()},
+            ("inventory_valuationsnapshot", "inventory_dayvalue"), _valuation,
             REF_BY_SITE_AND_CATEGORY, {"day": year_ago},
             lambda rows: sorted((r[0], r[1], r[2], r[3]) for r in rows),
         ),
