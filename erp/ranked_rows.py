@@ -4,9 +4,10 @@ like a queryset without bringing every row into Python.
 A statement gives two kinds of rows, told apart by its `part` column: "row", the ranked rows
 of one window (LIMIT %(limit)s OFFSET %(offset)s), and "total", one per group (a site) with
 `rows` and the value column (`value_key`) summed over every ranked row of the group. So a
-page's count, its rows and its figures come from one pass over the data: the window a page shows (the first unless
-`offset` says which) is read with the totals when the object is made (inside the caller's
-tenant transaction, as a list would be), and only another window runs the statement again.
+page's count, its rows and its figures come from one pass over the data: the window a page
+shows (the first unless `offset` says which) is read with the totals when the object is made
+(inside the caller's tenant transaction, as a list would be), and only another window runs
+the statement again.
 """
 
 from __future__ import annotations
