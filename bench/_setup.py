@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import sys
 from pathlib import Path
@@ -22,5 +23,7 @@ def django_setup() -> None:
     django.setup()
     from django.core.management import call_command
 
-    # A fresh machine's database has no tables yet (make demo would migrate it first).
-    call_command("migrate", verbosity=0, interactive=False)
+    # A fresh machine's database has no tables yet (make demo would migrate it first). A
+    # bench's worker processes import this too: their parent has migrated already.
+    if multiprocessing.parent_process() is None:
+        call_command("migrate", verbosity=0, interactive=False)

@@ -199,6 +199,9 @@ def test(pytest_args: list[str]) -> int:
         "DJANGO_ALLOW_ASYNC_UNSAFE": "true",  # ORM beside Playwright's sync API
     }
     env.pop("DEBUG", None)
+    # The test databases' template migrates (about a minute, one core) while lint runs on the
+    # other core; the pytest workers then only clone it (erp/test_template.py).
+    template = subprocess.Popen([PY, "-m", "erp.test_template"], env=env, cwd=BASE_DIR)
     try:
         t = _step("Lint: ruff check, ruff format --check, lint-imports")
         _run([PY, "-m", "ruff", "check", "."], env)
@@ -220,6 +223,9 @@ def test(pytest_args: list[str]) -> int:
         print(f"    {time.monotonic() - t:.1f}s")
         ensure_chromium()
         ensure_pgbouncer()
+        _step("Test database template")
+        if template.wait() != 0:
+            raise subprocess.CalledProcessError(template.returncode, template.args)
         t = _step("Tests")
         workers = os.environ.get("TEST_WORKERS", "2")
         # Tests are handed out one by one (the largest files hold hundreds of page tests and
@@ -229,7 +235,12 @@ def test(pytest_args: list[str]) -> int:
         print(f"    tests {time.monotonic() - t:.1f}s")
         if not pytest_args:  # a chosen subset (make test ARGS=...) skips the fault stage
             t = _step("Fault tests: Redis stopped, worker killed, PostgreSQL restarted")
-            _run([PY, "-m", "erp.run", "faults"], os.environ.copy())
+            if started.postgres and started.redis:
+                # Servers this run started, which nobody else uses: the fault tests may stop
+                # and restart them, and the migrated test template is there already.
+                _run(FAULT_PYTEST, env | FAULT_ENV)
+            else:
+                _run([PY, "-m", "erp.run", "faults"], os.environ.copy())
             print(f"    {time.monotonic() - t:.1f}s")
         print(f"    whole run {time.monotonic() - began:.1f}s")
         return 0
@@ -237,10 +248,15 @@ def test(pytest_args: list[str]) -> int:
         print(f"\nFAILED: {' '.join(map(str, exc.cmd))}", file=sys.stderr)
         return exc.returncode or 1
     finally:
+        if template.poll() is None:
+            template.kill()
+            template.wait()
         embedded.stop(started)
 
 
 FAULT_DATA_DIR = BASE_DIR / ".data" / "faults"
+FAULT_PYTEST = [PY, "-m", "pytest", "-p", "no:xdist", "tests/faults"]
+FAULT_ENV = {"STOCKLINE_FAULT_SERVERS": "1", "CELERY_QUEUE": "stockline-faults"}
 
 
 def faults(pytest_args: list[str]) -> int:
@@ -258,12 +274,11 @@ def faults(pytest_args: list[str]) -> int:
         "DJANGO_SETTINGS_MODULE": "erp.settings",
         "STOCKLINE_TESTING": "true",
         "DJANGO_ALLOW_ASYNC_UNSAFE": "true",
-        "STOCKLINE_FAULT_SERVERS": "1",
-        "CELERY_QUEUE": "stockline-faults",
+        **FAULT_ENV,
     }
     env.pop("DEBUG", None)
     try:
-        _run([PY, "-m", "pytest", "-p", "no:xdist", "tests/faults", *pytest_args], env)
+        _run([*FAULT_PYTEST, *pytest_args], env)
         return 0
     except subprocess.CalledProcessError as exc:
         return exc.returncode or 1

@@ -30,7 +30,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
-from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 VIEW = "reporting_audit_event"
 TRANSACTIONS = "inventory.stocktransaction"  # the `source` of ledger rows
@@ -135,7 +135,10 @@ def create_view(*, using: str = DEFAULT_DB_ALIAS, **kwargs) -> None:
     """(Re)build the view from the history tables that exist now (a partial migrate may not
     have made them all yet; the next migrate completes the view)."""
     conn = connections[using]
-    with conn.cursor() as cursor:
+    # Processes that migrate at once (a bench's workers, a deploy's web and worker starting
+    # together) would otherwise both drop and both create: one fails on "already exists".
+    with transaction.atomic(using=using), conn.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [VIEW])
         tables = set(conn.introspection.table_names(cursor))
         if "inventory_stocktransaction" not in tables:
             return

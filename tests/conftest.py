@@ -14,6 +14,28 @@ from tests.factories import TenantFactory, member
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    django_test_environment, django_db_blocker, django_db_createdb, django_db_modify_db_settings
+):
+    """Each worker's test database is a fresh clone of one migrated template (erp/test_template.py):
+    a migration per worker cost each about a minute. Set up for every session, also one whose
+    tests reach the database only through `committed_db` (pytest-django's own set-up looks
+    for database marks and would leave such a session on the real database)."""
+    from django.db import connection
+
+    from erp.test_template import drop, set_up_test_database
+
+    with django_db_blocker.unblock():
+        name = set_up_test_database(connection, rebuild=django_db_createdb)
+    yield
+    # The next session clones afresh; left here, it would only weigh on the fault tests'
+    # streaming replica, which copies the whole server.
+    with django_db_blocker.unblock():
+        connection.close()
+        drop(connection, name)
+
+
 @pytest.fixture(autouse=True)
 def _isolated_cache(settings):
     """Each test gets its own cache keys on the shared Redis (a flush would hit the others)."""

@@ -1,6 +1,7 @@
-"""Fault tests: they stop Redis, kill Celery workers and restart PostgreSQL, so they run
-only against servers of their own (`python -m erp.run faults`, part of `make test`), never
-against the servers the rest of the suite shares."""
+"""Fault tests: they stop Redis, kill Celery workers and restart PostgreSQL, so they run only
+against servers nobody else uses, never beside the rest of the suite: servers of their own
+(`python -m erp.run faults`), or, as the last stage of `make test`, the embedded servers that
+run started for itself once every other test is done."""
 
 from __future__ import annotations
 
