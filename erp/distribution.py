@@ -116,6 +116,17 @@ REVIEWED_SQL: dict[str, str] = {
         "join for the category filter): cost layers, planning levels, items, segments and sites "
         "all filtered by tenant_id = %(t)s"
     ),
+    "inventory/ledger/transit_close.py:close_transit": (
+        "runs FROM_START_SQL or SINCE_SQL (one template with the span as parameters) and the "
+        "close's upsert: entries, transactions, locations and the close all filtered by "
+        "tenant_id = %(t)s"
+    ),
+    "erp/test_template.py:ensure": (
+        "test set-up only: CREATE, DROP and COMMENT ON DATABASE for the tests' template "
+        "database, no tenant rows"
+    ),
+    "erp/test_template.py:clone": "test set-up only: CREATE DATABASE ... TEMPLATE, no tenant rows",
+    "erp/test_template.py:_drop": "test set-up only: DROP DATABASE, no tenant rows",
     "inventory/ledger/verify.py:_scan": (
         "runs SUMS, DIFFERENCES and COUNTS, all filtered by tenant_id = %(t)s (a temporary "
         "table on the same node holds the sums between them), and session settings"

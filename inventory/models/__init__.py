@@ -32,7 +32,13 @@ from inventory.models.ledger import (
 )
 from inventory.models.locations import Bin, BinType, DefaultSite, Site, Zone, ZoneType
 from inventory.models.segments import ItemSegment, XyzClass
-from inventory.models.snapshots import ClosedDay, DayValue, SnapshotPeriod, ValuationSnapshot
+from inventory.models.snapshots import (
+    ClosedDay,
+    DayValue,
+    SnapshotPeriod,
+    TransitClose,
+    ValuationSnapshot,
+)
 
 __all__ = [
     "AbcClass", "Adjustment", "AdjustmentKind", "AdjustmentState", "Bin", "BinType", "ClosedDay", "CostLayer",
@@ -40,5 +46,5 @@ __all__ = [
     "LedgerCheckpointBalance", "LedgerCheckpointValue", "Location", "LocationKind", "Lot",
     "Projection", "ProjectionKind", "ReasonCode", "Reservation", "SerialNumber", "Site",
     "SnapshotPeriod", "StockBalance", "StockEntry", "StockStatus", "StockTransaction", "Tracking",
-    "TransactionKind", "ValuationSnapshot", "Velocity", "XyzClass", "Zone", "ZoneType",
+    "TransactionKind", "TransitClose", "ValuationSnapshot", "Velocity", "XyzClass", "Zone", "ZoneType",
 ]  # fmt: skip

@@ -99,3 +99,25 @@ class DayValue(TenantModel):
                 name="inventory_dayvalue_one_per_category",
             ),
         ]
+
+
+class TransitClose(TenantModel):
+    """Σ quantity and Σ value of the tenant's entries at its in-transit locations posted
+    before `ends_at`: "in transit now" is this plus the entries since, instead of every
+    transfer ever shipped. One row per tenant, moved forward by `inventory.ledger.transit_close`
+    and forgotten by a backdated posting before its end."""
+
+    ends_at = models.DateTimeField()
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+    closed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant"], name="inventory_transitclose_one_per_tenant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"in transit before {self.ends_at:%Y-%m-%d %H:%M}"

@@ -40,6 +40,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Greatest, Least
 
+from inventory.ledger import transit_close
 from inventory.models import CostingMethod, CostLayer, Item, LocationKind, Site, StockEntry
 
 BLANK_CATEGORY = "__none__"  # stands for items without a category in filters and links
@@ -590,7 +591,12 @@ def layer_totals(layers: QuerySet[CostLayer]) -> dict:
 
 def in_transit(*, tenant, item: Item | None = None, using: str = DEFAULT_DB_ALIAS) -> dict:
     """Quantity and value held in the tenant's in-transit location (goods between sites):
-    the entries' sums, so what left a site's valuation is visible until it arrives."""
+    the entries' sums, so what left a site's valuation is visible until it arrives. For the
+    whole tenant, the hourly close plus the entries since (`ledger.transit_close`)."""
+    if item is None:
+        closed = transit_close.in_transit_now(tenant_id=tenant.pk, using=using)
+        if closed is not None:
+            return {"quantity": closed[0], "value": closed[1]}
     entries = StockEntry.objects.using(using).filter(
         tenant=tenant, location__kind=LocationKind.IN_TRANSIT
     )

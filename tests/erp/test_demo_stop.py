@@ -13,6 +13,7 @@ import threading
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -88,11 +89,11 @@ def migrated_url(django_db_setup, django_db_blocker):
     from erp.test_template import clone, drop, template_name
 
     name = f"demo_stop_{uuid.uuid4().hex[:8]}"
-    settings = connection.settings_dict
     with django_db_blocker.unblock():
-        clone(connection, template_name(settings["NAME"]), name)
-    user = settings["USER"] + (f":{settings['PASSWORD']}" if settings["PASSWORD"] else "")
-    yield f"postgres://{user}@{settings['HOST'] or '127.0.0.1'}:{settings['PORT'] or 5432}/{name}"
+        clone(connection, template_name(connection.settings_dict["NAME"]), name)
+    # The suite's own URL (a TCP address, or the embedded server's socket folder in its query)
+    # with the clone's name as the database.
+    yield urlsplit(os.environ["DATABASE_URL"])._replace(path=f"/{name}").geturl()
     with django_db_blocker.unblock():
         drop(connection, name)
 
