@@ -23,9 +23,15 @@ from psycopg import sql
 # Any constant will do: it only has to be the same in every process that builds or clones.
 LOCK_KEY = 7_342_001
 MARK = "stockline test template "
-# Files whose change alters the migrated schema without a migration file changing: the audit
-# view is built after every migrate from the history tables (reporting/apps.py).
-ALSO_FINGERPRINTED = ("reporting/audit_view.py", "reporting/apps.py")
+# Files whose change alters the migrated schema without a migration file changing: the
+# operations most migrations use (row-level security, tenant keys), the fields they name, and
+# the audit view built after every migrate (reporting/apps.py).
+ALSO_FINGERPRINTED = (
+    "erp/migration_ops.py",
+    "erp/fields.py",
+    "reporting/audit_view.py",
+    "reporting/apps.py",
+)
 
 
 def fingerprint() -> str:
