@@ -17,17 +17,23 @@ from decimal import Decimal
 
 # run(offset, limit) -> the statement's rows as dicts
 Runner = Callable[[int, int], list[dict]]
+FIRST = 50  # rows of the window read with the totals
 
 
 class RankedRows:
     ordered = True  # rows come ranked: paging never overlaps
 
-    def __init__(self, run: Runner, *, value_key: str = "value", first: int = 50, offset: int = 0):
+    def __init__(
+        self, run: Runner, *, value_key: str = "value", first: int = FIRST, offset: int = 0,
+        head: list[dict] | None = None,
+    ) -> None:  # fmt: skip
+        """`head`: the statement's rows for (offset, first) when another statement has read
+        them already (one pass for two lists: `purchasing.planning.selectors`)."""
         self._run = run
         self._value_key = value_key
         self._first = first
         self._offset = offset
-        result = run(offset, first)
+        result = run(offset, first) if head is None else head
         self._head = (
             [r for r in result if r["part"] == "row"],
             [r for r in result if r["part"] == "total"],

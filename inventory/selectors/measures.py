@@ -27,7 +27,7 @@ from inventory.models import TransactionKind
 ADJUSTMENT_KINDS = (TransactionKind.ADJUSTMENT, TransactionKind.COUNT)
 
 
-def _item_filters(item_column: str, site_column: str) -> str:
+def item_filters(item_column: str, site_column: str) -> str:
     """SQL conditions on item `i` (`item_column`) at `site_column` for the category and ABC
     class filters."""
     return f"""
@@ -72,7 +72,7 @@ GROUP BY x.kind
 # needs it, or every entry would read its item too.
 FLOWS_BY_ITEM_SQL = FLOWS_SQL.format(
     items="JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = e.item_id",
-    filters=_item_filters("e.item_id", "e.site_id"),
+    filters=item_filters("e.item_id", "e.site_id"),
 )
 FLOWS_SQL = FLOWS_SQL.format(items="", filters="")
 
@@ -110,7 +110,7 @@ WITH candidate AS (
     FROM inventory_item i CROSS JOIN inventory_site s
     WHERE i.tenant_id = %(t)s AND s.tenant_id = %(t)s
       AND (%(site)s::bigint IS NULL OR s.id = %(site)s::bigint)
-      {_item_filters("i.id", "s.id")}
+      {item_filters("i.id", "s.id")}
       AND NOT EXISTS (
         SELECT 1 FROM inventory_itemsiteactivity a
         WHERE a.tenant_id = %(t)s AND a.item_id = i.id AND a.site_id = s.id
@@ -129,23 +129,25 @@ dead AS MATERIALIZED (
 )
 SELECT * FROM (
     SELECT 'row' AS part, w.*, NULL::bigint AS rows FROM (
-        SELECT * FROM dead ORDER BY value DESC, sku, site_code LIMIT %(limit)s OFFSET %(offset)s
+        SELECT * FROM dead ORDER BY value DESC, item_id, site_id
+        LIMIT %(limit)s OFFSET %(offset)s
     ) w
     UNION ALL
     SELECT 'total', NULL, site_id, NULL, NULL, NULL, site_code, NULL, sum(value), count(*)
     FROM dead GROUP BY site_id, site_code
 ) r
-ORDER BY part = 'total', value DESC, sku, site_code
+ORDER BY part = 'total', value DESC, item_id, site_id
 """
 
 
 def dead_stock(
     *, tenant, since: datetime.datetime, site_id=None, category=None, abc_class="",
-    using: str = DEFAULT_DB_ALIAS, offset: int = 0,
+    using: str = DEFAULT_DB_ALIAS, offset: int = 0, head: list[dict] | None = None,
 ) -> RankedRows:  # fmt: skip
     """Item-sites holding stock with no outbound movement (shipment, transfer out) posted
     since `since`, most valuable first: item, site, quantity and value held now; totals per
-    site. The window read with the totals starts at `offset`."""
+    site. The window read with the totals starts at `offset` (`head`: those rows, when read
+    with the excess stock in one pass)."""
     params = _params(tenant, site_id, category, abc_class, since=since)
 
     def run(offset: int, limit: int) -> list[dict]:
@@ -154,7 +156,7 @@ def dead_stock(
             names = [c.name for c in cursor.description]
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
-    return RankedRows(run, offset=offset)
+    return RankedRows(run, offset=offset, head=head)
 
 
 def value_as_of(

@@ -229,13 +229,13 @@ def excess_and_dead(
     where the N days without outbound movement end). Each list's rows are read a window at a
     time, from its offset on (the page shown) with its totals."""
     since = dead_since(scope, dead_days)
+    excess, dead = planning_selectors.excess_and_dead_stock(
+        tenant=scope.tenant, since=since, using=using, excess_offset=excess_offset,
+        dead_offset=dead_offset, **_filters(scope),
+    )  # fmt: skip
     return ExcessFigures(
-        excess=planning_selectors.excess_stock(
-            tenant=scope.tenant, using=using, offset=excess_offset, **_filters(scope)
-        ),
-        dead=stock_sums.dead_stock(
-            tenant=scope.tenant, since=since, using=using, offset=dead_offset, **_filters(scope)
-        ),
+        excess=excess,
+        dead=dead,
         dead_days=dead_days,
         levels_as_of=planning_selectors.latest_levels_date(tenant=scope.tenant, using=using),
         dead_since=since,

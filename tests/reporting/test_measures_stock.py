@@ -22,8 +22,10 @@ from django.urls import reverse
 from erp.ranked_rows import RankedRows
 from erp.roles import Role
 from erp.tenancy import tenant_context
-from inventory.models import InventorySettings, LocationKind
+from inventory.models import InventorySettings, ItemSegment, LocationKind
+from inventory.selectors.measures import dead_stock
 from purchasing.models import OrderStatus, PlanningLevel
+from purchasing.planning.selectors import excess_and_dead_stock, excess_stock
 from reporting.measures import stock, supplier
 from reporting.scope import Scope
 from tests.factories import (
@@ -187,6 +189,50 @@ def test_dead_stock_pages_by_window_and_totals_every_row_per_site(books):
         second = RankedRows(dead._run, first=1, offset=1)  # the page a table shows: the 2nd
         shown = [r["sku"] for r in second[1:2]]
     assert (shown, second.count(), len(queries.captured_queries)) == (["CHIPS"], 3, 1)
+
+
+@pytest.mark.parametrize(
+    "filters", [{}, {"site": "other"}, {"category": "drinks"}, {"abc_class": "A"}],
+    ids=["all", "site", "category", "abc"],
+)  # fmt: skip
+@pytest.mark.parametrize("offset", [0, 1])
+def test_one_pass_for_both_lists_reads_what_each_lists_own_statement_reads(books, filters, offset):
+    """The page reads the excess and the dead stock in one statement; a list's other windows
+    run its own. Both must rank and total alike, under every filter and from any offset."""
+    tenant, other = books["tenant"], books["other"]
+    side = bin_in(tenant, site=other)
+    nuts = ItemFactory(tenant=tenant, sku="NUTS", category="drinks")
+    salt = ItemFactory(tenant=tenant, sku="SALT", category="snacks")
+    receive_at(tenant, nuts, side, 4, "20.00", utc("2025-01-10 12:00"))
+    receive_at(tenant, salt, side, 10, "0.50", utc("2025-01-10 12:00"))
+    receive_at(tenant, books["cola"], side, 8, "3.00", utc("2025-01-10 12:00"))
+    with tenant_context(tenant):
+        run = PlanningRunFactory(tenant=tenant)
+        for item, up_to in ((nuts, 1), (salt, 2), (books["cola"], 5)):
+            PlanningLevel.objects.create(
+                run=run, tenant=tenant, site=other, as_of=datetime.date(2025, 4, 1), item=item,
+                demand_per_day=Decimal(1), reorder_point=Decimal(0), order_up_to=Decimal(up_to),
+                on_hand=Decimal(0), on_order=Decimal(0), backorders=Decimal(0),
+            )  # fmt: skip
+        for item in (nuts, books["cola"]):
+            ItemSegment.objects.create(
+                tenant=tenant, item=item, site=other, abc_class="A", xyz_class="X",
+                annual_quantity=Decimal(1), annual_value=Decimal(1), demand_cv=Decimal(0),
+                demand_periods=1, computed_on=datetime.date(2025, 4, 1),
+            )  # fmt: skip
+    if "site" in filters:
+        filters = {"site_id": other.pk}
+    since = datetime.datetime(2025, 3, 1, tzinfo=datetime.UTC)
+    with tenant_context(tenant):
+        excess, dead = excess_and_dead_stock(
+            tenant=tenant, since=since, excess_offset=offset, dead_offset=offset, **filters
+        )
+        own_excess = excess_stock(tenant=tenant, offset=offset, **filters)
+        own_dead = dead_stock(tenant=tenant, since=since, offset=offset, **filters)
+        both = [(list(r[offset : offset + 50]), r.totals) for r in (excess, dead)]
+        own = [(list(r[offset : offset + 50]), r.totals) for r in (own_excess, own_dead)]
+    assert both == own
+    assert excess.count() + dead.count() > 0
 
 
 def test_filters_narrow_or_empty_the_measures(books):
