@@ -111,11 +111,6 @@ REVIEWED_SQL: dict[str, str] = {
         "template grouped two ways): sites, closed days, their rows, transactions, entries and "
         "items all filtered by tenant_id = %(t)s"
     ),
-    "purchasing/planning/selectors.py:excess_stock.run": (
-        "runs EXCESS_SQL or EXCESS_BY_CATEGORY_SQL (one template, without and with the item "
-        "join for the category filter): cost layers, planning levels, items, segments and sites "
-        "all filtered by tenant_id = %(t)s"
-    ),
     "inventory/ledger/transit_close.py:close_transit": (
         "runs FROM_START_SQL or SINCE_SQL (one template with the span as parameters) and the "
         "close's upsert: entries, transactions, locations and the close all filtered by "

@@ -27,7 +27,7 @@ from inventory.models import TransactionKind
 ADJUSTMENT_KINDS = (TransactionKind.ADJUSTMENT, TransactionKind.COUNT)
 
 
-def item_filters(item_column: str, site_column: str) -> str:
+def _item_filters(item_column: str, site_column: str) -> str:
     """SQL conditions on item `i` (`item_column`) at `site_column` for the category and ABC
     class filters."""
     return f"""
@@ -72,7 +72,7 @@ GROUP BY x.kind
 # needs it, or every entry would read its item too.
 FLOWS_BY_ITEM_SQL = FLOWS_SQL.format(
     items="JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = e.item_id",
-    filters=item_filters("e.item_id", "e.site_id"),
+    filters=_item_filters("e.item_id", "e.site_id"),
 )
 FLOWS_SQL = FLOWS_SQL.format(items="", filters="")
 
@@ -98,44 +98,75 @@ def period_flows(
         }
 
 
-# The item-sites with no outbound movement (shipment, transfer out) posted since `since`, and
-# what each holds now (its open cost layers). The candidates are the filtered items at each
-# site less those the posting statement saw leave recently (`ItemSiteActivity`); only theirs
-# are summed, by the open layers' index: summing every open layer first cost 0.7 s at 10^7.
-# One pass gives the ranked window asked for and each site's count and value.
-DEAD_SQL = f"""
-WITH candidate AS (
-    SELECT i.id AS item_id, s.id AS site_id, i.sku, i.description, i.category,
-           s.code AS site_code
-    FROM inventory_item i CROSS JOIN inventory_site s
-    WHERE i.tenant_id = %(t)s AND s.tenant_id = %(t)s
-      AND (%(site)s::bigint IS NULL OR s.id = %(site)s::bigint)
-      {item_filters("i.id", "s.id")}
+# What each item-site holds now: its open cost layers summed (an index-only scan of the open
+# layers' index, which carries their sums), within the site filter. Materialized: the excess
+# and dead stock lists read it (`purchasing.planning.selectors`) in one statement.
+HELD_CTE = """held AS MATERIALIZED (
+    SELECT l.item_id, l.site_id, sum(l.remaining_quantity) AS quantity,
+           sum(l.remaining_value) AS value
+    FROM inventory_costlayer l
+    WHERE l.tenant_id = %(t)s AND l.remaining_quantity > 0
+      AND (%(site)s::bigint IS NULL OR l.site_id = %(site)s::bigint)
+    GROUP BY l.item_id, l.site_id
+)"""
+
+# The category and ABC filters on a held item-site `h`, without joining every item to it (the
+# planner, which cannot see how many item-sites the sum gives, then loops over them by index).
+HELD_FILTERS = """
+      AND (%(category)s::text IS NULL OR EXISTS (
+            SELECT 1 FROM inventory_item i
+            WHERE i.tenant_id = %(t)s AND i.id = h.item_id AND i.category = %(category)s::text))
+      AND (%(abc)s::text = '' OR EXISTS (
+            SELECT 1 FROM inventory_itemsegment g
+            WHERE g.tenant_id = %(t)s AND g.item_id = h.item_id AND g.site_id = h.site_id
+              AND g.abc_class = %(abc)s::text))"""
+
+# The names of a window `w`'s items and sites: read for the rows shown only.
+SITE_CODE = """
+    CROSS JOIN LATERAL (
+        SELECT s.code FROM inventory_site s WHERE s.tenant_id = %(t)s AND s.id = w.site_id) s"""
+WINDOW_NAMES = (
+    """
+    CROSS JOIN LATERAL (
+        SELECT i.sku, i.description, i.category FROM inventory_item i
+        WHERE i.tenant_id = %(t)s AND i.id = w.item_id) i"""
+    + SITE_CODE
+)
+
+# The held item-sites with no outbound movement (shipment, transfer out) posted since `since`:
+# those the posting statement saw leave recently (`ItemSiteActivity`) are left out.
+DEAD_CTE = f"""dead AS MATERIALIZED (
+    SELECT h.item_id, h.site_id, h.quantity, h.value
+    FROM held h
+    WHERE h.quantity > 0 {HELD_FILTERS}
       AND NOT EXISTS (
         SELECT 1 FROM inventory_itemsiteactivity a
-        WHERE a.tenant_id = %(t)s AND a.item_id = i.id AND a.site_id = s.id
+        WHERE a.tenant_id = %(t)s AND a.item_id = h.item_id AND a.site_id = h.site_id
           AND a.last_outbound_at >= %(since)s)
-),
-dead AS MATERIALIZED (
-    SELECT c.item_id, c.site_id, c.sku, c.description, c.category, c.site_code,
-           held.quantity, held.value
-    FROM candidate c CROSS JOIN LATERAL (
-        SELECT sum(l.remaining_quantity) AS quantity, sum(l.remaining_value) AS value
-        FROM inventory_costlayer l
-        WHERE l.tenant_id = %(t)s AND l.item_id = c.item_id AND l.site_id = c.site_id
-          AND l.remaining_quantity > 0
-    ) held
-    WHERE held.quantity > 0
-)
-SELECT * FROM (
-    SELECT 'row' AS part, w.*, NULL::bigint AS rows FROM (
+)"""
+
+
+def dead_parts(offset: str) -> str:
+    """The ranked window of dead stock from the parameter `offset` names, and each site's
+    count and value (`erp.ranked_rows`)."""
+    return f"""
+    SELECT 'row' AS part, w.item_id, w.site_id, i.sku, i.description, i.category,
+           s.code AS site_code, w.quantity, w.value, NULL::bigint AS rows
+    FROM (
         SELECT * FROM dead ORDER BY value DESC, item_id, site_id
-        LIMIT %(limit)s OFFSET %(offset)s
-    ) w
+        LIMIT %(limit)s OFFSET %({offset})s
+    ) w {WINDOW_NAMES}
     UNION ALL
-    SELECT 'total', NULL, site_id, NULL, NULL, NULL, site_code, NULL, sum(value), count(*)
-    FROM dead GROUP BY site_id, site_code
-) r
+    SELECT 'total', NULL, w.site_id, NULL, NULL, NULL, s.code, NULL, w.value, w.rows
+    FROM (
+        SELECT site_id, sum(value) AS value, count(*) AS rows FROM dead GROUP BY site_id
+    ) w {SITE_CODE}"""
+
+
+DEAD_SQL = f"""
+WITH {HELD_CTE},
+{DEAD_CTE}
+SELECT * FROM ({dead_parts("offset")}) r
 ORDER BY part = 'total', value DESC, item_id, site_id
 """
 

@@ -7,7 +7,15 @@ from django.db.models import QuerySet
 
 from erp.models import Tenant
 from erp.ranked_rows import FIRST, RankedRows
-from inventory.selectors.measures import dead_stock
+from inventory.selectors.measures import (
+    DEAD_CTE,
+    HELD_CTE,
+    HELD_FILTERS,
+    SITE_CODE,
+    WINDOW_NAMES,
+    dead_parts,
+    dead_stock,
+)
 from purchasing.models import PlanningLevel, PlanningRun, ReorderSuggestion, RunStatus
 
 
@@ -36,60 +44,45 @@ def latest_levels_date(*, tenant: Tenant, using: str = DEFAULT_DB_ALIAS):
     return next(iter(days.values_list("as_of", flat=True)[:1]), None)
 
 
-# Held now (open cost layers per item-site, an index-only scan of the open layers' index)
-# against the last run's order-up-to; what is above it is excess, valued at the layers'
-# average cost. One pass gives the ranked window asked for and each site's count and value
-# (`erp.ranked_rows`); only the window's rows read their item and site, and the item join
-# is made for every row only under a category filter.
-EXCESS_SQL = """
-WITH held AS (
-    SELECT l.item_id, l.site_id, sum(l.remaining_quantity) AS quantity,
-           sum(l.remaining_value) AS value
-    FROM inventory_costlayer l
-    WHERE l.tenant_id = %(t)s AND l.remaining_quantity > 0
-    GROUP BY l.item_id, l.site_id
-),
-excess AS MATERIALIZED (
+# What each item-site holds now (`HELD_CTE`) against the last run's order-up-to; what is above
+# it is excess, valued at the layers' average cost.
+EXCESS_CTE = f"""excess AS MATERIALIZED (
     SELECT h.item_id, h.site_id, h.quantity, h.value, p.order_up_to,
            h.quantity - p.order_up_to AS excess_quantity,
            (h.quantity - p.order_up_to) * h.value / h.quantity AS excess_value
     FROM held h
     JOIN purchasing_planninglevel p
       ON p.tenant_id = %(t)s AND p.item_id = h.item_id AND p.site_id = h.site_id
-    {items}
-    WHERE h.quantity > p.order_up_to
-      AND (%(site)s::bigint IS NULL OR h.site_id = %(site)s::bigint)
-      AND (%(abc)s::text = '' OR EXISTS (
-            SELECT 1 FROM inventory_itemsegment g
-            WHERE g.tenant_id = %(t)s AND g.item_id = h.item_id AND g.site_id = h.site_id
-              AND g.abc_class = %(abc)s::text))
-)
-SELECT * FROM (
+    WHERE h.quantity > p.order_up_to {HELD_FILTERS}
+)"""
+
+
+def _excess_parts(offset: str) -> str:
+    """The ranked window of excess from the parameter `offset` names, and each site's count
+    and value (`erp.ranked_rows`)."""
+    return f"""
     SELECT 'row' AS part, w.item_id, w.site_id, i.sku, i.description, i.category,
            s.code AS site_code, w.quantity, w.value, w.order_up_to, w.excess_quantity,
            w.excess_value, NULL::bigint AS rows
     FROM (
         SELECT * FROM excess ORDER BY excess_value DESC, item_id, site_id
-        LIMIT %(limit)s OFFSET %(offset)s
-    ) w
-    JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = w.item_id
-    JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = w.site_id
+        LIMIT %(limit)s OFFSET %({offset})s
+    ) w {WINDOW_NAMES}
     UNION ALL
-    SELECT 'total', NULL, e.site_id, NULL, NULL, NULL, s.code, NULL, NULL, NULL, NULL,
-           e.excess_value, e.rows
+    SELECT 'total', NULL, w.site_id, NULL, NULL, NULL, s.code, NULL, NULL, NULL, NULL,
+           w.excess_value, w.rows
     FROM (
         SELECT site_id, sum(excess_value) AS excess_value, count(*) AS rows
         FROM excess GROUP BY site_id
-    ) e
-    JOIN inventory_site s ON s.tenant_id = %(t)s AND s.id = e.site_id
-) r
+    ) w {SITE_CODE}"""
+
+
+EXCESS_SQL = f"""
+WITH {HELD_CTE},
+{EXCESS_CTE}
+SELECT * FROM ({_excess_parts("offset")}) r
 ORDER BY part = 'total', excess_value DESC, item_id, site_id
 """
-EXCESS_BY_CATEGORY_SQL = EXCESS_SQL.format(
-    items="JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = h.item_id"
-    " AND i.category = %(category)s::text"
-)
-EXCESS_SQL = EXCESS_SQL.format(items="")
 
 # Item-sites the last run saw at risk: on hand + on order (and in transit) below the reorder
 # point, or nothing on hand while backorders wait.
@@ -144,93 +137,25 @@ def excess_stock(
 
     def run(offset: int, limit: int) -> list[dict]:
         with connections[using].cursor() as cursor:
-            sql = EXCESS_SQL if category is None else EXCESS_BY_CATEGORY_SQL
-            cursor.execute(sql, {**params, "offset": offset, "limit": limit})
+            cursor.execute(EXCESS_SQL, {**params, "offset": offset, "limit": limit})
             return _dicts(cursor)
 
     return RankedRows(run, value_key="excess_value", offset=offset, head=head)
 
 
 # Both lists of the excess and dead stock page from one sum of the open cost layers per
-# item-site (the largest part of either statement: 358,846 open layers at 10^7): the excess
-# as in EXCESS_SQL, the dead stock as in `inventory.selectors.measures.DEAD_SQL` (what an
-# item-site holds with no outbound movement since `since`), each list's window from its own
-# offset and its totals per site, told apart by `list`. Items and sites are read for the
-# windows only (joined to every item-site, the planner, which cannot see how many the sum
-# gives, looped over tens of thousands of them by index).
-_ITEM_CONDITIONS = """
-      AND (%(category)s::text IS NULL OR EXISTS (
-            SELECT 1 FROM inventory_item i
-            WHERE i.tenant_id = %(t)s AND i.id = h.item_id AND i.category = %(category)s::text))
-      AND (%(abc)s::text = '' OR EXISTS (
-            SELECT 1 FROM inventory_itemsegment g
-            WHERE g.tenant_id = %(t)s AND g.item_id = h.item_id AND g.site_id = h.site_id
-              AND g.abc_class = %(abc)s::text))"""
-_SITE_CODE = """
-    CROSS JOIN LATERAL (
-        SELECT s.code FROM inventory_site s WHERE s.tenant_id = %(t)s AND s.id = w.site_id) s"""
-_WINDOW_NAMES = (
-    """
-    CROSS JOIN LATERAL (
-        SELECT i.sku, i.description, i.category FROM inventory_item i
-        WHERE i.tenant_id = %(t)s AND i.id = w.item_id) i"""
-    + _SITE_CODE
-)
+# item-site (the largest part of either statement: 358,846 open layers at 10^7), each list's
+# window from its own offset and its totals per site, told apart by `list`.
 EXCESS_AND_DEAD_SQL = f"""
-WITH held AS MATERIALIZED (
-    SELECT l.item_id, l.site_id, sum(l.remaining_quantity) AS quantity,
-           sum(l.remaining_value) AS value
-    FROM inventory_costlayer l
-    WHERE l.tenant_id = %(t)s AND l.remaining_quantity > 0
-      AND (%(site)s::bigint IS NULL OR l.site_id = %(site)s::bigint)
-    GROUP BY l.item_id, l.site_id
-),
-excess AS MATERIALIZED (
-    SELECT h.item_id, h.site_id, h.quantity, h.value, p.order_up_to,
-           h.quantity - p.order_up_to AS excess_quantity,
-           (h.quantity - p.order_up_to) * h.value / h.quantity AS excess_value
-    FROM held h
-    JOIN purchasing_planninglevel p
-      ON p.tenant_id = %(t)s AND p.item_id = h.item_id AND p.site_id = h.site_id
-    WHERE h.quantity > p.order_up_to {_ITEM_CONDITIONS}
-),
-dead AS MATERIALIZED (
-    SELECT h.item_id, h.site_id, h.quantity, h.value
-    FROM held h
-    WHERE h.quantity > 0 {_ITEM_CONDITIONS}
-      AND NOT EXISTS (
-        SELECT 1 FROM inventory_itemsiteactivity a
-        WHERE a.tenant_id = %(t)s AND a.item_id = h.item_id AND a.site_id = h.site_id
-          AND a.last_outbound_at >= %(since)s)
-)
+WITH {HELD_CTE},
+{EXCESS_CTE},
+{DEAD_CTE}
 SELECT * FROM (
-    SELECT 'excess' AS list, 'row' AS part, w.item_id, w.site_id, i.sku, i.description,
-           i.category, s.code AS site_code, w.quantity, w.value, w.order_up_to,
-           w.excess_quantity, w.excess_value, NULL::bigint AS rows
-    FROM (
-        SELECT * FROM excess ORDER BY excess_value DESC, item_id, site_id
-        LIMIT %(limit)s OFFSET %(excess_offset)s
-    ) w {_WINDOW_NAMES}
+    SELECT 'excess' AS list, x.* FROM ({_excess_parts("excess_offset")}) x
     UNION ALL
-    SELECT 'excess', 'total', NULL, w.site_id, NULL, NULL, NULL, s.code, NULL, NULL, NULL,
-           NULL, w.excess_value, w.rows
-    FROM (
-        SELECT site_id, sum(excess_value) AS excess_value, count(*) AS rows
-        FROM excess GROUP BY site_id
-    ) w {_SITE_CODE}
-    UNION ALL
-    SELECT 'dead', 'row', w.item_id, w.site_id, i.sku, i.description, i.category, s.code,
-           w.quantity, w.value, NULL, NULL, NULL, NULL
-    FROM (
-        SELECT * FROM dead ORDER BY value DESC, item_id, site_id
-        LIMIT %(limit)s OFFSET %(dead_offset)s
-    ) w {_WINDOW_NAMES}
-    UNION ALL
-    SELECT 'dead', 'total', NULL, w.site_id, NULL, NULL, NULL, s.code, NULL, w.value, NULL,
-           NULL, NULL, w.rows
-    FROM (
-        SELECT site_id, sum(value) AS value, count(*) AS rows FROM dead GROUP BY site_id
-    ) w {_SITE_CODE}
+    SELECT 'dead', d.part, d.item_id, d.site_id, d.sku, d.description, d.category,
+           d.site_code, d.quantity, d.value, NULL, NULL, NULL, d.rows
+    FROM ({dead_parts("dead_offset")}) d
 ) r
 ORDER BY list, part = 'total', coalesce(excess_value, value) DESC, item_id, site_id
 """
