@@ -107,6 +107,14 @@ def _param(prefix: str, name: str) -> str:
     return f"{prefix}-{name}" if prefix else name
 
 
+def window_start(request: HttpRequest, per_page: int, *, prefix: str = "") -> int:
+    """The first row of the page the request asks of a table (`prefix` as `build_table`'s),
+    so a selector that ranks in SQL (`erp.ranked_rows`) reads that window with its totals. A
+    page past the last, or junk, starts at 0: the paginator pages it, by one more read."""
+    number = request.GET.get(_param(prefix, "page"), "")
+    return (int(number) - 1) * per_page if number.isdigit() and 0 < int(number) < 10**6 else 0
+
+
 def build_table(
     request: HttpRequest,
     *,

@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from erp import formats, numbers
 from erp.replica import read_on_replica
 from erp.roles import may_open, roles_required
-from erp.tables import Column, build_table, table_partial
+from erp.tables import Column, build_table, table_partial, window_start
 from reporting import snapshots
 from reporting.charts import Point, bar_chart, column_chart
 from reporting.figures import EMPTY, Figure, percent
@@ -255,13 +255,6 @@ def _item_columns(value_label: str, value_key: str) -> list[Column]:
 RANKED_PAGE = 50
 
 
-def _window_start(request: HttpRequest, param: str, per_page: int) -> int:
-    """Where the page `param` asks for starts, so its rows come with the totals (a page past
-    the last, or junk, is paged as the paginator pages it, by one more read)."""
-    number = request.GET.get(param, "")
-    return (int(number) - 1) * per_page if number.isdigit() and 0 < int(number) < 10**6 else 0
-
-
 @roles_required(*KPI_READERS)
 def excess_and_dead(request: HttpRequest) -> HttpResponse:
     form = ScopeForm(request.GET, tenant=request.tenant, fields=STOCK_FILTERS)
@@ -274,8 +267,8 @@ def excess_and_dead(request: HttpRequest) -> HttpResponse:
         # statement again, on the replica's transaction when it serves the page.
         e = stock.excess_and_dead(
             scope, dead_days=dead_days, using=alias,
-            excess_offset=_window_start(request, "excess-page", RANKED_PAGE),
-            dead_offset=_window_start(request, "dead-page", RANKED_PAGE),
+            excess_offset=window_start(request, RANKED_PAGE, prefix="excess"),
+            dead_offset=window_start(request, RANKED_PAGE, prefix="dead"),
         )  # fmt: skip
         excess_table = build_table(
             request, name="excess", prefix="excess", queryset=e.excess,

@@ -40,6 +40,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Greatest, Least
 
+from erp.ranked_rows import RankedRows
 from inventory.ledger import transit_close
 from inventory.models import CostingMethod, CostLayer, Item, LocationKind, Site, StockEntry
 
@@ -182,18 +183,32 @@ FROM (
 ORDER BY g.category
 """
 
+# Per item, ranked by value (then SKU): the window of a page and, in a "total" row, the count
+# and sums over every item (`erp.ranked_rows`), so a page brings 50 rows into Python, not
+# every item the site ever held (29,686 at 10^7).
 _BY_ITEM = f"""{_PARTS},
-sums AS (
-    SELECT item_id, sum(quantity) AS quantity, sum(value) AS value FROM parts GROUP BY item_id
-    HAVING NOT (sum(quantity) = 0 AND sum(value) = 0)
+sums AS MATERIALIZED (
+    SELECT i.id AS item_id, i.sku, sum(parts.quantity) AS quantity, sum(parts.value) AS value
+    FROM parts JOIN {_ITEMS} i ON i.id = parts.item_id
+    GROUP BY i.id, i.sku
+    HAVING NOT (sum(parts.quantity) = 0 AND sum(parts.value) = 0)
 )
-SELECT sums.item_id AS item, i.sku AS item__sku, i.description AS item__description,
-       i.category AS item__category, i.base_unit AS item__base_unit,
-       i.costing_method AS item__costing_method, sums.quantity, sums.value,
-       sums.value / NULLIF(sums.quantity, 0) AS unit_cost
-FROM sums
-JOIN {_ITEMS} i ON i.id = sums.item_id
-ORDER BY sums.value DESC, i.sku
+SELECT * FROM (
+    SELECT 'row' AS part, w.item_id AS item, i.sku AS item__sku,
+           i.description AS item__description, i.category AS item__category,
+           i.base_unit AS item__base_unit, i.costing_method AS item__costing_method,
+           w.quantity, w.value, w.value / NULLIF(w.quantity, 0) AS unit_cost,
+           NULL::bigint AS rows
+    FROM (
+        SELECT * FROM sums ORDER BY value DESC, sku LIMIT %(limit)s OFFSET %(offset)s
+    ) w
+    JOIN inventory_item i ON i.tenant_id = %(t)s AND i.id = w.item_id
+    UNION ALL
+    SELECT 'total', NULL, NULL, NULL, NULL, NULL, NULL, coalesce(sum(quantity), 0),
+           coalesce(sum(value), 0), NULL, count(*)
+    FROM sums
+) r
+ORDER BY part = 'total', value DESC, item__sku
 """
 
 
@@ -319,6 +334,7 @@ class ValuationGroups:
     search: str | None = None
     alias: str = DEFAULT_DB_ALIAS
     empty: bool = False
+    offset: int = 0  # by item: the first row of the page to read with the count and totals
     ordered: bool = field(default=True, init=False)  # rows come sorted; paging never overlaps
     model = StockEntry  # what the groups sum (django-filter hands it to its filters)
 
@@ -357,11 +373,12 @@ class ValuationGroups:
     def matching(self, text: str) -> ValuationGroups:
         return replace(self, search=text)
 
-    @cached_property
-    def rows(self) -> list[dict]:
-        if self.empty:
-            return []
-        params = {
+    def window(self, offset: int) -> ValuationGroups:
+        """By item: read the page starting at `offset` with the count and totals."""
+        return replace(self, offset=offset)
+
+    def _params(self) -> dict:
+        return {
             "t": self.tenant_id,
             "day": self.day,
             "site": self.site_id,
@@ -369,10 +386,36 @@ class ValuationGroups:
             "category": self.category,
             "search": _like(self.search) if self.search else None,
         }
-        sql = {"item": _BY_ITEM, "category": _BY_CATEGORY}.get(self.by, _BY_SITE_AND_CATEGORY)
+
+    @cached_property
+    def ranked(self) -> RankedRows | None:
+        """By item: the items ranked in SQL, a window at a time; None for the other groups,
+        which are few enough to read whole."""
+        if self.by != "item":
+            return None
+        if self.empty:
+            return RankedRows(lambda offset, limit: [], first=0)
+
+        def run(offset: int, limit: int) -> list[dict]:
+            with connections[self.alias].cursor() as cursor:
+                cursor.execute(_BY_ITEM, {**self._params(), "offset": offset, "limit": limit})
+                names = [c.name for c in cursor.description]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+        return RankedRows(run, offset=self.offset)
+
+    @cached_property
+    def rows(self) -> list[dict]:
+        """Every group (by item: every item, ranked)."""
+        if self.empty:
+            return []
+        if self.ranked is not None:
+            return list(self.ranked)
+        params = self._params()
+        sql = _BY_CATEGORY if self.by == "category" else _BY_SITE_AND_CATEGORY
         with connections[self.alias].cursor() as cursor:
             # By site and category, a closed day answers with at most days of entries.
-            by_groups = self.by != "item" and self.item_id is None and self.search is None
+            by_groups = self.item_id is None and self.search is None
             if by_groups and (rows := _from_closed_days(cursor, self)) is not None:
                 return rows
             cursor.execute(sql, params)
@@ -380,18 +423,24 @@ class ValuationGroups:
             return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     def count(self) -> int:
-        return len(self.rows)
+        return self.ranked.count() if self.ranked is not None else len(self.rows)
 
     def __len__(self) -> int:
-        return len(self.rows)
+        return self.count()
 
     def __iter__(self):
-        return iter(self.rows)
+        return iter(self.ranked if self.ranked is not None else self.rows)
 
     def __getitem__(self, index):
-        return self.rows[index]
+        return self.ranked[index] if self.ranked is not None else self.rows[index]
 
     def totals(self) -> dict:
+        if self.ranked is not None:
+            total = self.ranked.totals[0] if self.ranked.totals else {}
+            return {
+                "total_quantity": total.get("quantity", Decimal(0)),
+                "total_value": total.get("value", Decimal(0)),
+            }
         zero = Decimal(0)
         return {
             "total_quantity": sum((r["quantity"] for r in self.rows), zero),

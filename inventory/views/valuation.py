@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 
 from erp.replica import read_on_replica
 from erp.roles import roles_required
-from erp.tables import Column, build_table
+from erp.tables import Column, build_table, window_start
 from inventory import selectors
 from inventory.filters import CostLayerFilter, ValuationFilter, ValuationItemFilter
 from inventory.forms import LayerEntriesForm
@@ -85,11 +85,16 @@ def valuation_items(request: HttpRequest, site_pk: int) -> HttpResponse:
     )
 
 
+ITEMS_PAGE = 50
+
+
 def _valuation_items(request: HttpRequest, site, alias: str):
+    items = selectors.value_by_item(tenant=request.tenant, site=site).using(alias)
     table = build_table(
         request,
         name="items",
-        queryset=selectors.value_by_item(tenant=request.tenant, site=site).using(alias),
+        # The page asked for is read with the count and totals, in one statement.
+        queryset=items.window(window_start(request, ITEMS_PAGE)),
         filterset_class=ValuationItemFilter,
         columns=[
             Column("SKU", value="item__sku"),
@@ -102,7 +107,7 @@ def _valuation_items(request: HttpRequest, site, alias: str):
             Column("Cost layers"),
         ],
         row_template="inventory/valuation/_item_row.html",
-        per_page=50,
+        per_page=ITEMS_PAGE,
     )
     as_of = as_of_date(table)
     table.extra.update(as_of=as_of, site=site)

@@ -146,6 +146,34 @@ def test_items_drill_down_shows_quantity_value_average_cost_and_costing(finance_
     assert [row["item__sku"] for row in rows(snacks)] == ["CHIPS"]
 
 
+def test_items_page_by_value_then_sku_with_totals_over_every_page(finance_client, tenant_a):
+    """53 items at costs 1..53 (one unit each), and a second item at 2.00 to tie by SKU: the
+    second page holds what ranks 51st to 54th, and both pages count and total all 54."""
+    site = SiteFactory(tenant=tenant_a)
+    shelf = bin_in(tenant_a, site=site)
+    at = utc("2025-01-01 12:00")
+    for cost in range(1, 54):
+        item = ItemFactory(tenant=tenant_a, sku=f"P{cost:02d}")
+        receive_at(tenant_a, item, shelf, 1, f"{cost}.00", at)
+    receive_at(tenant_a, ItemFactory(tenant=tenant_a, sku="A-TIE"), shelf, 1, "2.00", at)
+    url = reverse("inventory:valuation_items", args=[site.pk])
+    first = finance_client.get(url)
+    assert [row["item__sku"] for row in rows(first)][:3] == ["P53", "P52", "P51"]
+    assert len(rows(first)) == 50 and rows(first)[-1]["item__sku"] == "P04"
+    second = finance_client.get(url, {"page": "2"})
+    assert [row["item__sku"] for row in rows(second)] == ["P03", "A-TIE", "P02", "P01"]
+    for response in (first, second):
+        figures = response.context["figures"]
+        # 1 + 2 + ... + 53 = 1,431, and the tie's 2.00.
+        assert (figures["total_quantity"], figures["total_value"]) == (54, 1433)
+        assert response.context["table"].page.paginator.count == 54
+    # A page past the last shows the last; junk shows the first.
+    assert [row["item__sku"] for row in rows(finance_client.get(url, {"page": "9"}))] == [
+        "P03", "A-TIE", "P02", "P01"
+    ]  # fmt: skip
+    assert rows(finance_client.get(url, {"page": "x1"}))[0]["item__sku"] == "P53"
+
+
 def test_summary_rows_link_to_the_items_of_their_site_category_and_date(finance_client, books):
     text = finance_client.get(URL, {"as_of": "2025-03-06"}).content.decode()
     items = reverse("inventory:valuation_items", args=[books["ber"].pk])
