@@ -15,7 +15,7 @@ from erp.models import Tenant
 from erp.tenancy import task_context
 from inventory import ledger
 from inventory.alerts import LEDGER_DIFFERENCES, ledger_finding
-from inventory.ledger import day_closes, snapshots, transit_close
+from inventory.ledger import day_closes, held_close, snapshots, transit_close
 from inventory.services import segmentation
 
 logger = logging.getLogger(__name__)
@@ -81,9 +81,10 @@ def close_valuation_periods_all_task() -> None:
 )
 def close_valuation_periods_task(self, tenant_id: int) -> int:
     """Snapshot every finished month and close every finished day one tenant's sites lack, and
-    move its in-transit close forward. Each month, each batch of days and the transit close
+    move its in-transit and held closes forward. Each month, each batch of days and each close
     commits on its own under the tenant's lock, so a repeat or a retry after a crash resumes
     without doubling. Returns the months and days closed."""
     closed = snapshots.close_periods(tenant_id) + day_closes.close_days(tenant_id)
     transit_close.close_transit(tenant_id)
+    held_close.close_held(tenant_id)
     return closed

@@ -29,8 +29,9 @@ SETTLE = datetime.timedelta(hours=1)
 
 
 def invalidate_after(*, tenant_id: int, posted_at: datetime.datetime) -> None:
-    """Inside a posting's transaction: forget the snapshots, closed days (`day_closes`) and
-    in-transit close (`transit_close`) a posting at `posted_at` changes.
+    """Inside a posting's transaction: forget the snapshots, closed days (`day_closes`),
+    in-transit close (`transit_close`) and held close (`held_close`) a posting at `posted_at`
+    changes.
 
     Free for postings dated now (the hot path); two statements for backdated ones.
     """
@@ -51,7 +52,9 @@ def invalidate_after(*, tenant_id: int, posted_at: datetime.datetime) -> None:
                 DELETE FROM inventory_closedday
                 WHERE tenant_id = %(t)s AND ends_at > %(at)s RETURNING id),
             transit AS (
-                DELETE FROM inventory_transitclose WHERE tenant_id = %(t)s AND ends_at > %(at)s)
+                DELETE FROM inventory_transitclose WHERE tenant_id = %(t)s AND ends_at > %(at)s),
+            held AS (
+                DELETE FROM inventory_heldclose WHERE tenant_id = %(t)s AND ends_at > %(at)s)
             DELETE FROM inventory_dayvalue
             WHERE tenant_id = %(t)s AND closed_day_id IN (SELECT id FROM days)
             """,

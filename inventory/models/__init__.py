@@ -35,6 +35,8 @@ from inventory.models.segments import ItemSegment, XyzClass
 from inventory.models.snapshots import (
     ClosedDay,
     DayValue,
+    HeldClose,
+    HeldValue,
     SnapshotPeriod,
     TransitClose,
     ValuationSnapshot,
@@ -42,7 +44,7 @@ from inventory.models.snapshots import (
 
 __all__ = [
     "AbcClass", "Adjustment", "AdjustmentKind", "AdjustmentState", "Bin", "BinType", "ClosedDay", "CostLayer",
-    "CostingMethod", "DayValue", "DefaultSite", "InventorySettings", "Item", "ItemSegment", "ItemSiteActivity", "ItemUnit", "LedgerCheck",
+    "CostingMethod", "DayValue", "DefaultSite", "HeldClose", "HeldValue", "InventorySettings", "Item", "ItemSegment", "ItemSiteActivity", "ItemUnit", "LedgerCheck",
     "LedgerCheckpointBalance", "LedgerCheckpointValue", "Location", "LocationKind", "Lot",
     "Projection", "ProjectionKind", "ReasonCode", "Reservation", "SerialNumber", "Site",
     "SnapshotPeriod", "StockBalance", "StockEntry", "StockStatus", "StockTransaction", "Tracking",

@@ -121,3 +121,41 @@ class TransitClose(TenantModel):
 
     def __str__(self) -> str:
         return f"in transit before {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class HeldClose(TenantModel):
+    """That the tenant's `HeldValue` rows hold what each item-site held before `ends_at`: "held
+    now" (the excess and dead stock lists) is those rows plus the entries posted since, not a
+    sum over every open cost layer. One row per tenant, written with the rows by
+    `inventory.ledger.held_close` and forgotten by a backdated posting before its end (the
+    rows stay until the next close replaces them, unread)."""
+
+    ends_at = models.DateTimeField()
+    closed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["tenant"], name="inventory_heldclose_one_per_tenant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"held before {self.ends_at:%Y-%m-%d %H:%M}"
+
+
+class HeldValue(TenantModel):
+    """Σ remaining quantity and value of one item-site's open cost layers as they stood at the
+    tenant's `HeldClose`; item-sites holding nothing then have no row."""
+
+    # No foreign-key indexes: the rows are read and replaced a tenant at a time, through the
+    # unique (tenant, site, item), never from an item or a site.
+    item = TenantForeignKey(Item, on_delete=models.CASCADE, related_name="+", db_index=False)
+    site = TenantForeignKey(Site, on_delete=models.CASCADE, related_name="+", db_index=False)
+    quantity = models.DecimalField(max_digits=18, decimal_places=4)
+    value = models.DecimalField(max_digits=18, decimal_places=4)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "site", "item"], name="inventory_heldvalue_one_per_item_site"
+            ),
+        ]

@@ -21,7 +21,13 @@ from decimal import Decimal
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from erp.ranked_rows import RankedRows
+from inventory.ledger import held_close
 from inventory.models import TransactionKind
+
+# Whether the tenant has a held close within reach (`HELD_CTE`).
+_CLOSED = """EXISTS (
+            SELECT 1 FROM inventory_heldclose c
+            WHERE c.tenant_id = %(t)s AND c.ends_at >= %(reach_from)s)"""
 
 # Corrections of the record: adjustments and approved count variances.
 ADJUSTMENT_KINDS = (TransactionKind.ADJUSTMENT, TransactionKind.COUNT)
@@ -39,9 +45,11 @@ def _item_filters(item_column: str, site_column: str) -> str:
     """
 
 
-def _params(tenant, site_id, category, abc_class, **more) -> dict:
+def filter_params(tenant, site_id, category, abc_class, **more) -> dict:
+    """The parameters every measure's statement takes (the filters, and the held close's reach)."""
     return {
         "t": tenant.pk,
+        "reach_from": held_close.reach_from(),
         "site": site_id,
         "category": category,
         "abc": abc_class or "",
@@ -86,7 +94,9 @@ def period_flows(
     cost of goods) and Σ |value|. Kinds with no entries are absent. A caller that needs only the
     adjustments names them: shipments are most of a period's entries."""
     kinds = [str(k) for k in (kinds or (TransactionKind.SHIPMENT, *ADJUSTMENT_KINDS))]
-    params = _params(tenant, site_id, category, abc_class, start=start, stop=stop, kinds=kinds)
+    params = filter_params(
+        tenant, site_id, category, abc_class, start=start, stop=stop, kinds=kinds
+    )
     with connections[using].cursor() as cursor:
         if category is not None or abc_class:
             cursor.execute(FLOWS_BY_ITEM_SQL, params)
@@ -98,14 +108,39 @@ def period_flows(
         }
 
 
-# What each item-site holds now: its open cost layers summed (an index-only scan of the open
-# layers' index, which carries their sums), within the site filter. Materialized: the excess
-# and dead stock lists read it (`purchasing.planning.selectors`) in one statement.
-HELD_CTE = """held AS MATERIALIZED (
-    SELECT l.item_id, l.site_id, sum(l.remaining_quantity) AS quantity,
-           sum(l.remaining_value) AS value
+# What each item-site holds now, within the site filter: the tenant's held close
+# (`inventory.ledger.held_close`, one row per item-site) with the entries posted since added to
+# it (`since`: an hour or two of entries, summed by item-site first, so the close's rows are
+# read once and never grouped); without a close within reach (`%(reach_from)s`), its open cost
+# layers summed (an index-only scan of the open layers' index, which carries their sums). Each
+# branch's condition is a one-time filter: the other branch is never read. Materialized: the
+# excess and dead stock lists read it (`purchasing.planning.selectors`) in one statement.
+HELD_CTE = f"""since AS MATERIALIZED (
+    SELECT s.item_id, s.site_id, sum(s.quantity) AS quantity, sum(s.value) AS value
+    FROM inventory_heldclose c
+    CROSS JOIN LATERAL ({held_close.ENTRIES_SINCE.format(since="c.ends_at")}) s
+    WHERE c.tenant_id = %(t)s AND c.ends_at >= %(reach_from)s
+      AND (%(site)s::bigint IS NULL OR s.site_id = %(site)s::bigint)
+    GROUP BY s.item_id, s.site_id
+),
+held AS MATERIALIZED (
+    SELECT v.item_id, v.site_id, v.quantity + coalesce(d.quantity, 0) AS quantity,
+           v.value + coalesce(d.value, 0) AS value
+    FROM inventory_heldvalue v
+    LEFT JOIN since d ON d.item_id = v.item_id AND d.site_id = v.site_id
+    WHERE v.tenant_id = %(t)s AND ({_CLOSED})
+      AND (%(site)s::bigint IS NULL OR v.site_id = %(site)s::bigint)
+    UNION ALL
+    -- Item-sites that held nothing at the close.
+    SELECT d.item_id, d.site_id, d.quantity, d.value
+    FROM since d
+    WHERE NOT EXISTS (
+        SELECT 1 FROM inventory_heldvalue v
+        WHERE v.tenant_id = %(t)s AND v.site_id = d.site_id AND v.item_id = d.item_id)
+    UNION ALL
+    SELECT l.item_id, l.site_id, sum(l.remaining_quantity), sum(l.remaining_value)
     FROM inventory_costlayer l
-    WHERE l.tenant_id = %(t)s AND l.remaining_quantity > 0
+    WHERE l.tenant_id = %(t)s AND l.remaining_quantity > 0 AND NOT ({_CLOSED})
       AND (%(site)s::bigint IS NULL OR l.site_id = %(site)s::bigint)
     GROUP BY l.item_id, l.site_id
 )"""
@@ -179,7 +214,7 @@ def dead_stock(
     since `since`, most valuable first: item, site, quantity and value held now; totals per
     site. The window read with the totals starts at `offset` (`head`: those rows, when read
     with the excess stock in one pass)."""
-    params = _params(tenant, site_id, category, abc_class, since=since)
+    params = filter_params(tenant, site_id, category, abc_class, since=since)
 
     def run(offset: int, limit: int) -> list[dict]:
         with connections[using].cursor() as cursor:

@@ -15,6 +15,7 @@ from inventory.selectors.measures import (
     WINDOW_NAMES,
     dead_parts,
     dead_stock,
+    filter_params,
 )
 from purchasing.models import PlanningLevel, PlanningRun, ReorderSuggestion, RunStatus
 
@@ -133,7 +134,7 @@ def excess_stock(
     value above it (at the layers' average cost), most valuable first; totals per site. The
     window read with the totals starts at `offset` (the page a table will show; `head`: those
     rows, when read with the dead stock in one pass)."""
-    params = {"t": tenant.pk, "site": site_id, "category": category, "abc": abc_class or ""}
+    params = filter_params(tenant, site_id, category, abc_class)
 
     def run(offset: int, limit: int) -> list[dict]:
         with connections[using].cursor() as cursor:
@@ -171,7 +172,7 @@ def excess_and_dead_stock(
 ) -> tuple[RankedRows, RankedRows]:  # fmt: skip
     """`excess_stock` and `inventory.selectors.measures.dead_stock` with the windows at their
     offsets read in one statement; another window of either runs that list's own."""
-    params = {"t": tenant.pk, "site": site_id, "category": category, "abc": abc_class or ""}
+    params = filter_params(tenant, site_id, category, abc_class)
     with connections[using].cursor() as cursor:
         cursor.execute(
             EXCESS_AND_DEAD_SQL,
@@ -201,7 +202,7 @@ def stockout_risk_count(
     using: str = DEFAULT_DB_ALIAS,
 ) -> int:  # fmt: skip
     """How many item-sites `stockout_risk` lists."""
-    params = {"t": tenant.pk, "site": site_id, "category": category, "abc": abc_class or ""}
+    params = filter_params(tenant, site_id, category, abc_class)
     with connections[using].cursor() as cursor:
         cursor.execute(AT_RISK_COUNT_SQL, params)
         return cursor.fetchone()[0]
@@ -212,7 +213,7 @@ def stockout_risk(
     using: str = DEFAULT_DB_ALIAS,
 ) -> list[dict]:  # fmt: skip
     """Item-sites the last planning run found at risk of a stockout (see AT_RISK_SQL)."""
-    params = {"t": tenant.pk, "site": site_id, "category": category, "abc": abc_class or ""}
+    params = filter_params(tenant, site_id, category, abc_class)
     with connections[using].cursor() as cursor:
         cursor.execute(AT_RISK_SQL, params)
         return _dicts(cursor)

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from erp.demo_accounts import PASSWORD
 from erp.tenancy import task_context
 from inventory import ledger
-from inventory.ledger import day_closes, snapshots, transit_close
+from inventory.ledger import day_closes, held_close, snapshots, transit_close
 from warehouse.management.commands.seed_scale_documents import write_summary
 from warehouse.scale import documents
 from warehouse.scale.run import Options, run
@@ -82,6 +82,9 @@ class Command(BaseCommand):
         started = time.perf_counter()
         transit_close.close_transit(summary.tenant_id)
         self.stdout.write(f"in-transit close: {time.perf_counter() - started:.1f} s")
+        started = time.perf_counter()
+        held_close.close_held(summary.tenant_id)
+        self.stdout.write(f"held close: {time.perf_counter() - started:.1f} s")
         # The dock and floor documents behind the history (they post nothing).
         write_summary(self.stdout, documents.run(slug=options.tenant, seed=options.seed,
                                                  stderr=self.stderr._out))  # fmt: skip
