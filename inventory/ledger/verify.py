@@ -77,20 +77,24 @@ BEYOND_SQL = """
 DIFFERENCES = """
     WITH sums AS MATERIALIZED ({sums}),
     saved AS (INSERT INTO ledger_check_sums SELECT * FROM sums UNION ALL {beyond}),
+    -- Balance keys at zero on both sides agree, whatever they were: each side keeps only its
+    -- keys not at zero, and the full join finds every key where they differ. Most keys are
+    -- at zero at a tenant with a long history (a lot used up keeps its rows: 56%% at 10^7).
     entry_balance AS (
         SELECT item_id, location_id, lot_id, serial_id, status, sum(quantity) AS quantity
         FROM (SELECT item_id, location_id, lot_id, serial_id, status, quantity
-              FROM inventory_ledgercheckpointbalance WHERE tenant_id = %(t)s AND %(from_checkpoint)s
+              FROM inventory_ledgercheckpointbalance
+              WHERE tenant_id = %(t)s AND %(from_checkpoint)s AND quantity <> 0
               UNION ALL
               SELECT item_id, location_id, COALESCE(lot_id, 0), COALESCE(serial_id, 0), status,
                      quantity
               FROM sums WHERE grouping_set = %(balance)s) e
-        GROUP BY 1, 2, 3, 4, 5),
-    -- Read once for both the on-hand and the reserved check (a CTE used twice is kept).
+        GROUP BY 1, 2, 3, 4, 5
+        HAVING sum(quantity) <> 0),
     balance AS (
-        SELECT id, item_id, location_id, COALESCE(lot_id, 0) AS lot_id,
-               COALESCE(serial_id, 0) AS serial_id, status, on_hand, reserved
-        FROM inventory_stockbalance WHERE tenant_id = %(t)s),
+        SELECT item_id, location_id, COALESCE(lot_id, 0) AS lot_id,
+               COALESCE(serial_id, 0) AS serial_id, status, on_hand
+        FROM inventory_stockbalance WHERE tenant_id = %(t)s AND on_hand <> 0),
     entry_value AS (
         SELECT item_id, site_id, sum(quantity) AS quantity, sum(value) AS value
         FROM (SELECT item_id, site_id, quantity, value
@@ -114,9 +118,12 @@ DIFFERENCES = """
               AND e.lot_id IS NOT DISTINCT FROM s.lot_id
               AND e.serial_id IS NOT DISTINCT FROM s.serial_id) h ON true
         WHERE s.grouping_set = %(transaction)s),
+    -- The open layers and pools, through their index: a used-up layer holds nothing (the
+    -- table's check inventory_costlayer_used_up_holds_no_value), so the sums are the same.
     layer AS (
         SELECT item_id, site_id, sum(remaining_quantity) AS quantity, sum(remaining_value) AS value
-        FROM inventory_costlayer WHERE tenant_id = %(t)s GROUP BY 1, 2),
+        FROM inventory_costlayer
+        WHERE tenant_id = %(t)s AND (remaining_quantity > 0 OR is_pool) GROUP BY 1, 2),
     found AS (
         SELECT 'balance' AS name, COALESCE(e.item_id, b.item_id) AS k1,
                COALESCE(e.location_id, b.location_id) AS k2, COALESCE(e.lot_id, b.lot_id) AS k3,
@@ -126,11 +133,13 @@ DIFFERENCES = """
         FROM entry_balance e FULL JOIN balance b USING (item_id, location_id, lot_id, serial_id, status)
         WHERE COALESCE(e.quantity, 0) <> COALESCE(b.on_hand, 0)
         UNION ALL
-        SELECT 'reserved', b.id, NULL, NULL, NULL, NULL, b.reserved, COALESCE(r.quantity, 0), NULL, NULL
-        FROM balance b
-        LEFT JOIN (SELECT balance_id, sum(quantity) AS quantity FROM inventory_reservation
+        SELECT 'reserved', COALESCE(b.id, r.balance_id), NULL, NULL, NULL, NULL,
+               COALESCE(b.reserved, 0), COALESCE(r.quantity, 0), NULL, NULL
+        FROM (SELECT id, reserved FROM inventory_stockbalance
+              WHERE tenant_id = %(t)s AND reserved <> 0) b
+        FULL JOIN (SELECT balance_id, sum(quantity) AS quantity FROM inventory_reservation
                    WHERE tenant_id = %(t)s GROUP BY balance_id) r ON r.balance_id = b.id
-        WHERE b.reserved <> COALESCE(r.quantity, 0)
+        WHERE COALESCE(b.reserved, 0) <> COALESCE(r.quantity, 0)
         UNION ALL
         SELECT 'unbalanced_transaction', transaction_id, item_id, COALESCE(lot_id, 0),
                COALESCE(serial_id, 0), NULL, quantity, value, NULL, NULL

@@ -318,6 +318,15 @@ class CostLayer(TenantModel):
                 condition=models.Q(remaining_quantity__gte=0),
                 name="inventory_costlayer_remaining_not_negative",
             ),
+            # A used-up FIFO layer gave its last value with its last unit: it holds nothing,
+            # so what the layers hold is the open layers' and pools' sum alone (`verify`
+            # reads only those, through their index).
+            models.CheckConstraint(
+                condition=models.Q(is_pool=True)
+                | models.Q(remaining_quantity__gt=0)
+                | models.Q(remaining_value=0),
+                name="inventory_costlayer_used_up_holds_no_value",
+            ),
             models.UniqueConstraint(
                 fields=["tenant", "item", "site"],
                 condition=models.Q(is_pool=True),

@@ -395,22 +395,23 @@ class ValuationGroups:
             return None
         if self.empty:
             return RankedRows(lambda offset, limit: [], first=0)
+        return RankedRows(self._items, offset=self.offset)
 
-        def run(offset: int, limit: int) -> list[dict]:
-            with connections[self.alias].cursor() as cursor:
-                cursor.execute(_BY_ITEM, {**self._params(), "offset": offset, "limit": limit})
-                names = [c.name for c in cursor.description]
-                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
-
-        return RankedRows(run, offset=self.offset)
+    def _items(self, offset: int, limit: int | None) -> list[dict]:
+        """By item: the ranked window (every row from `offset` when `limit` is None) and the
+        total row."""
+        with connections[self.alias].cursor() as cursor:
+            cursor.execute(_BY_ITEM, {**self._params(), "offset": offset, "limit": limit})
+            names = [c.name for c in cursor.description]
+            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
     @cached_property
     def rows(self) -> list[dict]:
         """Every group (by item: every item, ranked)."""
         if self.empty:
             return []
-        if self.ranked is not None:
-            return list(self.ranked)
+        if self.by == "item":  # in one statement, not a first window and then the rest
+            return [row for row in self._items(0, None) if row["part"] == "row"]
         params = self._params()
         sql = _BY_CATEGORY if self.by == "category" else _BY_SITE_AND_CATEGORY
         with connections[self.alias].cursor() as cursor:

@@ -23,6 +23,7 @@ from inventory.ledger.verify import Outcome
 from inventory.models import StockEntry
 from inventory.tasks import verify_ledger_task
 from tests.factories import ItemFactory, bin_in
+from tests.inventory.pages import ship_at
 from tests.inventory.stock import loc, receive
 
 
@@ -95,6 +96,25 @@ def test_a_reserved_quantity_no_reservation_explains_is_found(tenant_a, item, bi
     outcome = check(tenant_a)
     assert [(d.check, d.detail) for d in outcome.differences] == [
         ("reserved", f"balance #{balance_id}: reserved 1.0000, reservations sum to 0")
+    ]
+
+
+@pytest.mark.django_db
+def test_a_reservation_on_a_balance_reserving_nothing_is_found(tenant_a, item, bins):
+    """The reserved check reads only balances reserving something; a reservation whose
+    balance says nothing is reserved is found from the reservations' side."""
+    receive(tenant_a, item, bins[0], 5)
+    with tenant_context(tenant_a):
+        reservation = ledger.reserve(
+            tenant=tenant_a, user=None, item=item, location=loc(bins[0]), quantity=Decimal(2),
+            source_type="test", source_id=1,
+        )  # fmt: skip
+    assert check(tenant_a, full=True).clean
+    with tenant_context(tenant_a), connection.cursor() as cursor:
+        cursor.execute("UPDATE inventory_stockbalance SET reserved = 0 WHERE reserved = 2")
+    outcome = check(tenant_a)
+    assert [(d.check, d.detail) for d in outcome.differences] == [
+        ("reserved", f"balance #{reservation.balance_id}: reserved 0, reservations sum to 2.0000")
     ]
 
 
@@ -242,3 +262,22 @@ def test_the_nightly_task_raises_the_ledger_alert_until_a_clean_check(tenant_a, 
         run_rules(tenant=tenant_a, kinds=[LEDGER_DIFFERENCES])
         alert.refresh_from_db()
         assert alert.status == AlertStatus.CLOSED
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("full", [True, False], ids=["full", "from_checkpoint"])
+def test_balances_at_zero_on_either_side_are_still_compared(tenant_a, item, bins, full):
+    """Keys at zero on both sides are skipped: a key the entries put at zero that the balance
+    does not, and one the balance puts at zero that the entries do not, are both found."""
+    receive(tenant_a, item, bins[0], 5)
+    receive(tenant_a, item, bins[1], 4)
+    ship_at(tenant_a, item, bins[0], 5, None)  # bins[0] at zero
+    assert check(tenant_a, full=True).clean
+    with tenant_context(tenant_a), connection.cursor() as cursor:
+        cursor.execute("UPDATE inventory_stockbalance SET on_hand = 3 WHERE on_hand = 0")
+        cursor.execute("UPDATE inventory_stockbalance SET on_hand = 0 WHERE on_hand = 4")
+    outcome = check(tenant_a, full=full)
+    assert sorted(d.detail.split(": ")[1] for d in outcome.differences) == [
+        "entries sum to 0, balance says 3.0000",
+        "entries sum to 4.0000, balance says 0",
+    ]
