@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import Count, Exists, F, OuterRef, Q, Sum
-from django.db.models.functions import Abs
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Abs, Coalesce
 
 from erp.models import Tenant
 from inventory.models import ItemSegment
@@ -51,41 +51,59 @@ class Accuracy:
         return None if gap is None else (gap * 100).quantize(Decimal("0.1"))
 
 
+def _approved(tenant: Tenant, start, end, using: str = DEFAULT_DB_ALIAS):
+    return CountResult.objects.using(using).filter(
+        tenant=tenant, count__status=CountStatus.APPROVED,
+        count__decided_at__gte=start, count__decided_at__lt=end,
+    )  # fmt: skip
+
+
+def _summed(results, *keys: str):
+    """The counts made and within tolerance and the values counted and off, per `keys`, in
+    one grouped statement."""
+    return (
+        results.values(*keys)
+        .annotate(
+            made=Count("id"),
+            within=Count("id", filter=Q(within_tolerance=True)),
+            value_counted=Sum(F("counted") * F("unit_cost"), default=Decimal(0)),
+            value_variance=Sum(
+                Abs(F("counted") - F("expected")) * F("unit_cost"), default=Decimal(0)
+            ),
+        )
+        .order_by()
+    )
+
+
+def _accuracy(name: str, row: dict) -> Accuracy:
+    return Accuracy(
+        name, made=row["made"], within=row["within"], value_counted=row["value_counted"],
+        value_variance=row["value_variance"],
+    )  # fmt: skip
+
+
 def record_accuracy(
     *, tenant: Tenant, start: datetime.datetime, end: datetime.datetime, by: str = "site"
 ) -> list[Accuracy]:
-    """Accuracy per group of the counts approved in [start, end), groups sorted by name."""
+    """Accuracy per group of the counts approved in [start, end), groups sorted by name,
+    summed in the database (a period's counts are thousands of rows at a busy tenant)."""
     if by not in GROUPS:
         raise ValueError(f"group by one of {GROUPS}")
-    results = CountResult.objects.filter(
-        tenant=tenant, count__status=CountStatus.APPROVED,
-        count__decided_at__gte=start, count__decided_at__lt=end,
-    ).select_related("count__site", "count__zone")  # fmt: skip
-    classes: dict[tuple[int, int], str] = {}
-    if by == "abc":
-        classes = {
-            (item_id, site_id): abc
-            for item_id, site_id, abc in ItemSegment.objects.filter(tenant=tenant).values_list(
-                "item_id", "site_id", "abc_class"
-            )
-        }
-    groups: dict[str, Accuracy] = {}
-    for result in results:
-        count = result.count
-        if by == "site":
-            name = count.site.code
-        elif by == "zone":
-            name = (
-                f"{count.site.code} / {count.zone.code}" if count.zone else f"{count.site.code} / —"
-            )
-        else:
-            name = classes.get((result.item_id, count.site_id), "unclassified")
-        row = groups.setdefault(name, Accuracy(name))
-        row.made += 1
-        row.within += 1 if result.within_tolerance else 0
-        row.value_counted += result.counted * result.unit_cost
-        row.value_variance += abs(result.counted - result.expected) * result.unit_cost
-    return [groups[name] for name in sorted(groups)]
+    results = _approved(tenant, start, end)
+    if by == "site":
+        rows = _summed(results, "count__site__code")
+        named = [(r["count__site__code"], r) for r in rows]
+    elif by == "zone":
+        rows = _summed(results, "count__site__code", "count__zone__code")
+        named = [(f"{r['count__site__code']} / {r['count__zone__code'] or '—'}", r) for r in rows]
+    else:
+        # The item's class at the count's site, from the last segmentation.
+        abc = ItemSegment.objects.filter(
+            tenant=tenant, item_id=OuterRef("item_id"), site_id=OuterRef("count__site_id")
+        ).values("abc_class")[:1]
+        rows = _summed(results.annotate(abc=Coalesce(Subquery(abc), Value("unclassified"))), "abc")
+        named = [(r["abc"], r) for r in rows]
+    return [_accuracy(name, row) for name, row in sorted(named, key=lambda pair: pair[0])]
 
 
 def accuracy_by_site(
@@ -95,10 +113,7 @@ def accuracy_by_site(
     """`record_accuracy` by site, summed in the database (one grouped statement) and narrowed
     by the report filters: a site, the items' category (None: any; "": none) and their ABC
     class at the count's site."""
-    results = CountResult.objects.using(using).filter(
-        tenant=tenant, count__status=CountStatus.APPROVED,
-        count__decided_at__gte=start, count__decided_at__lt=end,
-    )  # fmt: skip
+    results = _approved(tenant, start, end, using)
     if site is not None:
         results = results.filter(count__site=site)
     if category is not None:
@@ -114,25 +129,5 @@ def accuracy_by_site(
                 )
             )
         )
-    rows = (
-        results.values("count__site__code")
-        .annotate(
-            made=Count("id"),
-            within=Count("id", filter=Q(within_tolerance=True)),
-            value_counted=Sum(F("counted") * F("unit_cost"), default=Decimal(0)),
-            value_variance=Sum(
-                Abs(F("counted") - F("expected")) * F("unit_cost"), default=Decimal(0)
-            ),
-        )
-        .order_by("count__site__code")
-    )
-    return [
-        Accuracy(
-            r["count__site__code"],
-            made=r["made"],
-            within=r["within"],
-            value_counted=r["value_counted"],
-            value_variance=r["value_variance"],
-        )
-        for r in rows
-    ]
+    rows = _summed(results, "count__site__code").order_by("count__site__code")
+    return [_accuracy(r["count__site__code"], r) for r in rows]
