@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from erp.lookups import ranked_matches
 from inventory.models import Bin, DefaultSite, Site, Zone
@@ -12,9 +13,17 @@ def sites(*, tenant) -> QuerySet[Site]:
     return Site.objects.filter(tenant=tenant)
 
 
+def _how_many(rows: QuerySet, link: str):
+    """How many of `rows` point at the outer row through `link`: a subquery counted by its
+    index, not a join of every zone to every bin of a site (45,024 bins at a scale tenant)."""
+    counted = rows.filter(**{link: OuterRef("pk")}).order_by().values(link)
+    return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+
+
 def sites_with_counts(*, tenant) -> QuerySet[Site]:
     return sites(tenant=tenant).annotate(
-        zone_count=Count("zones", distinct=True), bin_count=Count("bins", distinct=True)
+        zone_count=_how_many(Zone.objects.filter(tenant=tenant), "site"),
+        bin_count=_how_many(Bin.objects.filter(tenant=tenant), "site"),
     )
 
 
@@ -23,7 +32,9 @@ def zones(*, tenant) -> QuerySet[Zone]:
 
 
 def zones_with_counts(*, tenant) -> QuerySet[Zone]:
-    return zones(tenant=tenant).annotate(bin_count=Count("bins"))
+    return zones(tenant=tenant).annotate(
+        bin_count=_how_many(Bin.objects.filter(tenant=tenant), "zone")
+    )
 
 
 def bins(*, tenant) -> QuerySet[Bin]:

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from erp.tenancy import tenant_context
 from inventory.models import Bin, Site, Zone
-from tests.factories import BinFactory, SiteFactory, ZoneFactory
+from tests.factories import BinFactory, SiteFactory, ZoneFactory, bin_in
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +164,23 @@ def test_junk_filter_values_show_an_error_and_no_rows(admin_client, tenant_a):
     assert response.status_code == 200
     assert b"Select a valid choice" in response.content
     assert b"KEEP-1" not in response.content
+
+
+def test_site_and_zone_lists_count_their_zones_and_bins(admin_client, tenant_a, tenant_b):
+    """HAM: zones A (two bins) and B (one); EMPTY: none. Another tenant's bins at a site of
+    the same code count for nothing here."""
+    ham, empty = (
+        SiteFactory(tenant=tenant_a, code="HAM"),
+        SiteFactory(tenant=tenant_a, code="EMPTY"),
+    )
+    a = ZoneFactory(tenant=tenant_a, site=ham, code="A")
+    b = ZoneFactory(tenant=tenant_a, site=ham, code="B")
+    for zone in (a, a, b):
+        BinFactory(tenant=tenant_a, site=ham, zone=zone)
+    bin_in(tenant_b, site=SiteFactory(tenant=tenant_b, code="HAM"))
+
+    sites = admin_client.get(reverse("inventory:site_list")).context["table"].page.object_list
+    assert {s.code: (s.zone_count, s.bin_count) for s in sites} == {"HAM": (2, 3), "EMPTY": (0, 0)}
+    zones = admin_client.get(reverse("inventory:zone_list")).context["table"].page.object_list
+    assert sorted((z.code, z.bin_count) for z in zones) == [("A", 2), ("B", 1)]
+    assert empty.pk not in {z.site_id for z in zones}
