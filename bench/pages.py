@@ -7,8 +7,10 @@ What it measures: server time without network. The pages are requested through t
 test Client in this process (no HTTP server, no browser), with DEBUG=False and the production
 middleware, so a figure is what the server spends between receiving the request and handing
 back the body: routing, sessions, the tenant's transaction, the queries and the template.
-Static files use the plain storage (the manifest storage of production needs `collectstatic`;
-it changes a dictionary lookup per `{% static %}`, not the queries).
+The process is started as `erp/wsgi.py` starts a server's (`erp.startup.settle`: every
+view loaded, the heap frozen out of the garbage collector's full passes). Static files use
+the plain storage (the manifest storage of production needs `collectstatic`; it changes a
+dictionary lookup per `{% static %}`, not the queries).
 
 For each role (erp.roles.Role; `--roles` keeps some), the bench signs in (`force_login`) as an
 active member of the tenant with that role: the first such member, or a bench user
@@ -75,6 +77,7 @@ from erp.middleware import SESSION_KEY  # noqa: E402
 from erp.models import Membership, Tenant, User  # noqa: E402
 from erp.navigation import menu_for  # noqa: E402
 from erp.roles import Role  # noqa: E402
+from erp.startup import settle  # noqa: E402
 from erp.tenancy import tenant_context  # noqa: E402
 
 HREF = re.compile(r'href="([^"]+)"')
@@ -300,6 +303,8 @@ def main() -> None:
 
 
 if __name__ == "__main__":
+    # As the WSGI entry (erp/wsgi.py) starts a serving process: views loaded, heap frozen.
+    settle()
     with override_settings(
         STORAGES={
             **settings.STORAGES,

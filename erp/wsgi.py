@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.wsgi import get_wsgi_application
 
+from erp.startup import settle
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "erp.settings")
 application = get_wsgi_application()
 
@@ -13,3 +15,5 @@ try:
     _key = settings.SECRET_KEY
 except ImproperlyConfigured as error:
     raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off") from error
+
+settle()
